@@ -1,0 +1,48 @@
+"""netspec: a readable .net text file in, a running network and its worked calculation out.
+
+    >>> spec = load_spec("specs/leaf.net")
+    >>> plan = compile_plan(spec)
+    >>> run_plan(plan, [[32, 107, 56, 11.2]]).decisions
+    ['Leaf']
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def load_spec(path):
+    """Read, parse and check a spec file; raise NetspecError with every problem found."""
+    from netspec.checker import check_units
+    from netspec.loader import load_units
+
+    return check_units(load_units(path))
+
+
+def compile_plan(spec):
+    from netspec.plan import compile_plan as _compile
+
+    return _compile(spec)
+
+
+def run_plan(plan, rows, row_ids=None):
+    """Run rows (a list of lists or an array, one row per input) through the plan."""
+    import numpy as np
+
+    from netspec.runner import run as _run
+
+    return _run(plan, np.asarray(rows, dtype=np.float64).reshape(-1, len(plan.spec.inputs)), row_ids)
+
+
+def trace_plan(plan, rows, row_ids=None):
+    """Run rows through the plan's explaining kernels and return the Trace."""
+    import numpy as np
+
+    from netspec.runner import trace as _trace
+
+    array = np.asarray(rows, dtype=np.float64).reshape(-1, len(plan.spec.inputs))
+    ids = row_ids or [f"row {i + 1}" for i in range(len(array))]
+    return _trace(plan, array, ids)
+
+
+__all__ = ["load_spec", "compile_plan", "run_plan", "trace_plan", "__version__"]

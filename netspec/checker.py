@@ -1,0 +1,422 @@
+"""Parsed units in, CheckedSpec out: names, shapes, labels, ranges, decision and examples.
+
+The checker collects every error it finds and raises them together (SpecErrors), so a
+learner fixes five typos in one run, not five runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from netspec import nodes, ops
+from netspec.errors import Note, SpecCheckError, SpecErrors
+from netspec.loader import Unit
+from netspec.model import CheckedSpec, Decision, Example, InputInfo, Param, Step, Value
+
+INPUT_VALUE = "input"
+DEFAULT_TOLERANCE = 1e-6
+
+
+@dataclass
+class _ParamDraft:
+    """A weights or bias table while its rows may still be reordered to match a value."""
+
+    name: str
+    kind: str
+    array: np.ndarray
+    row_names: tuple[str, ...]
+    col_names: tuple[str, ...]
+    span: object
+
+
+class Checker:
+    """Walks the statements in order; `fail` records an error and checking goes on."""
+
+    def __init__(self, unit: Unit):
+        self.unit = unit
+        self.errors: list[SpecCheckError] = []
+        self.inputs: dict[str, InputInfo] = {}
+        self.values: dict[str, Value] = {}
+        self.params: dict[str, _ParamDraft] = {}
+        self.steps: list[Step] = []
+        self.bindings: dict[str, tuple[str | None, str]] = {}
+        self.output_node: nodes.Output | None = None
+        self.current = ""
+
+    # ---- reporting ----
+    def fail(self, message, span, hint=None, notes=None):
+        self.errors.append(SpecCheckError(message, span, hint, notes))
+
+    def unknown(self, what: str, name: nodes.Name, choices, hint_more: str = ""):
+        close = difflib.get_close_matches(name.text, list(choices), n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else hint_more or None
+        self.fail(f"unknown {what} `{name.text}`", name.span, hint=hint)
+
+    # ---- the whole spec ----
+    def check(self) -> CheckedSpec:
+        top = self.unit
+        own_meaning = top.spec.of_type(nodes.Input, nodes.Output) if top.base else []
+        for unit in top.chain():
+            if not (unit is top and top.base is not None):
+                for node in unit.spec.of_type(nodes.Input):
+                    self._input(node)
+        self._meaning_inputs(own_meaning)
+        if not self.inputs:
+            self.fail("the spec has no inputs", self.unit.spec.span, hint='declare one per number, like `input R "red"`')
+        self._declare_input_value()
+        for unit in top.chain():
+            self._network(unit.spec)
+        output = self._output()
+        decision = self._decision(top.spec, output)
+        examples = self._examples(top.spec, output, decision)
+        if self.errors:
+            raise SpecErrors(self.errors)
+        return self._result(output, decision, examples)
+
+    def _network(self, spec: nodes.Spec):
+        for statement in spec.statements:
+            if isinstance(statement, (nodes.Weights, nodes.Bias)):
+                self._param(statement)
+            elif isinstance(statement, nodes.Layer):
+                self._layer(statement)
+            elif isinstance(statement, nodes.Output):
+                self.output_node = statement
+
+    # ---- inputs ----
+    def _input(self, node: nodes.Input):
+        if node.name.text in self.inputs:
+            self._duplicate(node.name, self.inputs[node.name.text].span)
+            return
+        if node.rename is not None:
+            self.fail("`as` renames an input of a reused network; this spec declares its own inputs",
+                      node.rename.span, hint=f"write `input {node.rename.text}` instead")
+        self._check_range(node)
+        self.inputs[node.name.text] = InputInfo(node.name.text, node.name.text, node.description, node.unit,
+                                                node.low, node.high, node.span)
+
+    def _meaning_inputs(self, statements):
+        """In a spec that uses another network, `input X as Y "..."` gives X a new meaning."""
+        for node in statements:
+            if not isinstance(node, nodes.Input):
+                continue
+            if node.name.text not in self.inputs:
+                self.unknown("input", node.name, self.inputs, "a reused network's inputs cannot be added to")
+                continue
+            self._check_range(node)
+            label = node.rename.text if node.rename else node.name.text
+            self.inputs[node.name.text] = InputInfo(node.name.text, label, node.description, node.unit,
+                                                    node.low, node.high, node.span)
+        self._check_unique_labels()
+
+    def _check_unique_labels(self):
+        seen = {}
+        for info in self.inputs.values():
+            if info.label in seen:
+                self.fail(f"two inputs are both called `{info.label}`", info.span,
+                          notes=[Note(seen[info.label], "the other is declared")])
+            seen[info.label] = info.span
+
+    def _check_range(self, node: nodes.Input):
+        if node.low is not None and node.high is not None and node.low > node.high:
+            self.fail(f"the range of `{node.name.text}` runs from {node.low:g} down to {node.high:g}", node.span,
+                      hint="write the smaller number first: range LOW to HIGH")
+
+    def _declare_input_value(self):
+        if INPUT_VALUE in self.values or not self.inputs:
+            return
+        names = tuple(self.inputs)
+        labels = tuple(info.label for info in self.inputs.values())
+        span = next(iter(self.inputs.values())).span
+        self.values[INPUT_VALUE] = Value(INPUT_VALUE, (len(names),), names, labels, span)
+
+    # ---- weights and biases ----
+    def _param(self, node):
+        kind = "weights" if isinstance(node, nodes.Weights) else "bias"
+        name = node.name
+        if name.text in self.params or name.text in self.values:
+            self._duplicate(name, self._declared_at(name.text))
+            return
+        array = self._table_array(node, kind)
+        if array is None:
+            return
+        rows = tuple(r.label.text if r.label else "" for r in node.table.rows)
+        cols = tuple(c.text for c in node.table.columns)
+        self.params[name.text] = _ParamDraft(name.text, kind, array, rows, cols, node.span)
+
+    def _table_array(self, node, kind) -> np.ndarray | None:
+        table = node.table
+        ok = self._unique(table.columns, "column")
+        width = len(table.columns)
+        for row in table.rows:
+            if len(row.numbers) != width:
+                ok = False
+                self.fail(f"this row of {node.name.text} has {len(row.numbers)} numbers but the table has "
+                          f"{width} columns ({', '.join(c.text for c in table.columns)})", row.span,
+                          hint="one number under each column label")
+        if kind == "weights":
+            ok = self._weight_rows(node) and ok
+        elif len(table.rows) != 1:
+            ok = False
+            self.fail(f"a bias has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
+                      hint="put every bias number on the one row under the column labels")
+        if not ok:
+            return None
+        array = np.array([row.numbers for row in table.rows], dtype=np.float64)
+        return array if kind == "weights" else array[0]
+
+    def _weight_rows(self, node) -> bool:
+        unlabelled = [row for row in node.table.rows if row.label is None]
+        for row in unlabelled:
+            self.fail(f"a row of {node.name.text} has no label", row.span,
+                      hint="start the row with the name of the neuron it comes from, like `R  0.10 0.12 -0.36`")
+        labels = [row.label for row in node.table.rows if row.label is not None]
+        return not unlabelled and self._unique(labels, "row")
+
+    def _unique(self, names, what) -> bool:
+        seen = {}
+        for name in names:
+            if name.text in seen:
+                self.fail(f"the {what} label `{name.text}` appears twice", name.span,
+                          notes=[Note(seen[name.text], "first used")])
+                return False
+            seen[name.text] = name.span
+        return True
+
+    # ---- layers ----
+    def _layer(self, node: nodes.Layer):
+        name = node.name.text
+        if name in self.values or name in self.params:
+            self._duplicate(node.name, self._declared_at(name))
+            return
+        op = ops.lookup(node.call.op.text)
+        if op is None:
+            self.unknown("operation", node.call.op, ops.known_names(),
+                         f"the operations are {', '.join(ops.known_names())}")
+            return
+        self.current = name
+        result = op.check(self, node.call)
+        if result is None:
+            return
+        labels = self._output_labels(name, result.names)
+        self.values[name] = Value(name, (len(result.names),), result.names, labels, node.span)
+        self.bindings.update(result.bindings)
+        text = _call_text(node.call)
+        self.steps.append(Step(name, op.name, result.inputs, result.params, result.options, node.span, text))
+
+    def _output_labels(self, name, names):
+        """A value keeps its neurons' names unless it is the output and the spec relabels it."""
+        node = self._relabelling()
+        if node is None or node.value.text != name or not node.labels:
+            return names
+        if len(node.labels) != len(names):
+            self.fail(f"`{name}` has {len(names)} outputs ({', '.join(names)}) but {len(node.labels)} labels "
+                      f"are given", node.labels[0].span, hint=f"give exactly {len(names)} labels, one per output",
+                      notes=[Note(self.values_span(name), f"`{name}` is computed")])
+            return names
+        return tuple(label.text for label in node.labels)
+
+    def values_span(self, name):
+        return self.values[name].span if name in self.values else None
+
+    def _relabelling(self) -> nodes.Output | None:
+        """The `output` line that names output labels: this spec's own, else the used network's."""
+        for unit in reversed(self.unit.chain()):
+            found = unit.spec.of_type(nodes.Output)
+            if found:
+                return found[-1]
+        return None
+
+    # ---- used by operations' shape rules ----
+    def positional(self, call: nodes.Call, op_name, required, optional=()):
+        args = call.args
+        for arg in args:
+            if not isinstance(arg, nodes.Ref):
+                self.fail(f"{op_name} takes names, not {'numbers' if isinstance(arg, nodes.Num) else 'options'}",
+                          arg.span, hint=f"write {op_name}({', '.join(required)})")
+                return None
+        if not len(required) <= len(args) <= len(required) + len(optional):
+            wanted = ", ".join(list(required) + [f"[{o}]" for o in optional])
+            self.fail(f"{op_name} takes {wanted}; it was given {len(args)}", call.span,
+                      hint=f"write {op_name}({wanted})")
+            return None
+        return args
+
+    def value(self, ref: nodes.Ref) -> Value | None:
+        name = ref.name.text
+        if name in self.values:
+            return self.values[name]
+        if name in self.params:
+            self.fail(f"`{name}` is a table of {self.params[name].kind}, not a value computed by a layer",
+                      ref.span, hint="the first argument names a layer or `input`")
+        else:
+            self.unknown("value", ref.name, list(self.values) + [INPUT_VALUE])
+        return None
+
+    def param(self, ref: nodes.Ref, kind: str) -> _ParamDraft | None:
+        name = ref.name.text
+        found = self.params.get(name)
+        if found is not None and found.kind == kind:
+            return found
+        if found is not None or name in self.values:
+            what = found.kind if found else "a value"
+            self.fail(f"`{name}` is {what}, but {kind} are expected here", ref.span)
+        else:
+            self.unknown(kind, ref.name, [p.name for p in self.params.values() if p.kind == kind])
+        return None
+
+    def reorder_rows(self, name: str, order: list[int]):
+        draft = self.params[name]
+        draft.array = draft.array[order]
+        draft.row_names = tuple(draft.row_names[i] for i in order)
+
+    def _duplicate(self, name: nodes.Name, first):
+        self.fail(f"`{name.text}` is declared twice", name.span, hint="give each name one meaning",
+                  notes=[Note(first, "first declared")])
+
+    def _declared_at(self, name):
+        if name in self.values:
+            return self.values[name].span
+        return self.params[name].span if name in self.params else None
+
+    # ---- meaning: output, decision, examples ----
+    def _output(self) -> str | None:
+        node = self.output_node
+        if node is None:
+            if self.steps:
+                return self.steps[-1].output
+            self.fail("the spec computes nothing: it has no `layer` lines", self.unit.spec.span,
+                      hint="add a layer such as `layer out = dense(input, W1)`")
+            return None
+        if node.value.text not in self.values:
+            self.unknown("value", node.value, self.values)
+            return None
+        return node.value.text
+
+    def _decision(self, spec: nodes.Spec, output: str | None) -> Decision | None:
+        rules = spec.of_type(nodes.DecideLargest, nodes.DecideSign)
+        sentences = spec.of_type(nodes.Say)
+        sentence = sentences[-1].text if sentences else "→ {decision}"
+        if sentences:
+            self._check_sentence(sentences[-1])
+        rule = rules[-1] if rules else nodes.DecideLargest(None)
+        for extra in rules[1:]:
+            self.fail("a spec has one decision rule", extra.span, notes=[Note(rules[0].span, "the first one")])
+        if output is None or output not in self.values:
+            return None
+        width = self.values[output].width
+        if isinstance(rule, nodes.DecideSign):
+            if width != 1:
+                self.fail(f"`decide ... if positive` needs one output number; `{output}` has {width}", rule.span,
+                          hint="use `decide largest` for several outputs (the article's plan 2)")
+            return Decision("sign", (rule.positive.text, rule.otherwise.text), sentence, rule.span)
+        if width < 2:
+            self.fail(f"`decide largest` needs at least two outputs; `{output}` has {width}", rule.span,
+                      hint="with one output, write `decide Leaf if positive otherwise Flower` (the article's plan 1)")
+        return Decision("largest", self.values[output].labels, sentence, rule.span)
+
+    def _check_sentence(self, say: nodes.Say):
+        for field in re.findall(r"\{([^}]*)\}", say.text):
+            if field != "decision":
+                self.fail(f"unknown placeholder {{{field}}} in the sentence", say.span,
+                          hint="the sentence can say {decision}, which becomes the winning label")
+
+    def _examples(self, spec, output, decision) -> list[Example]:
+        seen = {}
+        examples = []
+        for node in spec.of_type(nodes.Example):
+            if node.name.text in seen:
+                self._duplicate(node.name, seen[node.name.text])
+            seen[node.name.text] = node.name.span
+            example = self._example(node, output, decision)
+            if example is not None:
+                examples.append(example)
+        return examples
+
+    def _example(self, node: nodes.Example, output, decision) -> Example | None:
+        row = self._example_inputs(node)
+        if decision is None or output is None or row is None:
+            return None
+        if node.decision.text not in decision.labels:
+            self.unknown("decision", node.decision, decision.labels,
+                         f"the decisions are {', '.join(decision.labels)}")
+        expected = self._expected(node.expect, output)
+        tolerance = node.expect.tolerance if node.expect and node.expect.tolerance is not None else DEFAULT_TOLERANCE
+        return Example(node.name.text, row, node.decision.text, expected, tolerance, node.span)
+
+    def _example_inputs(self, node: nodes.Example) -> np.ndarray | None:
+        by_label = {info.label: info for info in self.inputs.values()}
+        given = {}
+        for assign in node.inputs:
+            info = by_label.get(assign.name.text)
+            if info is None:
+                self.unknown("input", assign.name, by_label)
+            elif assign.name.text in given:
+                self.fail(f"`{assign.name.text}` is given twice", assign.name.span)
+            else:
+                given[assign.name.text] = assign.value
+                self._in_range(info, assign)
+        missing = [label for label in by_label if label not in given]
+        if missing:
+            self.fail(f"example `{node.name.text}` gives no value for {', '.join(missing)}", node.name.span,
+                      hint="every input needs a number: " + ", ".join(f"{m}=..." for m in missing))
+            return None
+        return np.array([given[label] for label in by_label], dtype=np.float64)
+
+    def _in_range(self, info: InputInfo, assign: nodes.Assign):
+        low = info.low if info.low is not None else -np.inf
+        high = info.high if info.high is not None else np.inf
+        if not low <= assign.value <= high:
+            self.fail(f"{assign.name.text}={assign.value:g} is outside its range ({info.meaning})", assign.span,
+                      notes=[Note(info.span, f"the range of {info.label} is declared")])
+
+    def _expected(self, expect: nodes.Expect | None, output: str) -> dict[str, float]:
+        if expect is None:
+            return {}
+        labels = self.values[output].labels
+        found = {}
+        for assign in expect.values:
+            if assign.name.text not in labels:
+                self.unknown("output", assign.name, labels)
+            found[assign.name.text] = assign.value
+        return found
+
+    # ---- assembling the result ----
+    def _result(self, output, decision, examples) -> CheckedSpec:
+        params = {name: self._final_param(draft) for name, draft in self.params.items()}
+        network = next(iter(self.unit.spec.of_type(nodes.Network)), None)
+        name = network.name.text if network else _stem(self.unit.source.path)
+        description = network.description if network else None
+        sources = [u.source for u in self.unit.chain()]
+        return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
+                           self.values, params, self.steps, output, decision, examples)
+
+    def _final_param(self, draft: _ParamDraft) -> Param:
+        rows_from, cols_from = self.bindings.get(draft.name, (None, None))
+        rows = self.values[rows_from].labels if rows_from in self.values else draft.row_names
+        cols = self.values[cols_from].labels if cols_from in self.values else draft.col_names
+        draft.array.setflags(write=False)
+        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span)
+
+
+def _call_text(call: nodes.Call) -> str:
+    def arg(a):
+        if isinstance(a, nodes.Ref):
+            return a.name.text
+        if isinstance(a, nodes.Num):
+            return f"{a.value:g}"
+        return f"{a.name.text}={a.value}"
+
+    return f"{call.op.text}({', '.join(arg(a) for a in call.args)})"
+
+
+def _stem(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def check_units(unit: Unit) -> CheckedSpec:
+    """Check a loaded spec; raise SpecErrors listing every problem found."""
+    return Checker(unit).check()

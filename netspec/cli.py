@@ -1,0 +1,174 @@
+"""Command line in, exit code out: `netspec run | check | trace`; the only module that imports click.
+
+Each command imports only what it needs, so `netspec run` does not load the printouts.
+Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
+reports command-line misuse itself (exit 2); nothing else ever shows a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+FORMATS_RUN = ["text", "json", "csv"]
+FORMATS_TRACE = ["text", "md", "json"]
+
+
+def _input_options(command):
+    command = click.option("--example", "example", metavar="NAME", help="Use only the spec's example NAME.")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs.")(command)
+    command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
+                           help="One input value; repeat for each input.")(command)
+    return command
+
+
+def _number_options(command):
+    command = click.option("--ascii", is_flag=True, help="Plain ASCII: - for minus and ~ for rounded.")(command)
+    command = click.option("--digits", type=click.IntRange(0, 15), default=5, show_default=True,
+                           help="Decimal places shown.")(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="netspec", message="netspec %(version)s")
+def cli():
+    """netspec: a neural network written as a readable .net file, run and worked out by hand."""
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_input_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default="text", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@_number_options
+def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
+    """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
+    from netspec import compile_plan, load_spec
+    from netspec.render.numbers import NumberStyle
+    from netspec.render.results import render_results
+    from netspec.runner import run as run_rows
+
+    checked = load_spec(spec)
+    rows = _rows(checked, assignments, csv_path, example)
+    result = run_rows(compile_plan(checked), rows.values, rows.ids)
+    _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output)
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
+def check(spec, dump):
+    """Check SPEC: names, shapes and meanings, then its examples. Exit 1 on any failure."""
+    if dump == "ast":
+        return _dump_ast(spec)
+    from netspec import compile_plan, load_spec
+    from netspec.errors import ExampleFailure
+    from netspec.examples import verify_examples
+    from netspec.render.report import render_check
+
+    checked = load_spec(spec)
+    plan = compile_plan(checked)
+    if dump == "plan":
+        return click.echo(repr(plan))
+    results = verify_examples(checked, plan)
+    click.echo(render_check(checked, results), nl=False)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise ExampleFailure(f"{len(failed)} of {len(results)} examples failed", failed[0].span,
+                             hint="fix the weights, or the example if the article's numbers were rounded")
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_input_options
+@click.option("--row", type=click.IntRange(min=1), metavar="N", help="With --csv: trace only data row N.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default="text", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--terms", type=click.IntRange(min=0), default=8, show_default=True,
+              help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
+@_number_options
+def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii):
+    """Print the worked calculation of SPEC: every product, every sum, the decision."""
+    from netspec import compile_plan, load_spec
+    from netspec.render import render_trace_as
+    from netspec.render.numbers import NumberStyle
+    from netspec.runner import trace as trace_rows
+
+    checked = load_spec(spec)
+    rows = _rows(checked, assignments, csv_path, example, row)
+    traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
+    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms), output)
+
+
+def _rows(checked, assignments, csv_path, example, row=None):
+    from netspec import inputs
+
+    given = [name for name, used in (("--input", assignments), ("--csv", csv_path), ("--example", example)) if used]
+    if len(given) > 1:
+        raise click.UsageError(f"give inputs one way: {' and '.join(given)} cannot be combined")
+    if row is not None and not csv_path:
+        raise click.UsageError("--row picks a row of the --csv file; give --csv FILE too")
+    if assignments:
+        return inputs.from_assignments(checked, list(assignments))
+    if csv_path:
+        rows = inputs.from_csv(checked, csv_path)
+        return _pick_row(rows, row) if row else rows
+    return inputs.from_examples(checked, example)
+
+
+def _pick_row(rows, row):
+    from netspec.errors import InputError
+    from netspec.inputs import Rows
+
+    if row > len(rows.values):
+        raise InputError(f"--row {row}: the CSV file has {len(rows.values)} rows")
+    return Rows(rows.values[row - 1: row], rows.ids[row - 1: row])
+
+
+def _dump_ast(spec):
+    from netspec.loader import read_source
+    from netspec.parser import parse
+
+    for statement in parse(read_source(spec)).statements:
+        click.echo(repr(statement))
+
+
+def _emit(text: str, output: str | None):
+    if output:
+        from netspec.outfile import write_atomic
+
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def main(argv=None):
+    """Entry point: run the click group, turning every failure into a message and an exit code."""
+    from netspec.errors import NetspecError
+
+    try:
+        cli.main(args=argv, prog_name="netspec", standalone_mode=False)
+    except NetspecError as error:
+        from netspec.diagnostics import format_error
+
+        sys.stdout.flush()
+        sys.stderr.write(format_error(error))
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        sys.stderr.write("netspec: interrupted\n")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as error:  # a bug in netspec: say so plainly instead of a traceback
+        if os.environ.get("NETSPEC_DEBUG"):
+            raise
+        sys.stderr.write(f"netspec: internal error: {type(error).__name__}: {error}\n"
+                         "This is a bug in netspec, not in your spec; set NETSPEC_DEBUG=1 to see where it happened.\n")
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,161 @@
+"""The checked spec: values, parameters and meanings with their shapes resolved.
+
+This is what the checker produces and the compiler consumes. Every value is a named
+tensor (today a vector of named neurons; each row of a batch is one such vector).
+`names` are what the spec's tables are checked against; `labels` are what people see,
+and differ only when a spec gives a reused network new meanings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from netspec.source import Source, Span
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    name: str
+    label: str
+    description: str | None
+    unit: str | None
+    low: float | None
+    high: float | None
+    span: Span | None
+
+    @property
+    def meaning(self) -> str:
+        """`red part of the colour, 0 to 255` or `volume in ml, at least 0`."""
+        parts = [self.description or ""]
+        if self.unit:
+            parts[0] = f"{parts[0]} in {self.unit}".strip()
+        if self.low is not None and self.high is not None:
+            parts.append(f"{_num(self.low)} to {_num(self.high)}")
+        elif self.low is not None:
+            parts.append(f"at least {_num(self.low)}")
+        elif self.high is not None:
+            parts.append(f"at most {_num(self.high)}")
+        return ", ".join(p for p in parts if p)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A named tensor computed by one step (or given as input)."""
+
+    name: str
+    shape: tuple[int, ...]
+    names: tuple[str, ...]
+    labels: tuple[str, ...]
+    span: Span | None
+
+    @property
+    def width(self) -> int:
+        return self.shape[-1]
+
+
+@dataclass(frozen=True)
+class Param:
+    """Weights or a bias: numbers fixed by the spec, with the labels of what they connect."""
+
+    name: str
+    kind: str
+    array: np.ndarray = field(repr=False)
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    span: Span | None
+
+    @property
+    def size(self) -> int:
+        return int(self.array.size)
+
+    @property
+    def shape_text(self) -> str:
+        return "×".join(str(n) for n in self.array.shape)
+
+
+@dataclass(frozen=True)
+class Step:
+    """`output = op(inputs, params, options)`, as written at `span`."""
+
+    output: str
+    op: str
+    inputs: tuple[str, ...]
+    params: tuple[str, ...]
+    options: dict
+    span: Span | None
+    text: str
+
+    @property
+    def formula(self) -> str:
+        return f"{self.output} = {self.text}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How the output numbers become words: `largest` (plan 2) or `sign` (plan 1)."""
+
+    kind: str
+    labels: tuple[str, ...]
+    sentence: str
+    span: Span | None
+
+    def describe(self) -> str:
+        if self.kind == "largest":
+            return "the largest output wins"
+        return f"{self.labels[0]} if the output is positive, otherwise {self.labels[1]}"
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    inputs: np.ndarray = field(repr=False)
+    decision: str
+    expected: dict[str, float]
+    tolerance: float
+    span: Span | None
+
+
+@dataclass
+class CheckedSpec:
+    """Everything the compiler and the printouts need, with no unresolved name left."""
+
+    path: str
+    name: str
+    description: str | None
+    sources: list[Source]
+    inputs: list[InputInfo]
+    values: dict[str, Value]
+    params: dict[str, Param]
+    steps: list[Step]
+    output: str
+    decision: Decision
+    examples: list[Example]
+    input_value: str = "input"
+
+    @property
+    def input_labels(self) -> tuple[str, ...]:
+        return tuple(i.label for i in self.inputs)
+
+    @property
+    def output_labels(self) -> tuple[str, ...]:
+        return self.values[self.output].labels
+
+    @property
+    def parameter_count(self) -> int:
+        return sum(p.size for p in self.params.values())
+
+    @property
+    def sha256(self) -> str:
+        """One hash over every file the spec is made of, for the provenance line."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for source in self.sources:
+            digest.update(source.text.encode("utf-8"))
+        return digest.hexdigest()

@@ -1,0 +1,184 @@
+"""Parse tree in (via transform.py), frozen AST nodes out: one class per grammar rule.
+
+Every node carries a `span` that never takes part in equality, so tests compare
+structure while errors still point at `file:line:col`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netspec.source import Span
+
+
+def _span():
+    return field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    """An identifier or label as written, with where it was written."""
+
+    text: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Network:
+    name: Name
+    description: str | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Use:
+    """`use "other.net"`: take another spec's network (inputs, weights, layers), not its meaning."""
+
+    path: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input neuron; `rename` gives a reused network's input a new meaning."""
+
+    name: Name
+    rename: Name | None
+    description: str | None
+    unit: str | None
+    low: float | None
+    high: float | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Row:
+    label: Name | None
+    numbers: tuple[float, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Table:
+    """Column labels along the top, then rows of numbers, each optionally labelled."""
+
+    columns: tuple[Name, ...]
+    rows: tuple[Row, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Weights:
+    name: Name
+    table: Table
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Bias:
+    name: Name
+    table: Table
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An argument that names a value or a parameter."""
+
+    name: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class KeywordArg:
+    name: Name
+    value: float | str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Call:
+    op: Name
+    args: tuple[Ref | Num | KeywordArg, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: Name
+    call: Call
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Output:
+    value: Name
+    labels: tuple[Name, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DecideLargest:
+    """Plan 2 of the article: several outputs, the largest wins."""
+
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DecideSign:
+    """Plan 1 of the article: one output; positive means `positive`, otherwise `otherwise`."""
+
+    positive: Name
+    otherwise: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Say:
+    """The decision sentence; `{decision}` is replaced by the winning label."""
+
+    text: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Assign:
+    name: Name
+    value: float
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Expect:
+    values: tuple[Assign, ...]
+    tolerance: float | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Example:
+    name: Name
+    inputs: tuple[Assign, ...]
+    decision: Name
+    expect: Expect | None
+    span: Span = _span()
+
+
+Statement = Network | Use | Input | Weights | Bias | Layer | Output | DecideLargest | DecideSign | Say | Example
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One parsed file: its statements in order."""
+
+    statements: tuple[Statement, ...]
+    span: Span = _span()
+
+    def of_type(self, *kinds: type) -> list:
+        return [s for s in self.statements if isinstance(s, kinds)]

@@ -1,0 +1,27 @@
+"""Operation name in, OpDef out: the registry of every operation a layer can use.
+
+Each operation brings a shape rule (used by the checker), a batch kernel (used by
+`netspec run`), and an explaining kernel that returns the result together with every
+intermediate number (used by `netspec trace`). New operations are added here; the
+grammar does not change.
+"""
+
+from __future__ import annotations
+
+from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops import activations, dense
+
+REGISTRY: dict[str, OpDef] = {op.name: op for op in (*dense.OPS, *activations.OPS)}
+ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
+
+
+def lookup(name: str) -> OpDef | None:
+    """The operation called `name` (or one of its aliases), None if there is none."""
+    return REGISTRY.get(ALIASES.get(name, name))
+
+
+def known_names() -> list[str]:
+    return sorted([*REGISTRY, *ALIASES])
+
+
+__all__ = ["OpDef", "ShapeResult", "lookup", "known_names", "REGISTRY"]

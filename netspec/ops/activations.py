@@ -1,0 +1,79 @@
+"""Activations: one value in, the same neurons out, each number transformed.
+
+identity, relu, logistic (sigmoid), tanh work neuron by neuron; softmax and
+divide_by_sum look at the whole layer so that the outputs add up to 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netspec.ops.base import OpDef, ShapeResult
+
+
+def check_one_value(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, call.op.text, ("a value",))
+    if refs is None:
+        return None
+    x = ctx.value(refs[0])
+    if x is None:
+        return None
+    return ShapeResult((x.name,), (), x.names)
+
+
+def _identity(xs, ps, options):
+    return xs[0].copy(), {"x": xs[0]}
+
+
+def _relu(xs, ps, options):
+    return np.maximum(xs[0], 0.0), {"x": xs[0]}
+
+
+def _logistic(xs, ps, options):
+    x = xs[0]  # (batch, n)
+    exp_neg = np.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
+    denominator = 1.0 + exp_neg
+    return 1.0 / denominator, {"x": x, "exp_neg": exp_neg, "denominator": denominator}
+
+
+def _tanh(xs, ps, options):
+    return np.tanh(xs[0]), {"x": xs[0]}
+
+
+def _softmax(xs, ps, options):
+    x = xs[0]  # (batch, n)
+    largest = x.max(axis=-1, keepdims=True)  # (batch, 1); subtracting it keeps e^x from overflowing
+    shifted = x - largest
+    exps = np.exp(shifted)
+    total = exps.sum(axis=-1, keepdims=True)
+    return exps / total, {"x": x, "largest": largest, "shifted": shifted, "exps": exps, "total": total}
+
+
+def _divide_by_sum(xs, ps, options):
+    x = xs[0]
+    total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
+    return x / total, {"x": x, "total": total}
+
+
+def _validate_positive(name, x):
+    """divide_by_sum only makes probabilities of positive numbers (the article's caveat)."""
+    bad = np.argwhere(x < 0)
+    return None if bad.size == 0 else tuple(bad[0])
+
+
+def _fast(explain):
+    return lambda xs, ps, options: explain(xs, ps, options)[0]
+
+
+def _op(name, summary, explain, validate=None):
+    return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate)
+
+
+OPS = (
+    _op("identity", "the number unchanged", _identity),
+    _op("relu", "max(0, x): negative numbers become 0", _relu),
+    _op("logistic", "1 / (1 + e^(−x)), between 0 and 1", _logistic),
+    _op("tanh", "tanh(x), between −1 and 1", _tanh),
+    _op("softmax", "e^x / sum of e^x over the layer", _softmax),
+    _op("divide_by_sum", "x / sum of x over the layer", _divide_by_sum, _validate_positive),
+)

@@ -1,0 +1,42 @@
+"""What every operation provides: a shape rule, a batch kernel and an explaining kernel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ShapeResult:
+    """What an operation's shape rule found: its inputs, parameters and result neurons.
+
+    `bindings` ties each parameter's rows and columns to the values whose neurons label
+    them, so a weight reads `W1[R,h1]` even after a reused network is relabelled.
+    """
+
+    inputs: tuple[str, ...]
+    params: tuple[str, ...]
+    names: tuple[str, ...]
+    options: dict = field(default_factory=dict)
+    bindings: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpDef:
+    """One operation.
+
+    check(ctx, call) -> ShapeResult | None     validates arguments through ctx.fail
+    kernel(xs, ps, options) -> array           (batch, n_out), the fast path
+    explain(xs, ps, options) -> (array, dict)  the same result plus every intermediate
+    family: "dense" or "activation", for the summary line
+    """
+
+    name: str
+    summary: str
+    family: str
+    check: Callable
+    kernel: Callable[[list[np.ndarray], list[np.ndarray], dict], np.ndarray]
+    explain: Callable[[list[np.ndarray], list[np.ndarray], dict], tuple[np.ndarray, dict]]
+    validate: Callable | None = None

@@ -1,0 +1,93 @@
+"""dense(x, W[, b]): every output neuron is the sum of (input × weight), plus its bias.
+
+Shape rule: W has one row per neuron of x (matched by label) and one column per output
+neuron; b has one number per output neuron.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netspec.errors import Note
+from netspec.ops.base import OpDef, ShapeResult
+
+
+def check_dense(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, "dense", ("a value", "a weights table"), optional=("a bias",))
+    if refs is None:
+        return None
+    x = ctx.value(refs[0])
+    weights = ctx.param(refs[1], "weights")
+    bias = ctx.param(refs[2], "bias") if len(refs) > 2 else None
+    if x is None or weights is None or (len(refs) > 2 and bias is None):
+        return None
+    if not _rows_fit(ctx, refs[0], x, refs[1], weights) or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
+        return None
+    params = (weights.name,) + ((bias.name,) if bias else ())
+    bindings = {weights.name: (x.name, ctx.current)}
+    if bias:
+        bindings[bias.name] = (None, ctx.current)
+    return ShapeResult((x.name,), params, weights.col_names, bindings=bindings)
+
+
+def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
+    """W's row labels must name exactly x's neurons; rows are then put in x's order."""
+    rows, wanted = weights.row_names, x.names
+    if len(rows) != len(wanted):
+        ctx.fail(f"shape mismatch: `{x.name}` has {len(wanted)} numbers ({', '.join(x.labels)}) "
+                 f"but {weights.name} has {len(rows)} rows", w_ref.span,
+                 hint=f"give {weights.name} one row for each of {', '.join(x.names)}",
+                 notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
+                        Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")])
+        return False
+    if set(rows) != set(wanted) or len(set(rows)) != len(rows):
+        missing = [n for n in wanted if n not in rows]
+        extra = [n for n in rows if n not in wanted]
+        ctx.fail(f"the rows of {weights.name} are labelled {', '.join(rows)} but `{x.name}` has neurons "
+                 f"{', '.join(wanted)}", w_ref.span,
+                 hint=_label_hint(missing, extra),
+                 notes=[Note(weights.span, f"{weights.name} is declared")])
+        return False
+    order = [rows.index(n) for n in wanted]
+    ctx.reorder_rows(weights.name, order)
+    return True
+
+
+def _label_hint(missing, extra) -> str:
+    if len(missing) == 1 and len(extra) == 1:
+        return f"did you mean `{missing[0]}` instead of `{extra[0]}`?"
+    return f"label each row with the neuron it comes from; missing: {', '.join(missing) or 'none'}"
+
+
+def _bias_fits(ctx, b_ref, weights, bias) -> bool:
+    if bias is None:
+        return True
+    if bias.col_names != weights.col_names:
+        ctx.fail(f"the bias {bias.name} has columns {', '.join(bias.col_names)} but {weights.name} has "
+                 f"{', '.join(weights.col_names)}", b_ref.span,
+                 hint="a bias has one number for each column (output neuron) of the weights, in the same order",
+                 notes=[Note(bias.span, f"{bias.name} is declared"), Note(weights.span, f"{weights.name} is declared")])
+        return False
+    return True
+
+
+def dense_kernel(xs, ps, options):
+    x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
+    y = x @ weights  # (batch, n_out)
+    if len(ps) > 1:
+        y += ps[1]
+    return y
+
+
+def dense_explain(xs, ps, options):
+    x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
+    products = x[:, :, None] * weights[None, :, :]  # (batch, n_in, n_out)
+    sums = products.sum(axis=1)  # (batch, n_out)
+    record = {"x": x, "weights": weights, "products": products, "sums": sums}
+    if len(ps) > 1:
+        record["bias"] = ps[1]
+        return sums + ps[1], record
+    return sums, record
+
+
+OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain),)

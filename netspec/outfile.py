@@ -1,0 +1,33 @@
+"""Text and a path in, a complete file out: written whole or not at all.
+
+The text is written to a temporary file in the target folder and renamed over the
+target, so an error or an interrupt never leaves a partial file or a stray temp file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from netspec.errors import OutputFileError
+
+
+def write_atomic(path: str, text: str) -> None:
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputFileError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputFileError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temp, target)
+    except BaseException as error:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputFileError(f"cannot write {path}: {error.strerror}") from None
+        raise

@@ -1,0 +1,58 @@
+"""CheckedSpec in, Plan out: the ordered NumPy steps that compute the network.
+
+The plan of specs/leaf.net prints as:
+
+    Plan leaf_or_flower: 2 steps, 18 parameters
+      1  hidden = dense(input, W1)    input 4 → 3    leaf.net:28
+      2  out = dense(hidden, W2)      hidden 3 → 2   leaf.net:36
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from netspec import ops
+from netspec.model import CheckedSpec, Step
+from netspec.ops.base import OpDef
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step: the operation's kernels with their parameters bound."""
+
+    step: Step
+    op: OpDef
+    params: tuple[np.ndarray, ...]
+    widths: tuple[int, int]
+
+    def __repr__(self) -> str:
+        return f"{self.step.formula}    {self.step.inputs[0]} {self.widths[0]} → {self.widths[1]}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    spec: CheckedSpec
+    steps: tuple[PlanStep, ...]
+
+    def __repr__(self) -> str:
+        lines = [f"Plan {self.spec.name}: {len(self.steps)} steps, {self.spec.parameter_count} parameters"]
+        rows = [(f"{s.step.formula}", f"{s.step.inputs[0]} {s.widths[0]} → {s.widths[1]}",
+                 s.step.span.short if s.step.span else "") for s in self.steps]
+        w1 = max((len(r[0]) for r in rows), default=0)
+        w2 = max((len(r[1]) for r in rows), default=0)
+        for i, (formula, shapes, line) in enumerate(rows, 1):
+            lines.append(f"  {i}  {formula.ljust(w1)}    {shapes.ljust(w2)}   {line}")
+        return "\n".join(lines)
+
+
+def compile_plan(spec: CheckedSpec) -> Plan:
+    """Bind each step's operation and parameter arrays; nothing is computed yet."""
+    steps = []
+    for step in spec.steps:
+        op = ops.lookup(step.op)
+        params = tuple(spec.params[name].array for name in step.params)
+        widths = (spec.values[step.inputs[0]].width, spec.values[step.output].width)
+        steps.append(PlanStep(step, op, params, widths))
+    return Plan(spec, tuple(steps))

@@ -1,0 +1,103 @@
+"""A float in, its display text out: the one number formatter every printout uses.
+
+Rule: show at most `digits` decimal places. A number whose shown decimal differs from
+the computed float by more than float64 noise is marked with ≈ and keeps its trailing
+zeros (≈ 2.21630); an exact one drops them (3.2). Negative numbers use the true minus
+sign −, and are wrapped in parentheses when they are a factor or a term: (−0.29).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+NOISE = 1e-12  # relative; float64 artefacts such as 32·0.1 = 3.2000000000000006 are not rounding
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    digits: int = 5
+    ascii: bool = False
+
+    @property
+    def minus(self) -> str:
+        return "-" if self.ascii else "\u2212"
+
+    @property
+    def approx(self) -> str:
+        return "~" if self.ascii else "≈"
+
+    def header(self) -> str:
+        return (f"numbers shown to {self.digits} decimal places; {self.approx} marks a rounded number")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A number as displayed: its text, whether it was rounded, and the decimal it shows."""
+
+    text: str
+    rounded: bool
+    decimal: Decimal | None
+
+
+def show(x: float, style: NumberStyle = NumberStyle()) -> Shown:
+    """The display of x under `style`; `text` carries no ≈ (callers place it)."""
+    x = float(x)
+    if math.isnan(x):
+        return Shown("NaN", False, None)
+    if math.isinf(x):
+        return Shown(("" if x > 0 else style.minus) + "∞", False, None)
+    fixed = f"{x:.{style.digits}f}"
+    shown = Decimal(fixed)
+    if shown == 0 and x != 0:
+        return _scientific(x, style)
+    rounded = abs(float(shown) - x) > NOISE * max(1.0, abs(x))
+    if not rounded:
+        fixed = _strip(fixed)
+    if fixed.startswith("-"):
+        fixed = style.minus + fixed[1:]
+        if _is_zero(fixed):
+            fixed = fixed[1:]
+    return Shown(fixed, rounded, Decimal(_strip(f"{x:.{style.digits}f}")))
+
+
+def _scientific(x: float, style: NumberStyle) -> Shown:
+    """Numbers too small for `digits` decimal places keep `digits` significant digits instead."""
+    written = f"{x:.{max(style.digits - 1, 1)}e}"
+    rounded = abs(float(written) - x) > NOISE * abs(x)
+    mantissa, exponent = written.split("e")
+    if not rounded:
+        mantissa = _strip(mantissa)
+    text = f"{mantissa}e{int(exponent)}".replace("-", style.minus)
+    return Shown(text, rounded, Decimal(written))
+
+
+def _strip(fixed: str) -> str:
+    return fixed.rstrip("0").rstrip(".") if "." in fixed else fixed
+
+
+def _is_zero(text: str) -> bool:
+    return text.strip("\u2212-").replace(".", "").strip("0") == ""
+
+
+def num(x: float, style: NumberStyle = NumberStyle()) -> str:
+    """A standalone number: `0.79584`, `≈ 0.63289`, `−26.598`."""
+    shown = show(x, style)
+    return f"{style.approx} {shown.text}" if shown.rounded else shown.text
+
+
+def factor(x: float, style: NumberStyle = NumberStyle()) -> str:
+    """A number inside a sum or product: negatives in parentheses, `≈` inside them."""
+    shown = show(x, style)
+    text = f"{style.approx}{shown.text}" if shown.rounded else shown.text
+    return f"({text})" if shown.text.startswith(style.minus) else text
+
+
+def terms_disagree(terms, total, style: NumberStyle = NumberStyle()) -> bool:
+    """True when the shown terms, added by hand, do not give the shown total."""
+    shown_terms = [show(t, style).decimal for t in terms]
+    shown_total = show(total, style).decimal
+    if shown_total is None or any(t is None for t in shown_terms):
+        return False
+    return sum(shown_terms, Decimal(0)) != shown_total

@@ -1,0 +1,29 @@
+"""CheckedSpec + example results in, the `netspec check` report out."""
+
+from __future__ import annotations
+
+from netspec.examples import ExampleResult
+from netspec.model import CheckedSpec
+from netspec.render.numbers import num
+from netspec.render.summary import network_line, summary_rows, table
+
+
+def render_check(spec: CheckedSpec, results: list[ExampleResult]) -> str:
+    lines = [f"{spec.path}: {network_line(spec)}"]
+    lines += table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
+    lines.append(f"  {spec.parameter_count} parameters · decision: {spec.decision.describe()}")
+    if results:
+        lines += ["", "examples"]
+        lines += table([_example_row(r) for r in results], ("", "example", "decision", "outputs"))
+        for result in results:
+            lines += [f"  {result.name}: {m}" for m in result.mismatches]
+        passed = sum(r.ok for r in results)
+        lines.append(f"{passed} of {len(results)} examples pass")
+    else:
+        lines.append("no examples to check")
+    return "\n".join(lines) + "\n"
+
+
+def _example_row(result: ExampleResult):
+    outputs = ", ".join(f"{label} {num(value)}" for label, value in result.outputs.items())
+    return ("ok" if result.ok else "FAIL", result.name, f"→ {result.decision}", outputs)

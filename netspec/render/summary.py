@@ -1,0 +1,48 @@
+"""CheckedSpec in, summary rows out: the table of values, operations, shapes and spec lines.
+
+Shared by `netspec check` and the trace header, so both describe a network the same way.
+"""
+
+from __future__ import annotations
+
+from netspec import __version__
+from netspec.model import CheckedSpec
+
+
+def network_line(spec: CheckedSpec) -> str:
+    """`leaf_or_flower: 4 inputs → 3 hidden → 2 out · 18 weights · no bias · no activation`."""
+    widths = [f"{len(spec.inputs)} inputs"] + [f"{spec.values[s.output].width} {s.output}" for s in spec.steps]
+    weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
+    biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
+    activations = sorted({s.op for s in spec.steps if s.op != "dense"})
+    parts = [" → ".join(widths), f"{weights} weights",
+             f"{biases} biases" if biases else "no bias",
+             ", ".join(activations) if activations else "no activation"]
+    return f"{spec.name}: " + " · ".join(parts)
+
+
+def summary_rows(spec: CheckedSpec) -> list[tuple[str, str, str, str, str]]:
+    """(value, operation, shape, parameters, spec line) for the input and every step."""
+    first = spec.inputs[0].span if spec.inputs else None
+    rows = [(spec.input_value, "input", str(len(spec.inputs)), "0", first.short if first else "")]
+    for step in spec.steps:
+        value = spec.values[step.output]
+        width_in = spec.values[step.inputs[0]].width
+        params = ", ".join(f"{p} {spec.params[p].shape_text}" for p in step.params)
+        count = sum(spec.params[p].size for p in step.params)
+        shape = f"{width_in} → {value.width}"
+        rows.append((step.output, step.text, shape, f"{count}" + (f" ({params})" if params else ""),
+                     step.span.short if step.span else ""))
+    return rows
+
+
+def table(rows: list[tuple], header: tuple, indent: str = "  ") -> list[str]:
+    """Left-aligned columns, two spaces apart."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    return [indent + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
+
+
+def provenance(spec: CheckedSpec) -> str:
+    """`netspec 0.1.0 · specs/leaf.net · sha256 3f2a1b…e91c · float64`."""
+    digest = spec.sha256
+    return f"netspec {__version__} · {spec.path} · sha256 {digest[:6]}…{digest[-4:]} · float64"

@@ -1,0 +1,191 @@
+"""Trace in, worked steps out: the calculation of one row laid out as sums and chains.
+
+This is the format-free middle of every printout: it decides *what* is shown (which
+terms, in which order, where the ≈ goes) from the numbers the runner recorded, and the
+text, Markdown and JSON renderers decide *how*. It never computes a number of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from netspec.trace import Trace, TraceStep
+
+
+@dataclass(frozen=True)
+class Term:
+    """One product of a weighted sum: input value × weight = product."""
+
+    input: str
+    x: float
+    weight: str
+    w: float
+    product: float
+
+
+@dataclass(frozen=True)
+class Sum:
+    """neuron = Σ input·weight (+ bias): every term, the bias and the total the plan used."""
+
+    address: str
+    label: str
+    terms: tuple[Term, ...]
+    bias: tuple[str, float] | None
+    total: float
+
+
+@dataclass(frozen=True)
+class Chain:
+    """label = stage = stage = ... ; each stage is a list of text pieces and numbers."""
+
+    address: str
+    label: str
+    stages: tuple[tuple, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkedStep:
+    number: int
+    trace_step: TraceStep
+    items: tuple = ()
+    preamble: tuple = ()
+
+    @property
+    def title(self) -> str:
+        return self.trace_step.step.formula
+
+    @property
+    def where(self) -> str:
+        span = self.trace_step.step.span
+        return span.short if span else ""
+
+
+@dataclass(frozen=True)
+class WorkedRow:
+    row_id: str
+    inputs: tuple[tuple[str, float], ...]
+    steps: tuple[WorkedStep, ...]
+    outputs: tuple[tuple[str, float], ...]
+    decision: str
+    sentence: str
+    extra: dict = field(default_factory=dict)
+
+
+class Num(float):
+    """A number that came from the plan, marked so renderers format it (and may mark it ≈)."""
+
+
+def worked_rows(trace: Trace) -> list[WorkedRow]:
+    from netspec.decision import sentence
+
+    spec = trace.spec
+    rows = []
+    for r, row_id in enumerate(trace.row_ids):
+        steps = tuple(_worked_step(i, step, r) for i, step in enumerate(trace.steps, 1))
+        outputs = tuple(zip(spec.output_labels, (float(v) for v in trace.outputs[r])))
+        inputs = tuple(zip(spec.input_labels, (float(v) for v in trace.inputs[r])))
+        decision = trace.decisions[r]
+        rows.append(WorkedRow(row_id, inputs, steps, outputs, decision, sentence(spec.decision, decision)))
+    return rows
+
+
+def _worked_step(number: int, step: TraceStep, row: int) -> WorkedStep:
+    explain = EXPLAINERS.get(step.step.op)
+    if explain is None:
+        raise NotImplementedError(f"no worked form for the operation {step.step.op!r}")
+    preamble, items = explain(step, row)
+    return WorkedStep(number, step, tuple(items), tuple(preamble))
+
+
+def _address(step: TraceStep, label: str) -> str:
+    return f"{step.name}.{label}"
+
+
+def _dense(step: TraceStep, r: int):
+    rec = step.record
+    weights = step.params[0]
+    x, products, result = rec["x"][r], rec["products"][r], step.result[r]  # (n_in,), (n_in, n_out), (n_out,)
+    items = []
+    for j, label in enumerate(step.labels):
+        terms = tuple(Term(step.input_labels[i], float(x[i]), f"{weights.name}[{step.input_labels[i]},{label}]",
+                           float(weights.array[i, j]), float(products[i, j])) for i in range(len(x)))
+        bias = (f"{step.params[1].name}[{label}]", float(rec["bias"][j])) if "bias" in rec else None
+        items.append(Sum(_address(step, label), label, terms, bias, float(result[j])))
+    return (), items
+
+
+def _per_neuron(render_one):
+    def explain(step: TraceStep, r: int):
+        return (), [render_one(step, r, j, label) for j, label in enumerate(step.labels)]
+
+    return explain
+
+
+def _identity_one(step, r, j, label):
+    return Chain(_address(step, label), label, ((Num(step.result[r, j]),),))
+
+
+def _relu_one(step, r, j, label):
+    x = step.record["x"][r, j]
+    return Chain(_address(step, label), label, (("max(0, ", Num(x), ")"), (Num(step.result[r, j]),)))
+
+
+def _logistic_one(step, r, j, label):
+    rec = step.record
+    x, e, d = rec["x"][r, j], rec["exp_neg"][r, j], rec["denominator"][r, j]
+    return Chain(_address(step, label), label, (
+        ("1 / (1 + e^(−", Num(x), "))"),
+        ("1 / (1 + ", Num(e), ")"),
+        ("1 / ", Num(d)),
+        (Num(step.result[r, j]),),
+    ))
+
+
+def _tanh_one(step, r, j, label):
+    x = step.record["x"][r, j]
+    return Chain(_address(step, label), label, (("tanh(", Num(x), ")"), (Num(step.result[r, j]),)))
+
+
+def _softmax(step: TraceStep, r: int):
+    rec = step.record
+    x, shifted, exps = rec["x"][r], rec["shifted"][r], rec["exps"][r]  # (n,) each
+    largest, total = rec["largest"][r, 0], rec["total"][r, 0]
+    preamble = [("the largest number is ", Num(largest),
+                 "; subtracting it first keeps e^x from overflowing and does not change the result")]
+    items = [Chain(f"{step.name}.e^{label}", f"e^{label}",
+                   (("e^(", Num(x[j]), " − ", Num(largest), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)))
+             for j, label in enumerate(step.labels)]
+    items.append(_total_chain(step, "sum", exps, total))
+    items += [Chain(_address(step, label), label, ((Num(exps[j]), " / ", Num(total)), (Num(step.result[r, j]),)))
+              for j, label in enumerate(step.labels)]
+    return preamble, items
+
+
+def _divide_by_sum(step: TraceStep, r: int):
+    rec = step.record
+    x, total = rec["x"][r], rec["total"][r, 0]
+    items = [_total_chain(step, "sum", x, total)]
+    items += [Chain(_address(step, label), label, ((Num(x[j]), " / ", Num(total)), (Num(step.result[r, j]),)))
+              for j, label in enumerate(step.labels)]
+    return (), items
+
+
+def _total_chain(step: TraceStep, label: str, parts: np.ndarray, total: float) -> Chain:
+    pieces = []
+    for i, part in enumerate(parts):
+        pieces += ([" + "] if i else []) + [Num(part)]
+    return Chain(f"{step.name}.{label}", label, (tuple(pieces), (Num(total),)))
+
+
+EXPLAINERS = {
+    "dense": _dense,
+    "identity": _per_neuron(_identity_one),
+    "relu": _per_neuron(_relu_one),
+    "logistic": _per_neuron(_logistic_one),
+    "tanh": _per_neuron(_tanh_one),
+    "softmax": _softmax,
+    "divide_by_sum": _divide_by_sum,
+}

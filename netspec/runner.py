@@ -1,0 +1,99 @@
+"""Plan + input rows in, outputs (and, when tracing, a Trace) out; the only caller of kernels.
+
+A batch is one array of shape (rows, inputs): each step is one NumPy operation over all
+rows at once. After each step the result is checked for NaN and infinity, so a fault is
+reported at the step where it first appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from netspec.decision import decide
+from netspec.errors import NumericError, Note
+from netspec.plan import Plan, PlanStep
+from netspec.trace import Trace, TraceStep
+
+
+@dataclass(frozen=True)
+class RunResult:
+    outputs: np.ndarray
+    decisions: list[str]
+
+
+def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None) -> RunResult:
+    """Run every row through the fast kernels; outputs (rows, n_out) and decisions."""
+    values = {plan.spec.input_value: rows}
+    with np.errstate(all="ignore"):
+        for step in plan.steps:
+            values[step.step.output] = _checked(step, step.op.kernel, values, row_ids, plan)
+    outputs = values[plan.spec.output]
+    return RunResult(outputs, decide(plan.spec.decision, outputs))
+
+
+def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
+    """Run through the explaining kernels, keeping every intermediate number for the printout."""
+    spec = plan.spec
+    values = {spec.input_value: rows}
+    steps = []
+    with np.errstate(all="ignore"):
+        for step in plan.steps:
+            record = {}
+
+            def explained(xs, ps, options, _op=step.op, _record=record):
+                result, found = _op.explain(xs, ps, options)
+                _record.update(found)
+                return result
+
+            result = _checked(step, explained, values, row_ids, plan)
+            values[step.step.output] = result
+            steps.append(_trace_step(spec, step, record, result))
+    outputs = values[spec.output]
+    return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
+
+
+def _trace_step(spec, step: PlanStep, record, result) -> TraceStep:
+    params = tuple(spec.params[name] for name in step.step.params)
+    input_labels = spec.values[step.step.inputs[0]].labels
+    return TraceStep(step.step, params, input_labels, spec.values[step.step.output].labels, record, result)
+
+
+def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
+    xs = [values[name] for name in step.step.inputs]
+    if step.op.validate is not None:
+        _validate(step, xs[0], row_ids, plan)
+    result = kernel(xs, list(step.params), step.step.options)
+    if not np.isfinite(result.sum()):  # one cheap pass; the full search only runs on a fault
+        _report_non_finite(step, result, row_ids, plan)
+    return result
+
+
+def _validate(step: PlanStep, x, row_ids, plan):
+    bad = step.op.validate(step.step.op, x)
+    if bad is not None:
+        row, col = bad
+        labels = plan.spec.values[step.step.inputs[0]].labels
+        raise NumericError(
+            f"{step.step.op} needs numbers that are not negative, but {step.step.inputs[0]}.{labels[col]} "
+            f"is {x[row, col]:g} in {_row_name(row_ids, row)}", step.step.span,
+            hint="softmax turns any numbers, negative ones too, into probabilities")
+
+
+def _report_non_finite(step: PlanStep, result, row_ids, plan):
+    bad = np.argwhere(~np.isfinite(result))
+    if bad.size == 0:
+        return  # the sum overflowed but every number is finite
+    row, col = bad[0]
+    label = plan.spec.values[step.step.output].labels[col]
+    what = "NaN (not a number)" if np.isnan(result[row, col]) else "infinity"
+    raise NumericError(
+        f"{what} first appears at step `{step.step.output}`, in {step.step.output}.{label} "
+        f"of {_row_name(row_ids, row)}", step.step.span,
+        hint="the numbers grew too large for float64 (about 1.8e308); check the inputs and weights")
+
+
+def _row_name(row_ids, row) -> str:
+    return row_ids[row] if row_ids is not None else f"row {row + 1}"

@@ -1,0 +1,55 @@
+"""Runner results in, nothing out: the Trace data model, pure data for the renderers.
+
+Every array here is one the runner computed and then used as the step's output; the
+renderers only format these numbers, never recompute them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from netspec.model import CheckedSpec, Param, Step
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One step of the plan for a batch: its intermediates and its result (batch first)."""
+
+    step: Step
+    params: tuple[Param, ...]
+    input_labels: tuple[str, ...]
+    labels: tuple[str, ...]
+    record: dict
+    result: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return self.step.output
+
+    def __repr__(self) -> str:
+        return f"TraceStep({self.step.formula} → {self.result.shape[-1]} numbers × {self.result.shape[0]} rows)"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A traced run of a few rows: inputs, every step, outputs and decisions."""
+
+    spec: CheckedSpec
+    row_ids: tuple[str, ...]
+    inputs: np.ndarray
+    steps: tuple[TraceStep, ...]
+    decisions: tuple[str, ...]
+
+    @property
+    def outputs(self) -> np.ndarray:
+        return self.value(self.spec.output)
+
+    def value(self, name: str) -> np.ndarray:
+        if name == self.spec.input_value:
+            return self.inputs
+        for step in self.steps:
+            if step.name == name:
+                return step.result
+        raise KeyError(name)

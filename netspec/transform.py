@@ -1,0 +1,125 @@
+"""Lark tree in, nodes.Spec out: one method per grammar rule; builds, never validates."""
+
+from __future__ import annotations
+
+from lark import Token, Transformer, v_args
+
+from netspec import nodes
+from netspec.source import Source, span_of
+
+
+def number(token: Token) -> float:
+    """A NUMBER token as a float; the grammar admits the true minus sign − as well as -."""
+    return float(str(token).replace("\u2212", "-"))
+
+
+def unquote(token: Token) -> str:
+    return str(token)[1:-1] if str(token).startswith('"') else str(token)
+
+
+@v_args(meta=True)
+class ToNodes(Transformer):
+    """Method names are rule names; each returns the node of the same name."""
+
+    def __init__(self, source: Source):
+        super().__init__()
+        self.source = source
+
+    def _span(self, meta):
+        return span_of(self.source, meta) if not getattr(meta, "empty", False) else None
+
+    def _name(self, token: Token) -> nodes.Name:
+        return nodes.Name(unquote(token), span_of(self.source, token))
+
+    def start(self, meta, children):
+        return nodes.Spec(tuple(children), self._span(meta))
+
+    def name(self, meta, children):
+        return self._name(children[0])
+
+    label = name
+
+    def network(self, meta, children):
+        name, description = children
+        return nodes.Network(self._name(name), description and unquote(description), self._span(meta))
+
+    def use(self, meta, children):
+        return nodes.Use(unquote(children[0]), self._span(meta))
+
+    def input(self, meta, children):
+        name, rename, description, *facts = children
+        found = dict(facts)
+        low, high = found.get("range", (found.get("at_least"), found.get("at_most")))
+        return nodes.Input(name, rename, description and unquote(description), found.get("unit"),
+                           low, high, self._span(meta))
+
+    def unit(self, meta, children):
+        return ("unit", unquote(children[0]))
+
+    def range(self, meta, children):
+        return ("range", (number(children[0]), number(children[1])))
+
+    def at_least(self, meta, children):
+        return ("at_least", number(children[0]))
+
+    def at_most(self, meta, children):
+        return ("at_most", number(children[0]))
+
+    def header(self, meta, children):
+        return tuple(children)
+
+    def row(self, meta, children):
+        label, *numbers = children
+        return nodes.Row(label, tuple(number(n) for n in numbers), self._span(meta))
+
+    def table(self, meta, children):
+        header, *rows = children
+        return nodes.Table(header, tuple(rows), self._span(meta))
+
+    def weights(self, meta, children):
+        return nodes.Weights(children[0], children[1], self._span(meta))
+
+    def bias(self, meta, children):
+        return nodes.Bias(children[0], children[1], self._span(meta))
+
+    def ref(self, meta, children):
+        return nodes.Ref(children[0], self._span(meta))
+
+    def num(self, meta, children):
+        return nodes.Num(number(children[0]), self._span(meta))
+
+    def keyword_arg(self, meta, children):
+        name, value = children
+        converted = number(value) if value.type == "NUMBER" else unquote(value)
+        return nodes.KeywordArg(name, converted, self._span(meta))
+
+    def call(self, meta, children):
+        op, *args = children
+        return nodes.Call(op, tuple(a for a in args if a is not None), self._span(meta))
+
+    def layer(self, meta, children):
+        return nodes.Layer(children[0], children[1], self._span(meta))
+
+    def output(self, meta, children):
+        value, *labels = children
+        return nodes.Output(value, tuple(l for l in labels if l is not None), self._span(meta))
+
+    def decide_largest(self, meta, children):
+        return nodes.DecideLargest(self._span(meta))
+
+    def decide_sign(self, meta, children):
+        return nodes.DecideSign(children[0], children[1], self._span(meta))
+
+    def say(self, meta, children):
+        return nodes.Say(unquote(children[0]), self._span(meta))
+
+    def assign(self, meta, children):
+        return nodes.Assign(children[0], number(children[1]), self._span(meta))
+
+    def expect(self, meta, children):
+        *values, tolerance = children
+        return nodes.Expect(tuple(values), tolerance and number(tolerance), self._span(meta))
+
+    def example(self, meta, children):
+        name, *inputs, _arrow, decision, expect = children
+        return nodes.Example(name, tuple(inputs), decision, expect, self._span(meta))
