@@ -48,7 +48,7 @@ def _row(row: WorkedRow, trace: Trace, options: TraceOptions) -> list[str]:
             lines.append(f"  {info.label.ljust(max(len(i.label) for i in trace.spec.inputs))}  {info.meaning}")
     for step in row.steps:
         lines += ["", *_step(step, options)]
-    lines += ["", _decision(row, trace, style), f"  {row.sentence}"]
+    lines += ["", decision_text(row, trace, style), f"  {row.sentence}"]
     return lines
 
 
@@ -56,7 +56,7 @@ def _step(step: WorkedStep, options: TraceOptions) -> list[str]:
     title = f"Step {step.number} · {step.title}"
     lines = [title + step.where.rjust(max(WIDTH - len(title), len(step.where) + 2))]
     for piece in step.preamble:
-        lines.append("  " + "".join(_piece(p, options.style) for p in piece))
+        lines.append("  " + "".join(piece_text(p, options.style) for p in piece))
     width = max((len(item.label) for item in step.items), default=0)
     for item in step.items:
         render = _sum if isinstance(item, Sum) else _chain
@@ -79,7 +79,7 @@ def _sum(item: Sum, width: int, options: TraceOptions) -> list[str]:
     pad = " " * (len(head) - 2) + "= "
     lines = [head + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip() for k in range(3)]
     lines[1:] = [pad + line[len(head):] for line in lines[1:]]
-    lines.append(pad + _total(item, elided, style))
+    lines.append(pad + total_text(item, elided, style))
     return lines
 
 
@@ -90,7 +90,7 @@ def _term_column(term, elided: int, style: NumberStyle) -> tuple[str, str, str]:
             factor(term.product, style))
 
 
-def _total(item: Sum, elided: int, style: NumberStyle) -> str:
+def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
     total = num(item.total, style)
     if elided:
         return f"{total}   (all {len(item.terms)} terms added)"
@@ -102,21 +102,26 @@ def _total(item: Sum, elided: int, style: NumberStyle) -> str:
 
 
 def _chain(item: Chain, width: int, options: TraceOptions) -> list[str]:
-    style = options.style
-    text = f"  {item.label.ljust(width)}"
+    return ["  " + chain_text(item, options.style, item.label.ljust(width))]
+
+
+def chain_text(item: Chain, style: NumberStyle, label: str) -> str:
+    """`label = 1 / (1 + e^(−0.79584)) = 1 / (1 + ≈0.4512) ≈ 0.68906`."""
+    text = label
     for stage in item.stages:
         if len(stage) == 1 and isinstance(stage[0], Num):
-            text += f" {'≈' if show(stage[0], style).rounded else '='} {show(stage[0], style).text}"
+            shown = show(stage[0], style)
+            text += f" {style.approx if shown.rounded else '='} {shown.text}"
         else:
-            text += " = " + "".join(_piece(p, style) for p in stage)
-    return [text.replace("≈", style.approx)]
+            text += " = " + "".join(piece_text(p, style) for p in stage)
+    return text
 
 
-def _piece(piece, style: NumberStyle) -> str:
+def piece_text(piece, style: NumberStyle) -> str:
     return factor(piece, style) if isinstance(piece, Num) else str(piece)
 
 
-def _decision(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
+def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
     decision = trace.spec.decision
     if decision.kind == "sign":
         label, value = row.outputs[0]

@@ -1,0 +1,60 @@
+"""Trace in, JSON out: every recorded number at full precision, addressed like the printouts."""
+
+from __future__ import annotations
+
+import json
+
+from netspec.render.summary import provenance
+from netspec.render.worked import Chain, Sum, worked_rows
+from netspec.trace import Trace
+
+
+def render_json(trace: Trace) -> str:
+    spec = trace.spec
+    document = {
+        "netspec": provenance(spec),
+        "spec": spec.path,
+        "sha256": spec.sha256,
+        "network": spec.name,
+        "decision_rule": spec.decision.describe(),
+        "rows": [_row(row) for row in worked_rows(trace)],
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def _row(row) -> dict:
+    return {
+        "row": row.row_id,
+        "inputs": dict(row.inputs),
+        "steps": [_step(step) for step in row.steps],
+        "outputs": dict(row.outputs),
+        "decision": row.decision,
+        "sentence": row.sentence,
+    }
+
+
+def _step(step) -> dict:
+    return {
+        "step": step.number,
+        "value": step.trace_step.name,
+        "formula": step.title,
+        "spec_line": step.where,
+        "items": [_sum(i) if isinstance(i, Sum) else _chain(i) for i in step.items],
+    }
+
+
+def _sum(item: Sum) -> dict:
+    found = {
+        "address": item.address,
+        "terms": [{"input": t.input, "value": t.x, "weight": t.weight, "w": t.w, "product": t.product}
+                  for t in item.terms],
+        "result": item.total,
+    }
+    if item.bias:
+        found["bias"] = {"address": item.bias[0], "value": item.bias[1]}
+    return found
+
+
+def _chain(item: Chain) -> dict:
+    stages = [[float(p) if isinstance(p, float) else p for p in stage] for stage in item.stages]
+    return {"address": item.address, "stages": stages, "result": float(item.stages[-1][-1])}
