@@ -81,8 +81,10 @@ def _sum(item: Sum, options: TraceOptions) -> list[str]:
         products.append(factor(item.bias[1], style))
     elided = len(terms) - 4 if shown is not terms else 0
     total = total_text(item, elided, style)
+    sign, _, rest = total.partition(" ")
+    value, _, note = rest.partition(" ")
     return [f"**{item.label}** = " + " + ".join(numbers) + "  ",
-            "  = " + " + ".join(products) + f" = **{total}**"]
+            "  = " + " + ".join(products) + f" {sign} **{value}**" + (f" {note}" if note else "")]
 
 
 def _chain(item: Chain, style: NumberStyle) -> list[str]:

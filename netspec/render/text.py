@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
 from netspec.render.summary import network_line, provenance, summary_rows, table
-from netspec.render.worked import Chain, Num, Sum, WorkedRow, WorkedStep, worked_rows
+from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow, WorkedStep, worked_rows
 from netspec.trace import Trace
 
 WIDTH = 78
@@ -79,7 +79,7 @@ def _sum(item: Sum, width: int, options: TraceOptions) -> list[str]:
     pad = " " * (len(head) - 2) + "= "
     lines = [head + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip() for k in range(3)]
     lines[1:] = [pad + line[len(head):] for line in lines[1:]]
-    lines.append(pad + total_text(item, elided, style))
+    lines.append(pad[:-2] + total_text(item, elided, style))
     return lines
 
 
@@ -91,7 +91,9 @@ def _term_column(term, elided: int, style: NumberStyle) -> tuple[str, str, str]:
 
 
 def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
-    total = num(item.total, style)
+    """`= 0.79584`, or `≈ 0.80 ‡ (...)` when the shown terms do not add up to the shown total."""
+    shown = show(item.total, style)
+    total = f"{style.approx if shown.rounded else '='} {shown.text}"
     if elided:
         return f"{total}   (all {len(item.terms)} terms added)"
     parts = [t.product for t in item.terms] + ([item.bias[1]] if item.bias else [])
@@ -118,6 +120,9 @@ def chain_text(item: Chain, style: NumberStyle, label: str) -> str:
 
 
 def piece_text(piece, style: NumberStyle) -> str:
+    if isinstance(piece, Arg):
+        shown = show(piece, style)
+        return f"{style.approx}{shown.text}" if shown.rounded else shown.text
     return factor(piece, style) if isinstance(piece, Num) else str(piece)
 
 

@@ -78,6 +78,10 @@ class Num(float):
     """A number that came from the plan, marked so renderers format it (and may mark it ≈)."""
 
 
+class Arg(Num):
+    """A Num that stands alone as a function argument, so a negative one needs no parentheses."""
+
+
 def worked_rows(trace: Trace) -> list[WorkedRow]:
     from netspec.decision import sentence
 
@@ -130,7 +134,7 @@ def _identity_one(step, r, j, label):
 
 def _relu_one(step, r, j, label):
     x = step.record["x"][r, j]
-    return Chain(_address(step, label), label, (("max(0, ", Num(x), ")"), (Num(step.result[r, j]),)))
+    return Chain(_address(step, label), label, (("max(0, ", Arg(x), ")"), (Num(step.result[r, j]),)))
 
 
 def _logistic_one(step, r, j, label):
@@ -146,7 +150,7 @@ def _logistic_one(step, r, j, label):
 
 def _tanh_one(step, r, j, label):
     x = step.record["x"][r, j]
-    return Chain(_address(step, label), label, (("tanh(", Num(x), ")"), (Num(step.result[r, j]),)))
+    return Chain(_address(step, label), label, (("tanh(", Arg(x), ")"), (Num(step.result[r, j]),)))
 
 
 def _softmax(step: TraceStep, r: int):
@@ -156,7 +160,7 @@ def _softmax(step: TraceStep, r: int):
     preamble = [("the largest number is ", Num(largest),
                  "; subtracting it first keeps e^x from overflowing and does not change the result")]
     items = [Chain(f"{step.name}.e^{label}", f"e^{label}",
-                   (("e^(", Num(x[j]), " − ", Num(largest), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)))
+                   (("e^(", Arg(x[j]), " − ", Num(largest), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)))
              for j, label in enumerate(step.labels)]
     items.append(_total_chain(step, "sum", exps, total))
     items += [Chain(_address(step, label), label, ((Num(exps[j]), " / ", Num(total)), (Num(step.result[r, j]),)))

@@ -1,0 +1,125 @@
+"""Trace printouts: layout pinned by golden files; every printed number is the plan's (issue 2)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import netspec
+from netspec.inputs import from_examples
+from netspec.render import render_trace_as
+from netspec.render.numbers import NumberStyle, factor, num
+from netspec.render.worked import Sum, worked_rows
+from netspec.runner import trace
+
+from conftest import SPECS
+
+GOLDEN_CASES = [
+    ("leaf", "leaf", "txt"), ("leaf", "leaf", "md"), ("leaf", "sunflower", "txt"),
+    ("leaf_bias", "leaf", "txt"), ("leaf_relu", "leaf", "txt"), ("leaf_softmax", "leaf", "txt"),
+    ("leaf_sign", "leaf", "txt"), ("weather", "grey_morning", "txt"),
+]
+FORMAT = {"txt": "text", "md": "md"}
+
+
+def _traced(spec_name, example):
+    spec = netspec.load_spec(SPECS / f"{spec_name}.net")
+    rows = from_examples(spec, example)
+    return trace(netspec.compile_plan(spec), rows.values, rows.ids)
+
+
+def _render(traced, fmt, style=NumberStyle()):
+    text = render_trace_as(fmt, traced, style)
+    # The provenance line names the file as given; make it independent of where pytest runs.
+    return text.replace(str(SPECS), "specs")
+
+
+@pytest.mark.parametrize("spec_name, example, ext", GOLDEN_CASES, ids=[f"{s}.{e}.{x}" for s, e, x in GOLDEN_CASES])
+def test_golden_layout(spec_name, example, ext, golden):
+    golden(f"{spec_name}.{example}.{ext}", _render(_traced(spec_name, example), FORMAT[ext]))
+
+
+def test_leaf_text_shows_the_article_calculation():
+    """The numbers of issue 2, as the reader sees them, each from the hand arithmetic in test_leaf."""
+    text = _render(_traced("leaf", "leaf"), "text")
+    assert "= 3.2        + (−31.03)    + (−3.92)    + 5.152" in text
+    assert "= −26.598" in text and "= 2.522" in text and "= −47.094" in text
+    assert "= 4.52166           + 0.98358        + (−4.7094)" in text
+    assert "Leaf 0.79584 > Flower 0.25122  →  Leaf" in text
+    assert text.rstrip().endswith("The object is a Leaf.")
+    assert "≈" not in text.split("\n", 2)[2]  # every number of the leaf calculation is exact in 5 decimals
+
+
+@pytest.mark.parametrize("fmt", ["text", "md"])
+def test_every_shown_sum_is_the_recorded_one(fmt):
+    """Each product and total printed equals the Trace's recorded number after formatting."""
+    traced = _traced("leaf_bias", "leaf")
+    text = _render(traced, fmt)
+    for row in worked_rows(traced):
+        for step in row.steps:
+            for item in step.items:
+                if isinstance(item, Sum):
+                    recorded = step.trace_step.record["products"][0]
+                    column = step.trace_step.labels.index(item.label)
+                    for i, term in enumerate(item.terms):
+                        assert term.product == recorded[i, column]
+                        assert factor(term.product) in text
+                    assert item.total == step.trace_step.result[0, column]
+                    assert num(item.total) in text
+
+
+def test_json_trace_holds_the_recorded_numbers_exactly():
+    traced = _traced("leaf", "leaf")
+    document = json.loads(render_trace_as("json", traced, NumberStyle()))
+    row = document["rows"][0]
+    h1 = row["steps"][0]["items"][0]
+    assert h1["address"] == "hidden.h1"
+    assert [t["product"] for t in h1["terms"]] == list(traced.steps[0].record["products"][0][:, 0])
+    assert h1["result"] == traced.steps[0].result[0, 0]
+    assert row["outputs"] == {"Leaf": traced.outputs[0, 0], "Flower": traced.outputs[0, 1]}
+    assert row["decision"] == "Leaf"
+
+
+def test_rounded_numbers_are_marked_and_disagreeing_totals_flagged():
+    """With 1 decimal, 3.84 + (−5.35) + 2.24 + 1.792 shows as 3.8 + (−5.3) + 2.2 + 1.8 = 2.5: ‡ marks it."""
+    traced = _traced("leaf", "leaf")
+    text = _render(traced, "text", NumberStyle(digits=1))
+    assert "numbers shown to 1 decimal places" in text
+    h2 = text[text.index("  h2 ="):text.index("  h3 =")]
+    assert "(≈−5.3)" in h2 or "(≈−5.4)" in h2
+    assert "≈ 2.5" in h2
+
+
+def test_sum_that_visibly_disagrees_is_marked():
+    """−1.3299 + (−0.30264) + 1.88376 with 2 decimals: −1.33 − 0.30 + 1.88 = 0.25 and 0.25122 → 0.25 agree;
+    4.52166 + 0.98358 − 4.7094 → 4.52 + 0.98 − 4.71 = 0.79 but the total shows 0.80: marked with ‡."""
+    traced = _traced("leaf", "leaf")
+    text = _render(traced, "text", NumberStyle(digits=2))
+    leaf_block = text[text.index("  Leaf   ="):text.index("  Flower =")]
+    assert "‡" in leaf_block and "give 0.79" in leaf_block
+    flower_block = text[text.index("  Flower ="):text.index("Decision")]
+    assert "‡" not in flower_block
+
+
+def test_ascii_style_has_no_unicode_minus():
+    text = _render(_traced("leaf", "leaf"), "text", NumberStyle(ascii=True))
+    assert "−" not in text and "(-31.03)" in text
+
+
+def test_long_sums_are_elided_with_the_exact_total(tmp_path):
+    """A 12-input neuron shows 3 terms, the last, a count, and the total the plan computed."""
+    names = [f"x{i}" for i in range(1, 13)]
+    rows = "\n".join(f"  {n}  {i / 10}" for i, n in enumerate(names, 1))
+    spec_text = "\n".join(f"input {n}" for n in names) + f"\nweights W:\n  y\n{rows}\nlayer out = dense(input, W)\n"
+    spec_text += "decide y if positive otherwise n\n"
+    path = tmp_path / "wide.net"
+    path.write_text(spec_text)
+    spec = netspec.load_spec(path)
+    traced = trace(netspec.compile_plan(spec), np.ones((1, 12)), ["ones"])
+    text = render_trace_as("text", traced, NumberStyle())
+    assert "… 8 more …" in text
+    assert "= 7.8   (all 12 terms added)" in text  # 0.1 + 0.2 + … + 1.2 = 7.8
+    full = render_trace_as("text", traced, NumberStyle(), max_terms=0)
+    assert "x7·W[x7,y]" in full
