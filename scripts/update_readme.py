@@ -1,0 +1,46 @@
+"""README.md in, README.md out: reruns every `$ netspec ...` line in its ```console blocks.
+
+Every example in the README is real output: this script rewrites each block from the
+commands' actual output, and tests/test_readme.py fails when a block no longer matches.
+
+    python scripts/update_readme.py          # rewrite README.md in place
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+
+
+def commands(block: str) -> list[str]:
+    return [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+
+
+def run(command: str) -> str:
+    """The command's stdout and stderr, as a reader at the repository root would see them."""
+    argv = shlex.split(command)
+    if argv[0] == "netspec":
+        argv = [sys.executable, "-m", "netspec", *argv[1:]]
+    env = {**os.environ, "COLUMNS": "100"}
+    done = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    return done.stdout
+
+
+def rendered(block: str) -> str:
+    return "".join(f"$ {command}\n{run(command)}" for command in commands(block))
+
+
+def updated(text: str) -> str:
+    return BLOCK.sub(lambda m: f"```console\n{rendered(m.group(1))}```", text)
+
+
+if __name__ == "__main__":
+    path = ROOT / "README.md"
+    path.write_text(updated(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,0 +1,51 @@
+"""Every command shown in README.md prints exactly what the README says (issue 2)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("update_readme", ROOT / "scripts" / "update_readme.py")
+update_readme = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(update_readme)
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = [m.group(1) for m in update_readme.BLOCK.finditer(README)]
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[update_readme.commands(b)[0][:60] for b in BLOCKS])
+def test_readme_block_is_real_output(block):
+    assert block == update_readme.rendered(block), "run `python scripts/update_readme.py` and review the diff"
+
+
+def test_readme_opens_with_the_leaf_trace_and_two_setup_commands():
+    first_screen = README[:README.index("## ")]
+    assert "netspec trace specs/leaf.net" in first_screen
+    assert "−26.598" in first_screen and "The object is a Leaf." in first_screen
+    setup = README[README.index("## Set up"):]
+    setup = setup[:setup.index("\n## ", 3)]
+    shell_blocks = [b for b in setup.split("```sh\n")[1:]]
+    assert len(shell_blocks) == 2
+
+
+def test_ci_runs_the_readme_test_command():
+    setup = README[README.index("## Set up"):]
+    second = setup.split("```sh\n")[2].split("```")[0].strip()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert second in ci.splitlines()
+
+
+def test_readme_python_session_runs(monkeypatch):
+    """The README's Python example is a doctest, run from the repository root."""
+    import doctest
+
+    monkeypatch.chdir(ROOT)
+    session = README[README.index("```pycon\n") + len("```pycon\n"):]
+    session = session[:session.index("```")]
+    test = doctest.DocTestParser().get_doctest(session, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0
