@@ -40,7 +40,7 @@ def _json(spec, rows, result, style) -> str:
     lines = []
     for i in range(len(rows.values)):
         record = {
-            "row": _row_name(rows, i),
+            "row": rows.names[i] if rows.names else i + 1,
             "inputs": dict(zip(spec.input_labels, map(float, rows.values[i]))),
             "outputs": dict(zip(spec.output_labels, map(float, result.outputs[i]))),
             "decision": result.decisions[i],
