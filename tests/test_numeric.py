@@ -1,0 +1,67 @@
+"""NaN and infinity made inside the network are reported at the first step they appear (issue 2)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import netspec
+from netspec.errors import NumericError
+from netspec.runner import run, trace
+
+SPEC = """\
+input a
+input b
+weights W:
+     big  small
+  a  1e200  1
+  b  1e200  1
+layer grow = dense(input, W)
+weights V:
+     out
+  big    1e200
+  small  1
+layer out = dense(grow, V)
+decide yes if positive otherwise no
+"""
+
+
+@pytest.fixture
+def plan(tmp_path):
+    path = tmp_path / "overflow.net"
+    path.write_text(SPEC)
+    return netspec.compile_plan(netspec.load_spec(path))
+
+
+def test_overflow_is_reported_at_its_step_and_neuron(plan):
+    """1e200·1e200 = 1e400 overflows in step `out`, not before: grow.big is 2e200, still finite."""
+    with pytest.raises(NumericError) as caught:
+        run(plan, np.array([[1.0, 1.0], [0.0, 0.0]]), ["first", "second"])
+    error = caught.value
+    assert "infinity first appears at step `out`" in error.message
+    assert "out.out of first" in error.message
+    assert error.span.line == 12
+
+
+def test_traced_run_reports_the_same_place(plan):
+    with pytest.raises(NumericError) as caught:
+        trace(plan, np.array([[1.0, 1.0]]), ["row 1"])
+    assert "step `out`" in caught.value.message
+
+
+def test_nan_from_infinity_minus_infinity(plan):
+    """a = 1e200, b = −1e200: grow.big = 1e200·1e200 + (−1e200)·1e200 = ∞ − ∞, which is NaN, in step `grow`."""
+    with pytest.raises(NumericError) as caught:
+        run(plan, np.array([[1e200, -1e200]]), None)
+    assert caught.value.message.startswith("NaN (not a number) first appears at step `grow`, in grow.big of row 1")
+
+
+def test_divide_by_sum_refuses_negative_numbers(tmp_path):
+    path = tmp_path / "norm.net"
+    path.write_text("input a\ninput b\nlayer p = divide_by_sum(input)\n")
+    plan = netspec.compile_plan(netspec.load_spec(path))
+    np.testing.assert_allclose(run(plan, np.array([[3.0, 1.0]])).outputs, [[0.75, 0.25]])
+    with pytest.raises(NumericError) as caught:
+        run(plan, np.array([[3.0, -1.0]]), ["row 1"])
+    assert "input.b is -1" in caught.value.message
+    assert "softmax" in caught.value.hint
