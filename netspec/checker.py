@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from netspec import nodes, ops
 from netspec.errors import Note, SpecCheckError, SpecErrors
 from netspec.loader import Unit
 from netspec.model import CheckedSpec, Decision, Example, InputInfo, Param, Step, Value
+from netspec.source import Span
 
 INPUT_VALUE = "input"
 DEFAULT_TOLERANCE = 1e-6
@@ -46,15 +47,18 @@ class Checker:
         self.bindings: dict[str, tuple[str | None, str]] = {}
         self.output_node: nodes.Output | None = None
         self.current = ""
+        self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
 
     # ---- reporting ----
     def fail(self, message, span, hint=None, notes=None):
         self.errors.append(SpecCheckError(message, span, hint, notes))
 
-    def unknown(self, what: str, name: nodes.Name, choices, hint_more: str = ""):
+    def unknown(self, what: str, name: nodes.Name, choices, hint_more: str = "") -> str | None:
+        """Report an unknown name; return the name it was probably meant to be, if any."""
         close = difflib.get_close_matches(name.text, list(choices), n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else hint_more or None
         self.fail(f"unknown {what} `{name.text}`", name.span, hint=hint)
+        return close[0] if close else None
 
     # ---- the whole spec ----
     def check(self) -> CheckedSpec:
@@ -66,7 +70,8 @@ class Checker:
                     self._input(node)
         self._meaning_inputs(own_meaning)
         if not self.inputs:
-            self.fail("the spec has no inputs", self.unit.spec.span, hint='declare one per number, like `input R "red"`')
+            self.fail("the spec has no inputs", self._file_start(),
+                      hint='declare one per number, like `input R "red"`')
         self._declare_input_value()
         for unit in top.chain():
             self._network(unit.spec)
@@ -142,6 +147,7 @@ class Checker:
             return
         array = self._table_array(node, kind)
         if array is None:
+            self.broken.add(name.text)
             return
         rows = tuple(r.label.text if r.label else "" for r in node.table.rows)
         cols = tuple(c.text for c in node.table.columns)
@@ -193,6 +199,7 @@ class Checker:
             self._duplicate(node.name, self._declared_at(name))
             return
         op = ops.lookup(node.call.op.text)
+        self.broken.add(name)  # until its operation checks out
         if op is None:
             self.unknown("operation", node.call.op, ops.known_names(),
                          f"the operations are {', '.join(ops.known_names())}")
@@ -201,26 +208,26 @@ class Checker:
         result = op.check(self, node.call)
         if result is None:
             return
-        labels = self._output_labels(name, result.names)
+        self.broken.discard(name)
+        labels = self._output_labels(name, result.names, node.span)
         self.values[name] = Value(name, (len(result.names),), result.names, labels, node.span)
         self.bindings.update(result.bindings)
         text = _call_text(node.call)
         self.steps.append(Step(name, op.name, result.inputs, result.params, result.options, node.span, text))
 
-    def _output_labels(self, name, names):
+    def _output_labels(self, name, names, layer_span):
         """A value keeps its neurons' names unless it is the output and the spec relabels it."""
         node = self._relabelling()
         if node is None or node.value.text != name or not node.labels:
             return names
         if len(node.labels) != len(names):
+            first, last = node.labels[0].span, node.labels[-1].span
             self.fail(f"`{name}` has {len(names)} outputs ({', '.join(names)}) but {len(node.labels)} labels "
-                      f"are given", node.labels[0].span, hint=f"give exactly {len(names)} labels, one per output",
-                      notes=[Note(self.values_span(name), f"`{name}` is computed")])
+                      f"are given", replace(first, end_line=last.end_line, end_column=last.end_column),
+                      hint=f"give exactly {len(names)} labels, one per output",
+                      notes=[Note(layer_span, f"`{name}` is computed")])
             return names
         return tuple(label.text for label in node.labels)
-
-    def values_span(self, name):
-        return self.values[name].span if name in self.values else None
 
     def _relabelling(self) -> nodes.Output | None:
         """The `output` line that names output labels: this spec's own, else the used network's."""
@@ -249,11 +256,13 @@ class Checker:
         name = ref.name.text
         if name in self.values:
             return self.values[name]
+        if name in self.broken or self._used_before_declared(ref):
+            return None
         if name in self.params:
             self.fail(f"`{name}` is a table of {self.params[name].kind}, not a value computed by a layer",
                       ref.span, hint="the first argument names a layer or `input`")
         else:
-            self.unknown("value", ref.name, list(self.values) + [INPUT_VALUE])
+            self.unknown("value", ref.name, [*self.values, *self.broken, INPUT_VALUE])
         return None
 
     def param(self, ref: nodes.Ref, kind: str) -> _ParamDraft | None:
@@ -261,12 +270,31 @@ class Checker:
         found = self.params.get(name)
         if found is not None and found.kind == kind:
             return found
+        if found is None and (name in self.broken or self._used_before_declared(ref)):
+            return None
         if found is not None or name in self.values:
             what = found.kind if found else "a value"
             self.fail(f"`{name}` is {what}, but {kind} are expected here", ref.span)
         else:
-            self.unknown(kind, ref.name, [p.name for p in self.params.values() if p.kind == kind])
+            declared = [p.name for p in self.params.values() if p.kind == kind]
+            self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"
+                         if declared else f"declare it above this line with `{kind} {name}:` and a table")
         return None
+
+    def _used_before_declared(self, ref: nodes.Ref) -> bool:
+        """A name declared further down: say so, rather than call it unknown."""
+        later = [s for u in self.unit.chain() for s in u.spec.of_type(nodes.Weights, nodes.Bias, nodes.Layer)
+                 if s.name.text == ref.name.text]
+        if not later:
+            return False
+        if ref.name.text == self.current:
+            self.fail(f"layer `{self.current}` uses itself", ref.span,
+                      hint="a layer computes its numbers from values declared above it")
+            return True
+        self.fail(f"`{ref.name.text}` is used before it is declared", ref.span,
+                  hint="a spec is read from top to bottom: move the declaration above this line",
+                  notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")])
+        return True
 
     def reorder_rows(self, name: str, order: list[int]):
         draft = self.params[name]
@@ -277,6 +305,10 @@ class Checker:
         self.fail(f"`{name.text}` is declared twice", name.span, hint="give each name one meaning",
                   notes=[Note(first, "first declared")])
 
+    def _file_start(self) -> Span:
+        """Where an error about the whole file points: its first line."""
+        return Span(self.unit.source, 1, 1, 1, 1)
+
     def _declared_at(self, name):
         if name in self.values:
             return self.values[name].span
@@ -286,13 +318,16 @@ class Checker:
     def _output(self) -> str | None:
         node = self.output_node
         if node is None:
-            if self.steps:
-                return self.steps[-1].output
-            self.fail("the spec computes nothing: it has no `layer` lines", self.unit.spec.span,
-                      hint="add a layer such as `layer out = dense(input, W1)`")
-            return None
+            layers = [s for u in self.unit.chain() for s in u.spec.of_type(nodes.Layer)]
+            if not layers:
+                self.fail("the spec computes nothing: it has no `layer` lines", self._file_start(),
+                          hint="add a layer such as `layer out = dense(input, W1)`")
+                return None
+            last = layers[-1].name.text  # when it is broken, that is already reported
+            return last if last in self.values else None
         if node.value.text not in self.values:
-            self.unknown("value", node.value, self.values)
+            if node.value.text not in self.broken:
+                self.unknown("value", node.value, self.values)
             return None
         return node.value.text
 
@@ -350,19 +385,21 @@ class Checker:
     def _example_inputs(self, node: nodes.Example) -> np.ndarray | None:
         by_label = {info.label: info for info in self.inputs.values()}
         given = {}
+        guessed = set()  # inputs already suggested for a misspelt name: not reported missing too
         for assign in node.inputs:
             info = by_label.get(assign.name.text)
             if info is None:
-                self.unknown("input", assign.name, by_label)
+                guessed.add(self.unknown("input", assign.name, by_label))
             elif assign.name.text in given:
                 self.fail(f"`{assign.name.text}` is given twice", assign.name.span)
             else:
                 given[assign.name.text] = assign.value
                 self._in_range(info, assign)
         missing = [label for label in by_label if label not in given]
-        if missing:
+        if missing and not set(missing) <= guessed:
             self.fail(f"example `{node.name.text}` gives no value for {', '.join(missing)}", node.name.span,
                       hint="every input needs a number: " + ", ".join(f"{m}=..." for m in missing))
+        if missing:
             return None
         return np.array([given[label] for label in by_label], dtype=np.float64)
 

@@ -12,6 +12,8 @@ import sys
 
 import click
 
+from netspec import __version__
+
 FORMATS_RUN = ["text", "json", "csv"]
 FORMATS_TRACE = ["text", "md", "json"]
 
@@ -32,7 +34,7 @@ def _number_options(command):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="netspec", message="netspec %(version)s")
+@click.version_option(version=__version__, message="netspec %(version)s")
 def cli():
     """netspec: a neural network written as a readable .net file, run and worked out by hand."""
 

@@ -35,8 +35,8 @@ def _format_one(error: NetspecError) -> str:
 def excerpt(span: Span) -> list[str]:
     """The source line with the span underlined by carets, aligned after tab expansion."""
     raw = span.source.line(span.line)
-    if not raw.strip():
-        return []
+    if not raw.strip() or (span.end_line, span.end_column) == (span.line, span.column):
+        return []  # a blank line, or an error about the whole file: nothing to underline
     text = raw.expandtabs()
     start = len(raw[: span.column - 1].expandtabs())
     last = span.end_column - 1 if span.end_line == span.line else len(raw)

@@ -36,6 +36,8 @@ class Rows:
 def parse_number(text: str, where: str, span: Span | None = None) -> float:
     """A decimal number such as 11.2, -0.3 or 1e-3; anything else is an InputError naming `where`."""
     if not NUMBER.fullmatch(text):
+        if not text.strip():
+            raise InputError(f"{where}: no number given", span, hint="every input needs a number")
         if text.strip().lower() in NOT_FINITE:
             raise InputError(f"{where}: {text.strip()!r} is not a finite number", span,
                              hint="inputs must be ordinary numbers; NaN and infinity cannot be computed with")
@@ -90,12 +92,13 @@ def from_csv(spec: CheckedSpec, path: str) -> Rows:
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
         raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.input_labels))
-    columns = _column_order(spec, source, [cell.strip() for cell in header])
-    values, ids = _csv_rows(spec, source, reader, columns, len(header))
+    columns = _column_order(spec, source, header)
+    values, ids, cells = _csv_rows(spec, source, reader, columns, len(header))
     if not ids:
         raise InputError(f"{path} has a header but no rows of numbers", Span(source, 1, 1, 1, 2))
-    for info, column in zip(spec.inputs, values.T):
-        _check_range(info, column, lambda row: ids[row])
+    for i, (info, column) in enumerate(zip(spec.inputs, values.T)):
+        _check_range(info, column, lambda row: f"row {row + 1}, column {info.label}",
+                     lambda row: _cell_span(source, *cells[row], columns[i]))
     return Rows(values, tuple(ids))
 
 
@@ -112,18 +115,21 @@ def _read_csv_source(path: str) -> Source:
         raise InputError(f"{path} is not UTF-8 text", hint="save the CSV as UTF-8") from None
 
 
-def _column_order(spec: CheckedSpec, source: Source, header: list[str]) -> list[int]:
+def _column_order(spec: CheckedSpec, source: Source, cells: list[str]) -> list[int]:
     """For each input, the index of its column; missing, extra and repeated columns are errors."""
     labels = spec.input_labels
+    header = [cell.strip() for cell in cells]
     where = Span(source, 1, 1, 1, len(source.line(1)) + 1)
-    repeated = sorted({h for h in header if header.count(h) > 1})
+    repeated = [i for i, h in enumerate(header) if h in header[:i]]
     if repeated:
-        raise InputError(f"the column {repeated[0]} appears more than once in the header", where)
+        raise InputError(f"the column {header[repeated[0]]} appears more than once in the header",
+                         _cell_span(source, 1, cells, repeated[0]), hint="name each input once")
     missing = [label for label in labels if label not in header]
     extra = [h for h in header if h not in labels]
     if missing or extra:
         hint = _did_you_mean(extra[0], missing) if extra and missing else None
-        raise InputError(_columns_message(missing, extra), where,
+        at = _cell_span(source, 1, cells, header.index(extra[0])) if extra else where
+        raise InputError(_columns_message(missing, extra), at,
                          hint=hint or "the header must name exactly the inputs: " + ",".join(labels))
     return [header.index(label) for label in labels]
 
@@ -138,18 +144,21 @@ def _columns_message(missing, extra) -> str:
 
 
 def _csv_rows(spec, source, reader, columns, width):
-    rows, ids = [], []
-    for data_row, cells in enumerate(reader, start=1):
+    """The numbers, a name for each row, and each row's (line, cells), to point at a cell later."""
+    rows, ids, cells_at = [], [], []
+    for cells in reader:
         line = reader.line_num
         if not cells or not any(c.strip() for c in cells):
-            continue
+            continue  # blank lines are not rows, so row N here is row N of `--row N`
+        data_row = len(rows) + 1
         if len(cells) != width:
             raise InputError(f"row {data_row} has {len(cells)} cells but the header has {width}",
                              Span(source, line, 1, line, len(source.line(line)) + 1))
         rows.append([_cell(source, line, data_row, cells, col, spec.input_labels[i])
                      for i, col in enumerate(columns)])
+        cells_at.append((line, cells))
         ids.append(f"CSV row {data_row} (line {line})")
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(columns)), ids
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(columns)), ids, cells_at
 
 
 def _cell(source, line, data_row, cells, col, label) -> float:
@@ -158,19 +167,23 @@ def _cell(source, line, data_row, cells, col, label) -> float:
         value = float(text.replace("\u2212", "-"))
         if not math.isinf(value):
             return value
+    return parse_number(text, f"row {data_row}, column {label}", _cell_span(source, line, cells, col))
+
+
+def _cell_span(source, line, cells, col) -> Span:
+    """Where cell `col` of a CSV line is written (cells as split, so unquoted CSV)."""
     start = sum(len(c) + 1 for c in cells[:col]) + 1
-    span = Span(source, line, start, line, start + max(len(text), 1))
-    return parse_number(text, f"row {data_row}, column {label}", span)
+    return Span(source, line, start, line, start + max(len(cells[col]), 1))
 
 
-def _check_range(info: InputInfo, column: np.ndarray, row_name) -> None:
+def _check_range(info: InputInfo, column: np.ndarray, row_name, span_of=lambda row: None) -> None:
     low = -np.inf if info.low is None else info.low
     high = np.inf if info.high is None else info.high
     bad = np.flatnonzero((column < low) | (column > high))
     if bad.size:
         row = int(bad[0])
         raise InputError(f"{row_name(row)}: {info.label}={column[row]:g} is outside its range ({info.meaning})",
-                         hint=f"{info.label} must be {_range_words(info)}")
+                         span_of(row), hint=f"{info.label} must be {_range_words(info)}")
 
 
 def _range_words(info: InputInfo) -> str:

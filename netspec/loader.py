@@ -71,7 +71,8 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = ()) -> Unit:
 def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...]) -> Unit:
     target = path.parent / use.path
     if str(target.resolve()) in seen:
-        raise SpecCheckError(f"`use \"{use.path}\"` goes round in a circle back to this file", use.span,
+        chain = " → ".join([Path(p).name for p in seen] + [target.name])
+        raise SpecCheckError(f"`use \"{use.path}\"` goes round in a circle: {chain}", use.span,
                              hint="a network cannot use itself, directly or through another spec")
     if not target.is_file():
         raise SpecCheckError(f"no spec file {use.path} next to {path.name}", use.span,

@@ -6,6 +6,9 @@ This is the only module that imports lark.exceptions: Lark's token names (`LSQB`
 
 from __future__ import annotations
 
+import difflib
+import functools
+
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from netspec import nodes
@@ -29,9 +32,13 @@ MISTAKES = {
     "a weight table needs a row of column labels first, then one row of numbers per input": [
         "weights W:\n 1 2\n",
     ],
-    "a table row is a label followed by numbers; this is not a number": [
+    "a table row is a label followed by numbers only": [
         "weights W:\n a b\n x 1 c\n",
         "weights W:\n a b\n x 1 2 c\n",
+    ],
+    "decimal numbers are written with a point, like 0.05, not a comma": [
+        "weights W:\n a b\n x 1,5\n",
+        "weights W:\n a b\n x 1 2,5\n",
     ],
     "a layer is written `layer NAME = operation(arguments)`": [
         "layer h dense(input, W)\n",
@@ -42,6 +49,12 @@ MISTAKES = {
         "layer h = dense(input, W\n",
         "layer h = dense(input,\n",
         "layer h = dense(\n",
+    ],
+    "missing `,`: the arguments of an operation are separated by commas": [
+        "layer h = dense(input W)\n",
+    ],
+    "missing `,`: output labels are separated by commas, like `labels Leaf, Flower`": [
+        "output o labels A B\n",
     ],
     "an example is written `example NAME: IN=number, ... -> DECISION`": [
         "example e: R=1 G=2 -> x\n",
@@ -82,11 +95,19 @@ def _syntax_error(source: Source, error: UnexpectedInput) -> SpecSyntaxError:
 
 def _end_of_file(source: Source, error: UnexpectedInput) -> SpecSyntaxError:
     """Point just past the last non-blank character, never at Lark's borrowed position."""
-    text = source.text.rstrip()
+    text = _without_trailing_comments(source.text)
     line = text.count("\n") + 1
     column = len(text) - (text.rfind("\n") + 1) + 1
     span = Span(source, line, column, line, column + 1)
     return SpecSyntaxError("unexpected end of file", span, hint=f"expected {_expected_words(error)}")
+
+
+def _without_trailing_comments(text: str) -> str:
+    """The text up to its last statement: trailing blank and comment-only lines are not code."""
+    lines = text.split("\n")
+    while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
+        lines.pop()
+    return "\n".join(lines).rstrip()
 
 
 def _bad_character(source: Source, error: UnexpectedCharacters) -> SpecSyntaxError:
@@ -103,25 +124,73 @@ def _unexpected_token(source: Source, error: UnexpectedToken) -> SpecSyntaxError
     token = error.token
     width = max(len(str(token).split("\n")[0]), 1)
     span = Span(source, token.line, token.column, token.line, token.column + width)
-    found = "the end of the line" if token.type == "_NL" else f"'{token}'"
+    found = "end of line" if token.type == "_NL" else f"'{token}'"
     return SpecSyntaxError(f"unexpected {found}", span, hint=_hint(source, error))
 
 
 def _hint(source: Source, error: UnexpectedInput) -> str:
+    guess = _misspelt_keyword(error)
+    if guess:
+        return guess
     label = _match_mistake(error)
     expected = f"expected {_expected_words(error)}"
     return f"{label}; {expected}" if label else expected
 
 
-def _match_mistake(error: UnexpectedInput) -> str | None:
-    try:
-        return error.match_examples(lark_parser().parse, MISTAKES, use_accepts=True)
-    except Exception:  # a mistake table that does not fit is a missing hint, not a crash
+def _misspelt_keyword(error: UnexpectedInput) -> str | None:
+    """`layr h = ...` at the start of a statement: a word close to one the parser expected."""
+    if not isinstance(error, UnexpectedToken) or error.token.type != "NAME":
         return None
+    keywords = [word.strip("'") for word in map(_word, _accepted(error)) if word.startswith("'")]
+    close = difflib.get_close_matches(str(error.token), keywords, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def _match_mistake(error: UnexpectedInput) -> str | None:
+    """The MISTAKES label whose snippet stops the parser in the same state with the same choices.
+
+    Lark's own match_examples also compares the depth of the parser's stack, so a snippet
+    would only match a mistake in a file's first statement; the state alone is what counts.
+    A snippet that also meets the same unexpected token type wins over one that does not.
+    """
+    stop = _stop_of(error)
+    if stop is None:
+        return None
+    for width in (3, 2):
+        for label, snippets in MISTAKES.items():
+            if any((_snippet_stop(snippet) or ())[:width] == stop[:width] for snippet in snippets):
+                return label
+    return None
+
+
+@functools.cache
+def _snippet_stop(snippet: str):
+    try:
+        lark_parser().parse(snippet)
+    except UnexpectedInput as error:
+        return _stop_of(error)
+    return None
+
+
+def _stop_of(error: UnexpectedInput):
+    """Where the parser stopped: its LALR state, what it would have taken there, and what it got."""
+    position = getattr(getattr(error, "state", None), "position", None)
+    found = error.token.type if isinstance(error, UnexpectedToken) else None
+    return None if position is None else (position, frozenset(_accepted(error)), found)
+
+
+def _accepted(error: UnexpectedInput) -> set[str]:
+    """What could come next; for a bad character, asked of the parser, not the merged lexer state."""
+    if isinstance(error, UnexpectedToken):
+        return set(error.accepts or error.expected)
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None:
+        return set(interactive.accepts())
+    return set(getattr(error, "allowed", None) or getattr(error, "expected", None) or ())
 
 
 def _expected_words(error: UnexpectedInput) -> str:
-    names = getattr(error, "accepts", None) or getattr(error, "expected", None) or set()
+    names = _accepted(error)
     words = sorted({_word(name) for name in names})
     if not words:
         return "something else"

@@ -15,9 +15,9 @@ class Source:
 
     def line(self, number: int) -> str:
         """Line `number` (1-based) without its newline; empty when out of range."""
-        lines = self.text.splitlines()
+        lines = self.text.split("\n")  # not splitlines(): the parser counts only \n as a line break
         if 1 <= number <= len(lines):
-            return lines[number - 1]
+            return lines[number - 1].rstrip("\r")
         return ""
 
     @property

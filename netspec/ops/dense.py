@@ -35,7 +35,7 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
     rows, wanted = weights.row_names, x.names
     if len(rows) != len(wanted):
         ctx.fail(f"shape mismatch: `{x.name}` has {len(wanted)} numbers ({', '.join(x.labels)}) "
-                 f"but {weights.name} has {len(rows)} rows", w_ref.span,
+                 f"but {weights.name} has {len(rows)} row{'s' if len(rows) != 1 else ''}", w_ref.span,
                  hint=f"give {weights.name} one row for each of {', '.join(x.names)}",
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")])

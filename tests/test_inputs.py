@@ -1,0 +1,148 @@
+"""Inputs for specs/leaf.net (R, G, B in 0..255, Vol at least 0) from --input and CSV files.
+
+Every bad value is an InputError that says which row and which column, and points at the
+cell in the file; good files are read by column name, whatever the order, BOM or line ends.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import netspec
+from netspec import inputs
+from netspec.diagnostics import format_error
+from netspec.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+CSV = Path(__file__).resolve().parent / "cases" / "csv"
+# The leaf and the sunflower of leaf.net's examples, in the spec's input order R, G, B, Vol.
+LEAF_ROWS = [[32, 107, 56, 11.2], [241, 200, 4, 59.5]]
+
+
+@pytest.fixture(scope="module")
+def leaf():
+    return netspec.load_spec(ROOT / "specs" / "leaf.net")
+
+
+def decisions(spec, values):
+    return netspec.run_plan(netspec.compile_plan(spec), values).decisions
+
+
+# ---- CSV files that are read ----
+
+@pytest.mark.parametrize("name", ["leaf_rows", "reordered_columns", "bom_crlf"])
+def test_good_csv_rows_are_mapped_by_column_name(leaf, name):
+    """Columns Vol,B,R,G (any order) land on the inputs of the same name; Leaf, then Flower."""
+    rows = inputs.from_csv(leaf, str(CSV / f"{name}.csv"))
+    np.testing.assert_array_equal(rows.values, LEAF_ROWS)
+    assert rows.ids == ("CSV row 1 (line 2)", "CSV row 2 (line 3)")
+    assert decisions(leaf, rows.values) == ["Leaf", "Flower"]
+
+
+def test_bom_crlf_case_really_has_a_bom_and_crlf():
+    """Guards the case above against an editor or git quietly normalising the file."""
+    data = (CSV / "bom_crlf.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfR,G,B,Vol\r\n") and data.count(b"\r\n") == 3
+
+
+# ---- CSV files that are refused: (file, line, column, words in the message, words in the hint) ----
+
+CSV_ERRORS = {
+    "missing_column": (1, 1, "the CSV header has missing column Vol", "exactly the inputs: R,G,B,Vol"),
+    "misspelt_column": (1, 7, "missing column Vol and unknown column Volume", "did you mean `Vol`?"),
+    "extra_column": (1, 11, "unknown column Weight", "exactly the inputs: R,G,B,Vol"),
+    "duplicate_column": (1, 11, "the column G appears more than once in the header", None),
+    "header_only": (1, 1, "has a header but no rows of numbers", None),
+    "not_a_number": (3, 9, "row 2, column B: 'four' is not a number", "plain decimals"),
+    "nan": (3, 5, "row 2, column G: 'NaN' is not a finite number", "NaN and infinity"),
+    "inf": (2, 11, "row 1, column Vol: 'inf' is not a finite number", "NaN and infinity"),
+    "too_large": (2, 11, "row 1, column Vol: 1e400 is too large", "1.8e308"),
+    "out_of_range": (3, 1, "row 2, column R: R=300 is outside its range (red part of the colour, 0 to 255)",
+                     "R must be between 0 and 255"),
+    "short_row": (3, 1, "row 2 has 3 cells but the header has 4", None),
+    "empty_cell": (2, 4, "row 1, column G: no number given", None),
+    "blank_line_then_bad": (4, 11, "row 2, column Vol: Vol=-1 is outside its range (volume in ml, at least 0)",
+                            "Vol must be at least 0"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CSV_ERRORS), ids=sorted(CSV_ERRORS))
+def test_bad_csv_is_refused_at_the_cell(leaf, name):
+    """The error points at the file, line and column of the offending header or cell."""
+    line, col, message, hint = CSV_ERRORS[name]
+    path = CSV / f"{name}.csv"
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(path))
+    error = caught.value
+    assert (error.span.source.path, error.span.line, error.span.column) == (str(path), line, col)
+    assert message in error.message
+    if hint:
+        assert hint in error.hint
+    assert format_error(error).startswith(f"{path}:{line}:{col}: error: ")
+
+
+def test_empty_csv(leaf):
+    """An empty file has nothing to point at; the hint says what the header should be."""
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(CSV / "empty.csv"))
+    assert caught.value.message == f"{CSV / 'empty.csv'} is empty"
+    assert caught.value.hint == "the first line names the inputs: R,G,B,Vol"
+
+
+def test_missing_csv_file(leaf, tmp_path):
+    with pytest.raises(InputError, match="no such CSV file"):
+        inputs.from_csv(leaf, str(tmp_path / "absent.csv"))
+
+
+def test_csv_that_is_not_utf8(leaf, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("R,G,B,Vol\n32,107,56,11.2 \xb5l\n".encode("latin-1"))
+    with pytest.raises(InputError, match="is not UTF-8 text"):
+        inputs.from_csv(leaf, str(path))
+
+
+# ---- --input NAME=VALUE ----
+
+GOOD = ["R=32", "G=107", "B=56", "Vol=11.2"]
+
+
+def test_assignments_in_any_order(leaf):
+    rows = inputs.from_assignments(leaf, ["Vol=11.2", "B=56", "R=32", "G=107"])
+    np.testing.assert_array_equal(rows.values, [LEAF_ROWS[0]])
+    assert decisions(leaf, rows.values) == ["Leaf"]
+
+
+INPUT_ERRORS = {
+    "unknown-name": (["Rd=32", "G=107", "B=56", "Vol=11.2"], "--input Rd=32: unknown input `Rd`", "did you mean `R`?"),
+    "missing": (["R=32", "G=107", "B=56"], "no value given for Vol", "--input Vol=..."),
+    "bad-number": (["R=32", "G=107", "B=56", "Vol=11,2"], "--input Vol: '11,2' is not a number", "plain decimals"),
+    "unit-in-number": (["R=32", "G=107", "B=56", "Vol=11.2ml"], "--input Vol: '11.2ml' is not a number", None),
+    "duplicate": (["R=32", "R=33", "G=107", "B=56", "Vol=11.2"], "--input R=33: `R` is given twice", None),
+    "no-equals": (["R32"], "--input R32: expected NAME=VALUE", None),
+    "empty-value": (["R=", "G=107", "B=56", "Vol=11.2"], "--input R: no number given", None),
+    "nan": (["R=32", "G=nan", "B=56", "Vol=11.2"], "--input G: 'nan' is not a finite number", None),
+    "out-of-range": (["R=300", "G=107", "B=56", "Vol=11.2"],
+                     "--input R: R=300 is outside its range (red part of the colour, 0 to 255)",
+                     "R must be between 0 and 255"),
+    "negative-volume": (["R=32", "G=107", "B=56", "Vol=-1"], "Vol=-1 is outside its range", "at least 0"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INPUT_ERRORS), ids=sorted(INPUT_ERRORS))
+def test_bad_assignments_are_refused(leaf, case):
+    given, message, hint = INPUT_ERRORS[case]
+    with pytest.raises(InputError) as caught:
+        inputs.from_assignments(leaf, given)
+    assert message in caught.value.message
+    if hint:
+        assert hint in caught.value.hint
+
+
+def test_unknown_example(leaf):
+    with pytest.raises(InputError) as caught:
+        inputs.from_examples(leaf, "sunflwer")
+    assert caught.value.message == "the spec has no example called `sunflwer`"
+    assert caught.value.hint == "did you mean `sunflower`?"
