@@ -11,12 +11,16 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def load_spec(path):
-    """Read, parse and check a spec file; raise NetspecError with every problem found."""
+def load_spec(path, limits=None):
+    """Read, parse and check a spec file; raise NetspecError with every problem found.
+
+    limits: a netspec.limits.Limits (memory for tensors, files outside the spec's folder).
+    """
     from netspec.checker import check_units
+    from netspec.limits import Limits
     from netspec.loader import load_units
 
-    return check_units(load_units(path))
+    return check_units(load_units(path), limits or Limits())
 
 
 def compile_plan(spec):

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from netspec import nodes, ops
-from netspec.errors import Note, SpecCheckError, SpecErrors
+from netspec.errors import NetspecError, Note, SpecCheckError, SpecErrors
+from netspec.limits import Limits
 from netspec.loader import Unit
 from netspec.model import CheckedSpec, Decision, Example, InputInfo, Param, Step, Value
 from netspec.source import Span
+from netspec.weights import load_declared
 
 INPUT_VALUE = "input"
 DEFAULT_TOLERANCE = 1e-6
@@ -32,13 +35,15 @@ class _ParamDraft:
     row_names: tuple[str, ...]
     col_names: tuple[str, ...]
     span: object
+    labelled: bool = True  # False for numbers from a file: rows are bound by position, columns numbered
 
 
 class Checker:
     """Walks the statements in order; `fail` records an error and checking goes on."""
 
-    def __init__(self, unit: Unit):
+    def __init__(self, unit: Unit, limits: Limits = Limits()):
         self.unit = unit
+        self.limits = limits
         self.errors: list[SpecCheckError] = []
         self.inputs: dict[str, InputInfo] = {}
         self.values: dict[str, Value] = {}
@@ -86,6 +91,8 @@ class Checker:
         for statement in spec.statements:
             if isinstance(statement, (nodes.Weights, nodes.Bias)):
                 self._param(statement)
+            elif isinstance(statement, nodes.ParamFile):
+                self._param_file(statement)
             elif isinstance(statement, nodes.Layer):
                 self._layer(statement)
             elif isinstance(statement, nodes.Output):
@@ -152,6 +159,25 @@ class Checker:
         rows = tuple(r.label.text if r.label else "" for r in node.table.rows)
         cols = tuple(c.text for c in node.table.columns)
         self.params[name.text] = _ParamDraft(name.text, kind, array, rows, cols, node.span)
+
+    def _param_file(self, node: nodes.ParamFile):
+        """Numbers from a weight file: checked against the declaration and the memory limit first."""
+        name = node.name
+        if name.text in self.params or name.text in self.values:
+            self._duplicate(name, self._declared_at(name.text))
+            return
+        folder = Path(node.span.source.path).parent if node.span else Path(".")
+        budget = self.limits.max_bytes - sum(p.array.size * 8 for p in self.params.values())
+        try:
+            array = load_declared(node.kind, name.text, node.path, node.key, node.shape, folder, self.limits, budget)
+        except NetspecError as error:
+            error.span = error.span or node.span
+            self.errors.append(error)
+            self.broken.add(name.text)
+            return
+        columns = tuple(str(i) for i in range(1, array.shape[-1] + 1))
+        rows = ("",) * array.shape[0] if node.kind == "weights" else ()
+        self.params[name.text] = _ParamDraft(name.text, node.kind, array, rows, columns, node.span, labelled=False)
 
     def _table_array(self, node, kind) -> np.ndarray | None:
         table = node.table
@@ -296,8 +322,12 @@ class Checker:
                   notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")])
         return True
 
-    def reorder_rows(self, name: str, order: list[int]):
+    def reorder_rows(self, name: str, order: list[int], names: tuple[str, ...] | None = None):
+        """Put a table's rows in the order of the value it reads (by label, or by position with `names`)."""
         draft = self.params[name]
+        if names is not None:
+            draft.row_names = tuple(names)
+            return
         draft.array = draft.array[order]
         draft.row_names = tuple(draft.row_names[i] for i in order)
 
@@ -454,6 +484,6 @@ def _stem(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def check_units(unit: Unit) -> CheckedSpec:
+def check_units(unit: Unit, limits: Limits = Limits()) -> CheckedSpec:
     """Check a loaded spec; raise SpecErrors listing every problem found."""
-    return Checker(unit).check()
+    return Checker(unit, limits).check()

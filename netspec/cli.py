@@ -7,6 +7,7 @@ reports command-line misuse itself (exit 2); nothing else ever shows a traceback
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -33,6 +34,44 @@ def _number_options(command):
     return command
 
 
+class _Size(click.ParamType):
+    """A memory size such as 512MB or 8G."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        from netspec.limits import parse_size
+
+        size = parse_size(str(value))
+        if size is None:
+            self.fail(f"{value!r} is not a size; write it like 512MB or 8GB", param, ctx)
+        return size
+
+
+def _safety_options(command):
+    """--allow-outside and --max-memory, kept in the click context for _load_spec."""
+
+    @functools.wraps(command)
+    def with_limits(*args, allow_outside, max_memory, **kwargs):
+        from netspec.limits import DEFAULT_MAX_BYTES, Limits
+
+        limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside)
+        click.get_current_context().meta["netspec.limits"] = limits
+        return command(*args, **kwargs)
+
+    with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
+                               help="Most memory the spec's tensors may take (default 4GB).")(with_limits)
+    return click.option("--allow-outside", is_flag=True,
+                        help="Let the spec read weight files outside its own folder.")(with_limits)
+
+
+def _load_spec(spec):
+    """load_spec with the limits given on the command line."""
+    from netspec import load_spec
+
+    return load_spec(spec, click.get_current_context().meta.get("netspec.limits"))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, message="netspec %(version)s")
 def cli():
@@ -41,36 +80,55 @@ def cli():
 
 @cli.command()
 @click.argument("spec", metavar="SPEC")
+@_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default="text", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
 def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
-    from netspec import compile_plan, load_spec
+    from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
     from netspec.render.results import render_results
     from netspec.runner import run as run_rows
 
-    checked = load_spec(spec)
+    checked = _load_spec(spec)
+    if csv_path and not (assignments or example):
+        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
     rows = _rows(checked, assignments, csv_path, example)
     result = run_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output)
 
 
+def _run_csv(checked, csv_path, fmt, style, output):
+    """A CSV of any size, streamed: see netspec/batch.py for why nothing is half-written."""
+    from netspec import compile_plan
+    from netspec.batch import run_csv
+
+    plan = compile_plan(checked)
+    if output:
+        from netspec.outfile import atomic_stream
+
+        with atomic_stream(output) as stream:
+            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True)
+    else:
+        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False)
+
+
 @cli.command()
 @click.argument("spec", metavar="SPEC")
+@_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
 def check(spec, dump):
     """Check SPEC: names, shapes and meanings, then its examples. Exit 1 on any failure."""
     if dump == "ast":
         return _dump_ast(spec)
-    from netspec import compile_plan, load_spec
+    from netspec import compile_plan
     from netspec.errors import ExampleFailure
     from netspec.examples import verify_examples
     from netspec.render.report import render_check
 
-    checked = load_spec(spec)
+    checked = _load_spec(spec)
     plan = compile_plan(checked)
     if dump == "plan":
         return click.echo(repr(plan))
@@ -84,6 +142,7 @@ def check(spec, dump):
 
 @cli.command()
 @click.argument("spec", metavar="SPEC")
+@_safety_options
 @_input_options
 @click.option("--row", type=click.IntRange(min=1), metavar="N", help="With --csv: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default="text", show_default=True)
@@ -93,12 +152,12 @@ def check(spec, dump):
 @_number_options
 def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
-    from netspec import compile_plan, load_spec
+    from netspec import compile_plan
     from netspec.render import render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.runner import trace as trace_rows
 
-    checked = load_spec(spec)
+    checked = _load_spec(spec)
     rows = _rows(checked, assignments, csv_path, example, row)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms), output)

@@ -6,19 +6,16 @@ input's declared range. Errors name the row and the column.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from netspec.errors import InputError
 from netspec.model import CheckedSpec, InputInfo
-from netspec.source import Source, Span
+from netspec.source import Span
 
 NUMBER = re.compile(r"\s*[+\-\u2212]?(\d+(\.\d*)?|\.\d+)([eE][+\-]?\d+)?\s*")
 NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
@@ -79,101 +76,19 @@ def from_examples(spec: CheckedSpec, only: str | None = None) -> Rows:
         raise InputError(f"the spec has no example called `{only}`",
                          hint=_did_you_mean(only, [e.name for e in spec.examples]))
     if not examples:
-        raise InputError(f"{spec.path} has no examples, so there is nothing to run",
+        whole_file = Span(spec.sources[-1], 1, 1, 1, 1)  # the diagnostic starts with the spec's path
+        raise InputError("the spec has no examples, so there is nothing to run", whole_file,
                          hint="give inputs with --input NAME=VALUE or --csv FILE, or add an `example` line")
     values = np.stack([e.inputs for e in examples])
     return Rows(values, tuple(f"example {e.name}" for e in examples), tuple(e.name for e in examples))
 
 
 def from_csv(spec: CheckedSpec, path: str) -> Rows:
-    """A CSV whose header names the inputs (in any order); every row must be complete and valid."""
-    source = _read_csv_source(path)
-    reader = csv.reader(io.StringIO(source.text, newline=""))
-    header = next(reader, None)
-    if header is None or not any(cell.strip() for cell in header):
-        raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.input_labels))
-    columns = _column_order(spec, source, header)
-    values, ids, cells = _csv_rows(spec, source, reader, columns, len(header))
-    if not ids:
-        raise InputError(f"{path} has a header but no rows of numbers", Span(source, 1, 1, 1, 2))
-    for i, (info, column) in enumerate(zip(spec.inputs, values.T)):
-        _check_range(info, column, lambda row: f"row {row + 1}, column {info.label}",
-                     lambda row: _cell_span(source, *cells[row], columns[i]))
-    return Rows(values, tuple(ids))
+    """A whole CSV file as one batch (see csvinput.read_chunks to stream a large one)."""
+    from netspec.csvinput import read_chunks
 
-
-def _read_csv_source(path: str) -> Source:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such CSV file: {path}") from None
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
-    try:
-        return Source(path, data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text", hint="save the CSV as UTF-8") from None
-
-
-def _column_order(spec: CheckedSpec, source: Source, cells: list[str]) -> list[int]:
-    """For each input, the index of its column; missing, extra and repeated columns are errors."""
-    labels = spec.input_labels
-    header = [cell.strip() for cell in cells]
-    where = Span(source, 1, 1, 1, len(source.line(1)) + 1)
-    repeated = [i for i, h in enumerate(header) if h in header[:i]]
-    if repeated:
-        raise InputError(f"the column {header[repeated[0]]} appears more than once in the header",
-                         _cell_span(source, 1, cells, repeated[0]), hint="name each input once")
-    missing = [label for label in labels if label not in header]
-    extra = [h for h in header if h not in labels]
-    if missing or extra:
-        hint = _did_you_mean(extra[0], missing) if extra and missing else None
-        at = _cell_span(source, 1, cells, header.index(extra[0])) if extra else where
-        raise InputError(_columns_message(missing, extra), at,
-                         hint=hint or "the header must name exactly the inputs: " + ",".join(labels))
-    return [header.index(label) for label in labels]
-
-
-def _columns_message(missing, extra) -> str:
-    parts = []
-    if missing:
-        parts.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
-    if extra:
-        parts.append(f"unknown column{'s' if len(extra) > 1 else ''} {', '.join(extra)}")
-    return "the CSV header has " + " and ".join(parts)
-
-
-def _csv_rows(spec, source, reader, columns, width):
-    """The numbers, a name for each row, and each row's (line, cells), to point at a cell later."""
-    rows, ids, cells_at = [], [], []
-    for cells in reader:
-        line = reader.line_num
-        if not cells or not any(c.strip() for c in cells):
-            continue  # blank lines are not rows, so row N here is row N of `--row N`
-        data_row = len(rows) + 1
-        if len(cells) != width:
-            raise InputError(f"row {data_row} has {len(cells)} cells but the header has {width}",
-                             Span(source, line, 1, line, len(source.line(line)) + 1))
-        rows.append([_cell(source, line, data_row, cells, col, spec.input_labels[i])
-                     for i, col in enumerate(columns)])
-        cells_at.append((line, cells))
-        ids.append(f"CSV row {data_row} (line {line})")
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(columns)), ids, cells_at
-
-
-def _cell(source, line, data_row, cells, col, label) -> float:
-    text = cells[col]
-    if NUMBER.fullmatch(text):
-        value = float(text.replace("\u2212", "-"))
-        if not math.isinf(value):
-            return value
-    return parse_number(text, f"row {data_row}, column {label}", _cell_span(source, line, cells, col))
-
-
-def _cell_span(source, line, cells, col) -> Span:
-    """Where cell `col` of a CSV line is written (cells as split, so unquoted CSV)."""
-    start = sum(len(c) + 1 for c in cells[:col]) + 1
-    return Span(source, line, start, line, start + max(len(cells[col]), 1))
+    chunks = list(read_chunks(spec, path))
+    return Rows(np.concatenate([c.values for c in chunks]), tuple(i for c in chunks for i in c.ids))
 
 
 def _check_range(info: InputInfo, column: np.ndarray, row_name, span_of=lambda row: None) -> None:

@@ -82,6 +82,18 @@ class Bias:
 
 
 @dataclass(frozen=True)
+class ParamFile:
+    """`weights W1 from "w.npz" key "W1" shape (784, 512)`: numbers kept in a file, bound by name."""
+
+    kind: str
+    name: Name
+    path: str
+    key: str | None
+    shape: tuple[int, ...] | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Ref:
     """An argument that names a value or a parameter."""
 
@@ -170,7 +182,7 @@ class Example:
     span: Span = _span()
 
 
-Statement = Network | Use | Input | Weights | Bias | Layer | Output | DecideLargest | DecideSign | Say | Example
+Statement = Network | Use | Input | Weights | Bias | ParamFile | Layer | Output | DecideLargest | DecideSign | Say | Example
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ target, so an error or an interrupt never leaves a partial file or a stray temp 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +15,13 @@ from netspec.errors import OutputFileError
 
 
 def write_atomic(path: str, text: str) -> None:
+    with atomic_stream(path) as stream:
+        stream.write(text)
+
+
+@contextlib.contextmanager
+def atomic_stream(path: str):
+    """A text stream onto a temporary file that becomes `path` only if the block ends cleanly."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -24,7 +32,7 @@ def write_atomic(path: str, text: str) -> None:
         raise OutputFileError(f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            yield stream
         os.replace(temp, target)
     except BaseException as error:
         Path(temp).unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from netspec.decision import decide
-from netspec.errors import NumericError, Note
+from netspec.errors import NumericError
 from netspec.plan import Plan, PlanStep
 from netspec.trace import Trace, TraceStep
 

@@ -82,6 +82,19 @@ class ToNodes(Transformer):
     def bias(self, meta, children):
         return nodes.Bias(children[0], children[1], self._span(meta))
 
+    def weights_file(self, meta, children):
+        return self._param_file("weights", meta, children)
+
+    def bias_file(self, meta, children):
+        return self._param_file("bias", meta, children)
+
+    def _param_file(self, kind, meta, children):
+        name, path, key, dims = children
+        return nodes.ParamFile(kind, name, unquote(path), key and unquote(key), dims, self._span(meta))
+
+    def dims(self, meta, children):
+        return tuple(int(number(n)) if number(n).is_integer() and number(n) >= 0 else -1 for n in children)
+
     def ref(self, meta, children):
         return nodes.Ref(children[0], self._span(meta))
 

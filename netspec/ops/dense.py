@@ -6,8 +6,6 @@ neuron; b has one number per output neuron.
 
 from __future__ import annotations
 
-import numpy as np
-
 from netspec.errors import Note
 from netspec.ops.base import OpDef, ShapeResult
 
@@ -27,7 +25,8 @@ def check_dense(ctx, call) -> ShapeResult | None:
     bindings = {weights.name: (x.name, ctx.current)}
     if bias:
         bindings[bias.name] = (None, ctx.current)
-    return ShapeResult((x.name,), params, weights.col_names, bindings=bindings)
+    names = weights.col_names if weights.labelled else tuple(f"{ctx.current}{i}" for i in weights.col_names)
+    return ShapeResult((x.name,), params, names, bindings=bindings)
 
 
 def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
@@ -40,6 +39,9 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")])
         return False
+    if not weights.labelled:  # numbers from a file: row i listens to x's neuron i
+        ctx.reorder_rows(weights.name, list(range(len(wanted))), names=wanted)
+        return True
     if set(rows) != set(wanted) or len(set(rows)) != len(rows):
         missing = [n for n in wanted if n not in rows]
         extra = [n for n in rows if n not in wanted]

@@ -16,31 +16,34 @@ from netspec.render.summary import table
 from netspec.runner import RunResult
 
 
-def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, style: NumberStyle) -> str:
-    return {"text": _text, "json": _json, "csv": _csv}[fmt](spec, rows, result, style)
+def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, style: NumberStyle,
+                   first: int = 0, header: bool = True) -> str:
+    """The rows' results; for a streamed batch, `first` rows came before and `header` is off after the first chunk."""
+    text = {"text": _text, "json": _json, "csv": _csv}[fmt](spec, rows, result, style, first)
+    return text if header or fmt == "json" else text.split("\n", 1)[1]
 
 
-def _row_name(rows: Rows, i: int) -> str:
-    return rows.names[i] if rows.names else str(i + 1)
+def _row_name(rows: Rows, i: int, first: int = 0) -> str:
+    return rows.names[i] if rows.names else str(first + i + 1)
 
 
-def _text(spec, rows, result, style) -> str:
-    first = "example" if rows.names else "row"
-    header = (first, *spec.input_labels, "│", *spec.output_labels, "│", "decision")
-    body = [(_row_name(rows, i), *(num(x, style) for x in rows.values[i]), "│",
+def _text(spec, rows, result, style, first) -> str:
+    kind = "example" if rows.names else "row"
+    header = (kind, *spec.input_labels, "│", *spec.output_labels, "│", "decision")
+    body = [(_row_name(rows, i, first), *(num(x, style) for x in rows.values[i]), "│",
              *(num(y, style) for y in result.outputs[i]), "│", result.decisions[i])
             for i in range(len(rows.values))]
     lines = table(body, header, indent="")
-    if len(body) == 1:
+    if len(body) == 1 and first == 0:
         lines.append(sentence(spec.decision, result.decisions[0]))
     return "\n".join(lines) + "\n"
 
 
-def _json(spec, rows, result, style) -> str:
+def _json(spec, rows, result, style, first) -> str:
     lines = []
     for i in range(len(rows.values)):
         record = {
-            "row": rows.names[i] if rows.names else i + 1,
+            "row": rows.names[i] if rows.names else first + i + 1,
             "inputs": dict(zip(spec.input_labels, map(float, rows.values[i]))),
             "outputs": dict(zip(spec.output_labels, map(float, result.outputs[i]))),
             "decision": result.decisions[i],
@@ -50,12 +53,12 @@ def _json(spec, rows, result, style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(spec, rows, result, style) -> str:
+def _csv(spec, rows, result, style, first) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["row", *spec.input_labels, *spec.output_labels, "decision"])
     for i in range(len(rows.values)):
-        writer.writerow([_row_name(rows, i), *map(_exact, rows.values[i]), *map(_exact, result.outputs[i]),
+        writer.writerow([_row_name(rows, i, first), *map(_exact, rows.values[i]), *map(_exact, result.outputs[i]),
                          result.decisions[i]])
     return buffer.getvalue()
 

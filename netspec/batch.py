@@ -1,0 +1,45 @@
+"""A CSV file of any size in, `netspec run`'s output out, streamed chunk by chunk.
+
+Nothing is half-written: into a file, the output goes to a temporary file that is
+renamed only when every row has run; onto the screen, a file too large to hold its
+output in memory is first read through once to check every row (inputs, and NaN or
+infinity inside the network), and only then run again and printed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from netspec.csvinput import read_chunks
+from netspec.model import CheckedSpec
+from netspec.plan import Plan
+from netspec.render.numbers import NumberStyle
+from netspec.render.results import render_results
+from netspec.runner import run
+
+HOLD_IN_MEMORY = 64 * 1024 * 1024  # CSV files below this size are run once, their output held until the end
+
+
+def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberStyle,
+            write: Callable[[str], None], atomic_target: bool) -> int:
+    """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
+    if atomic_target:
+        return _run_chunks(spec, plan, path, fmt, style, write)
+    if os.path.getsize(path) < HOLD_IN_MEMORY:
+        pieces: list[str] = []
+        count = _run_chunks(spec, plan, path, fmt, style, pieces.append)
+        write("".join(pieces))
+        return count
+    _run_chunks(spec, plan, path, fmt, style, lambda text: None, render=False)
+    return _run_chunks(spec, plan, path, fmt, style, write)
+
+
+def _run_chunks(spec, plan, path, fmt, style, write, render: bool = True) -> int:
+    count = 0
+    for chunk in read_chunks(spec, path):
+        result = run(plan, chunk.values, chunk.ids)
+        if render:
+            write(render_results(spec, chunk, result, fmt, style, first=count, header=count == 0))
+        count += len(chunk.values)
+    return count

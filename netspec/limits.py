@@ -1,0 +1,41 @@
+"""What a spec may ask of the machine: memory for its tensors, and which files it may read.
+
+A spec is data that may come from a stranger (a worksheet shared online), so these
+limits hold unless the user lifts them on the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
+
+UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
+         "t": 1024**4, "tb": 1024**4}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """max_bytes: the most memory all tensors together may take (as float64);
+    allow_outside: whether weight files may lie outside the spec's folder."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    allow_outside: bool = False
+
+
+def parse_size(text: str) -> int | None:
+    """`512MB`, `4G`, `1000000` → bytes; None when the text is not a size."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if not found or found.group(2).lower() not in UNITS:
+        return None
+    return int(float(found.group(1)) * UNITS[found.group(2).lower()])
+
+
+def describe_bytes(count: float) -> str:
+    """1536 → `1.5 KiB`; for messages that say how much a spec would need."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if count < 1024 or unit == "PiB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} PiB"

@@ -1,0 +1,208 @@
+"""Weight files: .npy, .npz and .safetensors load and bind by name; hostile files are refused (issues 4 and 5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import struct
+
+import numpy as np
+import pytest
+
+import netspec
+from netspec.errors import NetspecError, flatten
+from netspec.limits import Limits
+from netspec.runner import run
+
+W1 = np.array([[0.10, 0.12, -0.36], [-0.29, -0.05, -0.21], [-0.07, 0.04, -0.27], [0.46, 0.16, 0.18]])
+W2 = np.array([[-0.17, 0.05], [0.39, -0.12], [0.10, -0.04]])
+LEAF = [32, 107, 56, 11.2]
+
+
+def _spec(folder, w1_line, w2_line="weights W2 from \"w2.npy\""):
+    text = f"""input R
+input G
+input B
+input Vol
+{w1_line}
+layer hidden = dense(input, W1)
+{w2_line}
+layer out = dense(hidden, W2)
+output out labels Leaf, Flower
+"""
+    path = folder / "spec.net"
+    path.write_text(text)
+    np.save(folder / "w2.npy", W2)
+    return path
+
+
+def _errors(path, limits=None) -> list[str]:
+    with pytest.raises(NetspecError) as caught:
+        netspec.load_spec(path, limits)
+    return [e.message for e in flatten(caught.value)]
+
+
+def _leaf_outputs(path, limits=None):
+    spec = netspec.load_spec(path, limits)
+    return run(netspec.compile_plan(spec), np.array([LEAF], dtype=float)).outputs[0]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_npy_weights_give_the_leaf_numbers(tmp_path, dtype):
+    np.save(tmp_path / "w1.npy", W1.astype(dtype))
+    out = _leaf_outputs(_spec(tmp_path, 'weights W1 from "w1.npy" shape (4, 3)'))
+    # the hand arithmetic of tests/test_leaf.py, with the weights as stored (float32 rounds them)
+    w1 = W1.astype(dtype).astype(float)
+    hidden = [sum(x * w1[i, j] for i, x in enumerate(LEAF)) for j in range(3)]
+    expected = [sum(h * W2[j, k] for j, h in enumerate(hidden)) for k in range(2)]
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+    if dtype is np.float64:
+        np.testing.assert_allclose(out, [0.79584, 0.25122], atol=1e-12)
+
+
+def test_npz_weights_by_key(tmp_path):
+    np.savez(tmp_path / "w.npz", first=W1, other=np.zeros(3))
+    out = _leaf_outputs(_spec(tmp_path, 'weights W1 from "w.npz" key "first"'))
+    np.testing.assert_allclose(out, [0.79584, 0.25122], atol=1e-12)
+
+
+def test_safetensors_written_by_the_safetensors_package(tmp_path):
+    numpy_io = pytest.importorskip("safetensors.numpy")
+    numpy_io.save_file({"encoder.W1": W1.astype(np.float32), "bias": np.zeros(3, np.float32)},
+                       str(tmp_path / "w.safetensors"))
+    out = _leaf_outputs(_spec(tmp_path, 'weights W1 from "w.safetensors" key "encoder.W1"'))
+    w1 = W1.astype(np.float32).astype(float)
+    expected_h1 = sum(x * w1[i, 0] for i, x in enumerate(LEAF))
+    spec = netspec.load_spec(tmp_path / "spec.net")
+    assert spec.params["W1"].array[1, 0] == np.float32(-0.29)
+    assert out[0] == pytest.approx(expected_h1 * -0.17 + sum(x * w1[i, 1] for i, x in enumerate(LEAF)) * 0.39
+                                   + sum(x * w1[i, 2] for i, x in enumerate(LEAF)) * 0.10, rel=1e-12)
+
+
+def _safetensors_bytes(name, array: np.ndarray, dtype="F64", shape=None) -> bytes:
+    data = array.astype("<f8").tobytes()
+    header = json.dumps({name: {"dtype": dtype, "shape": list(shape or array.shape),
+                                "data_offsets": [0, len(data)]}}).encode()
+    return struct.pack("<Q", len(header)) + header + data
+
+
+def test_hand_written_safetensors_is_memory_mapped(tmp_path):
+    (tmp_path / "w.safetensors").write_bytes(_safetensors_bytes("W1", W1))
+    out = _leaf_outputs(_spec(tmp_path, 'weights W1 from "w.safetensors"'))
+    np.testing.assert_allclose(out, [0.79584, 0.25122], atol=1e-12)
+
+
+def test_file_weights_are_addressed_by_the_neurons_they_connect(tmp_path):
+    np.save(tmp_path / "w1.npy", W1)
+    spec = netspec.load_spec(_spec(tmp_path, 'weights W1 from "w1.npy"'))
+    assert spec.params["W1"].row_labels == ("R", "G", "B", "Vol")
+    assert spec.params["W1"].col_labels == ("hidden1", "hidden2", "hidden3")
+    assert spec.params["W2"].col_labels == ("Leaf", "Flower")
+
+
+@pytest.mark.parametrize("declared, stored, message", [
+    ("shape (4, 2)", W1, "declared with shape (4, 2) but w1.npy holds (4, 3)"),
+    ("", W1[:3], "`input` has 4 numbers"),
+    ("", W1.ravel(), "need a table (2 dimensions)"),
+    ("", W1.astype(np.int64), "holds int64 numbers"),
+], ids=["declared-shape", "rows", "rank", "dtype"])
+def test_wrong_shape_or_dtype_is_refused(tmp_path, declared, stored, message):
+    np.save(tmp_path / "w1.npy", stored)
+    errors = _errors(_spec(tmp_path, f'weights W1 from "w1.npy" {declared}'))
+    assert any(message in e for e in errors), errors
+
+
+def test_truncated_npy_is_refused(tmp_path):
+    np.save(tmp_path / "w1.npy", W1)
+    data = (tmp_path / "w1.npy").read_bytes()
+    (tmp_path / "w1.npy").write_bytes(data[:-10])
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w1.npy"'))
+    assert any("truncated" in e for e in errors), errors
+
+
+def test_truncated_safetensors_is_refused(tmp_path):
+    (tmp_path / "w.safetensors").write_bytes(_safetensors_bytes("W1", W1)[:-8])
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w.safetensors"'))
+    assert any("truncated" in e for e in errors), errors
+
+
+def test_pickles_are_never_loaded(tmp_path):
+    """A pickle that would create a file when loaded: refused, and the file is never made."""
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    (tmp_path / "w1.npy").write_bytes(pickle.dumps(Exploit()))
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w1.npy"'))
+    assert any("pickle" in e for e in errors), errors
+    assert not marker.exists()
+
+
+def test_object_npy_needs_pickle_and_is_refused(tmp_path):
+    np.save(tmp_path / "w1.npy", np.array([[1, "a"]], dtype=object), allow_pickle=True)
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w1.npy"'))
+    assert any("object" in e and "pickle" in e for e in errors) or any("holds object" in e for e in errors), errors
+
+
+def test_format_is_told_from_the_bytes_not_the_name(tmp_path):
+    np.savez(tmp_path / "w1.npy", W1=W1)  # savez adds .npz to the name
+    os.replace(tmp_path / "w1.npy.npz", tmp_path / "w1.npy")
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w1.npy"'))
+    assert any("named .npy but is a .npz file" in e for e in errors), errors
+
+
+def test_missing_key_lists_the_keys(tmp_path):
+    np.savez(tmp_path / "w.npz", A=W1, B=W2)
+    with pytest.raises(NetspecError) as caught:
+        netspec.load_spec(_spec(tmp_path, 'weights W1 from "w.npz" key "C"'))
+    error = flatten(caught.value)[0]
+    assert "has no array 'C'" in error.message and "A, B" in error.hint
+    assert error.span.line == 5  # the `weights W1 from` line
+
+
+def test_files_outside_the_spec_folder_need_the_flag(tmp_path):
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    np.save(tmp_path / "secret.npy", W1)
+    path = _spec(inner, 'weights W1 from "../secret.npy"')
+    errors = _errors(path)
+    assert any("outside the spec's folder" in e for e in errors), errors
+    np.testing.assert_allclose(_leaf_outputs(path, Limits(allow_outside=True)), [0.79584, 0.25122], atol=1e-12)
+
+
+def test_a_symbolic_link_leaving_the_folder_is_refused(tmp_path):
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    np.save(tmp_path / "secret.npy", W1)
+    (inner / "w1.npy").symlink_to(tmp_path / "secret.npy")
+    errors = _errors(_spec(inner, 'weights W1 from "w1.npy"'))
+    assert any("outside the spec's folder" in e for e in errors), errors
+
+
+def test_memory_limit_refuses_before_reading(tmp_path, monkeypatch):
+    """A header promising 100000 × 100000 float64 numbers (80 GB) is refused from its header alone."""
+    header = json.dumps({"W1": {"dtype": "F64", "shape": [100_000, 100_000], "data_offsets": [0, 8 * 10**10]}})
+    path = tmp_path / "w.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header.encode())
+    with path.open("r+b") as stream:  # a sparse file as long as its header says: 80 GB that take no disk
+        stream.truncate(8 + len(header) + 8 * 10**10)
+    import netspec.weights as weights
+
+    real_load = weights.load
+
+    def load(path, key, header):
+        assert header.shape != (100_000, 100_000), "the 80 GB tensor was read"
+        return real_load(path, key, header)
+
+    monkeypatch.setattr(weights, "load", load)
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w.safetensors"'))
+    assert any("would need 74.5 GiB of memory" in e for e in errors), errors
+
+
+def test_memory_limit_counts_every_tensor(tmp_path):
+    np.save(tmp_path / "w1.npy", W1)  # 12 float64 = 96 bytes, W2 6 more = 48 bytes
+    errors = _errors(_spec(tmp_path, 'weights W1 from "w1.npy"'), Limits(max_bytes=120))
+    assert any("W2 would need 48 bytes of memory, more than the 24 bytes left" in e for e in errors), errors
