@@ -2,16 +2,20 @@
 
 The header names the inputs (in any order). Each chunk is checked whole before it is
 handed on: every cell a plain decimal number, finite, inside its input's range. A file
-of any size is read a chunk at a time, so memory stays bounded by the chunk size.
+of any size is read a chunk of lines at a time, so memory stays bounded by the chunk.
+A chunk of plain numbers is converted by NumPy's C parser in one call; anything else
+(quotes, blank lines, a bad cell) takes the careful path, which names the bad cell.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -21,49 +25,53 @@ from netspec.model import CheckedSpec
 from netspec.source import Source, Span
 
 CHUNK_ROWS = 65_536
-PLAIN_NUMBERS = re.compile(r"[0-9eE+\-.\s]*")  # anything else (nan, 1_000, ١٢) takes the careful path
+PLAIN_NUMBERS = re.compile(r"[0-9eE+\-.,\t \r\n]*")  # anything else (nan, 1_000, ١٢, quotes) goes the careful way
 
 
-class _Lines:
-    """Iterates a text stream's lines, remembering the last one, so an error can quote it."""
+@dataclass(frozen=True)
+class RowIds(Sequence):
+    """`CSV row N (line L)` for a run of rows on consecutive lines, made only when asked for."""
 
-    def __init__(self, stream):
-        self.stream = stream
-        self.last = ""
+    first_row: int
+    first_line: int
+    count: int
 
-    def __iter__(self):
-        return self
+    def __len__(self) -> int:
+        return self.count
 
-    def __next__(self):
-        self.last = next(self.stream)
-        return self.last
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self.count))]
+        if not -self.count <= k < self.count:
+            raise IndexError(k)
+        k %= self.count
+        return f"CSV row {self.first_row + k} (line {self.first_line + k})"
 
 
 def read_chunks(spec: CheckedSpec, path: str, chunk_rows: int = CHUNK_ROWS) -> Iterator[Rows]:
     """Validated Rows, chunk by chunk; an InputError names the first bad row and column."""
     try:
         yield from _read(spec, path, chunk_rows)
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text",
-                         hint="save the CSV as UTF-8") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text", hint="save the CSV as UTF-8") from None
 
 
 def _read(spec: CheckedSpec, path: str, chunk_rows: int) -> Iterator[Rows]:
-    stream = _open(path)
-    with stream:
-        lines = _Lines(stream)
-        reader = csv.reader(lines)
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
+    with _open(path) as stream:
+        raw_header = stream.readline()
+        header = next(csv.reader([raw_header]), [])
+        if not any(cell.strip() for cell in header):
             raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.input_labels))
-        columns = _column_order(spec, path, lines.last, header)
-        count = 0
-        for chunk in _chunks(reader, lines, path, chunk_rows):
-            rows = _validated(spec, path, chunk, columns, len(header), count)
+        columns = _column_order(spec, path, raw_header, header)
+        line, count = 2, 0
+        while lines := list(itertools.islice(stream, chunk_rows)):
+            rows = _chunk(spec, path, lines, line, count, columns, len(header))
+            line += len(lines)
             count += len(rows.values)
-            yield rows
+            if len(rows.values):
+                yield rows
     if count == 0:
-        raise InputError(f"{path} has a header but no rows of numbers", _line_span(path, 1, lines.last or " "))
+        raise InputError(f"{path} has a header but no rows of numbers", _line_span(path, 1, raw_header or " "))
 
 
 def _open(path: str):
@@ -76,58 +84,59 @@ def _open(path: str):
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
-def _chunks(reader, lines: _Lines, path: str, chunk_rows: int):
-    """Lists of (line number, raw line, cells), at most chunk_rows long; blank lines skipped."""
-    chunk = []
-    try:
-        for cells in reader:
-            if not cells or not any(c.strip() for c in cells):
-                continue  # blank lines are not rows, so row N here is row N of `--row N`
-            chunk.append((reader.line_num, lines.last, cells))
-            if len(chunk) == chunk_rows:
-                yield chunk
-                chunk = []
-    except csv.Error as error:
-        raise InputError(f"{path}:{reader.line_num}: the CSV is malformed ({error})") from None
-    if chunk:
-        yield chunk
-
-
-def _validated(spec: CheckedSpec, path: str, chunk, columns: list[int], width: int, before: int) -> Rows:
-    """One chunk as Rows, after checking every row's width, every cell and every range."""
-    for k, (line, raw, cells) in enumerate(chunk):
-        if len(cells) != width:
-            raise InputError(f"row {before + k + 1} has {len(cells)} cells but the header has {width}",
-                             _line_span(path, line, raw))
-    values = _numbers(spec, path, chunk, columns, before)
+def _chunk(spec, path, lines: list[str], line: int, before: int, columns: list[int], width: int) -> Rows:
+    """One chunk of lines as validated Rows: the fast path when it applies, else the careful one."""
+    values = _plain_numbers("".join(lines), len(lines), width)
+    if values is None:
+        return _careful(spec, path, lines, line, before, columns, width)
+    values = values[:, columns]
     for i, (info, column) in enumerate(zip(spec.inputs, values.T)):
         _check_range(info, column, lambda row: f"row {before + row + 1}, column {info.label}",
-                     lambda row: _cell_span(path, chunk[row][0], chunk[row][1], chunk[row][2], columns[i]))
-    ids = tuple(f"CSV row {before + k + 1} (line {line})" for k, (line, _, _) in enumerate(chunk))
-    return Rows(values, ids)
+                     lambda row: _cell_span(path, line + row, lines[row], lines[row].split(","), columns[i]))
+    return Rows(values, RowIds(before + 1, line, len(values)))
 
 
-def _numbers(spec, path, chunk, columns, before) -> np.ndarray:
-    """All cells as float64: one NumPy conversion when every cell is plainly a finite number."""
-    table = [[cells[c] for c in columns] for _, _, cells in chunk]
-    if all(PLAIN_NUMBERS.fullmatch("".join(row)) for row in table):
-        try:
-            values = np.array(table, dtype=np.float64)
-        except ValueError:
-            values = None
-        if values is not None and np.isfinite(values).all():
-            return values
-    return _numbers_carefully(spec, path, chunk, columns, before)
-
-
-def _numbers_carefully(spec, path, chunk, columns, before) -> np.ndarray:
-    """Cell by cell, so the first bad one is named with its row, column and place in the line."""
-    values = np.empty((len(chunk), len(columns)))
-    for k, (line, raw, cells) in enumerate(chunk):
-        for i, col in enumerate(columns):
-            where = f"row {before + k + 1}, column {spec.input_labels[i]}"
-            values[k, i] = parse_number(cells[col], where, _cell_span(path, line, raw, cells, col))
+def _plain_numbers(text: str, count: int, width: int) -> np.ndarray | None:
+    """count × width finite numbers, or None when the text is anything but plain numbers."""
+    if not PLAIN_NUMBERS.fullmatch(text):
+        return None
+    try:
+        values = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.float64, ndmin=2)
+    except ValueError:
+        return None
+    if values.shape != (count, width) or not np.isfinite(values).all():
+        return None  # a blank line, a short row, or an overflow: the careful path says which
     return values
+
+
+def _careful(spec, path, lines, first_line, before, columns, width) -> Rows:
+    """Cell by cell, so the first bad one is named with its row, column and place in its line."""
+    values, ids = [], []
+    reader = csv.reader(lines)
+    try:
+        for cells in reader:
+            line = first_line + reader.line_num - 1
+            raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
+            if not cells or not any(c.strip() for c in cells):
+                continue  # blank lines are not rows, so row N here is row N of `--row N`
+            row = before + len(values) + 1
+            values.append(_row(spec, path, cells, raw, line, row, columns, width))
+            ids.append(f"CSV row {row} (line {line})")
+    except csv.Error as error:
+        raise InputError(f"{path}:{first_line + reader.line_num - 1}: the CSV is malformed ({error})") from None
+    return Rows(np.array(values, dtype=np.float64).reshape(len(values), len(columns)), tuple(ids))
+
+
+def _row(spec, path, cells, raw, line, row, columns, width) -> list[float]:
+    if len(cells) != width:
+        raise InputError(f"row {row} has {len(cells)} cells but the header has {width}", _line_span(path, line, raw))
+    numbers = []
+    for i, col in enumerate(columns):
+        where = f"row {row}, column {spec.input_labels[i]}"
+        span = _cell_span(path, line, raw, cells, col)
+        numbers.append(parse_number(cells[col], where, span))
+        _check_range(spec.inputs[i], np.array(numbers[-1:]), lambda _row: where, lambda _row: span)
+    return numbers
 
 
 def _column_order(spec: CheckedSpec, path: str, raw: str, cells: list[str]) -> list[int]:
@@ -163,11 +172,11 @@ def _line_source(path: str, line: int, raw: str) -> Source:
 
 
 def _line_span(path: str, line: int, raw: str) -> Span:
-    text = raw.rstrip("\r\n").lstrip("\ufeff")
+    text = raw.rstrip("\r\n")
     return Span(_line_source(path, line, text), line, 1, line, len(text) + 1)
 
 
 def _cell_span(path: str, line: int, raw: str, cells: list[str], col: int) -> Span:
     """Where cell `col` is written in its line (cells as split, so exact for unquoted CSV)."""
     start = sum(len(c) + 1 for c in cells[:col]) + 1
-    return Span(_line_source(path, line, raw.lstrip("\ufeff")), line, start, line, start + max(len(cells[col]), 1))
+    return Span(_line_source(path, line, raw), line, start, line, start + max(len(cells[col]), 1))

@@ -80,3 +80,31 @@ def test_a_bad_late_row_prints_nothing(tmp_path, leaf, monkeypatch, bad_cell, er
         batch.run_csv(spec, plan, str(csv_path), "csv", NumberStyle(), printed.write, atomic_target=False)
     assert printed.getvalue() == ""
     assert "151" in caught.value.message
+
+
+def test_json_lines_and_csv_read_back_exactly(tmp_path):
+    """Labels with quotes, commas and % survive; every number reads back as the same float64."""
+    spec_text = (SPECS / "leaf.net").read_text().split("example leaf")[0]
+    path = tmp_path / "odd.net"
+    path.write_text(spec_text.replace("output out", 'output out labels "50% leafy", "a, b"'))
+    spec = netspec.load_spec(path)
+    plan = netspec.compile_plan(spec)
+    rows = _random_rows(20)
+    csv_path = _csv(tmp_path, rows.tolist())
+    pieces = []
+    batch.run_csv(spec, plan, str(csv_path), "json", NumberStyle(), pieces.append, atomic_target=True)
+    import json
+
+    records = [json.loads(line) for line in "".join(pieces).splitlines()]
+    expected = netspec.run_plan(plan, rows)
+    assert [r["outputs"]["50% leafy"] for r in records] == expected.outputs[:, 0].tolist()
+    assert [r["decision"] for r in records] == expected.decisions
+    assert records[3]["row"] == 4 and records[3]["inputs"]["Vol"] == rows[3, 3]
+    pieces = []
+    batch.run_csv(spec, plan, str(csv_path), "csv", NumberStyle(), pieces.append, atomic_target=True)
+    import csv as csv_module
+
+    table = list(csv_module.reader(io.StringIO("".join(pieces))))
+    assert table[0] == ["row", "R", "G", "B", "Vol", "50% leafy", "a, b", "decision"]
+    assert [float(r[6]) for r in table[1:]] == expected.outputs[:, 1].tolist()
+    assert [r[7] for r in table[1:]] == expected.decisions

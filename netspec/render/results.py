@@ -40,29 +40,33 @@ def _text(spec, rows, result, style, first) -> str:
 
 
 def _json(spec, rows, result, style, first) -> str:
-    lines = []
-    for i in range(len(rows.values)):
-        record = {
-            "row": rows.names[i] if rows.names else first + i + 1,
-            "inputs": dict(zip(spec.input_labels, map(float, rows.values[i]))),
-            "outputs": dict(zip(spec.output_labels, map(float, result.outputs[i]))),
-            "decision": result.decisions[i],
-            "sentence": sentence(spec.decision, result.decisions[i]),
-        }
-        lines.append(json.dumps(record, ensure_ascii=False))
-    return "\n".join(lines) + "\n"
+    """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
+    quoted = {label: json.dumps(label, ensure_ascii=False) for label in set(result.decisions)}
+    said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
+    template = ('{"row": %s, "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
+                + _fields(spec.output_labels) + '}, "decision": %s, "sentence": %s}')
+    names = [json.dumps(rows.names[i]) if rows.names else first + i + 1 for i in range(len(rows.values))]
+    numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
+    return "".join(template % (name, *row, quoted[d], said[d]) + "\n"
+                   for name, row, d in zip(names, numbers, result.decisions))
+
+
+def _fields(labels) -> str:
+    return ", ".join(json.dumps(label, ensure_ascii=False).replace("%", "%%") + ": %r" for label in labels)
 
 
 def _csv(spec, rows, result, style, first) -> str:
+    """Every number at full precision (the shortest text that reads back as the same float64)."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(["row", *spec.input_labels, *spec.output_labels, "decision"])
+    quoted = {label: _csv_cell(label) for label in set(result.decisions)}
+    numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
+    lines = (f"{_row_name(rows, i, first)},{','.join(map(repr, row))},{quoted[d]}\n"
+             for i, (row, d) in enumerate(zip(numbers, result.decisions)))
+    return header.getvalue() + "".join(lines)
+
+
+def _csv_cell(text: str) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["row", *spec.input_labels, *spec.output_labels, "decision"])
-    for i in range(len(rows.values)):
-        writer.writerow([_row_name(rows, i, first), *map(_exact, rows.values[i]), *map(_exact, result.outputs[i]),
-                         result.decisions[i]])
+    csv.writer(buffer, lineterminator="").writerow([text])
     return buffer.getvalue()
-
-
-def _exact(x: np.floating) -> str:
-    """The shortest text that reads back as the same float64."""
-    return repr(float(x))
