@@ -19,6 +19,14 @@ from netspec.render.results import render_results
 from netspec.runner import run
 
 HOLD_IN_MEMORY = 64 * 1024 * 1024  # CSV files below this size are run once, their output held until the end
+CHUNK_BYTES = 64 * 1024 * 1024  # the widest value of one chunk takes at most this much memory
+
+
+def chunk_rows(spec: CheckedSpec) -> int:
+    """Rows per chunk: a million for a small network (100,000 rows are one matrix product per
+    layer), fewer for a wide one, so the widest layer of a chunk stays within CHUNK_BYTES."""
+    widest = max(value.width for value in spec.values.values())
+    return int(min(1_000_000, max(4096, CHUNK_BYTES // (8 * widest))))
 
 
 def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberStyle,
@@ -37,7 +45,7 @@ def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberSty
 
 def _run_chunks(spec, plan, path, fmt, style, write, render: bool = True) -> int:
     count = 0
-    for chunk in read_chunks(spec, path):
+    for chunk in read_chunks(spec, path, chunk_rows(spec)):
         result = run(plan, chunk.values, chunk.ids)
         if render:
             write(render_results(spec, chunk, result, fmt, style, first=count, header=count == 0))

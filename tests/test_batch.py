@@ -49,7 +49,7 @@ def test_streamed_output_equals_one_batch(tmp_path, leaf, monkeypatch):
     path = _csv(tmp_path, _random_rows(300).tolist())
     outputs = {}
     for chunk_rows in (10_000, 7):
-        monkeypatch.setattr(batch, "read_chunks", lambda s, p, n=chunk_rows: read_chunks(s, p, n))
+        monkeypatch.setattr(batch, "chunk_rows", lambda spec, n=chunk_rows: n)
         for fmt in ("json", "csv"):
             pieces = []
             count = batch.run_csv(spec, plan, str(path), fmt, NumberStyle(), pieces.append, atomic_target=True)
@@ -74,7 +74,7 @@ def test_a_bad_late_row_prints_nothing(tmp_path, leaf, monkeypatch, bad_cell, er
         plan = netspec.compile_plan(spec)
     csv_path = _csv(tmp_path, rows)
     monkeypatch.setattr(batch, "HOLD_IN_MEMORY", 0)
-    monkeypatch.setattr(batch, "read_chunks", lambda s, p: read_chunks(s, p, 16))
+    monkeypatch.setattr(batch, "chunk_rows", lambda spec: 16)
     printed = io.StringIO()
     with pytest.raises(error) as caught:
         batch.run_csv(spec, plan, str(csv_path), "csv", NumberStyle(), printed.write, atomic_target=False)
@@ -108,3 +108,16 @@ def test_json_lines_and_csv_read_back_exactly(tmp_path):
     assert table[0] == ["row", "R", "G", "B", "Vol", "50% leafy", "a, b", "decision"]
     assert [float(r[6]) for r in table[1:]] == expected.outputs[:, 1].tolist()
     assert [r[7] for r in table[1:]] == expected.decisions
+
+
+def test_chunk_size_follows_the_widest_layer(leaf):
+    """The leaf network (widest value 4 numbers) runs 100,000 rows as one chunk: one product per layer."""
+    spec, plan = leaf
+    assert batch.chunk_rows(spec) == 1_000_000
+
+
+def test_chunk_size_shrinks_for_a_wide_layer(tmp_path):
+    """A 2,000-neuron input: 64 MiB / (8 bytes · 2000) = 4194 rows per chunk."""
+    path = tmp_path / "wide.net"
+    path.write_text("".join(f"input x{i}\n" for i in range(2000)) + "layer y = softmax(input)\n")
+    assert batch.chunk_rows(netspec.load_spec(path)) == 64 * 1024 * 1024 // (8 * 2000)
