@@ -49,4 +49,12 @@ def trace_plan(plan, rows, row_ids=None):
     return _trace(plan, array, ids)
 
 
-__all__ = ["load_spec", "compile_plan", "run_plan", "trace_plan", "__version__"]
+def printout(spec, inputs=None, **options):
+    """Trace a spec (path or loaded) on inputs ({"R": 32, ...}); a notebook shows the result as the
+    HTML printout and print() as the text trace. Options: see netspec/notebook.py."""
+    from netspec.notebook import printout as _printout
+
+    return _printout(spec, inputs, **options)
+
+
+__all__ = ["load_spec", "compile_plan", "run_plan", "trace_plan", "printout", "__version__"]

@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace`; the only module that imports click.
+"""Command line in, exit code out: `netspec run | check | trace | draw`; the only module that imports click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -16,7 +16,8 @@ import click
 from netspec import __version__
 
 FORMATS_RUN = ["text", "json", "csv"]
-FORMATS_TRACE = ["text", "md", "json"]
+FORMATS_TRACE = ["text", "md", "json", "html", "tex"]
+DETAILS = ["summary", "layer", "neuron", "scalar"]  # netspec/render/view.py says what each shows
 
 
 def _input_options(command):
@@ -32,6 +33,24 @@ def _number_options(command):
     command = click.option("--digits", type=click.IntRange(0, 15), default=5, show_default=True,
                            help="Decimal places shown.")(command)
     return command
+
+
+def _printout_options(command):
+    """--detail, --focus, --blank, --label-terms, --paper: how `trace` lays out a printout."""
+    command = click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+                           help="Page size for html and tex (default a4).")(command)
+    command = click.option("--label-terms", is_flag=True,
+                           help="tex: name each product's weight under it (\\underbrace).")(command)
+    command = click.option("--blank", is_flag=True,
+                           help="A worksheet: worked numbers left as empty boxes, the answer key at the end.")(command)
+    command = click.option("--focus", metavar="ADDRESS",
+                           help="Expand one value (hidden.h1, W1[G,h1], hidden) fully; summarise the rest.")(command)
+    return click.option("--detail", type=click.Choice(DETAILS), default=None,
+                        help="summary, layer, neuron (default) or scalar (every term).")(command)
+
+
+def _given(value) -> str:
+    return "" if value is True else f" {value}"
 
 
 class _Size(click.ParamType):
@@ -149,18 +168,51 @@ def check(spec, dump):
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--terms", type=click.IntRange(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
+@_printout_options
 @_number_options
-def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii):
+def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
-    from netspec.render import render_trace_as
+    from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.runner import trace as trace_rows
 
+    for name in refused(fmt, **printout):
+        others = ", ".join(f for f in formats_taking(name) if f != fmt)
+        raise click.UsageError(f"--{name.replace('_', '-')}{_given(printout[name])} does not apply to --format {fmt}; "
+                               f"it works with --format {others}")
+    printout = {name: value for name, value in printout.items() if value}
     checked = _load_spec(spec)
     rows = _rows(checked, assignments, csv_path, example, row)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms), output)
+    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output)
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@_input_options
+@click.option("--row", type=click.IntRange(min=1), metavar="N", help="With --csv: draw data row N.")
+@click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
+@_number_options
+def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii):
+    """Draw SPEC as SVG: the weights on the edges and, when inputs are given, every value."""
+    from netspec import compile_plan
+    from netspec.render.diagram import render_drawing
+    from netspec.render.numbers import NumberStyle
+    from netspec.render.view import PrintOptions
+    from netspec.runner import trace as trace_rows
+
+    checked = _load_spec(spec)
+    options = PrintOptions(NumberStyle(digits, ascii), focus=focus)
+    traced = None
+    if assignments or csv_path or example:
+        rows = _rows(checked, assignments, csv_path, example, row)
+        if len(rows.values) > 1:
+            raise click.UsageError("a drawing shows one row; pick one with --row N")
+        traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
+    _emit(render_drawing(checked, options, traced), output)
 
 
 def _rows(checked, assignments, csv_path, example, row=None):

@@ -1,28 +1,40 @@
 """Trace in, Markdown out: readable on a code-hosting site, printable and diffable.
 
 Each dense step opens with a table that puts the input values beside the weights, one
-column per neuron (the "AI by Hand" layout), then writes out each neuron's sum.
+column per neuron (the "AI by Hand" layout), then writes out each neuron's sum. The
+detail level, --focus and --blank worksheets are decided by render/view.py and
+render/cells.py, as for the HTML and LaTeX printouts.
 """
 
 from __future__ import annotations
 
-from netspec.render.numbers import NumberStyle, factor, num
+from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.text import TraceOptions, chain_text, decision_text, piece_text, total_text
-from netspec.render.worked import Chain, Sum, WorkedRow, WorkedStep, worked_rows
+from netspec.render.text import decision_text
+from netspec.render.view import PrintOptions, StepView, step_views, value_chain
+from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
 
+BLANK_MD = "\\_" * 6  # ______ that Markdown does not read as emphasis
 
-def render_markdown(trace: Trace, style: NumberStyle = NumberStyle(), max_terms: int = 8) -> str:
+
+def render_markdown(trace: Trace, style: NumberStyle = NumberStyle(), max_terms: int = 8,
+                    options: PrintOptions | None = None) -> str:
     spec = trace.spec
-    options = TraceOptions(style, max_terms)
-    lines = [f"# {spec.name}", ""]
+    options = options or PrintOptions(style, max_terms)
+    lines = [f"# {spec.name}" + (" · worksheet" if options.blank else ""), ""]
     if spec.description:
         lines += [spec.description, ""]
-    lines += [f"`{provenance(spec)}` · {style.header()}", "", f"**Network** {network_line(spec)}", ""]
+    lines += [f"`{provenance(spec)}` · {options.style.header()}", "", f"**Network** {network_line(spec)}", ""]
     lines += _md_table(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec))
-    for row in worked_rows(trace):
+    rows = worked_rows(trace)
+    for row in rows:
         lines += ["", *_row(row, trace, options)]
+    if options.blank:
+        lines += ["", "---", "", "# Answer key"]
+        for row in rows:
+            lines += ["", *_row(row, trace, options.answers())]
     return "\n".join(lines) + "\n"
 
 
@@ -32,64 +44,78 @@ def _md_table(header, rows, align=None) -> list[str]:
     return out + ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
 
 
-def _row(row: WorkedRow, trace: Trace, options: TraceOptions) -> list[str]:
+def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     style = options.style
     lines = [f"## {row.row_id}", ""]
     meanings = {i.label: i.meaning for i in trace.spec.inputs}
     lines += _md_table(("input", "value", "meaning"),
                        [(label, num(x, style), meanings.get(label, "")) for label, x in row.inputs],
                        ["---", "---:", "---"])
-    for step in row.steps:
-        lines += ["", *_step(step, row, options)]
-    lines += ["", "## Decision", "", _decision(row, trace, style), "", f"**{row.sentence}**"]
-    return lines
+    for view in step_views(row, trace.spec, options):
+        lines += ["", *_step(view, options)]
+    return lines + ["", "## Decision", "", *_decision(row, trace, options)]
 
 
-def _step(step: WorkedStep, row: WorkedRow, options: TraceOptions) -> list[str]:
+def _step(view: StepView, options: PrintOptions) -> list[str]:
+    step = view.step
     lines = [f"### Step {step.number} · `{step.title}` (`{step.where}`)", ""]
-    sums = [item for item in step.items if isinstance(item, Sum)]
-    if sums:
-        lines += _weight_table(sums, options.style) + [""]
-    for piece in step.preamble:
-        lines += ["".join(piece_text(p, options.style) for p in piece), ""]
-    for item in step.items:
-        lines += (_sum(item, options) if isinstance(item, Sum) else _chain(item, options.style)) + [""]
+    if view.table:
+        lines += _weight_table(view, options) + [""]
+    for piece in view.preamble:
+        lines += [_text(preamble_parts(piece, options)), ""]
+    for expanded, views in view.runs():
+        if not expanded:
+            lines += [" · ".join(_value(v, options) for v in views), ""]
+            continue
+        for item_view in views:
+            shown = _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
+            lines += shown + [""]
     return lines[:-1]
 
 
-def _weight_table(sums: list[Sum], style: NumberStyle) -> list[str]:
+def _text(parts: tuple) -> str:
+    return joined(parts, BLANK_MD)
+
+
+def _value(item_view, options: PrintOptions) -> str:
+    chain = value_chain(item_view)
+    sign, parts = value_parts(chain.stages[0][0], options)
+    return f"**{chain.label}** {sign} {_text(parts)}"
+
+
+def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+    sums, style, focus = view.sums, options.style, view.focus
     first = sums[0]
-    header = ("input", "value", *(f"→ {s.label}" for s in sums))
-    rows = [(t.input, num(t.x, style), *(num(s.terms[i].w, style) for s in sums))
+    header = ("input", "value", *(f"**→ {s.label}**" if focus and focus.label == s.label else f"→ {s.label}"
+                                  for s in sums))
+    rows = [(f"**{t.input}**" if focus and focus.source == t.input else t.input,
+             num(t.x, style) if view.given_x or not options.blank else BLANK_MD,
+             *(num(s.terms[i].w, style) for s in sums))
             for i, t in enumerate(first.terms)]
     if first.bias:
         rows.append(("bias", "", *(num(s.bias[1], style) for s in sums)))
     return _md_table(header, rows, ["---"] + ["---:"] * (len(header) - 1))
 
 
-def _sum(item: Sum, options: TraceOptions) -> list[str]:
-    style = options.style
-    terms = list(item.terms)
-    shown = terms
-    if options.max_terms and len(terms) > options.max_terms:
-        shown = terms[:3] + [None] + terms[-1:]
-    more = f"… {len(terms) - 4} more …"
-    numbers = [f"{factor(t.x, style)} × {factor(t.w, style)}" if t else more for t in shown]
-    products = [factor(t.product, style) if t else "…" for t in shown]
-    if item.bias:
-        numbers.append(factor(item.bias[1], style))
-        products.append(factor(item.bias[1], style))
-    elided = len(terms) - 4 if shown is not terms else 0
-    total = total_text(item, elided, style)
-    sign, _, rest = total.partition(" ")
-    value, _, note = rest.partition(" ")
-    return [f"**{item.label}** = " + " + ".join(numbers) + "  ",
-            "  = " + " + ".join(products) + f" {sign} **{value}**" + (f" {note}" if note else "")]
+def _sum(item_view, view: StepView, options: PrintOptions) -> list[str]:
+    cells = sum_cells(item_view, view, options)
+    numbers = [_text(tuple(" × " if p == "·" else p for p in parts)) for parts in cells.numbers]
+    products = [_text(parts) for parts in cells.products]
+    sign, total, note = cells.total
+    shown = BLANK_MD if total is BLANK else f"**{total}**"
+    return [f"**{cells.label}** = " + " + ".join(numbers) + "  ",
+            "  = " + " + ".join(products) + f" {sign} {shown}" + (f" {note}" if note else "")]
 
 
-def _chain(item: Chain, style: NumberStyle) -> list[str]:
-    return [chain_text(item, style, f"**{item.label}**")]
+def _chain(item_view, options: PrintOptions) -> list[str]:
+    item = item_view.item
+    return [f"**{item.label}**" + "".join(f" {sign} {_text(parts)}" for sign, parts in chain_stages(item, options))]
 
 
-def _decision(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
-    return decision_text(row, trace, style).replace("Decision · ", "")
+def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
+    from netspec.decision import sentence
+
+    if options.blank:
+        return [f"{trace.spec.decision.describe()}  →  {BLANK_MD}", "",
+                f"**{sentence(trace.spec.decision, BLANK_MD)}**"]
+    return [decision_text(row, trace, options.style).replace("Decision · ", ""), "", f"**{row.sentence}**"]

@@ -82,6 +82,19 @@ class Arg(Num):
     """A Num that stands alone as a function argument, so a negative one needs no parentheses."""
 
 
+def elided_terms(terms: tuple, max_terms: int) -> tuple[tuple, int]:
+    """A sum's terms → the terms a printout shows and how many it leaves out.
+
+    The one elision rule of every printout: a sum of more than `max_terms` terms (0: no
+    limit) shows its first three terms, None for the gap ("… n more …"), and its last
+    term; the total shown is still the one the plan computed.
+    """
+    terms = tuple(terms)
+    if max_terms and len(terms) > max_terms:
+        return terms[:3] + (None,) + terms[-1:], len(terms) - 4
+    return terms, 0
+
+
 def worked_rows(trace: Trace) -> list[WorkedRow]:
     from netspec.decision import sentence
 

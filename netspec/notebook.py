@@ -1,0 +1,111 @@
+"""A spec and input values in, a Printout out: a notebook shows it as the HTML printout, print() as the text trace.
+
+    >>> sheet = printout("specs/leaf.net", {"R": 32, "G": 107, "B": 56, "Vol": 11.2})
+    >>> sheet.trace.outputs.round(5).tolist()
+    [[0.79584, 0.25122]]
+
+In Jupyter, a cell ending in `sheet` shows the diagram and the worked calculation
+(`_repr_html_`); `print(sheet)` writes the text trace; `sheet.save("leaf.html")` writes
+any format, chosen by the file's suffix, whole or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from netspec.render.numbers import NumberStyle
+from netspec.render.view import PrintOptions
+from netspec.trace import Trace
+
+SUFFIXES = {".txt": "text", ".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".tex": "tex"}
+
+
+class Printout:
+    """One traced run of a spec, ready to show or save in every printout format."""
+
+    def __init__(self, trace: Trace, options: PrintOptions = PrintOptions()):
+        self.trace = trace
+        self.options = options
+
+    def text(self) -> str:
+        return self.as_format("text")
+
+    def markdown(self) -> str:
+        return self.as_format("md")
+
+    def html(self) -> str:
+        """The whole self-contained page, as `netspec trace --format html` writes it."""
+        return self.as_format("html")
+
+    def tex(self) -> str:
+        return self.as_format("tex")
+
+    def svg(self) -> str:
+        """The diagram of the first row, as `netspec draw` writes it."""
+        from netspec.render.diagram import render_drawing
+
+        return render_drawing(self.trace.spec, self.options, self.trace)
+
+    def as_format(self, fmt: str) -> str:
+        from netspec.render import ACCEPTS, render_trace_as
+
+        given = {"detail": self.options.detail, "focus": self.options.focus, "blank": self.options.blank,
+                 "label_terms": self.options.label_terms, "paper": self.options.paper}
+        printout = {k: v for k, v in given.items() if k in ACCEPTS[fmt] and v}
+        if fmt == "text" and self.options.detail == "scalar":
+            printout["detail"] = "scalar"
+        return render_trace_as(fmt, self.trace, self.options.style, self.options.max_terms, **printout)
+
+    def save(self, path: str | Path, fmt: str | None = None) -> None:
+        """Write the printout to `path`; the format follows the suffix (.html .md .tex .svg .txt .json)."""
+        from netspec.outfile import write_atomic
+
+        suffix = Path(path).suffix.lower()
+        if fmt is None and suffix not in SUFFIXES and suffix != ".svg":
+            raise ValueError(f"cannot tell the format from {path!r}; give fmt= one of {sorted(set(SUFFIXES.values()))}")
+        text = self.svg() if (fmt or suffix) in ("svg", ".svg") else self.as_format(fmt or SUFFIXES[suffix])
+        write_atomic(str(path), text)
+
+    def _repr_html_(self) -> str:
+        from netspec.render.html import render_html
+
+        return render_html(self.trace, self.options, page=False)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        rows = ", ".join(self.trace.row_ids)
+        return f"<Printout {self.trace.spec.name}: {rows} → {', '.join(self.trace.decisions)}>"
+
+
+def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, ascii: bool = False,
+             terms: int = 8, detail: str | None = None, focus: str | None = None, blank: bool = False,
+             label_terms: bool = False, paper: str = "a4") -> Printout:
+    """Trace `spec` (a path or a spec from load_spec) on `inputs` and return its Printout.
+
+    inputs: {"R": 32, ...} for one row, or a list of such dicts; with none, the spec's
+    examples (or only `example`). Every value is checked as `--input` checks it.
+    """
+    from netspec import compile_plan, load_spec
+    from netspec.model import CheckedSpec
+    from netspec.runner import trace as trace_rows
+
+    checked = spec if isinstance(spec, CheckedSpec) else load_spec(spec)
+    rows = _rows(checked, inputs, example)
+    options = PrintOptions(NumberStyle(digits, ascii), terms, detail, focus, blank, label_terms, paper)
+    return Printout(trace_rows(compile_plan(checked), rows.values, rows.ids), options)
+
+
+def _rows(spec, inputs, example):
+    import numpy as np
+
+    from netspec import inputs as rows_from
+    from netspec.inputs import Rows
+
+    if inputs is None:
+        return rows_from.from_examples(spec, example)
+    if isinstance(inputs, dict):
+        return rows_from.from_assignments(spec, [f"{name}={float(value)!r}" for name, value in inputs.items()])
+    each = [_rows(spec, row, None) for row in inputs]
+    return Rows(np.concatenate([r.values for r in each]), tuple(f"row {i}" for i in range(1, len(each) + 1)))

@@ -1,0 +1,43 @@
+"""CheckedSpec (+ one worked row) in, an SVG drawing of the network out, in the style of the article's figure.
+
+Inputs stand on the left with their values, each neuron is a circle with its value, every
+weight is printed on its edge; layers wider than WIDE neurons become matrix grids. The
+layout is computed here (layout.py), with no graphviz; content.py decides what each mark
+says and svg.py draws it.
+"""
+
+from __future__ import annotations
+
+from netspec.model import CheckedSpec
+from netspec.render.diagram.content import scene
+from netspec.render.diagram.layout import layout
+from netspec.render.diagram.svg import svg
+from netspec.render.view import PrintOptions
+from netspec.render.worked import WorkedRow
+
+
+def render_svg(spec: CheckedSpec, options: PrintOptions = PrintOptions(), row: WorkedRow | None = None,
+               trace=None, suffix: str = "", standalone: bool = True) -> str:
+    """The diagram of `spec`; with `row` (and the `trace` it came from) every value is on it."""
+    content = scene(spec, options, row, trace)
+    return svg(layout(spec, _longest(spec, content)), content, suffix, standalone)
+
+
+def _longest(spec: CheckedSpec, content) -> dict[str, int]:
+    """The longest text (label or value) of each value's neurons, in characters: it sizes the circles."""
+    boxes = [content.marks[f"{spec.input_value}.{label}"] for label in spec.input_labels]
+    longest = {spec.input_value: max((len(m.label) + max(len(m.text), len(content.units.get(m.label, ""))) + 2
+                                      for m in boxes), default=0)}
+    for step in spec.steps:
+        marks = [content.marks[f"{step.output}.{label}"] for label in spec.values[step.output].labels]
+        longest[step.output] = max(max(len(m.label), len(m.text), 7 if "blank" in m.classes else 0) for m in marks)
+    return longest
+
+
+def render_drawing(spec: CheckedSpec, options: PrintOptions = PrintOptions(), trace=None) -> str:
+    """`netspec draw`: a standalone SVG file; the first traced row's values when a trace is given."""
+    if trace is None:
+        return render_svg(spec, options)
+    from netspec.render.worked import worked_rows
+
+    return render_svg(spec, options, worked_rows(trace)[0], trace)

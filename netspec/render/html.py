@@ -1,0 +1,187 @@
+"""Trace in, one self-contained HTML page out: the network drawn with its numbers, then the worked calculation.
+
+Nothing is fetched (no scripts, fonts or images from elsewhere), so the page works
+opened from disk and prints on A4 or Letter. The diagram is inline SVG whose ids are
+trace addresses; below it each step has its weight table, with the input values beside
+the weights (one column per neuron), and each neuron's sum written out. `--blank` leaves
+the worked numbers as empty boxes and puts the answer key on the last page.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.diagram import render_svg
+from netspec.render.html_style import style_sheet
+from netspec.render.numbers import num
+from netspec.render.summary import network_line, provenance, summary_rows
+from netspec.render.text import decision_text
+from netspec.render.view import PrintOptions, StepView, step_views, value_chain
+from netspec.render.worked import Sum, WorkedRow, worked_rows
+from netspec.trace import Trace
+
+BOX = '<span class="box"></span>'
+
+
+def render_html(trace: Trace, options: PrintOptions = PrintOptions(), page: bool = True) -> str:
+    """A whole page, or (page=False) a <div> with its own scoped style, for a notebook cell."""
+    spec = trace.spec
+    rows = worked_rows(trace)
+    body = _front_matter(trace, options)
+    for r, row in enumerate(rows):
+        suffix = f"@{r + 1}" if len(rows) > 1 else ""
+        body += _row(trace, row, suffix, options)
+    if options.blank:
+        body += _answer_key(trace, rows, options.answers())
+    body.append(f"<footer>{escape(provenance(spec))}</footer>")
+    if not page:
+        style = f"<style>{style_sheet(options.paper, provenance(spec), page=False)}</style>"
+        return "\n".join(['<div class="netspec-printout">', style, *body, "</div>"]) + "\n"
+    return _document(trace, options, rows, body)
+
+
+def _document(trace: Trace, options: PrintOptions, rows: list[WorkedRow], body: list[str]) -> str:
+    spec = trace.spec
+    title = f"{spec.name} · {rows[0].row_id}" if len(rows) == 1 else spec.name
+    head = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="{escape(provenance(spec))}">',
+            f'<meta name="netspec-sha256" content="{spec.sha256}">',
+            f"<title>{escape(title + (' · worksheet' if options.blank else ''))}</title>",
+            f"<style>{style_sheet(options.paper, provenance(spec))}</style>", "</head>",
+            '<body class="netspec-printout">']
+    return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
+
+
+def _front_matter(trace: Trace, options: PrintOptions) -> list[str]:
+    spec = trace.spec
+    parts = [f'<header class="provenance">{escape(provenance(spec))} · {escape(options.style.header())}</header>',
+             f"<h1>{escape(spec.name)}{' · worksheet' if options.blank else ''}</h1>"]
+    if spec.description:
+        parts.append(f'<p class="description">{escape(spec.description)}</p>')
+    parts.append(f'<p class="network"><strong>Network</strong> {escape(network_line(spec))}</p>')
+    return parts + _table(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec), "summary")
+
+
+def _table(header, rows, cls: str) -> list[str]:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = ["<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows]
+    return [f'<table class="{cls}">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
+
+
+def _row(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
+    spec = trace.spec
+    meanings = {i.label: i.meaning for i in spec.inputs}
+    inputs = [(label, num(x, options.style), meanings.get(label, "")) for label, x in row.inputs]
+    parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
+    parts += _table(("input", "value", "meaning"), inputs, "inputs")
+    svg = render_svg(spec, options, row, trace, suffix, standalone=False)
+    parts += ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]
+    for view in step_views(row, spec, options):
+        parts += _step(view, options)
+    return parts + _decision(row, trace, options) + ["</section>"]
+
+
+def _step(view: StepView, options: PrintOptions) -> list[str]:
+    step = view.step
+    where = f'<span class="where">{escape(step.where)}</span>'
+    parts = [f'<section class="step" data-value="{escape(step.trace_step.name)}">',
+             f"<h3>Step {step.number} · <code>{escape(step.title)}</code> {where}</h3>"]
+    parts += [f'<p class="preamble">{_parts(preamble_parts(p, options))}</p>' for p in view.preamble]
+    if view.table:
+        parts += _weight_table(view, options)
+    for expanded, views in view.runs():
+        if not expanded:
+            parts += ['<ul class="values">', *(f"<li>{_value(v, options)}</li>" for v in views), "</ul>"]
+            continue
+        for item_view in views:
+            parts += _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
+    return parts + ["</section>"]
+
+
+def _parts(parts: tuple) -> str:
+    return joined(parts, BOX, escape)
+
+
+def _value(item_view, options: PrintOptions) -> str:
+    chain = value_chain(item_view)
+    sign, parts = value_parts(chain.stages[0][0], options)
+    label = f"<strong>{escape(chain.label)}</strong>"
+    return f'<span data-address="{escape(chain.address)}">{label} {sign} {_parts(parts)}</span>'
+
+
+def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+    """The AI-by-Hand layout: a row per input with its value, a column per neuron, the results below."""
+    sums, style, focus = view.sums, options.style, view.focus
+    cls = "weights grid" if view.wide else "weights"
+    col_class = [" focus" if focus and focus.label == s.label else "" for s in sums]
+    head = "".join(f'<th scope="col" class="{c.strip()}">→ {escape(s.label)}</th>' for s, c in zip(sums, col_class))
+    parts = [f'<table class="{cls}">', "<thead><tr>", '<th scope="col">input</th><th scope="col">value</th>',
+             head, "</tr></thead>", "<tbody>"]
+    for i, term in enumerate(sums[0].terms):
+        row_class = ' class="focus"' if focus and focus.source == term.input else ""
+        x = num(term.x, style) if view.given_x or not options.blank else BOX
+        cells = "".join(_weight_cell(s.terms[i].w, c, options) for s, c in zip(sums, col_class))
+        parts.append(f'<tr{row_class}><th scope="row">{escape(term.input)}</th><td class="x">{x}</td>{cells}</tr>')
+    if sums[0].bias:
+        cells = "".join(_weight_cell(s.bias[1], c, options) for s, c in zip(sums, col_class))
+        name = escape(sums[0].bias[0].split("[")[0])
+        parts.append(f'<tr class="bias"><th scope="row">{name}</th><td class="x">+</td>{cells}</tr>')
+    results = "".join(f'<td class="result{c}">{BOX if options.blank else escape(num(s.total, style))}</td>'
+                      for s, c in zip(sums, col_class))
+    name = escape(view.step.trace_step.name)
+    return parts + ["</tbody>", f'<tfoot><tr><th scope="row">{name}</th><td>=</td>{results}</tr></tfoot>', "</table>"]
+
+
+def _weight_cell(w: float, focus_class: str, options: PrintOptions) -> str:
+    sign = "positive" if w > 0 else "negative" if w < 0 else "zero"
+    return f'<td class="w {sign}{focus_class}">{escape(num(w, options.style))}</td>'
+
+
+def _sum(item_view, view: StepView, options: PrintOptions) -> list[str]:
+    cells = sum_cells(item_view, view, options)
+    focus = " focus" if item_view.focused else ""
+    parts = [f'<table class="sum{focus}" data-address="{escape(item_view.item.address)}">']
+    rows = (("names", cells.names, f"<strong>{escape(cells.label)}</strong>"),
+            ("numbers", [_parts(p) for p in cells.numbers], ""), ("products", [_parts(p) for p in cells.products], ""))
+    for cls, columns, head in rows:
+        escaped = columns if cls != "names" else [escape(c) for c in columns]
+        tds = '<td class="plus">+</td>'.join(f"<td>{c}</td>" for c in escaped)
+        parts.append(f'<tr class="{cls}"><th>{head}</th><td class="eq">=</td>{tds}</tr>')
+    sign, total, note = cells.total
+    total_html = BOX if total is BLANK else f"<strong>{escape(total)}</strong>"
+    note_html = f' <span class="note">{escape(note)}</span>' if note else ""
+    parts.append(f'<tr class="total"><th></th><td class="eq">{escape(sign)}</td>'
+                 f'<td class="result" colspan="{2 * len(cells.names) - 1}">{total_html}{note_html}</td></tr>')
+    return parts + ["</table>"]
+
+
+def _chain(item_view, options: PrintOptions) -> list[str]:
+    item = item_view.item
+    stages = " ".join(f"{escape(sign)} {_parts(parts)}" for sign, parts in chain_stages(item, options))
+    focus = " focus" if item_view.focused else ""
+    label = f"<strong>{escape(item.label)}</strong>"
+    return [f'<p class="chain{focus}" data-address="{escape(item.address)}">{label} {stages}</p>']
+
+
+def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
+    from netspec.decision import sentence
+
+    if options.blank:
+        rule = f"Decision · {escape(trace.spec.decision.describe())}  →  {BOX}"
+        said = escape(sentence(trace.spec.decision, "\u2003" * 6)).replace("\u2003" * 6, BOX)
+    else:
+        rule, said = escape(decision_text(row, trace, options.style)), escape(row.sentence)
+    return ['<section class="decision">', f"<p>{rule}</p>", f'<p class="sentence">{said}</p>', "</section>"]
+
+
+def _answer_key(trace: Trace, rows: list[WorkedRow], options: PrintOptions) -> list[str]:
+    """The worksheet's answers: every step worked out, and each row's decision."""
+    parts = ['<section class="answer-key">', "<h2>Answer key</h2>"]
+    for row in rows:
+        parts.append(f"<h3>{escape(row.row_id)}</h3>")
+        for view in step_views(row, trace.spec, options):
+            parts += _step(view, options)
+        parts += _decision(row, trace, options)
+    return parts + ["</section>"]

@@ -1,0 +1,245 @@
+"""Trace in, a LaTeX document out (compiles with pdflatex): weight tables and aligned sums, for handouts.
+
+Only packages of a basic TeX installation are used (amsmath, amssymb, geometry,
+graphicx: Debian's texlive-latex-base). `--label-terms` writes each product as
+\\underbrace{32\\cdot 0.1}_{W1[R,h1]}, naming its weight; `--blank` leaves the worked
+numbers as empty boxes and puts the answer key on the last page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.numbers import num
+from netspec.render.summary import network_line, provenance, summary_rows
+from netspec.render.text import decision_text
+from netspec.render.view import PrintOptions, StepView, step_views, value_chain
+from netspec.render.worked import Sum, WorkedRow, worked_rows
+from netspec.trace import Trace
+
+BLANK_TEX = r"{\blank}"
+LINE = 62  # characters of a sum's line before it continues on the next
+TEXT_MAP = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
+    "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+    "−": "$-$", "≈": r"$\approx$", "·": r"$\cdot$", "…": r"\dots{}", "→": r"$\to$", "×": r"$\times$",
+    "‡": r"\ddag{}", "°": r"\textdegree{}", "✓": r"$\checkmark$", "∞": r"$\infty$", "Σ": r"$\Sigma$",
+    "≤": r"$\le$", "≥": r"$\ge$",
+}
+MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
+            "‡": r"\ddagger ", "%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$"}
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[%(paper)spaper,margin=18mm,headheight=14pt]{geometry}
+\IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}
+\usepackage[utf8]{inputenc}
+\usepackage{amsmath,amssymb}
+\usepackage{graphicx}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{4pt}
+\allowdisplaybreaks
+\newcommand{\blank}{\ensuremath{\boxed{\rule{0pt}{1.7ex}\hspace{3.4em}}}}
+\pagestyle{myheadings}
+\markright{\footnotesize %(provenance)s}
+\begin{document}
+"""
+
+
+def tex_text(text: str) -> str:
+    """Plain text for LaTeX's text mode: specials escaped, the printouts' symbols as LaTeX symbols."""
+    return "".join(TEXT_MAP.get(c, c if ord(c) < 0x250 else "?") for c in text)
+
+
+def tex_math(text: str) -> str:
+    """A formatted number or formula piece for math mode: −0.29 → -0.29, ≈ → \\approx, e^(x) → e^{(x)}."""
+    text = text.replace("max(", r"\max(").replace("tanh(", r"\tanh(")
+    text = re.sub("−(?=[0-9.∞])", "{-}", text)  # a sign, not a subtraction: no space around it
+    text = "".join(MATH_MAP.get(c, c) for c in text)
+    return _braced_exponents(text)
+
+
+def _braced_exponents(text: str) -> str:
+    """`e^(…)` → `e^{(…)}` with the group closed at its matching parenthesis; `e^0.5` → `e^{0.5}`."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("e^(", i):
+            end = _matching(text, i + 2)
+            out.append("e^{(" + _braced_exponents(text[i + 3:end]) + ")}")
+            i = end + 1
+            continue
+        match = re.match(r"e\^(-?[\w.]+)", text[i:])
+        if match and (i == 0 or not text[i - 1].isalnum()):
+            out.append("e^{" + match.group(1) + "}")
+            i += match.end()
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _matching(text: str, start: int) -> int:
+    depth = 0
+    for k in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            return k
+    return len(text) - 1
+
+
+def _name(label: str) -> str:
+    """A label or address in math mode: \\text{W1[G,h1]}; e^Leaf becomes e^{\\text{Leaf}}."""
+    if label.startswith("e^"):
+        return r"e^{\text{" + tex_text(label[2:]) + "}}"
+    return r"\text{" + tex_text(label) + "}"
+
+
+def render_tex(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
+    spec = trace.spec
+    options = replace(options, style=replace(options.style, ascii=False))  # LaTeX draws − and ≈ itself
+    rows = worked_rows(trace)
+    lines = [f"% {provenance(spec)}", f"% {options.style.header()}",
+             PREAMBLE % {"paper": options.paper, "provenance": tex_text(provenance(spec))}]
+    lines.append(r"\section*{" + tex_text(spec.name + (" · worksheet" if options.blank else "")) + "}")
+    if spec.description:
+        lines.append(tex_text(spec.description) + "\n")
+    lines += [r"{\small " + tex_text(f"{provenance(spec)} · {options.style.header()}") + "}\n",
+              r"\textbf{Network} " + tex_text(network_line(spec)) + "\n"]
+    lines += _tabular(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec), "lllll")
+    for row in rows:
+        lines += _row(row, trace, options)
+    if options.blank:
+        lines += [r"\clearpage", r"\section*{Answer key}"]
+        for row in rows:
+            lines += _row(row, trace, options.answers(), level=r"\subsection*")
+    return "\n".join(lines + [r"\end{document}"]) + "\n"
+
+
+def _tabular(header, rows, columns: str, size: str = "") -> list[str]:
+    head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
+    body = [" & ".join(tex_text(str(c)) for c in row) + r" \\" for row in rows]
+    return [r"\begin{center}" + size, r"\begin{tabular}{" + columns + "}", r"\hline", head, r"\hline",
+            *body, r"\hline", r"\end{tabular}", r"\end{center}"]
+
+
+def _row(row: WorkedRow, trace: Trace, options: PrintOptions, level: str = r"\subsection*") -> list[str]:
+    meanings = {i.label: i.meaning for i in trace.spec.inputs}
+    inputs = [(label, num(x, options.style), meanings.get(label, "")) for label, x in row.inputs]
+    lines = [level + "{" + tex_text(row.row_id) + "}"]
+    lines += _tabular(("input", "value", "meaning"), inputs, "lrl")
+    for view in step_views(row, trace.spec, options):
+        lines += _step(view, options)
+    return lines + _decision(row, trace, options)
+
+
+def _step(view: StepView, options: PrintOptions) -> list[str]:
+    step = view.step
+    lines = [r"\subsubsection*{Step " + str(step.number) + r" $\cdot$ \texttt{" + tex_text(step.title)
+             + r"} \hfill{\small\mdseries " + tex_text(step.where) + "}}"]
+    lines += [tex_text(joined(preamble_parts(p, options), "\0")).replace("\0", BLANK_TEX) + "\n"
+              for p in view.preamble]
+    if view.table:
+        lines += _weight_table(view, options)
+    math = []
+    for expanded, views in view.runs():
+        if not expanded:
+            math += [r"&" + r",\qquad ".join(_value(v, options) for v in views[k:k + 4]) + r" \\"
+                     for k in range(0, len(views), 4)]
+            continue
+        for item_view in views:
+            math += _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
+    if math:
+        math[-1] = math[-1].removesuffix(r" \\")
+        lines += [r"\begin{align*}", *math, r"\end{align*}"]
+    return lines
+
+
+def _math(parts: tuple) -> str:
+    """Parts in math mode; joined first, so e^( … ) can be braced across them."""
+    return tex_math(joined(parts, "\0")).replace("\0", BLANK_TEX)
+
+
+def _value(item_view, options: PrintOptions) -> str:
+    chain = value_chain(item_view)
+    sign, parts = value_parts(chain.stages[0][0], options)
+    return f"{_name(chain.label)} {_relation(sign)} {_math(parts)}"
+
+
+def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+    """Input values beside the weights, one column per neuron, the results in the last row."""
+    sums, style = view.sums, options.style
+    header = ("input", "value", *(f"→ {s.label}" for s in sums))
+    cell = lambda x: "$" + tex_math(num(x, style)) + "$"  # noqa: E731
+    rows = [(tex_text(t.input), cell(t.x) if view.given_x or not options.blank else f"${BLANK_TEX}$",
+             *(cell(s.terms[i].w) for s in sums)) for i, t in enumerate(sums[0].terms)]
+    if sums[0].bias:
+        rows.append(("bias", "", *(cell(s.bias[1]) for s in sums)))
+    results = (tex_text(view.step.trace_step.name), "=",
+               *(f"${BLANK_TEX}$" if options.blank else cell(s.total) for s in sums))
+    head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
+    body = [" & ".join(r) + r" \\" for r in rows]
+    table = [r"\begin{tabular}{lr|" + "r" * len(sums) + "}", r"\hline", head, r"\hline", *body, r"\hline",
+             " & ".join(results) + r" \\", r"\hline", r"\end{tabular}"]
+    if view.wide:
+        table = [r"\resizebox{\textwidth}{!}{%", *table, "}"]
+    return [r"\begin{center}", *table, r"\end{center}"]
+
+
+def _sum(item_view, view: StepView, options: PrintOptions) -> list[str]:
+    cells = sum_cells(item_view, view, options)
+    numbers = [_math(p) if w else r"\text{" + tex_text(joined(p, "")) + "}"  # `… 12 more …` is words
+               for p, w in zip(cells.numbers, cells.weights)]
+    widths = [len(joined(p, "______")) for p in cells.numbers]
+    if options.label_terms:
+        numbers = [n if w is None else r"\underbrace{" + n + "}_{" + _name(w) + "}"
+                   for n, w in zip(numbers, cells.weights)]
+        widths = [max(a, len(w or "")) for a, w in zip(widths, cells.weights)]
+        lines = _lines(_name(cells.label) + " &= ", numbers, widths)
+    else:
+        names = [r"\ldots" if n == "…" else _names(n) for n in cells.names]
+        lines = _lines(_name(cells.label) + " &= ", names, [len(n) for n in cells.names])
+        lines += _lines("&= ", numbers, widths)
+    lines += _lines("&= ", [_math(p) for p in cells.products], [len(joined(p, "______")) for p in cells.products])
+    sign, total, note = cells.total
+    shown = BLANK_TEX if total is BLANK else r"\boxed{" + tex_math(total) + "}"
+    note_tex = r"\quad\text{" + tex_text(note) + "}" if note else ""
+    return lines + [f"&{_relation(sign)} {shown}{note_tex}" + r" \\"]
+
+
+def _lines(head: str, terms: list[str], widths: list[int]) -> list[str]:
+    """`head a + b + c \\`, continued on further lines (`&\\quad + d`) past LINE characters."""
+    lines, current, used = [], [], 0
+    for term, width in zip(terms, widths):
+        if current and used + width > LINE:
+            lines.append(" + ".join(current))
+            current, used = [], 0
+        current.append(term)
+        used += width + 3
+    lines.append(" + ".join(current))
+    return [head + lines[0] + r" \\"] + [r"&\quad + " + line + r" \\" for line in lines[1:]]
+
+
+def _relation(sign: str) -> str:
+    return r"\approx" if sign == "≈" else sign
+
+
+def _names(name: str) -> str:
+    """`R·W1[R,h1]` → \\text{R}\\cdot\\text{W1[R,h1]}."""
+    return r"\cdot ".join(_name(part) for part in name.split("·"))
+
+
+def _chain(item_view, options: PrintOptions) -> list[str]:
+    item = item_view.item
+    stages = " ".join(f"{_relation(sign)} {_math(parts)}" for sign, parts in chain_stages(item, options))
+    return [f"{_name(item.label)} &{stages}" + r" \\"]
+
+
+def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
+    from netspec.decision import sentence
+
+    if options.blank:
+        rule = tex_text(f"Decision · {trace.spec.decision.describe()}  →  ") + f"${BLANK_TEX}$"
+        said = tex_text(sentence(trace.spec.decision, "\0")).replace("\0", f"${BLANK_TEX}$")
+    else:
+        rule, said = tex_text(decision_text(row, trace, options.style)), tex_text(row.sentence)
+    return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n"]

@@ -1,0 +1,189 @@
+"""Worked rows + printout options in, what each step shows out: detail levels, focus, blanks.
+
+    summary  each step's results only
+    layer    the weight table with the input values beside it (the matrix form), and the results
+    neuron   and each neuron's sum, long sums elided by worked.elided_terms (the default)
+    scalar   and every term of every sum
+
+`--focus ADDRESS` expands one value at scalar detail and shows the rest at summary detail
+(or at `--detail` when that is given too). A blank worksheet keeps what the learner is
+given (the network's inputs, the weights and biases) and leaves every number the learner
+works out as an empty box. Nothing here formats or computes a number.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from netspec.errors import InputError
+from netspec.render.numbers import NumberStyle
+from netspec.render.worked import Chain, Num, Sum, WorkedRow, WorkedStep, elided_terms
+
+DETAILS = ("summary", "layer", "neuron", "scalar")
+PAPERS = ("a4", "letter")
+WIDE = 12  # layers wider than this are drawn and tabled as a matrix grid
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How a printout is laid out; every field has the default of `netspec trace`."""
+
+    style: NumberStyle = NumberStyle()
+    max_terms: int = 8
+    detail: str | None = None  # None: neuron, or summary around a focus
+    focus: str | None = None
+    blank: bool = False
+    label_terms: bool = False
+    paper: str = "a4"
+
+    def __post_init__(self):
+        if self.detail is not None and self.detail not in DETAILS:
+            raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {self.detail!r}")
+        if self.paper not in PAPERS:
+            raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
+
+    def answers(self) -> PrintOptions:
+        """The same options for the answer key: every number shown."""
+        from dataclasses import replace
+
+        return replace(self, blank=False)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What --focus names: a value, one of its neurons, and the input whose weight was named."""
+
+    value: str
+    label: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item of a step as shown: expanded (its whole working) or as `label = result`."""
+
+    item: Sum | Chain
+    expanded: bool
+    shown: tuple = ()  # a Sum's terms as shown; None marks the elided gap
+    elided: int = 0
+    focused: bool = False
+
+    @property
+    def result(self) -> Num:
+        """The number the item ends in, as the plan computed it."""
+        if isinstance(self.item, Sum):
+            return Num(self.item.total)
+        return self.item.stages[-1][0]
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: WorkedStep
+    level: str
+    items: tuple[ItemView, ...]
+    given_x: bool  # the step reads the network's inputs, which a worksheet shows
+    focus: Focus | None = None
+
+    @property
+    def table(self) -> bool:
+        """True when the step shows its weight table (a dense step at layer detail or more)."""
+        return self.level != "summary" and bool(self.sums)
+
+    @property
+    def sums(self) -> list[Sum]:
+        return [view.item for view in self.items if isinstance(view.item, Sum)]
+
+    @property
+    def wide(self) -> bool:
+        return len(self.step.trace_step.labels) > WIDE or len(self.step.trace_step.input_labels) > WIDE
+
+    def runs(self) -> list[tuple[bool, list[ItemView]]]:
+        """The items in order, in runs of expanded ones and of `label = result` ones."""
+        runs: list[tuple[bool, list[ItemView]]] = []
+        for view in self.items:
+            if runs and runs[-1][0] == view.expanded:
+                runs[-1][1].append(view)
+            else:
+                runs.append((view.expanded, [view]))
+        return runs
+
+    @property
+    def preamble(self) -> tuple:
+        return self.step.preamble if any(view.expanded for view in self.items) else ()
+
+
+def step_views(row: WorkedRow, spec, options: PrintOptions) -> list[StepView]:
+    """The steps of one row, each with the items it shows at the options' detail and focus."""
+    focus = parse_focus(spec, options.focus) if options.focus else None
+    return [_step_view(step, spec.input_value, options, focus) for step in row.steps]
+
+
+def _step_view(step: WorkedStep, input_value: str, options: PrintOptions, focus: Focus | None) -> StepView:
+    trace_step = step.trace_step
+    here = focus if focus and focus.value == trace_step.name else None
+    level = _level(options, focus, here)
+    items = tuple(_item_view(item, trace_step.name, trace_step.labels, level, options, here)
+                  for item in step.items)
+    items = tuple(view for view in items if view is not None)
+    return StepView(step, level, items, trace_step.step.inputs[0] == input_value, here)
+
+
+def _level(options: PrintOptions, focus: Focus | None, here: Focus | None) -> str:
+    if here is not None and here.label is None:
+        return "scalar"
+    if here is not None:  # the focused step always shows its table
+        return "layer" if options.detail in (None, "summary") else options.detail
+    if focus is not None:
+        return options.detail or "summary"
+    return options.detail or "neuron"
+
+
+def _item_view(item, value: str, labels, level: str, options: PrintOptions, here: Focus | None):
+    results = {f"{value}.{label}" for label in labels}
+    focused = here is not None and here.label is not None and item.address == f"{value}.{here.label}"
+    working = here is not None and item.address not in results  # softmax's e^x and sum, which the focus uses
+    if focused or working or level in ("neuron", "scalar"):
+        limit = 0 if focused or level == "scalar" else options.max_terms
+        shown, elided = elided_terms(item.terms, limit) if isinstance(item, Sum) else ((), 0)
+        return ItemView(item, True, shown, elided, focused)
+    if item.address in results:
+        return ItemView(item, False)
+    return None  # an intermediate (softmax's e^x and sum) is shown only with its working
+
+
+def weight_address(weights: str, source: str, label: str) -> str:
+    """`W1[G,h1]`: the weight from `source` to `label`, addressed as render/worked.py writes it."""
+    return f"{weights}[{source},{label}]"
+
+
+def addresses(spec) -> dict[str, Focus]:
+    """Every address --focus accepts: values, their neurons, weights and biases (as worked.py writes them)."""
+    found: dict[str, Focus] = {}
+    for step in spec.steps:
+        labels = spec.values[step.output].labels
+        found[step.output] = Focus(step.output)
+        found.update({f"{step.output}.{label}": Focus(step.output, label) for label in labels})
+        if step.op == "dense":
+            sources = spec.values[step.inputs[0]].labels
+            weights, *bias = step.params
+            found.update({weight_address(weights, source, label): Focus(step.output, label, source)
+                          for source in sources for label in labels})
+            found.update({f"{b}[{label}]": Focus(step.output, label) for b in bias for label in labels})
+    return found
+
+
+def parse_focus(spec, address: str) -> Focus:
+    """The Focus of `address`, or an InputError that suggests the nearest real address."""
+    known = addresses(spec)
+    if address in known:
+        return known[address]
+    close = difflib.get_close_matches(address, list(known), n=3)
+    hint = (f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else
+            f"focus on a value or one of its neurons, such as `{next(iter(known), 'hidden.h1')}`")
+    raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint)
+
+
+def value_chain(view: ItemView) -> Chain:
+    """`label = result`: how an item that is not expanded is shown."""
+    return Chain(view.item.address, view.item.label, ((view.result,),))

@@ -1,0 +1,323 @@
+"""Printouts (issue 3): HTML with the diagram, SVG, Markdown and LaTeX; detail levels, focus, worksheets.
+
+Layout is pinned by golden files; every number a printout shows is checked against the
+Trace (after render/numbers.py formatting) across all formats in one test.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+import netspec
+from netspec.errors import InputError
+from netspec.inputs import from_examples
+from netspec.render import render_trace_as
+from netspec.render.diagram import render_drawing
+from netspec.render.numbers import NumberStyle, factor, num, show
+from netspec.render.view import PrintOptions, addresses
+from netspec.render.worked import Sum, worked_rows
+from netspec.runner import trace
+
+from conftest import ROOT, SPECS
+
+SPEC_NAMES = sorted(p.stem for p in SPECS.glob("*.net"))
+
+
+def traced(spec_name: str, example: str | None = "leaf"):
+    spec = netspec.load_spec(SPECS / f"{spec_name}.net")
+    rows = from_examples(spec, example)
+    return trace(netspec.compile_plan(spec), rows.values, rows.ids)
+
+
+def render(fmt: str, t, style=NumberStyle(), **printout) -> str:
+    if fmt == "svg":
+        return render_drawing(t.spec, PrintOptions(style, **printout), t).replace(str(SPECS), "specs")
+    return render_trace_as(fmt, t, style, **printout).replace(str(SPECS), "specs")
+
+
+# ---- golden layouts ----
+
+GOLDEN = [("html", "html", {}), ("tex", "tex", {}), ("svg", "svg", {}), ("blank.md", "md", {"blank": True}),
+          ("blank.html", "html", {"blank": True}), ("blank.tex", "tex", {"blank": True, "label_terms": True}),
+          ("focus.md", "md", {"focus": "W1[G,h1]"}), ("summary.md", "md", {"detail": "summary"}),
+          ("layer.md", "md", {"detail": "layer"})]
+
+
+@pytest.mark.parametrize("name, fmt, printout", GOLDEN, ids=[g[0] for g in GOLDEN])
+def test_leaf_golden(name, fmt, printout, golden):
+    golden(f"leaf.leaf.{name}", render(fmt, traced("leaf"), **printout))
+
+
+def test_softmax_html_golden(golden):
+    golden("leaf_softmax.leaf.html", render("html", traced("leaf_softmax")))
+
+
+def test_weights_only_drawing_golden(golden):
+    golden("leaf.weights.svg", render_drawing(netspec.load_spec(SPECS / "leaf.net")))
+
+
+# ---- every number is the trace's ----
+
+FORMATS = ["text", "md", "json", "html", "tex", "svg"]
+
+
+def _recorded(t) -> np.ndarray:
+    """Every number the run recorded: inputs, parameters, each step's intermediates and result."""
+    arrays = [t.inputs] + [p.array for s in t.steps for p in s.params]
+    for step in t.steps:
+        arrays += [np.asarray(v) for v in step.record.values()] + [step.result]
+    return np.concatenate([a.reshape(-1) for a in arrays])
+
+
+def _plain(fmt: str, text: str) -> str:
+    """The text a reader sees: HTML/SVG text nodes and tooltips (no style, no attributes); TeX without commands."""
+    if fmt in ("html", "svg"):
+        parser = _TextOnly()
+        parser.feed(text)
+        return "\n".join(parser.chunks)
+    if fmt == "tex":
+        body = text[text.index(r"\begin{document}"):]
+        for command, symbol in TEX_SYMBOLS:
+            body = body.replace(command, symbol)
+        body = re.sub(r"\\[a-zA-Z]+|[{}$&^]|\\\\", " ", body)
+        return re.sub(r"[ \t]+", " ", body).replace("-", "−")
+    return text
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.chunks, self._skip = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._skip = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._skip = False
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+
+
+TEX_SYMBOLS = (("{-}", "−"), ("$-$", "−"), (r"\_", "_"), (r"{\approx}", "≈"), (r"\approx", "≈"),
+               (r"\textgreater{}", ">"), (r"\le", "≤"), (r"\to", "→"), (r"\cdot", "·"), (r"\times", "×"),
+               (r"\dots{}", "…"), (r"\ldots", "…"))
+STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec lines, counts, ranges, formula constants
+    r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+", r"Step \d+",
+    r"\d+ inputs?", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
+    r"input[\s|]+input[\s|]+\d+[\s|]+\d+", r"\d+ weights", r"\d+ biases", r"… \d+ more …", r"all \d+ terms",
+    r"[−-]?\d+ to \d+", r"at (?:least|most) \d+",
+    r"max\(0,", r"(?<![\d.])1 / \(1 \+", r"(?<![\d.])1 /", r"(?:>|≤) 0(?![.\d])",
+    r"they give \S+\)",  # the ‡ note: what the shown (rounded) terms add up to, by hand
+]
+
+
+def _numbers(fmt: str, text: str) -> list[str]:
+    plain = _plain(fmt, text)
+    if fmt == "json":
+        return []  # full precision: checked exactly in test_trace.py
+    for pattern in STRUCTURE:
+        plain = re.sub(pattern, " ", plain, flags=re.M)
+    found = re.findall(r"(?<![\w.\[,])[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?(?![\w.\]])", plain)
+    return [n.replace("-", "−") for n in found]
+
+
+@pytest.mark.parametrize("spec_name", SPEC_NAMES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_number_shown_is_a_recorded_number(fmt, spec_name):
+    """Each number in each printout is some recorded number of the run, formatted by render/numbers.py."""
+    t = traced(spec_name, None)
+    for style in (NumberStyle(), NumberStyle(digits=2)):
+        allowed = {show(v, style).text for v in _recorded(t)}
+        text = render(fmt, t, style) if fmt != "svg" else render("svg", t, style)
+        stray = sorted(set(_numbers(fmt, text)) - allowed)
+        assert not stray, f"{fmt} shows numbers the trace does not hold: {stray[:10]}"
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "tex"])
+def test_every_product_and_total_is_shown(fmt):
+    """And the other way round: each product and each neuron's total appears, as numbers.py writes it."""
+    t = traced("leaf_bias", "leaf")
+    plain = _plain(fmt, render(fmt, t))
+    for step in worked_rows(t)[0].steps:
+        for item in (i for i in step.items if isinstance(i, Sum)):
+            for term in item.terms:
+                assert factor(term.product) in plain
+            assert num(item.total) in plain
+
+
+def test_the_leaf_numbers_in_the_drawing():
+    svg = render("svg", traced("leaf"))
+    assert re.search(r'id="hidden\.h1".*?<text[^>]*class="value">−26\.598</text>', svg, re.S)
+    assert re.search(r'id="out\.Leaf".*?<text[^>]*class="value">0\.79584</text>', svg, re.S)
+    edge = r'data-address="W1\[G,h1\]"><title>W1\[G,h1\] = −0\.29  \(G → h1\)\n107·\(−0\.29\) = −31\.03'
+    assert re.search(edge, svg)
+    assert svg.count('class="edge') == 18 and svg.count('class="node') == 5 and svg.count('class="input') == 4
+
+
+# ---- detail levels, focus, elision ----
+
+def test_detail_levels_add_up():
+    t = traced("leaf")
+    summary, layer, neuron = (render("md", t, detail=d) for d in ("summary", "layer", "neuron"))
+    assert "**h1** = −26.598" in summary and "| input | value | → h1" not in summary
+    assert "| G | 107 | −0.29 |" in layer and "3.2 + (−31.03)" not in layer
+    assert "3.2 + (−31.03) + (−3.92) + 5.152 = **−26.598**" in neuron
+    assert neuron == render("md", t)
+
+
+def _wide_trace(tmp_path, n=16):
+    names = [f"x{i}" for i in range(1, n + 1)]
+    rows = "\n".join(f"  {name}  {i / 10}  {-i / 10}" for i, name in enumerate(names, 1))
+    text = "\n".join(f"input {name}" for name in names) + f"\nweights W:\n  y  z\n{rows}\n"
+    text += "layer out = dense(input, W)\ndecide largest\n"
+    path = tmp_path / "wide.net"
+    path.write_text(text, encoding="utf-8")
+    spec = netspec.load_spec(path)
+    return trace(netspec.compile_plan(spec), np.ones((1, n)), ["ones"])
+
+
+def test_long_sums_use_the_text_traces_elision_rule(tmp_path):
+    """First three terms, "… n more …", the last term, and the total the plan computed (13.6 = 0.1 + … + 1.6)."""
+    t = _wide_trace(tmp_path)
+    md = render("md", t)
+    assert "**y** = 1 × 0.1 + 1 × 0.2 + 1 × 0.3 + … 12 more … + 1 × 1.6" in md and "**13.6**" in md
+    assert "x7 × " not in md and "1 × 0.7" not in md
+    assert "1 × 0.7" in render("md", t, detail="scalar")
+    assert "1 × 0.7" in render("md", t, focus="out.y") and "**z** = −13.6" in render("md", t, focus="out.y")
+    assert "… 12 more …" in render("html", t) and r"\text{\dots{} 12 more \dots{}}" in render("tex", t)
+
+
+def test_wide_layers_are_drawn_as_a_matrix_grid(tmp_path):
+    t = _wide_trace(tmp_path)
+    svg = render("svg", t, focus="W[x3,z]")
+    assert 'class="grid"' in svg and svg.count('class="edge') == 32
+    assert 'id="W[x3,z]" class="edge negative focus"' in svg and 'id="input.x3" class="node cell focus"' in svg
+    assert svg.count('class="highlight"') == 2  # the focused row and column
+    assert 'class="weights grid"' in render("html", t)
+
+
+def test_focus_expands_one_value_and_summarises_the_rest():
+    md = render("md", traced("leaf"), focus="out.Leaf")
+    assert "**h1** = −26.598 · **h2** = 2.522 · **h3** = −47.094" in md
+    assert "4.52166 + 0.98358 + (−4.7094) = **0.79584**" in md and "**Flower** = 0.25122" in md
+    html = render("html", traced("leaf"), focus="out.Leaf")
+    assert '<table class="sum focus" data-address="out.Leaf">' in html
+    assert 'id="out.Leaf" class="node winner focus"' in html
+
+
+def test_an_unknown_focus_is_an_input_error_with_a_suggestion():
+    with pytest.raises(InputError) as caught:
+        render("md", traced("leaf"), focus="hiden.h1")
+    assert "did you mean `hidden.h1`" in caught.value.hint
+
+
+def test_focus_addresses_are_the_worked_addresses():
+    """view.addresses (from the spec) and render/worked.py (from the trace) write addresses the same way."""
+    for spec_name in SPEC_NAMES:
+        t = traced(spec_name, None)
+        known = addresses(t.spec)
+        for step in worked_rows(t)[0].steps:
+            for item in step.items:
+                if isinstance(item, Sum):
+                    assert item.address in known and all(term.weight in known for term in item.terms)
+
+
+# ---- worksheets ----
+
+@pytest.mark.parametrize("fmt, key", [("md", "# Answer key"), ("html", "<h2>Answer key</h2>"),
+                                      ("tex", r"\section*{Answer key}")])
+def test_blank_worksheet_hides_every_worked_number_until_the_answer_key(fmt, key):
+    t = traced("leaf_relu")
+    text = render(fmt, t, blank=True)
+    sheet, answers = text.split(key)
+    sheet_plain = _plain(fmt, sheet)
+    answers_plain = _plain(fmt, "\\begin{document}" * (fmt == "tex") + answers)
+    for step in worked_rows(t)[0].steps[:1]:
+        for item in (i for i in step.items if isinstance(i, Sum)):
+            assert all(factor(term.product) not in sheet_plain for term in item.terms)
+            assert all(factor(term.product) in answers_plain for term in item.terms)
+    for hidden in ("−26.598", "0.98358", "The object is a Leaf"):
+        assert hidden not in sheet_plain
+        assert hidden in answers_plain
+    for given in ("107", "−0.29", "0.39"):  # the inputs and weights are on the sheet
+        assert given in sheet_plain
+
+
+def test_label_terms_names_each_weight_under_its_product():
+    tex = render("tex", traced("leaf"), label_terms=True)
+    assert r"\underbrace{107\cdot ({-}0.29)}_{\text{W1[G,h1]}}" in tex
+
+
+# ---- LaTeX compiles ----
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("spec_name", ["leaf", "leaf_softmax", "weather"])
+def test_tex_compiles_with_pdflatex(spec_name, tmp_path):
+    for name, printout in (("sheet", {}), ("blank", {"blank": True, "label_terms": True})):
+        (tmp_path / f"{name}.tex").write_text(render("tex", traced(spec_name, None), **printout), encoding="utf-8")
+        done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
+
+
+# ---- the notebook object ----
+
+def test_printout_object_shows_html_in_a_notebook_and_text_in_a_terminal(tmp_path):
+    sheet = netspec.printout(SPECS / "leaf.net", {"R": 32, "G": 107, "B": 56, "Vol": 11.2})
+    assert str(sheet) == render_trace_as("text", sheet.trace, NumberStyle())
+    fragment = sheet._repr_html_()
+    assert fragment.startswith('<div class="netspec-printout">') and "<html" not in fragment
+    assert 'id="hidden.h1"' in fragment and "−26.598" in fragment
+    assert repr(sheet) == "<Printout leaf_or_flower: the given input → Leaf>"
+    sheet.save(tmp_path / "leaf.html")
+    sheet.save(tmp_path / "leaf.svg")
+    assert (tmp_path / "leaf.html").read_text(encoding="utf-8") == sheet.html()
+    assert (tmp_path / "leaf.svg").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_printout_checks_inputs_like_the_command_line():
+    with pytest.raises(InputError):
+        netspec.printout(SPECS / "leaf.net", {"R": 300, "G": 107, "B": 56, "Vol": 11.2})
+    both = netspec.printout(SPECS / "leaf.net", [{"R": 32, "G": 107, "B": 56, "Vol": 11.2},
+                                                 {"R": 241, "G": 200, "B": 4, "Vol": 59.5}])
+    assert both.trace.decisions == ("Leaf", "Flower")
+
+
+def test_netspec_import_stays_lazy():
+    """`import netspec` and `netspec run` load no printout module."""
+    code = "import sys, netspec; print(sorted(m for m in sys.modules if m.startswith('netspec.')))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert "notebook" not in done.stdout and "html" not in done.stdout
+
+
+# ---- docs/printouts ----
+
+def _make_printouts():
+    spec = importlib.util.spec_from_file_location("make_printouts", ROOT / "scripts" / "make_printouts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_printouts_are_current(monkeypatch):
+    """docs/printouts/leaf.* is what `python scripts/make_printouts.py` writes today."""
+    monkeypatch.chdir(ROOT)
+    from pathlib import Path
+
+    files = _make_printouts().printouts(Path("specs") / "leaf.net")
+    assert len(files) == 10
+    for name, text in files.items():
+        committed = ROOT / "docs" / "printouts" / name
+        assert committed.exists() and committed.read_text(encoding="utf-8") == text, \
+            f"docs/printouts/{name} is stale: run `python scripts/make_printouts.py`"
