@@ -27,21 +27,25 @@ class InputInfo:
 
     @property
     def meaning(self) -> str:
-        """`red part of the colour, 0 to 255` or `volume in ml, at least 0`."""
+        """`red part of the colour, 0 to 255` or `air temperature in °C, −50 to 60`."""
+        return self.describe()
+
+    def describe(self, minus: str = "\u2212") -> str:
+        """The meaning, with `minus` as the minus sign (`-` for plain ASCII printouts)."""
         parts = [self.description or ""]
         if self.unit:
             parts[0] = f"{parts[0]} in {self.unit}".strip()
         if self.low is not None and self.high is not None:
-            parts.append(f"{_num(self.low)} to {_num(self.high)}")
+            parts.append(f"{_num(self.low, minus)} to {_num(self.high, minus)}")
         elif self.low is not None:
-            parts.append(f"at least {_num(self.low)}")
+            parts.append(f"at least {_num(self.low, minus)}")
         elif self.high is not None:
-            parts.append(f"at most {_num(self.high)}")
+            parts.append(f"at most {_num(self.high, minus)}")
         return ", ".join(p for p in parts if p)
 
 
-def _num(x: float) -> str:
-    return f"{x:g}"
+def _num(x: float, minus: str) -> str:
+    return f"{x:g}".replace("-", minus)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,22 @@ def test_long_sums_are_elided_with_the_exact_total(tmp_path):
     traced = trace(netspec.compile_plan(spec), np.ones((1, 12)), ["ones"])
     text = render_trace_as("text", traced, NumberStyle())
     assert "… 8 more …" in text
-    assert "= 7.8   (all 12 terms added)" in text  # 0.1 + 0.2 + … + 1.2 = 7.8
+    assert "= 7.8 (all 12 terms added)" in text  # 0.1 + 0.2 + … + 1.2 = 7.8
     full = render_trace_as("text", traced, NumberStyle(), max_terms=0)
     assert "x7·W[x7,y]" in full
+
+
+def test_text_detail_focus_and_blank():
+    """The terminal trace takes the printouts' --detail, --focus and --blank (issue 3)."""
+    traced = _traced("leaf", "leaf")
+    summary = render_trace_as("text", traced, NumberStyle(), detail="summary")
+    assert "  h1 = −26.598   h2 = 2.522   h3 = −47.094" in summary and "R·W1[R,h1]" not in summary
+    layer = render_trace_as("text", traced, NumberStyle(), detail="layer")
+    assert "  input  value  → h1   → h2   → h3" in layer and "  G      107    −0.29  −0.05  −0.21" in layer
+    focus = render_trace_as("text", traced, NumberStyle(), focus="out.Flower")
+    assert "  Leaf = 0.79584" in focus and "= (−1.3299)" in focus and "= 3.2" not in focus
+    blank = render_trace_as("text", traced, NumberStyle(), blank=True)
+    worksheet, key = blank.split("Answer key")
+    assert "= 32·0.1     + 107·(−0.29) + 56·(−0.07) + 11.2·0.46" in worksheet
+    assert "−26.598" not in worksheet and "= ______" in worksheet and "The object is a ______." in worksheet
+    assert "= −26.598" in key and key.rstrip().endswith("The object is a Leaf.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netspec.render.numbers import NumberStyle, factor, show
-from netspec.render.text import piece_text, total_text
+from netspec.render.pieces import piece_text, total_text
 from netspec.render.view import ItemView, PrintOptions, StepView
 from netspec.render.worked import Chain, Num, Sum
 

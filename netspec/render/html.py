@@ -16,7 +16,7 @@ from netspec.render.diagram import render_svg
 from netspec.render.html_style import style_sheet
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.text import decision_text
+from netspec.render.pieces import decision_text
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace

@@ -5,135 +5,116 @@
          = 32·0.1     + 107·(−0.29) + 56·(−0.07)  + 11.2·0.46
          = 3.2        + (−31.03)    + (−3.92)     + 5.152
          = −26.598
+
+What each step shows (detail level, --focus, --blank) is decided by render/view.py and
+render/cells.py, as for the other printouts; this module only lays it out in columns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
+from netspec.decision import sentence
+from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.numbers import num
+from netspec.render.pieces import decision_text
 from netspec.render.summary import network_line, provenance, summary_rows, table
-from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow, WorkedStep, worked_rows
+from netspec.render.view import ItemView, PrintOptions, StepView, step_views, value_chain
+from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
 
 WIDTH = 78
-DAGGER = "‡"
+BLANK_TEXT = "______"
 
 
-@dataclass(frozen=True)
-class TraceOptions:
-    style: NumberStyle = NumberStyle()
-    max_terms: int = 8  # longer sums show the first 3 terms, the last one and a count; 0 shows all
-
-
-def render_trace(trace: Trace, options: TraceOptions = TraceOptions()) -> str:
+def render_trace(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
     spec = trace.spec
     lines = [provenance(spec), options.style.header(), "", f"Network {network_line(spec)}"]
     if spec.description:
         lines.append(f"  {spec.description}")
     lines += table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
-    for row in worked_rows(trace):
+    rows = worked_rows(trace)
+    for row in rows:
         lines += ["", *_row(row, trace, options)]
+    if options.blank:
+        lines += ["", "═" * WIDTH, "Answer key"]
+        for row in rows:
+            lines += ["", *_row(row, trace, options.answers())]
     return "\n".join(lines) + "\n"
 
 
-def _row(row: WorkedRow, trace: Trace, options: TraceOptions) -> list[str]:
-    style = options.style
+def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
+    style, inputs = options.style, trace.spec.inputs
     lines = []
     if len(trace.row_ids) > 1 or not row.row_id.startswith("the given"):
         lines += [f"── {row.row_id} " + "─" * max(0, WIDTH - len(row.row_id) - 4), ""]
     lines.append("Input   " + "   ".join(f"{label} = {num(x, style)}" for label, x in row.inputs))
-    for info in trace.spec.inputs:
-        if info.meaning:
-            lines.append(f"  {info.label.ljust(max(len(i.label) for i in trace.spec.inputs))}  {info.meaning}")
-    for step in row.steps:
-        lines += ["", *_step(step, options)]
-    lines += ["", decision_text(row, trace, style), f"  {row.sentence}"]
-    return lines
+    width = max(len(i.label) for i in inputs)
+    lines += [f"  {info.label.ljust(width)}  {info.describe(style.minus)}" for info in inputs if info.meaning]
+    for view in step_views(row, trace.spec, options):
+        lines += ["", *_step(view, options)]
+    return lines + ["", *_decision(row, trace, options)]
 
 
-def _step(step: WorkedStep, options: TraceOptions) -> list[str]:
+def _step(view: StepView, options: PrintOptions) -> list[str]:
+    step = view.step
     title = f"Step {step.number} · {step.title}"
     lines = [title + step.where.rjust(max(WIDTH - len(title), len(step.where) + 2))]
-    for piece in step.preamble:
-        lines.append("  " + "".join(piece_text(p, options.style) for p in piece))
-    width = max((len(item.label) for item in step.items), default=0)
-    for item in step.items:
-        render = _sum if isinstance(item, Sum) else _chain
-        lines += render(item, width, options)
+    if view.table and view.level == "layer":  # at neuron detail and beyond, the sums show every weight
+        lines += _weight_table(view, options)
+    lines += ["  " + _text(preamble_parts(piece, options)) for piece in view.preamble]
+    width = max((len(v.item.label) for v in view.items), default=0)
+    for expanded, views in view.runs():
+        if not expanded:
+            lines.append("  " + "   ".join(_value(v, options) for v in views))
+            continue
+        for item_view in views:
+            render = _sum if isinstance(item_view.item, Sum) else _chain
+            lines += render(item_view, view, width, options)
     return lines
 
 
-def _sum(item: Sum, width: int, options: TraceOptions) -> list[str]:
-    style = options.style
-    terms = list(item.terms)
-    elided = 0
-    if options.max_terms and len(terms) > options.max_terms:
-        elided = len(terms) - 4
-        terms = terms[:3] + [None] + terms[-1:]
-    columns = [_term_column(t, elided, style) for t in terms]
-    if item.bias:
-        columns.append((item.bias[0], factor(item.bias[1], style), factor(item.bias[1], style)))
-    widths = [max(len(c) for c in col) for col in columns]
-    head = f"  {item.label.ljust(width)} = "
+def _text(parts: tuple) -> str:
+    return joined(parts, BLANK_TEXT)
+
+
+def _value(item_view: ItemView, options: PrintOptions) -> str:
+    chain = value_chain(item_view)
+    sign, parts = value_parts(chain.stages[0][0], options)
+    return f"{chain.label} {sign} {_text(parts)}"
+
+
+def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+    """The AI-by-Hand layout: the input values beside the weights, one column per neuron."""
+    sums, style = view.sums, options.style
+    header = ("input", "value", *(f"→ {s.label}" for s in sums))
+    rows = [(t.input, num(t.x, style) if view.given_x or not options.blank else BLANK_TEXT,
+             *(num(s.terms[i].w, style) for s in sums)) for i, t in enumerate(sums[0].terms)]
+    if sums[0].bias:
+        rows.append(("bias", "", *(num(s.bias[1], style) for s in sums)))
+    return table(rows, header)
+
+
+def _sum(item_view: ItemView, view: StepView, width: int, options: PrintOptions) -> list[str]:
+    cells = sum_cells(item_view, view, options)
+    columns = [(name, _text(numbers), _text(products))
+               for name, numbers, products in zip(cells.names, cells.numbers, cells.products)]
+    widths = [max(len(c) for c in column) for column in columns]
+    head = f"  {cells.label.ljust(width)} = "
     pad = " " * (len(head) - 2) + "= "
-    lines = [head + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip() for k in range(3)]
-    lines[1:] = [pad + line[len(head):] for line in lines[1:]]
-    lines.append(pad[:-2] + total_text(item, elided, style))
-    return lines
+    lines = [(head if k == 0 else pad) + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip()
+             for k in range(3)]
+    sign, total, note = cells.total
+    shown = BLANK_TEXT if total is BLANK else total
+    return lines + [pad[:-2] + f"{sign} {shown}" + (f" {note}" if note else "")]
 
 
-def _term_column(term, elided: int, style: NumberStyle) -> tuple[str, str, str]:
-    if term is None:
-        return ("…", f"… {elided} more …", "…")
-    return (f"{term.input}·{term.weight}", f"{factor(term.x, style)}·{factor(term.w, style)}",
-            factor(term.product, style))
+def _chain(item_view: ItemView, view: StepView, width: int, options: PrintOptions) -> list[str]:
+    item = item_view.item
+    stages = "".join(f" {sign} {_text(parts)}" for sign, parts in chain_stages(item, options))
+    return [f"  {item.label.ljust(width)}{stages}"]
 
 
-def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
-    """`= 0.79584`, or `≈ 0.80 ‡ (...)` when the shown terms do not add up to the shown total."""
-    shown = show(item.total, style)
-    total = f"{style.approx if shown.rounded else '='} {shown.text}"
-    if elided:
-        return f"{total}   (all {len(item.terms)} terms added)"
-    parts = [t.product for t in item.terms] + ([item.bias[1]] if item.bias else [])
-    if terms_disagree(parts, item.total, style):
-        by_hand = sum((show(p, style).decimal for p in parts))
-        return f"{total} {DAGGER}  (the shown terms are rounded; added as shown they give {by_hand})"
-    return total
-
-
-def _chain(item: Chain, width: int, options: TraceOptions) -> list[str]:
-    return ["  " + chain_text(item, options.style, item.label.ljust(width))]
-
-
-def chain_text(item: Chain, style: NumberStyle, label: str) -> str:
-    """`label = 1 / (1 + e^(−0.79584)) = 1 / (1 + ≈0.4512) ≈ 0.68906`."""
-    text = label
-    for stage in item.stages:
-        if len(stage) == 1 and isinstance(stage[0], Num):
-            shown = show(stage[0], style)
-            text += f" {style.approx if shown.rounded else '='} {shown.text}"
-        else:
-            text += " = " + "".join(piece_text(p, style) for p in stage)
-    return text
-
-
-def piece_text(piece, style: NumberStyle) -> str:
-    if isinstance(piece, Arg):
-        shown = show(piece, style)
-        return f"{style.approx}{shown.text}" if shown.rounded else shown.text
-    return factor(piece, style) if isinstance(piece, Num) else str(piece)
-
-
-def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
-    decision = trace.spec.decision
-    if decision.kind == "sign":
-        label, value = row.outputs[0]
-        relation = ">" if value > 0 else "≤"
-        return (f"Decision · {decision.describe()}: {label} = {num(value, style)} {relation} 0"
-                f"  →  {row.decision}")
-    ranked = sorted(row.outputs, key=lambda lv: -lv[1])
-    relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
-                         for a, b in zip(ranked, ranked[1:]))
-    return f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}  →  {row.decision}"
+def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
+    if options.blank:
+        return [f"Decision · {trace.spec.decision.describe()}  →  {BLANK_TEXT}",
+                f"  {sentence(trace.spec.decision, BLANK_TEXT)}"]
+    return [decision_text(row, trace, options.style), f"  {row.sentence}"]

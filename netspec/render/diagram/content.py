@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from netspec.model import CheckedSpec, Step
 from netspec.render.numbers import factor, num, show
-from netspec.render.text import chain_text, decision_text, total_text
+from netspec.render.pieces import chain_text, decision_text, total_text
 from netspec.render.view import Focus, PrintOptions, parse_focus, weight_address
 from netspec.render.worked import Sum, WorkedRow, elided_terms
 

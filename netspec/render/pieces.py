@@ -1,0 +1,61 @@
+"""Worked items in, the text of their pieces out: the formatting every printout shares.
+
+A number inside a sum is a factor (negatives in parentheses), a number alone is shown
+with `=` or `≈`, and a total whose rounded terms do not add up to it is marked ‡. Every
+format (text, Markdown, HTML, LaTeX, SVG) builds on these, so they all agree.
+"""
+
+from __future__ import annotations
+
+from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
+from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow
+from netspec.trace import Trace
+
+DAGGER = "‡"
+
+
+def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
+    """`= 0.79584`, or `≈ 0.80 ‡ (...)` when the shown terms do not add up to the shown total."""
+    shown = show(item.total, style)
+    total = f"{style.approx if shown.rounded else '='} {shown.text}"
+    if elided:
+        return f"{total}   (all {len(item.terms)} terms added)"
+    parts = [t.product for t in item.terms] + ([item.bias[1]] if item.bias else [])
+    if terms_disagree(parts, item.total, style):
+        by_hand = show(float(sum(show(p, style).decimal for p in parts)), style).text
+        return f"{total} {DAGGER}  (the shown terms are rounded; added as shown they give {by_hand})"
+    return total
+
+
+def chain_text(item: Chain, style: NumberStyle, label: str) -> str:
+    """`label = 1 / (1 + e^(−0.79584)) = 1 / (1 + ≈0.4512) ≈ 0.68906`."""
+    text = label
+    for stage in item.stages:
+        if len(stage) == 1 and isinstance(stage[0], Num):
+            shown = show(stage[0], style)
+            text += f" {style.approx if shown.rounded else '='} {shown.text}"
+        else:
+            text += " = " + "".join(piece_text(p, style) for p in stage)
+    return text
+
+
+def piece_text(piece, style: NumberStyle) -> str:
+    """A piece of a chain: an argument as it stands, a factor in parentheses when negative, or text."""
+    if isinstance(piece, Arg):
+        shown = show(piece, style)
+        return f"{style.approx}{shown.text}" if shown.rounded else shown.text
+    return factor(piece, style) if isinstance(piece, Num) else str(piece)
+
+
+def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
+    """`Decision · the largest output wins: Leaf 0.79584 > Flower 0.25122  →  Leaf`."""
+    decision = trace.spec.decision
+    if decision.kind == "sign":
+        label, value = row.outputs[0]
+        relation = ">" if value > 0 else "≤"
+        return (f"Decision · {decision.describe()}: {label} = {num(value, style)} {relation} 0"
+                f"  →  {row.decision}")
+    ranked = sorted(row.outputs, key=lambda lv: -lv[1])
+    relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
+                         for a, b in zip(ranked, ranked[1:]))
+    return f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}  →  {row.decision}"
