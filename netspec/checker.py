@@ -55,14 +55,14 @@ class Checker:
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
 
     # ---- reporting ----
-    def fail(self, message, span, hint=None, notes=None):
-        self.errors.append(SpecCheckError(message, span, hint, notes))
+    def fail(self, message, span, hint=None, notes=None, code=None):
+        self.errors.append(SpecCheckError(message, span, hint, notes, code))
 
-    def unknown(self, what: str, name: nodes.Name, choices, hint_more: str = "") -> str | None:
+    def unknown(self, what: str, name: nodes.Name, choices, hint_more: str = "", code: str = "NS201") -> str | None:
         """Report an unknown name; return the name it was probably meant to be, if any."""
         close = difflib.get_close_matches(name.text, list(choices), n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else hint_more or None
-        self.fail(f"unknown {what} `{name.text}`", name.span, hint=hint)
+        self.fail(f"unknown {what} `{name.text}`", name.span, hint=hint, code=code)
         return close[0] if close else None
 
     # ---- the whole spec ----
@@ -76,7 +76,7 @@ class Checker:
         self._meaning_inputs(own_meaning)
         if not self.inputs:
             self.fail("the spec has no inputs", self._file_start(),
-                      hint='declare one per number, like `input R "red"`')
+                      hint='declare one per number, like `input R "red"`', code="NS214")
         self._declare_input_value()
         for unit in top.chain():
             self._network(unit.spec)
@@ -105,7 +105,7 @@ class Checker:
             return
         if node.rename is not None:
             self.fail("`as` renames an input of a reused network; this spec declares its own inputs",
-                      node.rename.span, hint=f"write `input {node.rename.text}` instead")
+                      node.rename.span, hint=f"write `input {node.rename.text}` instead", code="NS216")
         self._check_range(node)
         self.inputs[node.name.text] = InputInfo(node.name.text, node.name.text, node.description, node.unit,
                                                 node.low, node.high, node.span)
@@ -129,13 +129,13 @@ class Checker:
         for info in self.inputs.values():
             if info.label in seen:
                 self.fail(f"two inputs are both called `{info.label}`", info.span,
-                          notes=[Note(seen[info.label], "the other is declared")])
+                          notes=[Note(seen[info.label], "the other is declared")], code="NS216")
             seen[info.label] = info.span
 
     def _check_range(self, node: nodes.Input):
         if node.low is not None and node.high is not None and node.low > node.high:
             self.fail(f"the range of `{node.name.text}` runs from {node.low:g} down to {node.high:g}", node.span,
-                      hint="write the smaller number first: range LOW to HIGH")
+                      hint="write the smaller number first: range LOW to HIGH", code="NS212")
 
     def _declare_input_value(self):
         if INPUT_VALUE in self.values or not self.inputs:
@@ -186,15 +186,15 @@ class Checker:
         for row in table.rows:
             if len(row.numbers) != width:
                 ok = False
-                self.fail(f"this row of {node.name.text} has {len(row.numbers)} numbers but the table has "
+                self.fail(f"this row of {node.name.text} has {_count(len(row.numbers), 'number')} but the table has "
                           f"{width} columns ({', '.join(c.text for c in table.columns)})", row.span,
-                          hint="one number under each column label")
+                          hint="one number under each column label", code="NS206")
         if kind == "weights":
             ok = self._weight_rows(node) and ok
         elif len(table.rows) != 1:
             ok = False
             self.fail(f"a bias has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
-                      hint="put every bias number on the one row under the column labels")
+                      hint="put every bias number on the one row under the column labels", code="NS206")
         if not ok:
             return None
         array = np.array([row.numbers for row in table.rows], dtype=np.float64)
@@ -204,7 +204,7 @@ class Checker:
         unlabelled = [row for row in node.table.rows if row.label is None]
         for row in unlabelled:
             self.fail(f"a row of {node.name.text} has no label", row.span,
-                      hint="start the row with the name of the neuron it comes from, like `R  0.10 0.12 -0.36`")
+                      hint="start the row with the name of the neuron it comes from, like `R  0.10 0.12 -0.36`", code="NS206")
         labels = [row.label for row in node.table.rows if row.label is not None]
         return not unlabelled and self._unique(labels, "row")
 
@@ -213,7 +213,7 @@ class Checker:
         for name in names:
             if name.text in seen:
                 self.fail(f"the {what} label `{name.text}` appears twice", name.span,
-                          notes=[Note(seen[name.text], "first used")])
+                          notes=[Note(seen[name.text], "first used")], code="NS203")
                 return False
             seen[name.text] = name.span
         return True
@@ -228,7 +228,7 @@ class Checker:
         self.broken.add(name)  # until its operation checks out
         if op is None:
             self.unknown("operation", node.call.op, ops.known_names(),
-                         f"the operations are {', '.join(ops.known_names())}")
+                         f"the operations are {', '.join(ops.known_names())}", code="NS202")
             return
         self.current = name
         result = op.check(self, node.call)
@@ -251,7 +251,7 @@ class Checker:
             self.fail(f"`{name}` has {len(names)} outputs ({', '.join(names)}) but {len(node.labels)} labels "
                       f"are given", replace(first, end_line=last.end_line, end_column=last.end_column),
                       hint=f"give exactly {len(names)} labels, one per output",
-                      notes=[Note(layer_span, f"`{name}` is computed")])
+                      notes=[Note(layer_span, f"`{name}` is computed")], code="NS217")
             return names
         return tuple(label.text for label in node.labels)
 
@@ -269,12 +269,12 @@ class Checker:
         for arg in args:
             if not isinstance(arg, nodes.Ref):
                 self.fail(f"{op_name} takes names, not {'numbers' if isinstance(arg, nodes.Num) else 'options'}",
-                          arg.span, hint=f"write {op_name}({', '.join(required)})")
+                          arg.span, hint=f"write {op_name}({', '.join(required)})", code="NS207")
                 return None
         if not len(required) <= len(args) <= len(required) + len(optional):
             wanted = ", ".join(list(required) + [f"[{o}]" for o in optional])
             self.fail(f"{op_name} takes {wanted}; it was given {len(args)}", call.span,
-                      hint=f"write {op_name}({wanted})")
+                      hint=f"write {op_name}({wanted})", code="NS207")
             return None
         return args
 
@@ -286,7 +286,7 @@ class Checker:
             return None
         if name in self.params:
             self.fail(f"`{name}` is a table of {self.params[name].kind}, not a value computed by a layer",
-                      ref.span, hint="the first argument names a layer or `input`")
+                      ref.span, hint="the first argument names a layer or `input`", code="NS207")
         else:
             self.unknown("value", ref.name, [*self.values, *self.broken, INPUT_VALUE])
         return None
@@ -300,7 +300,7 @@ class Checker:
             return None
         if found is not None or name in self.values:
             what = found.kind if found else "a value"
-            self.fail(f"`{name}` is {what}, but {kind} are expected here", ref.span)
+            self.fail(f"`{name}` is {what}, but {kind} are expected here", ref.span, code="NS207")
         else:
             declared = [p.name for p in self.params.values() if p.kind == kind]
             self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"
@@ -315,11 +315,11 @@ class Checker:
             return False
         if ref.name.text == self.current:
             self.fail(f"layer `{self.current}` uses itself", ref.span,
-                      hint="a layer computes its numbers from values declared above it")
+                      hint="a layer computes its numbers from values declared above it", code="NS208")
             return True
         self.fail(f"`{ref.name.text}` is used before it is declared", ref.span,
                   hint="a spec is read from top to bottom: move the declaration above this line",
-                  notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")])
+                  notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")], code="NS208")
         return True
 
     def reorder_rows(self, name: str, order: list[int], names: tuple[str, ...] | None = None):
@@ -333,7 +333,7 @@ class Checker:
 
     def _duplicate(self, name: nodes.Name, first):
         self.fail(f"`{name.text}` is declared twice", name.span, hint="give each name one meaning",
-                  notes=[Note(first, "first declared")])
+                  notes=[Note(first, "first declared")], code="NS203")
 
     def _file_start(self) -> Span:
         """Where an error about the whole file points: its first line."""
@@ -351,7 +351,7 @@ class Checker:
             layers = [s for u in self.unit.chain() for s in u.spec.of_type(nodes.Layer)]
             if not layers:
                 self.fail("the spec computes nothing: it has no `layer` lines", self._file_start(),
-                          hint="add a layer such as `layer out = dense(input, W1)`")
+                          hint="add a layer such as `layer out = dense(input, W1)`", code="NS214")
                 return None
             last = layers[-1].name.text  # when it is broken, that is already reported
             return last if last in self.values else None
@@ -369,25 +369,25 @@ class Checker:
             self._check_sentence(sentences[-1])
         rule = rules[-1] if rules else nodes.DecideLargest(None)
         for extra in rules[1:]:
-            self.fail("a spec has one decision rule", extra.span, notes=[Note(rules[0].span, "the first one")])
+            self.fail("a spec has one decision rule", extra.span, notes=[Note(rules[0].span, "the first one")], code="NS209")
         if output is None or output not in self.values:
             return None
         width = self.values[output].width
         if isinstance(rule, nodes.DecideSign):
             if width != 1:
                 self.fail(f"`decide ... if positive` needs one output number; `{output}` has {width}", rule.span,
-                          hint="use `decide largest` for several outputs (the article's plan 2)")
+                          hint="use `decide largest` for several outputs (the article's plan 2)", code="NS209")
             return Decision("sign", (rule.positive.text, rule.otherwise.text), sentence, rule.span)
         if width < 2:
             self.fail(f"`decide largest` needs at least two outputs; `{output}` has {width}", rule.span,
-                      hint="with one output, write `decide Leaf if positive otherwise Flower` (the article's plan 1)")
+                      hint="with one output, write `decide Leaf if positive otherwise Flower` (the article's plan 1)", code="NS209")
         return Decision("largest", self.values[output].labels, sentence, rule.span)
 
     def _check_sentence(self, say: nodes.Say):
         for field in re.findall(r"\{([^}]*)\}", say.text):
             if field != "decision":
                 self.fail(f"unknown placeholder {{{field}}} in the sentence", say.span,
-                          hint="the sentence can say {decision}, which becomes the winning label")
+                          hint="the sentence can say {decision}, which becomes the winning label", code="NS215")
 
     def _examples(self, spec, output, decision) -> list[Example]:
         seen = {}
@@ -421,14 +421,14 @@ class Checker:
             if info is None:
                 guessed.add(self.unknown("input", assign.name, by_label))
             elif assign.name.text in given:
-                self.fail(f"`{assign.name.text}` is given twice", assign.name.span)
+                self.fail(f"`{assign.name.text}` is given twice", assign.name.span, code="NS203")
             else:
                 given[assign.name.text] = assign.value
                 self._in_range(info, assign)
         missing = [label for label in by_label if label not in given]
         if missing and not set(missing) <= guessed:
             self.fail(f"example `{node.name.text}` gives no value for {', '.join(missing)}", node.name.span,
-                      hint="every input needs a number: " + ", ".join(f"{m}=..." for m in missing))
+                      hint="every input needs a number: " + ", ".join(f"{m}=..." for m in missing), code="NS210")
         if missing:
             return None
         return np.array([given[label] for label in by_label], dtype=np.float64)
@@ -438,7 +438,7 @@ class Checker:
         high = info.high if info.high is not None else np.inf
         if not low <= assign.value <= high:
             self.fail(f"{assign.name.text}={assign.value:g} is outside its range ({info.meaning})", assign.span,
-                      notes=[Note(info.span, f"the range of {info.label} is declared")])
+                      notes=[Note(info.span, f"the range of {info.label} is declared")], code="NS211")
 
     def _expected(self, expect: nodes.Expect | None, output: str) -> dict[str, float]:
         if expect is None:
@@ -487,3 +487,8 @@ def _stem(path: str) -> str:
 def check_units(unit: Unit, limits: Limits = Limits()) -> CheckedSpec:
     """Check a loaded spec; raise SpecErrors listing every problem found."""
     return Checker(unit, limits).check()
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 number`, `3 numbers`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -156,7 +156,7 @@ def check(spec, dump):
     failed = [r for r in results if not r.ok]
     if failed:
         raise ExampleFailure(f"{len(failed)} of {len(results)} examples failed", failed[0].span,
-                             hint="fix the weights, or the example if the article's numbers were rounded")
+                             hint="fix the weights, or the example if the article's numbers were rounded", code="NS601")
 
 
 @cli.command()
@@ -236,7 +236,7 @@ def _pick_row(rows, row):
     from netspec.inputs import Rows
 
     if row > len(rows.values):
-        raise InputError(f"--row {row}: the CSV file has {len(rows.values)} rows")
+        raise InputError(f"--row {row}: the CSV file has {len(rows.values)} rows", code="NS313")
     return Rows(rows.values[row - 1: row], rows.ids[row - 1: row])
 
 

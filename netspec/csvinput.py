@@ -53,7 +53,7 @@ def read_chunks(spec: CheckedSpec, path: str, chunk_rows: int = CHUNK_ROWS) -> I
     try:
         yield from _read(spec, path, chunk_rows)
     except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text", hint="save the CSV as UTF-8") from None
+        raise InputError(f"{path} is not UTF-8 text", hint="save the CSV as UTF-8", code="NS311") from None
 
 
 def _read(spec: CheckedSpec, path: str, chunk_rows: int) -> Iterator[Rows]:
@@ -61,7 +61,7 @@ def _read(spec: CheckedSpec, path: str, chunk_rows: int) -> Iterator[Rows]:
         raw_header = stream.readline()
         header = next(csv.reader([raw_header]), [])
         if not any(cell.strip() for cell in header):
-            raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.input_labels))
+            raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.input_labels), code="NS310")
         columns = _column_order(spec, path, raw_header, header)
         line, count = 2, 0
         while lines := list(itertools.islice(stream, chunk_rows)):
@@ -71,16 +71,16 @@ def _read(spec: CheckedSpec, path: str, chunk_rows: int) -> Iterator[Rows]:
             if len(rows.values):
                 yield rows
     if count == 0:
-        raise InputError(f"{path} has a header but no rows of numbers", _line_span(path, 1, raw_header or " "))
+        raise InputError(f"{path} has a header but no rows of numbers", _line_span(path, 1, raw_header or " "), code="NS310")
 
 
 def _open(path: str):
     try:
         raw = Path(path).open("rb")
     except FileNotFoundError:
-        raise InputError(f"no such CSV file: {path}") from None
+        raise InputError(f"no such CSV file: {path}", code="NS311") from None
     except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
+        raise InputError(f"cannot read {path}: {error.strerror}", code="NS311") from None
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
@@ -123,13 +123,13 @@ def _careful(spec, path, lines, first_line, before, columns, width) -> Rows:
             values.append(_row(spec, path, cells, raw, line, row, columns, width))
             ids.append(f"CSV row {row} (line {line})")
     except csv.Error as error:
-        raise InputError(f"{path}:{first_line + reader.line_num - 1}: the CSV is malformed ({error})") from None
+        raise InputError(f"{path}:{first_line + reader.line_num - 1}: the CSV is malformed ({error})", code="NS309") from None
     return Rows(np.array(values, dtype=np.float64).reshape(len(values), len(columns)), tuple(ids))
 
 
 def _row(spec, path, cells, raw, line, row, columns, width) -> list[float]:
     if len(cells) != width:
-        raise InputError(f"row {row} has {len(cells)} cells but the header has {width}", _line_span(path, line, raw))
+        raise InputError(f"row {row} has {len(cells)} cells but the header has {width}", _line_span(path, line, raw), code="NS309")
     numbers = []
     for i, col in enumerate(columns):
         where = f"row {row}, column {spec.input_labels[i]}"
@@ -146,14 +146,14 @@ def _column_order(spec: CheckedSpec, path: str, raw: str, cells: list[str]) -> l
     repeated = [i for i, h in enumerate(header) if h in header[:i]]
     if repeated:
         raise InputError(f"the column {header[repeated[0]]} appears more than once in the header",
-                         _cell_span(path, 1, raw, cells, repeated[0]), hint="name each input once")
+                         _cell_span(path, 1, raw, cells, repeated[0]), hint="name each input once", code="NS308")
     missing = [label for label in labels if label not in header]
     extra = [h for h in header if h not in labels]
     if missing or extra:
         hint = _did_you_mean(extra[0], missing) if extra and missing else None
         at = _cell_span(path, 1, raw, cells, header.index(extra[0])) if extra else _line_span(path, 1, raw)
         raise InputError(_columns_message(missing, extra), at,
-                         hint=hint or "the header must name exactly the inputs: " + ",".join(labels))
+                         hint=hint or "the header must name exactly the inputs: " + ",".join(labels), code="NS308")
     return [header.index(label) for label in labels]
 
 

@@ -26,12 +26,13 @@ class NetspecError(Exception):
     code = "NS000"
 
     def __init__(self, message: str, span: Span | None = None, hint: str | None = None,
-                 notes: list[Note] | None = None):
+                 notes: list[Note] | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.span = span
         self.hint = hint
         self.notes = notes or []
+        self.code = code or type(self).code  # a stable NSxxx from netspec/catalogue.py
 
 
 class SpecSyntaxError(NetspecError):

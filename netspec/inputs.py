@@ -34,16 +34,16 @@ def parse_number(text: str, where: str, span: Span | None = None) -> float:
     """A decimal number such as 11.2, -0.3 or 1e-3; anything else is an InputError naming `where`."""
     if not NUMBER.fullmatch(text):
         if not text.strip():
-            raise InputError(f"{where}: no number given", span, hint="every input needs a number")
+            raise InputError(f"{where}: no number given", span, hint="every input needs a number", code="NS301")
         if text.strip().lower() in NOT_FINITE:
             raise InputError(f"{where}: {text.strip()!r} is not a finite number", span,
-                             hint="inputs must be ordinary numbers; NaN and infinity cannot be computed with")
+                             hint="inputs must be ordinary numbers; NaN and infinity cannot be computed with", code="NS302")
         raise InputError(f"{where}: {text.strip()!r} is not a number", span,
-                         hint="write plain decimals like 11.2 or -0.5, with no units, spaces or thousands separators")
+                         hint="write plain decimals like 11.2 or -0.5, with no units, spaces or thousands separators", code="NS301")
     value = float(text.strip().replace("\u2212", "-"))
     if math.isinf(value):
         raise InputError(f"{where}: {text.strip()} is too large for a float64 number", span,
-                         hint="numbers must be smaller than about 1.8e308")
+                         hint="numbers must be smaller than about 1.8e308", code="NS303")
     return value
 
 
@@ -55,17 +55,17 @@ def from_assignments(spec: CheckedSpec, assignments: list[str]) -> Rows:
         name, sep, number = text.partition("=")
         name = name.strip()
         if not sep:
-            raise InputError(f"--input {text}: expected NAME=VALUE, like R=32")
+            raise InputError(f"--input {text}: expected NAME=VALUE, like R=32", code="NS315")
         if name not in by_label:
-            raise InputError(f"--input {text}: unknown input `{name}`", hint=_did_you_mean(name, by_label))
+            raise InputError(f"--input {text}: unknown input `{name}`", hint=_did_you_mean(name, by_label), code="NS305")
         if name in given:
-            raise InputError(f"--input {text}: `{name}` is given twice")
+            raise InputError(f"--input {text}: `{name}` is given twice", code="NS307")
         given[name] = parse_number(number, f"--input {name}")
         _check_range(by_label[name], np.array([given[name]]), lambda _row: f"--input {name}")
     missing = [label for label in by_label if label not in given]
     if missing:
         raise InputError(f"no value given for {', '.join(missing)}",
-                         hint="add " + " ".join(f"--input {m}=..." for m in missing))
+                         hint="add " + " ".join(f"--input {m}=..." for m in missing), code="NS306")
     return Rows(np.array([[given[label] for label in by_label]]), ("the given input",))
 
 
@@ -74,11 +74,11 @@ def from_examples(spec: CheckedSpec, only: str | None = None) -> Rows:
     examples = [e for e in spec.examples if only is None or e.name == only]
     if only is not None and not examples:
         raise InputError(f"the spec has no example called `{only}`",
-                         hint=_did_you_mean(only, [e.name for e in spec.examples]))
+                         hint=_did_you_mean(only, [e.name for e in spec.examples]), code="NS312")
     if not examples:
         whole_file = Span(spec.sources[-1], 1, 1, 1, 1)  # the diagnostic starts with the spec's path
         raise InputError("the spec has no examples, so there is nothing to run", whole_file,
-                         hint="give inputs with --input NAME=VALUE or --csv FILE, or add an `example` line")
+                         hint="give inputs with --input NAME=VALUE or --csv FILE, or add an `example` line", code="NS312")
     values = np.stack([e.inputs for e in examples])
     return Rows(values, tuple(f"example {e.name}" for e in examples), tuple(e.name for e in examples))
 
@@ -98,7 +98,7 @@ def _check_range(info: InputInfo, column: np.ndarray, row_name, span_of=lambda r
     if bad.size:
         row = int(bad[0])
         raise InputError(f"{row_name(row)}: {info.label}={column[row]:g} is outside its range ({info.meaning})",
-                         span_of(row), hint=f"{info.label} must be {_range_words(info)}")
+                         span_of(row), hint=f"{info.label} must be {_range_words(info)}", code="NS304")
 
 
 def _range_words(info: InputInfo) -> str:

@@ -25,11 +25,11 @@ def atomic_stream(path: str):
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputFileError(f"cannot write {path}: the folder {folder} does not exist")
+        raise OutputFileError(f"cannot write {path}: the folder {folder} does not exist", code="NS701")
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise OutputFileError(f"cannot write {path}: {error.strerror}") from None
+        raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -37,5 +37,5 @@ def atomic_stream(path: str):
     except BaseException as error:
         Path(temp).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise OutputFileError(f"cannot write {path}: {error.strerror}") from None
+            raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
         raise

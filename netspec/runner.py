@@ -79,7 +79,7 @@ def _validate(step: PlanStep, x, row_ids, plan):
         raise NumericError(
             f"{step.step.op} needs numbers that are not negative, but {step.step.inputs[0]}.{labels[col]} "
             f"is {x[row, col]:g} in {_row_name(row_ids, row)}", step.step.span,
-            hint="softmax turns any numbers, negative ones too, into probabilities")
+            hint="softmax turns any numbers, negative ones too, into probabilities", code="NS502")
 
 
 def _report_non_finite(step: PlanStep, result, row_ids, plan):
@@ -92,7 +92,7 @@ def _report_non_finite(step: PlanStep, result, row_ids, plan):
     raise NumericError(
         f"{what} first appears at step `{step.step.output}`, in {step.step.output}.{label} "
         f"of {_row_name(row_ids, row)}", step.step.span,
-        hint="the numbers grew too large for float64 (about 1.8e308); check the inputs and weights")
+        hint="the numbers grew too large for float64 (about 1.8e308); check the inputs and weights", code="NS501")
 
 
 def _row_name(row_ids, row) -> str:

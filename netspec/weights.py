@@ -40,7 +40,7 @@ def resolve(folder: Path, written: str, limits: Limits) -> Path:
     if target != inside and inside not in target.parents:
         raise WeightFileError(f"{written} lies outside the spec's folder ({inside})",
                               hint="a spec may only read files in its own folder; pass --allow-outside if you "
-                                   "trust this spec")
+                                   "trust this spec", code="NS402")
     return path
 
 
@@ -86,17 +86,17 @@ def load(path: Path, key: str | None, header: TensorHeader) -> np.ndarray:
 
 def _checked_kind(path: Path) -> str:
     if not path.is_file():
-        raise WeightFileError(f"no weight file {path.name} in {path.parent}", hint="the path is relative to the spec")
+        raise WeightFileError(f"no weight file {path.name} in {path.parent}", hint="the path is relative to the spec", code="NS401")
     kind = sniff(path)
     suffix = path.suffix.lower().lstrip(".")
     if kind == "pickle":
         raise WeightFileError(f"{path.name} is a Python pickle; netspec never loads pickles, because loading one "
-                              "can run any code", hint="save the weights with numpy.save, numpy.savez or safetensors")
+                              "can run any code", hint="save the weights with numpy.save, numpy.savez or safetensors", code="NS403")
     if kind == "unknown":
-        raise WeightFileError(f"{path.name} is not a .npy, .npz or .safetensors file (its first bytes say so)")
+        raise WeightFileError(f"{path.name} is not a .npy, .npz or .safetensors file (its first bytes say so)", code="NS404")
     if suffix in ("npy", "npz", "safetensors") and suffix != kind:
         raise WeightFileError(f"{path.name} is named .{suffix} but is a .{kind} file",
-                              hint=f"rename it to .{kind}, or save it again in the format its name says")
+                              hint=f"rename it to .{kind}, or save it again in the format its name says", code="NS404")
     return kind
 
 
@@ -105,13 +105,14 @@ def _npy_header(stream, name: str, size: int | None) -> TensorHeader:
         version = np.lib.format.read_magic(stream)
         read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         shape, fortran, dtype = read(stream, max_header_size=100_000)
-    except (ValueError, SyntaxError, EOFError, UnicodeDecodeError) as error:
-        raise WeightFileError(f"{name} has a broken .npy header ({error})") from None
+    except Exception as error:  # a hostile header can fail in many ways inside NumPy's parser
+        raise WeightFileError(f"{name} has a broken .npy header", hint=f"NumPy could not read it: {error}",
+                              code="NS405") from None
     if dtype.hasobject or dtype.kind not in FLOAT_KINDS:
         raise WeightFileError(f"{name} holds {dtype} numbers; weights must be floating point (float16, 32 or 64)",
-                              hint="object arrays would need pickle, which netspec never loads")
+                              hint="object arrays would need pickle, which netspec never loads", code="NS406")
     if fortran and len(shape) > 1:
-        raise WeightFileError(f"{name} is stored in Fortran order", hint="save it with numpy.ascontiguousarray")
+        raise WeightFileError(f"{name} is stored in Fortran order", hint="save it with numpy.ascontiguousarray", code="NS406")
     header = TensorHeader(tuple(int(n) for n in shape), dtype, stream.tell())
     _check_size(name, header, size)
     return header
@@ -125,7 +126,7 @@ def _npz_member(path: Path, key: str | None) -> str:
         keys = ", ".join(n[:-4] for n in names) or "none"
         raise WeightFileError(f"{path.name} has no array {key!r}" if key else
                               f"{path.name} holds several arrays; say which with key \"...\"",
-                              hint=f"its arrays are: {keys}")
+                              hint=f"its arrays are: {keys}", code="NS410")
     return wanted
 
 
@@ -135,7 +136,7 @@ def _npz_header(path: Path, key: str | None) -> TensorHeader:
         with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
             header = _npy_header(stream, f"{path.name}[{member[:-4]}]", None)
     except (zipfile.BadZipFile, EOFError, OSError) as error:
-        raise WeightFileError(f"{path.name} is a damaged .npz archive ({error})") from None
+        raise WeightFileError(f"{path.name} is a damaged .npz archive ({error})", code="NS405") from None
     return TensorHeader(header.shape, header.dtype, -1)
 
 
@@ -144,21 +145,21 @@ def _safetensors_header(path: Path, key: str | None) -> TensorHeader:
     with path.open("rb") as stream:
         (length,) = struct.unpack("<Q", stream.read(8))
         if length > min(size - 8, MAX_SAFETENSORS_HEADER):
-            raise WeightFileError(f"{path.name} is truncated or not a safetensors file (header of {length} bytes)")
+            raise WeightFileError(f"{path.name} is truncated or not a safetensors file (header of {length} bytes)", code="NS408")
         try:
             table = json.loads(stream.read(length))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise WeightFileError(f"{path.name} has a broken safetensors header") from None
+            raise WeightFileError(f"{path.name} has a broken safetensors header", code="NS405") from None
     tensors = {k: v for k, v in table.items() if k != "__metadata__"}
     name = key if key is not None else (next(iter(tensors)) if len(tensors) == 1 else None)
     if name not in tensors:
         raise WeightFileError(f"{path.name} has no tensor {key!r}" if key else
                               f"{path.name} holds several tensors; say which with key \"...\"",
-                              hint="its tensors are: " + ", ".join(sorted(tensors))[:300])
+                              hint="its tensors are: " + ", ".join(sorted(tensors))[:300], code="NS410")
     entry = tensors[name]
     if entry.get("dtype") not in SAFETENSORS_DTYPES:
         raise WeightFileError(f"{path.name}[{name}] holds {entry.get('dtype')} numbers; weights must be F16, F32 "
-                              "or F64")
+                              "or F64", code="NS406")
     header = TensorHeader(tuple(int(n) for n in entry["shape"]), np.dtype(SAFETENSORS_DTYPES[entry["dtype"]]),
                           8 + length + int(entry["data_offsets"][0]))
     _check_size(f"{path.name}[{name}]", header, size)
@@ -169,7 +170,7 @@ def _check_size(name: str, header: TensorHeader, size: int | None):
     need = int(np.prod(header.shape, dtype=np.int64)) * header.dtype.itemsize
     if size is not None and header.offset + need > size:
         raise WeightFileError(f"{name} is truncated: its header promises {describe_bytes(need)} of numbers but the "
-                              f"file holds {describe_bytes(max(size - header.offset, 0))}")
+                              f"file holds {describe_bytes(max(size - header.offset, 0))}", code="NS408")
 
 
 def load_declared(kind: str, name: str, written: str, key: str | None, declared: tuple[int, ...] | None,
@@ -180,19 +181,19 @@ def load_declared(kind: str, name: str, written: str, key: str | None, declared:
     it is read when its float64 copy would not fit.
     """
     if declared is not None and min(declared) < 0:
-        raise WeightFileError(f"the shape of {name} must be whole numbers, like shape (4, 3)")
+        raise WeightFileError(f"the shape of {name} must be whole numbers, like shape (4, 3)", code="NS407")
     path = resolve(folder, written, limits)
     header = read_header(path, key)
     rank = 2 if kind == "weights" else 1
     if len(header.shape) != rank:
         raise WeightFileError(f"{name} in {written} has shape {header.shape}; {kind} need "
-                              f"{'a table (2 dimensions)' if rank == 2 else 'one row (1 dimension)'}")
+                              f"{'a table (2 dimensions)' if rank == 2 else 'one row (1 dimension)'}", code="NS407")
     if declared is not None and tuple(declared) != header.shape:
         raise WeightFileError(f"{name} is declared with shape {tuple(declared)} but {written} holds "
-                              f"{header.shape}", hint="fix the shape in the spec, or the file")
+                              f"{header.shape}", hint="fix the shape in the spec, or the file", code="NS407")
     need = int(np.prod(header.shape, dtype=np.int64)) * 8
     if need > budget:
         raise WeightFileError(f"{name} would need {describe_bytes(need)} of memory, more than the "
                               f"{describe_bytes(max(budget, 0))} left under the limit of "
-                              f"{describe_bytes(limits.max_bytes)}", hint="raise the limit with --max-memory")
+                              f"{describe_bytes(limits.max_bytes)}", hint="raise the limit with --max-memory", code="NS409")
     return load(path, key, header)

@@ -37,8 +37,35 @@ def rendered(block: str) -> str:
     return "".join(f"$ {command}\n{run(command)}" for command in commands(block))
 
 
+CATALOGUE_BLOCK = re.compile(r"(<!-- catalogue -->\n).*?(<!-- /catalogue -->)", re.S)
+
+
+def catalogue_table() -> str:
+    """The error catalogue, each code with the message its example mistake really gets."""
+    import tempfile
+
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from catalogue_cases import example_errors, shown_message
+
+    from netspec.catalogue import CATALOGUE
+
+    with tempfile.TemporaryDirectory() as folder:
+        errors = example_errors(Path(folder))
+        rows = [f"| `{e.code}` | {e.title} | {_cell(shown_message(errors[e.code], Path(folder)))} | {e.fix} |"
+                for e in CATALOGUE]
+    return "| code | what went wrong | an example message | how to fix it |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def updated(text: str) -> str:
-    return BLOCK.sub(lambda m: f"```console\n{rendered(m.group(1))}```", text)
+    text = BLOCK.sub(lambda m: f"```console\n{rendered(m.group(1))}```", text)
+    if CATALOGUE_BLOCK.search(text):
+        table = catalogue_table()
+        text = CATALOGUE_BLOCK.sub(lambda m: m.group(1) + table + m.group(2), text)
+    return text
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def test_full_text_of_a_check_error_with_notes(monkeypatch):
     monkeypatch.chdir(case_path("check", "shape_mismatch").parent)
     assert format_error(load_error("shape_mismatch.net")) == (
         "shape_mismatch.net:20:29: error: shape mismatch: `input` has 4 numbers (R, G, B, Vol) "
-        "but W1 has 5 rows [NS200]\n"
+        "but W1 has 5 rows [NS204]\n"
         "   20 | layer hidden = dense(input, W1)\n"
         "      |                             ^^\n"
         "note: W1 is declared 5×3 at shape_mismatch.net:11:1\n"

@@ -49,3 +49,10 @@ def test_readme_python_session_runs(monkeypatch):
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.failures == 0
+
+
+def test_readme_error_catalogue_is_current():
+    """The catalogue in the README lists every code with the message netspec really prints."""
+    block = update_readme.CATALOGUE_BLOCK.search(README)
+    assert block is not None
+    assert block.group(0) == f"<!-- catalogue -->\n{update_readme.catalogue_table()}<!-- /catalogue -->"

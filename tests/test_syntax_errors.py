@@ -76,7 +76,7 @@ def test_full_text_of_a_syntax_error(monkeypatch):
     """Header, source line, an underline as wide as the token, and the hint (mid_file.net)."""
     monkeypatch.chdir(case_path("syntax", "mid_file").parent)
     assert format_error(load_error("mid_file.net")) == (
-        "mid_file.net:18:28: error: unexpected 'W1' [NS100]\n"
+        "mid_file.net:18:28: error: unexpected 'W1' [NS102]\n"
         "   18 | layer hidden = dense(input W1)\n"
         "      |                            ^^\n"
         "hint: missing `,`: the arguments of an operation are separated by commas; expected ')', ',' or '='\n"
@@ -88,7 +88,7 @@ def test_full_text_lines_the_caret_up_after_tabs(monkeypatch):
     monkeypatch.chdir(case_path("syntax", "tab_before_error").parent)
     text = format_error(load_error("tab_before_error.net"))
     header, source_line, underline, hint = text.splitlines()
-    assert header == "tab_before_error.net:5:34: error: unexpected character '@' [NS100]"
+    assert header == "tab_before_error.net:5:34: error: unexpected character '@' [NS101]"
     assert source_line == "    5 |         layer hidden = dense(input,     W1) @"
     assert underline == "      | " + " " * 44 + "^"
     assert source_line[len(underline) - 1] == "@"

@@ -37,7 +37,7 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  f"but {weights.name} has {len(rows)} row{'s' if len(rows) != 1 else ''}", w_ref.span,
                  hint=f"give {weights.name} one row for each of {', '.join(x.names)}",
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
-                        Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")])
+                        Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
         return False
     if not weights.labelled:  # numbers from a file: row i listens to x's neuron i
         ctx.reorder_rows(weights.name, list(range(len(wanted))), names=wanted)
@@ -48,7 +48,7 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
         ctx.fail(f"the rows of {weights.name} are labelled {', '.join(rows)} but `{x.name}` has neurons "
                  f"{', '.join(wanted)}", w_ref.span,
                  hint=_label_hint(missing, extra),
-                 notes=[Note(weights.span, f"{weights.name} is declared")])
+                 notes=[Note(weights.span, f"{weights.name} is declared")], code="NS205")
         return False
     order = [rows.index(n) for n in wanted]
     ctx.reorder_rows(weights.name, order)
@@ -68,7 +68,7 @@ def _bias_fits(ctx, b_ref, weights, bias) -> bool:
         ctx.fail(f"the bias {bias.name} has columns {', '.join(bias.col_names)} but {weights.name} has "
                  f"{', '.join(weights.col_names)}", b_ref.span,
                  hint="a bias has one number for each column (output neuron) of the weights, in the same order",
-                 notes=[Note(bias.span, f"{bias.name} is declared"), Note(weights.span, f"{weights.name} is declared")])
+                 notes=[Note(bias.span, f"{bias.name} is declared"), Note(weights.span, f"{weights.name} is declared")], code="NS205")
         return False
     return True
 

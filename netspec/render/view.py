@@ -181,7 +181,7 @@ def parse_focus(spec, address: str) -> Focus:
     close = difflib.get_close_matches(address, list(known), n=3)
     hint = (f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else
             f"focus on a value or one of its neurons, such as `{next(iter(known), 'hidden.h1')}`")
-    raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint)
+    raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint, code="NS314")
 
 
 def value_chain(view: ItemView) -> Chain:

@@ -1,0 +1,83 @@
+"""Nothing in, the error catalogue out: every error netspec reports, with its stable code.
+
+A code never changes meaning once released, so a teacher's notes or a forum answer that
+cites `NS203` stays right. The README's catalogue is generated from this table
+(scripts/update_readme.py), and tests/test_catalogue.py triggers every code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    title: str
+    fix: str
+
+
+CATALOGUE = (
+    # ---- reading the spec: NS1xx ----
+    Entry("NS101", "a character that has no place in a spec", "remove it, or put it inside quotes or after `#`"),
+    Entry("NS102", "a word or symbol where the spec needs something else", "follow the hint: it says what fits there"),
+    Entry("NS103", "the file ends in the middle of a statement", "finish the statement, e.g. close a `(`"),
+    Entry("NS104", "a quote that is not closed on its line", 'add the closing `"`'),
+    Entry("NS110", "the spec file cannot be read (missing, a folder, unreadable)", "check the path"),
+    Entry("NS111", "the spec file is larger than 50 MB", "keep large weights in a weight file"),
+    Entry("NS112", "the spec file is not UTF-8 text", "save it as UTF-8 plain text"),
+    # ---- checking names, shapes and meanings: NS2xx ----
+    Entry("NS201", "an unknown name: value, weights, bias, input, output or decision", "use a declared name; see the hint"),
+    Entry("NS202", "an unknown operation", "use one of the operations in the language reference"),
+    Entry("NS203", "a name, label or example declared twice", "give each its own name"),
+    Entry("NS204", "shape mismatch: a table's rows do not fit the value it reads", "one row per neuron of that value"),
+    Entry("NS205", "a table's labels do not name the neurons it connects", "label rows (and bias columns) as the hint says"),
+    Entry("NS206", "a table row with the wrong count of numbers, no label, or a bias with several rows",
+          "one number under each column label; label weight rows"),
+    Entry("NS207", "an operation given the wrong arguments", "write it as the hint shows"),
+    Entry("NS208", "a name used before it is declared, or a layer that uses itself", "declare it above its use"),
+    Entry("NS209", "a decision rule that does not fit the outputs", "`decide largest` for several outputs, the sign rule for one"),
+    Entry("NS210", "an example without a value for every input", "give every input a number"),
+    Entry("NS211", "an example value outside its input's range", "use a value inside the range, or widen the range"),
+    Entry("NS212", "a range that runs backwards", "write `range LOW to HIGH`"),
+    Entry("NS213", "`use` of a missing file, a circle of uses, or more than one `use`", "point `use` at one other spec"),
+    Entry("NS214", "a spec with no inputs or no layers", "declare inputs and at least one layer"),
+    Entry("NS215", "an unknown {placeholder} in the `say` sentence", "only {decision} is filled in"),
+    Entry("NS216", "two inputs with one name, or `as` where nothing is reused", "give each input its own name"),
+    Entry("NS217", "a wrong number of output labels", "one label per output neuron"),
+    # ---- input values: NS3xx ----
+    Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
+    Entry("NS302", "NaN or infinity given as an input", "give an ordinary number"),
+    Entry("NS303", "a number too large for float64 (over about 1.8e308)", "use a smaller number"),
+    Entry("NS304", "an input value outside its declared range", "use a value inside the range"),
+    Entry("NS305", "`--input` names an input the spec does not have", "use one of the spec's input names"),
+    Entry("NS306", "inputs missing from `--input`", "give every input once"),
+    Entry("NS307", "an input given twice", "give it once"),
+    Entry("NS308", "a CSV header with missing, unknown or repeated columns", "name exactly the inputs, once each"),
+    Entry("NS309", "a CSV row with the wrong number of cells, or broken quoting", "one cell per column"),
+    Entry("NS310", "an empty CSV file, or one with a header only", "add a header and rows of numbers"),
+    Entry("NS311", "a CSV file that cannot be read or is not UTF-8", "check the path; save it as UTF-8"),
+    Entry("NS312", "no examples to run, or no example of that name", "add an `example` line, or give inputs"),
+    Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
+    Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
+    Entry("NS315", "an `--input` that is not NAME=VALUE", "write it like R=32"),
+    # ---- weight files: NS4xx ----
+    Entry("NS401", "a weight file that does not exist", "the path is relative to the spec's folder"),
+    Entry("NS402", "a weight file outside the spec's folder", "move it into the folder, or pass --allow-outside"),
+    Entry("NS403", "a pickle, which netspec never loads", "save weights with numpy.save, numpy.savez or safetensors"),
+    Entry("NS404", "a file whose bytes are not the format its name says", "rename it, or save it again"),
+    Entry("NS405", "a damaged .npy, .npz or .safetensors header", "save the file again"),
+    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, float32 or float64, C order"),
+    Entry("NS407", "a tensor whose shape does not fit its declaration", "fix the `shape`, or the file"),
+    Entry("NS408", "a truncated weight file", "copy or save the file again"),
+    Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
+    Entry("NS410", "no array of that key, or several arrays and no key", "name the array with `key`"),
+    # ---- computing: NS5xx ----
+    Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
+    Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
+    # ---- examples and output: NS6xx, NS7xx ----
+    Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
+    Entry("NS701", "the output file cannot be written", "check the folder exists and is writable"),
+)
+
+CODES = {entry.code: entry for entry in CATALOGUE}

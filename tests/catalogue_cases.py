@@ -1,0 +1,179 @@
+"""One real mistake per error code: used by tests/test_catalogue.py and by the README's catalogue.
+
+`example_errors(folder)` makes each mistake in `folder` and returns the NetspecError that
+netspec raised for it, keyed by its code, so the README shows real messages.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAF = str(ROOT / "specs" / "leaf.net")
+NET = "input a\ninput b\nweights W:\n   y  z\n a 1  2\n b 3  4\nlayer out = dense(input, W)\n"
+
+SPEC_CASES = {
+    "NS101": "input a\nlayer out = relu(input) @\n",
+    "NS102": "input a\nlayer out relu(input)\n",
+    "NS103": "input a\nweights W:\n",
+    "NS104": 'input a "red\n',
+    "NS112": b"input \xff\n",
+    "NS201": NET + "layer p = softmax(outt)\n",
+    "NS202": NET + "layer p = softmaks(out)\n",
+    "NS203": NET + "layer out = relu(input)\n",
+    "NS204": "input a\ninput b\nweights W:\n  y\n a 1\nlayer out = dense(input, W)\n",
+    "NS205": "input a\ninput b\nweights W:\n  y\n a 1\n c 2\nlayer out = dense(input, W)\n",
+    "NS206": "input a\nweights W:\n  y  z\n a 1\nlayer out = dense(input, W)\n",
+    "NS207": NET + "layer p = softmax(input, out)\n",
+    "NS208": NET + "layer p = dense(input, V)\nweights V:\n  q\n a 1\n b 1\n",
+    "NS209": NET + "decide y if positive otherwise n\n",
+    "NS210": NET + "example e: a=1 -> y\n",
+    "NS211": "input a range 0 to 1\n" + NET.split("\n", 1)[1] + "example e: a=2, b=1 -> z\n",
+    "NS212": "input a range 5 to 1\n" + NET.split("\n", 1)[1],
+    "NS213": 'use "absent.net"\n' + NET,
+    "NS214": "input a\n",
+    "NS215": NET + 'say "it is {answer}"\n',
+    "NS216": "input a as b\n" + NET.split("\n", 1)[1],
+    "NS217": NET + "output out labels A, B, C\n",
+}
+
+INPUT_CASES = {
+    "NS301": ["-i", "R=abc", "-i", "G=1", "-i", "B=1", "-i", "Vol=1"],
+    "NS302": ["-i", "R=nan", "-i", "G=1", "-i", "B=1", "-i", "Vol=1"],
+    "NS303": ["-i", "R=1e400", "-i", "G=1", "-i", "B=1", "-i", "Vol=1"],
+    "NS304": ["-i", "R=300", "-i", "G=1", "-i", "B=1", "-i", "Vol=1"],
+    "NS305": ["-i", "Red=3"],
+    "NS306": ["-i", "R=3"],
+    "NS307": ["-i", "R=3", "-i", "R=4"],
+    "NS312": ["--example", "tulip"],
+    "NS315": ["-i", "R"],
+}
+
+CSV_CASES = {
+    "NS308": "R,G,B,Volume\n1,2,3,4\n",
+    "NS309": "R,G,B,Vol\n1,2,3\n",
+    "NS310": "R,G,B,Vol\n",
+    "NS311": b"R,G,B,Vol\n1,2,3,\xff\n",
+}
+
+WEIGHT_CASES = {
+    "NS401": 'weights W from "absent.npy"',
+    "NS402": 'weights W from "../outside.npy"',
+    "NS403": 'weights W from "pickled.npy"',
+    "NS404": 'weights W from "arch.npy"',
+    "NS405": 'weights W from "badhead.npy"',
+    "NS406": 'weights W from "ints.npy"',
+    "NS407": 'weights W from "good.npy" shape (3, 2)',
+    "NS408": 'weights W from "cut.npy"',
+    "NS409": 'weights W from "good.npy"',  # checked with a 16-byte memory limit
+    "NS410": 'weights W from "two.npz" key "C"',
+}
+
+
+def example_errors(folder: Path) -> dict:
+    """code → the NetspecError netspec raised for that code's mistake, made in `folder`."""
+    found = {}
+    for code, text in SPEC_CASES.items():
+        found[code] = _spec_error(folder / "spec", text, code)
+    for code, args in INPUT_CASES.items():
+        found[code] = _cli_error(["run", LEAF, *args])
+    for code, content in CSV_CASES.items():
+        path = folder / f"{code}.csv"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        found[code] = _cli_error(["run", LEAF, "--csv", str(path)])
+    found.update(_weight_errors(folder / "weights"))
+    found.update(_other_errors(folder))
+    return found
+
+
+def _spec_error(folder: Path, text, code: str, limits=None):
+    import netspec
+    from netspec.errors import NetspecError, flatten
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mistake.net"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    try:
+        netspec.load_spec(path, limits)
+    except NetspecError as error:
+        return next((e for e in flatten(error) if e.code == code), flatten(error)[0])
+    raise AssertionError(f"{code}: no error for {text!r}")
+
+
+def _cli_error(args: list[str]):
+    """The NetspecError a command raises (before netspec.cli.main would print it)."""
+    import contextlib
+    import io
+
+    from netspec.cli import cli
+    from netspec.errors import NetspecError
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # `check` prints its report before failing
+            cli.main(args=args, prog_name="netspec", standalone_mode=False)
+    except NetspecError as error:
+        return error
+    raise AssertionError(f"no error for netspec {' '.join(args)}")
+
+
+def _weight_errors(folder: Path) -> dict:
+    from netspec.limits import Limits
+
+    inner = folder / "inner"
+    inner.mkdir(parents=True, exist_ok=True)
+    _weight_files(folder, inner)
+    found = {}
+    for code, line in WEIGHT_CASES.items():
+        limits = Limits(max_bytes=16) if code == "NS409" else None
+        text = f"input a\ninput b\n{line}\nlayer out = dense(input, W)\n"
+        found[code] = _spec_error(inner, text, code, limits)
+    return found
+
+
+def _weight_files(folder: Path, inner: Path):
+    np.save(folder / "outside.npy", np.ones((2, 2)))
+    np.save(inner / "good.npy", np.ones((2, 2)))
+    np.save(inner / "ints.npy", np.ones((2, 2), dtype=np.int32))
+    (inner / "pickled.npy").write_bytes(pickle.dumps({"W": 1}))
+    np.savez(inner / "arch.npz", A=np.ones((2, 2)))
+    os.replace(inner / "arch.npz", inner / "arch.npy")
+    (inner / "cut.npy").write_bytes((inner / "good.npy").read_bytes()[:-8])
+    (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
+    np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
+
+
+def _other_errors(folder: Path) -> dict:
+    import netspec
+    from netspec.errors import NetspecError
+
+    found = {"NS110": _cli_error(["check", str(folder / "absent.net")])}
+    big = folder / "big.net"
+    with big.open("wb") as stream:
+        stream.truncate(50_000_001)
+    found["NS111"] = _cli_error(["check", str(big)])
+    objects = str(ROOT / "specs" / "objects.csv")
+    found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
+    found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    wrong = folder / "wrong.net"
+    wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
+    found["NS601"] = _cli_error(["check", str(wrong)])
+    found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
+    numeric = folder / "numeric.net"
+    numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
+                       "layer p = divide_by_sum(input)\n")
+    plan = netspec.compile_plan(netspec.load_spec(numeric))
+    for code, row in (("NS501", [1e10, 1e10]), ("NS502", [-1, 1])):
+        try:
+            netspec.run_plan(plan, [row])
+        except NetspecError as error:
+            found[code] = error
+    return found
+
+
+def shown_message(error, folder: Path) -> str:
+    """The error's message with the temporary folder left out, as the README shows it."""
+    return error.message.replace(str(folder) + os.sep, "").replace(str(ROOT) + os.sep, "")
