@@ -21,10 +21,11 @@ def test_readme_block_is_real_output(block):
     assert block == update_readme.rendered(block), "run `python scripts/update_readme.py` and review the diff"
 
 
-def test_readme_opens_with_the_leaf_trace_and_two_setup_commands():
-    first_screen = README[:README.index("## ")]
-    assert "netspec trace specs/leaf.net" in first_screen
-    assert "−26.598" in first_screen and "The object is a Leaf." in first_screen
+def test_readme_opens_with_two_setup_commands_and_the_leaf_trace():
+    """The first screen (50 lines): the two set-up commands, then the leaf trace begins."""
+    first_screen = "\n".join(README.splitlines()[:50])
+    assert first_screen.count("```sh\n") == 2
+    assert "netspec trace specs/leaf.net" in first_screen and "= −26.598" in first_screen
     setup = README[README.index("## Set up"):]
     setup = setup[:setup.index("\n## ", 3)]
     shell_blocks = [b for b in setup.split("```sh\n")[1:]]
