@@ -45,6 +45,7 @@ CATALOGUE = (
     Entry("NS215", "an unknown {placeholder} in the `say` sentence", "only {decision} is filled in"),
     Entry("NS216", "two inputs with one name, or `as` where nothing is reused", "give each input its own name"),
     Entry("NS217", "a wrong number of output labels", "one label per output neuron"),
+    Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     # ---- input values: NS3xx ----
     Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
     Entry("NS302", "NaN or infinity given as an input", "give an ordinary number"),
@@ -75,6 +76,7 @@ CATALOGUE = (
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
+    Entry("NS503", "layer_norm of equal numbers with eps=0: the variance is 0", "state an eps, like eps=1e-5"),
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
     Entry("NS701", "the output file cannot be written", "check the folder exists and is writable"),

@@ -89,7 +89,7 @@ class Checker:
 
     def _network(self, spec: nodes.Spec):
         for statement in spec.statements:
-            if isinstance(statement, (nodes.Weights, nodes.Bias)):
+            if isinstance(statement, (nodes.Weights, nodes.Bias, nodes.Vector)):
                 self._param(statement)
             elif isinstance(statement, nodes.ParamFile):
                 self._param_file(statement)
@@ -147,7 +147,7 @@ class Checker:
 
     # ---- weights and biases ----
     def _param(self, node):
-        kind = "weights" if isinstance(node, nodes.Weights) else "bias"
+        kind = {nodes.Weights: "weights", nodes.Bias: "bias", nodes.Vector: "vector"}[type(node)]
         name = node.name
         if name.text in self.params or name.text in self.values:
             self._duplicate(name, self._declared_at(name.text))
@@ -193,8 +193,8 @@ class Checker:
             ok = self._weight_rows(node) and ok
         elif len(table.rows) != 1:
             ok = False
-            self.fail(f"a bias has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
-                      hint="put every bias number on the one row under the column labels", code="NS206")
+            self.fail(f"a {kind} has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
+                      hint=f"put every {kind} number on the one row under the column labels", code="NS206")
         if not ok:
             return None
         array = np.array([row.numbers for row in table.rows], dtype=np.float64)
@@ -264,8 +264,9 @@ class Checker:
         return None
 
     # ---- used by operations' shape rules ----
-    def positional(self, call: nodes.Call, op_name, required, optional=()):
-        args = call.args
+    def positional(self, call: nodes.Call, op_name, required, optional=(), options=()):
+        """The named arguments of `call`; `name=value` options are left to `keywords` when the op has `options`."""
+        args = [a for a in call.args if not (options and isinstance(a, nodes.KeywordArg))]
         for arg in args:
             if not isinstance(arg, nodes.Ref):
                 self.fail(f"{op_name} takes names, not {'numbers' if isinstance(arg, nodes.Num) else 'options'}",
@@ -277,6 +278,43 @@ class Checker:
                       hint=f"write {op_name}({wanted})", code="NS207")
             return None
         return args
+
+    def keywords(self, call: nodes.Call, op_name, declared) -> dict | None:
+        """The `name=value` options of `call` checked against `declared` (ops/options.py), defaults filled in."""
+        known = {option.name: option for option in declared}
+        given: dict[str, nodes.KeywordArg] = {}
+        ok = True
+        for arg in (a for a in call.args if isinstance(a, nodes.KeywordArg)):
+            ok = self._keyword(arg, op_name, known, given) and ok
+        for option in declared:
+            if option.required and option.name not in given:
+                ok = False
+                self.fail(f"{op_name} needs the option `{option.name}`", call.span,
+                          hint=f"{option.why}; state it, e.g. {op_name}(..., {option.example()})", code="NS207")
+        if not ok:
+            return None
+        return {o.name: given[o.name].value if o.name in given else o.default for o in declared}
+
+    def _keyword(self, arg: nodes.KeywordArg, op_name, known, given) -> bool:
+        name = arg.name.text
+        option = known.get(name)
+        if option is None:
+            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else (
+                f"the options of {op_name} are {', '.join(known)}" if known else None)
+            self.fail(f"{op_name} has no option `{name}`", arg.name.span, hint=hint, code="NS207")
+            return False
+        if name in given:
+            self.fail(f"the option `{name}` is given twice", arg.span, hint="give each option once",
+                      notes=[Note(given[name].span, "first given")], code="NS207")
+            return False
+        given[name] = arg
+        problem = option.problem(arg.value)
+        if problem is not None:
+            shown = f'"{arg.value}"' if isinstance(arg.value, str) else f"{arg.value:g}"
+            self.fail(f"`{name}` of {op_name} {problem}, not {shown}", arg.span, hint=option.why, code="NS207")
+            return False
+        return True
 
     def value(self, ref: nodes.Ref) -> Value | None:
         name = ref.name.text
@@ -299,8 +337,9 @@ class Checker:
         if found is None and (name in self.broken or self._used_before_declared(ref)):
             return None
         if found is not None or name in self.values:
-            what = found.kind if found else "a value"
-            self.fail(f"`{name}` is {what}, but {kind} are expected here", ref.span, code="NS207")
+            what = (found.kind if found.kind != "vector" else "a vector") if found else "a value"
+            expected = "a vector is" if kind == "vector" else f"{kind} are"
+            self.fail(f"`{name}` is {what}, but {expected} expected here", ref.span, code="NS207")
         else:
             declared = [p.name for p in self.params.values() if p.kind == kind]
             self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"
@@ -309,7 +348,7 @@ class Checker:
 
     def _used_before_declared(self, ref: nodes.Ref) -> bool:
         """A name declared further down: say so, rather than call it unknown."""
-        later = [s for u in self.unit.chain() for s in u.spec.of_type(nodes.Weights, nodes.Bias, nodes.Layer)
+        later = [s for u in self.unit.chain() for s in u.spec.of_type(nodes.Weights, nodes.Bias, nodes.Vector, nodes.Layer)
                  if s.name.text == ref.name.text]
         if not later:
             return False
@@ -379,7 +418,9 @@ class Checker:
                           hint="use `decide largest` for several outputs (the article's plan 2)", code="NS209")
             return Decision("sign", (rule.positive.text, rule.otherwise.text), sentence, rule.span)
         if width < 2:
-            self.fail(f"`decide largest` needs at least two outputs; `{output}` has {width}", rule.span,
+            default = " (the rule when there is no `decide` line)" if rule.span is None else ""
+            self.fail(f"`decide largest`{default} needs at least two outputs; `{output}` has {width}",
+                      rule.span or self.values[output].span,
                       hint="with one output, write `decide Leaf if positive otherwise Flower` (the article's plan 1)", code="NS209")
         return Decision("largest", self.values[output].labels, sentence, rule.span)
 
@@ -475,7 +516,10 @@ def _call_text(call: nodes.Call) -> str:
             return a.name.text
         if isinstance(a, nodes.Num):
             return f"{a.value:g}"
-        return f"{a.name.text}={a.value}"
+        span = a.span
+        if span is not None and span.line == span.end_line:  # as written: eps=1e-5, not eps=1e-05
+            return span.source.line(span.line)[span.column - 1:span.end_column - 1]
+        return f"{a.name.text}={a.value:g}" if isinstance(a.value, float) else f"{a.name.text}={a.value}"
 
     return f"{call.op.text}({', '.join(arg(a) for a in call.args)})"
 

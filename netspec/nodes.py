@@ -82,6 +82,15 @@ class Bias:
 
 
 @dataclass(frozen=True)
+class Vector:
+    """`vector gamma:` and one row of numbers: one per neuron of a value, such as layer_norm's scale."""
+
+    name: Name
+    table: Table
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class ParamFile:
     """`weights W1 from "w.npz" key "W1" shape (784, 512)`: numbers kept in a file, bound by name."""
 
@@ -182,7 +191,7 @@ class Example:
     span: Span = _span()
 
 
-Statement = Network | Use | Input | Weights | Bias | ParamFile | Layer | Output | DecideLargest | DecideSign | Say | Example
+Statement = Network | Use | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest | DecideSign | Say | Example
 
 
 @dataclass(frozen=True)

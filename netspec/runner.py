@@ -67,7 +67,7 @@ def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
         _validate(step, xs[0], row_ids, plan)
     result = kernel(xs, list(step.params), step.step.options)
     if not np.isfinite(result.sum()):  # one cheap pass; the full search only runs on a fault
-        _report_non_finite(step, result, row_ids, plan)
+        _report_non_finite(step, result, row_ids, plan, xs)
     return result
 
 
@@ -82,11 +82,16 @@ def _validate(step: PlanStep, x, row_ids, plan):
             hint="softmax turns any numbers, negative ones too, into probabilities", code="NS502")
 
 
-def _report_non_finite(step: PlanStep, result, row_ids, plan):
+def _report_non_finite(step: PlanStep, result, row_ids, plan, xs):
     bad = np.argwhere(~np.isfinite(result))
     if bad.size == 0:
         return  # the sum overflowed but every number is finite
     row, col = bad[0]
+    found = step.op.fault(xs, list(step.params), step.step.options, row) if step.op.fault else None
+    if found is not None:  # the operation knows why, in its own words
+        message, hint = found
+        raise NumericError(f"{message}, at step `{step.step.output}` in {_row_name(row_ids, row)}", step.step.span,
+                           hint=hint, code="NS503")
     label = plan.spec.values[step.step.output].labels[col]
     what = "NaN (not a number)" if np.isnan(result[row, col]) else "infinity"
     raise NumericError(

@@ -82,6 +82,9 @@ class ToNodes(Transformer):
     def bias(self, meta, children):
         return nodes.Bias(children[0], children[1], self._span(meta))
 
+    def vector(self, meta, children):
+        return nodes.Vector(children[0], children[1], self._span(meta))
+
     def weights_file(self, meta, children):
         return self._param_file("weights", meta, children)
 

@@ -39,6 +39,7 @@ SPEC_CASES = {
     "NS215": NET + 'say "it is {answer}"\n',
     "NS216": "input a as b\n" + NET.split("\n", 1)[1],
     "NS217": NET + "output out labels A, B, C\n",
+    "NS218": NET + "layer r = add(input, out)\n",
 }
 
 INPUT_CASES = {
@@ -171,6 +172,12 @@ def _other_errors(folder: Path) -> dict:
             netspec.run_plan(plan, [row])
         except NetspecError as error:
             found[code] = error
+    flat = folder / "flat.net"
+    flat.write_text("input a\ninput b\nlayer n = layer_norm(input, eps=0)\n")
+    try:
+        netspec.run_plan(netspec.compile_plan(netspec.load_spec(flat)), [[2, 2]])
+    except NetspecError as error:
+        found["NS503"] = error
     return found
 
 

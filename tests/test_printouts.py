@@ -110,14 +110,17 @@ class _TextOnly(HTMLParser):
 
 TEX_SYMBOLS = (("{-}", "−"), ("$-$", "−"), (r"\_", "_"), (r"{\approx}", "≈"), (r"\approx", "≈"),
                (r"\textgreater{}", ">"), (r"\le", "≤"), (r"\to", "→"), (r"\cdot", "·"), (r"\times", "×"),
-               (r"\dots{}", "…"), (r"\ldots", "…"))
+               (r"\dots{}", "…"), (r"\ldots", "…"), (r"$\surd$", "√"), (r"\surd ", "√"), (r"$\pi$", "π"),
+               (r"\pi ", "π"), (r"$^2$", "²"), ("^2", "²"))
 STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec lines, counts, ranges, formula constants
     r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+", r"Step \d+",
-    r"\d+ inputs?", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
+    r"\d+ inputs?", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+[\s|&]+0(?![\d.])", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
     r"input[\s|]+input[\s|]+\d+[\s|]+\d+", r"\d+ weights", r"\d+ biases", r"… \d+ more …", r"all \d+ terms",
     r"[−-]?\d+ to \d+", r"at (?:least|most) \d+",
     r"max\(0,", r"(?<![\d.])1 / \(1 \+", r"(?<![\d.])1 /", r"(?:>|≤) 0(?![.\d])",
     r"they give \S+\)",  # the ‡ note: what the shown (rounded) terms add up to, by hand
+    r"\(1 \+ ", r"\) / 2(?![\d.])", r"√2(?![\d.])", r"√\(2/π\)", r"0\.044715",  # GELU's formulas
+    r"(?<![\d.])1 − (?:p|(?=\d))",  # dropout's 1 − p
 ]
 
 

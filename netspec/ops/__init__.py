@@ -9,9 +9,10 @@ grammar does not change.
 from __future__ import annotations
 
 from netspec.ops.base import OpDef, ShapeResult
-from netspec.ops import activations, dense
+from netspec.ops import activations, dense, dropout, gelu, normalization, residual
 
-REGISTRY: dict[str, OpDef] = {op.name: op for op in (*dense.OPS, *activations.OPS)}
+REGISTRY: dict[str, OpDef] = {op.name: op for op in (*dense.OPS, *activations.OPS, *gelu.OPS,
+                                                     *normalization.OPS, *residual.OPS, *dropout.OPS)}
 ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
 
 

@@ -31,6 +31,9 @@ class OpDef:
     kernel(xs, ps, options) -> array           (batch, n_out), the fast path
     explain(xs, ps, options) -> (array, dict)  the same result plus every intermediate
     family: "dense" or "activation", for the summary line
+    fault(xs, ps, options, row) -> (message, hint) | None
+                                               why a result of `row` is not finite, in the
+                                               operation's own words (the runner names the step)
     """
 
     name: str
@@ -40,3 +43,4 @@ class OpDef:
     kernel: Callable[[list[np.ndarray], list[np.ndarray], dict], np.ndarray]
     explain: Callable[[list[np.ndarray], list[np.ndarray], dict], tuple[np.ndarray, dict]]
     validate: Callable | None = None
+    fault: Callable | None = None

@@ -26,10 +26,11 @@ TEXT_MAP = {
     "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
     "−": "$-$", "≈": r"$\approx$", "·": r"$\cdot$", "…": r"\dots{}", "→": r"$\to$", "×": r"$\times$",
     "‡": r"\ddag{}", "°": r"\textdegree{}", "✓": r"$\checkmark$", "∞": r"$\infty$", "Σ": r"$\Sigma$",
-    "≤": r"$\le$", "≥": r"$\ge$",
+    "≤": r"$\le$", "≥": r"$\ge$", "Φ": r"$\Phi$", "√": r"$\surd$", "π": r"$\pi$", "²": r"$^2$", "÷": r"$\div$",
 }
 MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
-            "‡": r"\ddagger ", "%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$"}
+            "‡": r"\ddagger ", "%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$",
+            "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div "}
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[%(paper)spaper,margin=18mm,headheight=14pt]{geometry}
 \IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}
@@ -53,7 +54,7 @@ def tex_text(text: str) -> str:
 
 def tex_math(text: str) -> str:
     """A formatted number or formula piece for math mode: −0.29 → -0.29, ≈ → \\approx, e^(x) → e^{(x)}."""
-    text = text.replace("max(", r"\max(").replace("tanh(", r"\tanh(")
+    text = text.replace("max(", r"\max(").replace("tanh(", r"\tanh(").replace("erf(", r"\operatorname{erf}(")
     text = re.sub("−(?=[0-9.∞])", "{-}", text)  # a sign, not a subtraction: no space around it
     text = "".join(MATH_MAP.get(c, c) for c in text)
     return _braced_exponents(text)

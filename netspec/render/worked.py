@@ -197,6 +197,104 @@ def _total_chain(step: TraceStep, label: str, parts: np.ndarray, total: float) -
     return Chain(f"{step.name}.{label}", label, (tuple(pieces), (Num(total),)))
 
 
+def _gelu(step: TraceStep, r: int):
+    rec = step.record
+    preamble = [("the exact GELU: x·Φ(x), where Φ(x) = (1 + erf(x / √2)) / 2 is the share of x that passes",)]
+    items = []
+    for j, label in enumerate(step.labels):
+        x, phi = rec["x"][r, j], rec["phi"][r, j]
+        items.append(Chain(f"{step.name}.Φ({label})", f"Φ({label})", (
+            ("(1 + erf(", Arg(x), " / √2)) / 2"), ("(1 + erf(", Arg(rec["scaled"][r, j]), ")) / 2"),
+            ("(1 + ", Num(rec["erf"][r, j]), ") / 2"), (Num(phi),))))
+        items.append(Chain(_address(step, label), label, ((Num(x), "·", Num(phi)), (Num(step.result[r, j]),))))
+    return preamble, items
+
+
+def _gelu_tanh(step: TraceStep, r: int):
+    rec = step.record
+    preamble = [("GELU's tanh approximation: x·(1 + tanh(inner)) / 2, where inner = √(2/π)·(x + 0.044715·x·x·x)",)]
+    items = []
+    for j, label in enumerate(step.labels):
+        x, inner, tanh = rec["x"][r, j], rec["inner"][r, j], rec["tanh"][r, j]
+        items.append(Chain(f"{step.name}.inner({label})", f"inner({label})", (
+            ("√(2/π)·(", Num(x), " + 0.044715·", Num(x), "·", Num(x), "·", Num(x), ")"),
+            (Num(rec["c"]), "·(", Num(x), " + ", Num(rec["k_cube"][r, j]), ")"),
+            (Num(rec["c"]), "·", Num(rec["sum"][r, j])), (Num(inner),))))
+        items.append(Chain(f"{step.name}.tanh({label})", f"tanh({label})", (("tanh(", Arg(inner), ")"), (Num(tanh),))))
+        items.append(Chain(_address(step, label), label, ((Num(x), "·(1 + ", Num(tanh), ") / 2"),
+                                                          (Num(step.result[r, j]),))))
+    return preamble, items
+
+
+def _layer_norm(step: TraceStep, r: int):
+    rec = step.record
+    x, deviation, squared, normed = rec["x"][r], rec["deviation"][r], rec["squared"][r], rec["normed"][r]  # (n,)
+    n, mean, std = rec["n"], rec["mean"][r, 0], rec["std"][r, 0]
+    items = [_mean_chain(step, "mean", x, rec["total"][r, 0], n, mean)]
+    items += [Chain(f"{step.name}.({label} − mean)²", f"({label} − mean)²", (
+        ("(", Num(x[j]), " − ", Num(mean), ")²"), (Num(deviation[j]), "·", Num(deviation[j])), (Num(squared[j]),)))
+        for j, label in enumerate(step.labels)]
+    items.append(_mean_chain(step, "variance", squared, rec["squared_total"][r, 0], n, rec["variance"][r, 0]))
+    items.append(Chain(f"{step.name}.std", "std", (
+        ("√(", Num(rec["variance"][r, 0]), " + ", Num(rec["eps"]), ")"), ("√", Num(rec["variance_eps"][r, 0])),
+        (Num(std),))))
+    for j, label in enumerate(step.labels):
+        items += _normalised(step, r, j, label, deviation[j], std, normed[j])
+    return [_layer_norm_preamble(step)], items
+
+
+def _layer_norm_preamble(step: TraceStep) -> tuple:
+    eps = step.record["eps"]
+    source = {0.0: " (the article's form)", 1e-5: " (as nanoGPT and PyTorch)"}.get(float(eps), "")
+    return ("mean and variance (÷", Num(step.record["n"]), ") over the layer; eps = ", Num(eps), source,
+            "; each number becomes (x − mean) / std" + (", then × scale + shift" if step.params else ""))
+
+
+def _normalised(step: TraceStep, r: int, j: int, label: str, deviation, std, normed) -> list[Chain]:
+    """`h1 = (x − mean) / std`, or with a scale and shift `h1 normalised = …` then `h1 = n·scale + shift`."""
+    divided = (Num(deviation), " / ", Num(std))
+    if not step.params:
+        return [Chain(_address(step, label), label, (divided, (Num(step.result[r, j]),)))]
+    scale, shift = (float(a[j]) for a in (step.record["scale"], step.record["shift"]))
+    scaled = step.record["scaled"][r, j]
+    return [Chain(f"{step.name}.{label} normalised", f"{label} normalised", (divided, (Num(normed),))),
+            Chain(_address(step, label), label, ((Num(normed), "·", Num(scale), " + ", Num(shift)),
+                                                 (Num(scaled), " + ", Num(shift)), (Num(step.result[r, j]),)))]
+
+
+def _mean_chain(step: TraceStep, label: str, parts, total: float, n: float, mean: float) -> Chain:
+    """`mean = (a + b + c) / 3 = total / 3 = mean`."""
+    pieces = ["("]
+    for i, part in enumerate(parts):
+        pieces += ([" + "] if i else []) + [Num(part)]
+    return Chain(f"{step.name}.{label}", label, ((*pieces, ") / ", Num(n)), (Num(total), " / ", Num(n)), (Num(mean),)))
+
+
+def _add_one(step, r, j, label):
+    rec = step.record
+    first, second = step.step.inputs
+    return Chain(_address(step, label), label, ((f"{first}.{label} + {second}.{label}",),
+                                                (Num(rec["x"][r, j]), " + ", Num(rec["y"][r, j])),
+                                                (Num(step.result[r, j]),)))
+
+
+def _dropout(step: TraceStep, r: int):
+    rec = step.record
+    if "keep" not in rec:  # mode=inverted
+        preamble = ("mode=inverted (PyTorch, nanoGPT): training divides by 1 − p, so at inference dropout changes "
+                    "nothing; p = ", Num(rec["p"]))
+        source = step.step.inputs[0]
+        items = [Chain(_address(step, label), label, ((f"{source}.{label}",), (Num(step.result[r, j]),)))
+                 for j, label in enumerate(step.labels)]
+        return [preamble], items
+    preamble = ("mode=article: at inference every weight is used, multiplied by 1 − p = 1 − ", Num(rec["p"]),
+                " = ", Num(rec["keep"]), "; so is every number the layer passes on")
+    items = [Chain(_address(step, label), label, ((Num(rec["x"][r, j]), "·", Num(rec["keep"])),
+                                                  (Num(step.result[r, j]),)))
+             for j, label in enumerate(step.labels)]
+    return [preamble], items
+
+
 EXPLAINERS = {
     "dense": _dense,
     "identity": _per_neuron(_identity_one),
@@ -205,4 +303,9 @@ EXPLAINERS = {
     "tanh": _per_neuron(_tanh_one),
     "softmax": _softmax,
     "divide_by_sum": _divide_by_sum,
+    "gelu": _gelu,
+    "gelu_tanh": _gelu_tanh,
+    "layer_norm": _layer_norm,
+    "add": _per_neuron(_add_one),
+    "dropout": _dropout,
 }

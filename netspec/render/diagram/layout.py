@@ -25,6 +25,7 @@ DENSE_GAP = 240  # from a column's right edge to the centre of the next circle (
 ACTIVATION_GAP = 100  # from a column's right edge to the left edge of the next
 GRID_MARGIN = 44
 NODE_PITCH = 86  # centre to centre, at least
+SKIP_DROP = 40  # how far below the lowest neuron a skip connection's arc runs
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Link:
-    """How one step connects its input column to its result: dense, grid or elementwise."""
+    """How one step connects an input column to its result: dense, grid, elementwise, or skip (add's other input)."""
 
     step: Step
     source: Column
@@ -76,9 +77,11 @@ def layout(spec: CheckedSpec, longest: dict[str, int]) -> Layout:
     links = []
     for step in spec.steps:
         right = max(c.x + c.half_width for c in columns.values())  # a new column goes right of all the others
-        link = _link(step, columns[step.inputs[0]], spec.values[step.output].labels, longest.get(step.output, 6), right)
+        source = max((columns[name] for name in step.inputs), key=lambda c: c.x)  # add: the nearer input
+        link = _link(step, source, spec.values[step.output].labels, longest.get(step.output, 6), right)
         columns[step.output] = link.target
         links.append(link)
+        links += [Link(step, columns[name], link.target, "skip") for name in step.inputs if name != source.value]
     return _centred(columns, links)
 
 
@@ -145,10 +148,11 @@ def _centred(columns: dict[str, Column], links: list[Link]) -> Layout:
     half = max(max(abs(y) for y in c.ys) + c.radius for c in columns.values())
     mid = TOP + half + 8
     moved = {name: _moved(c, mid) for name, c in columns.items()}
-    links = tuple(Link(link.step, moved[link.step.inputs[0]], moved[link.step.output], link.kind,
+    links = tuple(Link(link.step, moved[link.source.value], moved[link.step.output], link.kind,
                        link.label_distance, link.grid_x, link.cell_w) for link in links)
     width = max(c.x + c.half_width for c in moved.values()) + MARGIN + 70  # room for the ✓ and its label
-    return Layout(moved, links, width, mid + half + 16, mid)
+    below = SKIP_DROP + 8 if any(link.kind == "skip" for link in links) else 0  # room for skip arcs
+    return Layout(moved, links, width, mid + half + 16 + below, mid)
 
 
 def _moved(column: Column, mid: float) -> Column:

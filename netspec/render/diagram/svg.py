@@ -12,7 +12,7 @@ import math
 from html import escape
 
 from netspec.render.diagram.content import Mark, Scene
-from netspec.render.diagram.layout import BOX_H, CHAR_W, STRIP_W, Column, Layout, Link
+from netspec.render.diagram.layout import BOX_H, CHAR_W, SKIP_DROP, STRIP_W, Column, Layout, Link
 from netspec.render.view import weight_address
 
 LEGEND_H = 30
@@ -284,7 +284,19 @@ def _outline(x: float, y: float, width: float, height: float) -> str:
     return f'<rect class="highlight" x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}"/>'
 
 
-_LINKS = {"dense": _dense, "elementwise": _elementwise, "grid": _grid}
+def _skip(link: Link, scene: Scene, suffix: str) -> list[str]:
+    """add's other input: one dashed arc below the columns, from that value to the sum (a residual path)."""
+    source, target = link.source, link.target
+    y1, y2 = max(source.ys) + source.radius + 4, max(target.ys) + target.radius + 4
+    bottom = max(y1, y2) + SKIP_DROP
+    title = f"{link.step.formula}: {source.value} is added neuron by neuron (a residual connection)"
+    return ['<g class="flow skip">', f"<title>{escape(title)}</title>",
+            f'<path d="M {_n(source.x)} {_n(y1)} C {_n(source.x)} {_n(bottom)}, {_n(target.x)} {_n(bottom)}, '
+            f'{_n(target.x)} {_n(y2)}" fill="none" stroke="#7b8794" stroke-width="1.5" stroke-dasharray="6 4"/>',
+            "</g>"]  # styled here, not in STYLE, so diagrams without a skip stay byte for byte the same
+
+
+_LINKS = {"dense": _dense, "elementwise": _elementwise, "grid": _grid, "skip": _skip}
 
 
 # ---- legend and caption ----

@@ -1,0 +1,99 @@
+"""layer_norm(x[, scale, shift], eps=1e-5): one value in, the same neurons out, normalised over the layer.
+
+The article's section on layer normalisation (notes §1.10): the mean M and the population
+standard deviation S (÷N, not ÷(N − 1)) of the layer's numbers, then (x − M)/S for each,
+then each neuron's own scale (multiply) and shift (add). The article has no epsilon;
+nanoGPT and PyTorch add eps = 1e-5 to the variance before the square root, so
+S = √(variance + eps). The spec states eps (the default is PyTorch's); eps=0 is the
+article's form, and then a layer of equal numbers is an error, not a NaN.
+
+Shape rule: scale and shift are `vector` tables, one number per neuron of x, labelled by
+x's neurons in x's order; both are given or neither.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netspec.errors import Note
+from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.options import Option
+
+OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
+                  why="eps is added to the variance before the square root: 1e-5 in nanoGPT and PyTorch, "
+                      "0 in the article"),)
+
+
+def check_layer_norm(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, "layer_norm", ("a value",), optional=("a scale vector", "a shift vector"),
+                          options=OPTIONS)
+    options = ctx.keywords(call, "layer_norm", OPTIONS)
+    if refs is None or options is None:
+        return None
+    if len(refs) == 2:
+        ctx.fail("layer_norm takes a scale vector and a shift vector, or neither; it was given one", refs[1].span,
+                 hint=f"write layer_norm({refs[0].name.text}, scale, shift) or layer_norm({refs[0].name.text})",
+                 code="NS207")
+        return None
+    x = ctx.value(refs[0])
+    vectors = [ctx.param(ref, "vector") for ref in refs[1:]]
+    if x is None or any(v is None for v in vectors):
+        return None
+    if not all([_labels_fit(ctx, ref, x, v) for ref, v in zip(refs[1:], vectors)]):
+        return None
+    bindings = {v.name: (None, ctx.current) for v in vectors}
+    return ShapeResult((x.name,), tuple(v.name for v in vectors), x.names, options=options, bindings=bindings)
+
+
+def _labels_fit(ctx, ref, x, vector) -> bool:
+    """A scale or shift has one number per neuron of x, labelled by x's neurons in x's order."""
+    if vector.col_names == x.names:
+        return True
+    ctx.fail(f"the vector {vector.name} has columns {', '.join(vector.col_names)} but `{x.name}` has neurons "
+             f"{', '.join(x.names)}", ref.span,
+             hint=f"label {vector.name}'s columns {', '.join(x.names)}, in this order: one number per neuron",
+             notes=[Note(vector.span, f"{vector.name} is declared"), Note(x.span, f"`{x.name}` is declared")],
+             code="NS205")
+    return False
+
+
+def layer_norm_explain(xs, ps, options):
+    x = xs[0]  # (batch, n)
+    n = np.float64(x.shape[-1])
+    total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
+    mean = total / n
+    deviation = x - mean  # (batch, n)
+    squared = deviation * deviation
+    squared_total = squared.sum(axis=-1, keepdims=True)  # (batch, 1)
+    variance = squared_total / n  # population variance: ÷N, as the article's standard deviation
+    eps = np.float64(options["eps"])
+    variance_eps = variance + eps
+    std = np.sqrt(variance_eps)  # (batch, 1)
+    normed = deviation / std  # (batch, n); 0/0 = NaN when every number is equal and eps = 0
+    record = {"x": x, "n": n, "total": total, "mean": mean, "deviation": deviation, "squared": squared,
+              "squared_total": squared_total, "variance": variance, "eps": eps, "variance_eps": variance_eps,
+              "std": std, "normed": normed}
+    if not ps:
+        return normed, record
+    scale, shift = ps  # (n,), (n,)
+    scaled = normed * scale
+    record.update(scale=scale, shift=shift, scaled=scaled)
+    return scaled + shift, record
+
+
+def layer_norm_kernel(xs, ps, options):
+    return layer_norm_explain(xs, ps, options)[0]
+
+
+def layer_norm_fault(xs, ps, options, row):
+    """Equal numbers with eps = 0: the variance is 0 and (x − mean)/√0 is 0/0."""
+    x = xs[0][row]  # (n,)
+    if options["eps"] != 0 or np.any(x != x[0]):
+        return None
+    reason = "there is one number" if x.size == 1 else f"all {x.size} numbers are equal ({x[0]:g})"
+    return (f"layer_norm's variance is 0 because {reason}, and with eps=0 (x − mean)/√(variance + eps) is 0/0",
+            "state an epsilon, as nanoGPT and PyTorch do: layer_norm(..., eps=1e-5)")
+
+
+OPS = (OpDef("layer_norm", "(x − mean)/√(variance + eps) over the layer, then × scale + shift", "normalization",
+             check_layer_norm, layer_norm_kernel, layer_norm_explain, fault=layer_norm_fault),)

@@ -1,0 +1,56 @@
+"""add(x, y): two values with the same neurons in, their sums neuron by neuron out (a residual connection).
+
+The article's section on residual connections (notes §1.9): output = input + f(input), so
+the block's output must have exactly the neurons of its input. Shape rule: x and y have
+the same neurons, by label; y may list them in another order (it is read in x's order).
+"""
+
+from __future__ import annotations
+
+from netspec.errors import Note
+from netspec.ops.base import OpDef, ShapeResult
+
+
+def check_add(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, "add", ("a value", "a value"))
+    if refs is None:
+        return None
+    x, y = ctx.value(refs[0]), ctx.value(refs[1])
+    if x is None or y is None:
+        return None
+    if sorted(x.names) != sorted(y.names) or len(set(x.names)) != len(x.names):
+        _mismatch(ctx, call, x, y)
+        return None
+    order = tuple(y.names.index(name) for name in x.names)
+    options = {} if order == tuple(range(len(order))) else {"order": order}
+    return ShapeResult((x.name, y.name), (), x.names, options=options)
+
+
+def _mismatch(ctx, call, x, y):
+    missing = [n for n in x.names if n not in y.names]
+    extra = [n for n in y.names if n not in x.names]
+    hint = (f"add needs the same neurons on both sides; `{y.name}` lacks {', '.join(missing) or 'none'} "
+            f"and has {', '.join(extra) or 'none'} besides")
+    ctx.fail(f"shape mismatch: add(`{x.name}`, `{y.name}`) adds neuron by neuron, but `{x.name}` has "
+             f"{_shape(x)} and `{y.name}` has {_shape(y)}", call.span, hint=hint,
+             notes=[Note(x.span, f"`{x.name}` is declared with {_shape(x)}"),
+                    Note(y.span, f"`{y.name}` is declared with {_shape(y)}")], code="NS218")
+
+
+def _shape(value) -> str:
+    return f"{len(value.names)} number{'s' if len(value.names) != 1 else ''} ({', '.join(value.names)})"
+
+
+def add_explain(xs, ps, options):
+    x, y = xs  # (batch, n), (batch, n)
+    if "order" in options:
+        y = y[:, list(options["order"])]  # y's neurons in x's order
+    return x + y, {"x": x, "y": y}
+
+
+def add_kernel(xs, ps, options):
+    return add_explain(xs, ps, options)[0]
+
+
+OPS = (OpDef("add", "x + y, neuron by neuron (a residual connection)", "combine", check_add, add_kernel,
+             add_explain),)

@@ -1,0 +1,125 @@
+"""Each operation's kernels (batch and explaining) against PyTorch 2.13, recorded in tests/reference/ (issue 4).
+
+The .npz files were written by scripts/record_reference.py; this file never imports
+torch (only the last test, which re-records, does, and it skips without torch).
+
+Tolerances, float64:
+* rtol 1e-12 everywhere: the formulas are the ones PyTorch uses, so results agree to a
+  few units in the last place (observed: at most 1.3e-15 relative away from the tails).
+* atol 1e-15 for gelu and gelu_tanh as well: far out on the negative side both compute
+  x·(1 + t)/2 with t within 1e-7 of −1, a difference of nearly equal numbers. erf and
+  tanh implementations that differ by one unit in the last place of t (1.1e-16) then
+  differ by up to |x|·1.1e-16 ≈ 1e-15 absolute (|x| ≤ 12 here), which is a large
+  *relative* difference of a result that is itself almost 0 (observed 8.9e-16).
+* layer_norm, atol 1e-14·max(1, max|x|/std) as well: not the same formula (PyTorch takes
+  Welford's mean and variance and computes x·rstd − mean·rstd; netspec a two-pass mean
+  and (x − mean)/√(variance + eps), the worked form). Both round x − mean, an error of
+  about 1e-16·|x| that division by std magnifies by |x|/std: 1e6 for the `large` case
+  (numbers near 10⁶ spread by about 1), where the two differ by 2.3e-11 (bound 1e-8).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from netspec import ops
+from netspec.ops.erf import erf
+
+REFERENCE = Path(__file__).resolve().parent / "reference"
+RTOL = 1e-12
+TAIL_ATOL = 1e-15
+
+
+def _load(name: str) -> dict[str, np.ndarray]:
+    with np.load(REFERENCE / f"{name}.npz") as found:
+        return {key: found[key] for key in found.files}
+
+
+def _cases(arrays: dict) -> list[str]:
+    return sorted({key.split(".")[0] for key in arrays})
+
+
+def check_op(op_name, xs, ps, options, expected, rtol=RTOL, atol=0.0):
+    """The batch kernel and the explaining kernel both give `expected`, shape first."""
+    op = ops.lookup(op_name)
+    for path, result in (("kernel", op.kernel(xs, ps, options)), ("explain", op.explain(xs, ps, options)[0])):
+        assert result.shape == expected.shape, path
+        np.testing.assert_allclose(result, expected, rtol=rtol, atol=atol, err_msg=f"{op_name} {path}")
+
+
+ELEMENTWISE = [  # file, case, operation, atol
+    ("gelu", "none", "gelu", TAIL_ATOL),
+    ("gelu", "tanh", "gelu_tanh", TAIL_ATOL),
+    ("sigmoid", "grid", "logistic", 0.0),
+    ("tanh", "grid", "tanh", 0.0),
+    ("relu", "grid", "relu", 0.0),
+]
+
+
+@pytest.mark.parametrize("name, case, op_name, atol", ELEMENTWISE, ids=[e[2] for e in ELEMENTWISE])
+def test_elementwise_matches_torch(name, case, op_name, atol):
+    """gelu (exact and tanh), logistic, tanh and relu over −12…12 and the edge values 0, −0, ±1e-300, ±1e-8."""
+    arrays = _load(name)
+    check_op(op_name, [arrays[f"{case}.x"]], [], {}, arrays[f"{case}.y"], atol=atol)
+
+
+SOFTMAX = _cases(_load("softmax"))
+
+
+@pytest.mark.parametrize("case", SOFTMAX)
+def test_softmax_matches_torch(case):
+    """Including logits (1000, 999): subtracting the largest first keeps e^x finite."""
+    arrays = _load("softmax")
+    check_op("softmax", [arrays[f"{case}.x"]], [], {}, arrays[f"{case}.y"])
+
+
+LAYER_NORM = _cases(_load("layer_norm"))
+
+
+@pytest.mark.parametrize("case", LAYER_NORM)
+def test_layer_norm_matches_torch(case):
+    """With and without scale and shift; eps 0, 1e-12, 1e-5 and 0.1; one neuron; equal, large and huge numbers."""
+    arrays = _load("layer_norm")
+    x, eps = arrays[f"{case}.x"], float(arrays[f"{case}.eps"])
+    params = [arrays[f"{case}.scale"], arrays[f"{case}.shift"]] if f"{case}.scale" in arrays else []
+    std = np.sqrt(x.var(axis=-1) + eps)
+    atol = 1e-14 * max(1.0, float(np.max(np.abs(x).max(axis=-1) / std)))
+    check_op("layer_norm", [x], params, {"eps": eps}, arrays[f"{case}.y"], atol=atol)
+
+
+def test_the_recording_says_which_torch():
+    note = json.loads((REFERENCE / "recorded.json").read_text(encoding="utf-8"))
+    assert note["torch"].startswith("2.13.0") and note["dtype"] == "float64"
+    assert sorted(p.name for p in REFERENCE.glob("*.npz")) == note["files"]
+
+
+def test_erf_is_math_erf_to_the_last_digit():
+    """netspec's vectorised erf (fdlibm's) against math.erf on a dense grid: within 1e-15 relative."""
+    x = np.concatenate([np.linspace(-7, 7, 200_001), np.geomspace(1e-300, 1e-2, 3001),
+                        -np.geomspace(1e-300, 1e-2, 3001), [0.84375, 1.25, 2.857142857, 6.0, 28.0, 1e300]])
+    expected = np.array([math.erf(v) for v in x])
+    np.testing.assert_allclose(erf(x), expected, rtol=1e-15, atol=0)
+    assert erf(np.array([np.inf, -np.inf])).tolist() == [1.0, -1.0] and np.isnan(erf(np.array([np.nan])))[0]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # torch's own import-time notices are not ours
+def test_rerecording_gives_the_stored_numbers():
+    """Rerun scripts/record_reference.py's recording in memory: torch still gives the stored arrays."""
+    torch = pytest.importorskip("torch")
+    import importlib.util
+
+    path = REFERENCE.parent.parent / "scripts" / "record_reference.py"
+    spec = importlib.util.spec_from_file_location("record_reference", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    fresh = {**script.elementwise(torch), "softmax": script.softmax(torch), "layer_norm": script.layer_norm(torch)}
+    for name, arrays in fresh.items():
+        stored = _load(name)
+        assert sorted(arrays) == sorted(stored), name
+        for key, array in arrays.items():
+            np.testing.assert_allclose(array, stored[key], rtol=RTOL, atol=TAIL_ATOL, err_msg=f"{name} {key}")
