@@ -8,12 +8,13 @@ from netspec.model import Decision
 
 
 def decide(decision: Decision, outputs: np.ndarray) -> list[str]:
-    """One label per row of `outputs` (batch, n_out)."""
+    """One label per row of `outputs` (batch, n_out), picked by array indexing, not a row loop."""
+    labels = np.asarray(decision.labels, dtype=object)
     if decision.kind == "sign":
-        positive, otherwise = decision.labels
-        return [positive if v > 0 else otherwise for v in outputs[:, 0]]
-    labels = decision.labels
-    return [labels[i] for i in np.argmax(outputs, axis=1)]
+        chosen = np.where(outputs[:, 0] > 0, 0, 1)  # positive → the first label; zero and below → the second
+    else:
+        chosen = np.argmax(outputs, axis=1)
+    return labels[chosen].tolist()
 
 
 def sentence(decision: Decision, label: str) -> str:

@@ -33,8 +33,11 @@ class PlanStep:
 
 @dataclass(frozen=True)
 class Plan:
+    """The steps in order; last_uses[i] names the values no step after step i reads."""
+
     spec: CheckedSpec
     steps: tuple[PlanStep, ...]
+    last_uses: tuple[tuple[str, ...], ...] = ()
 
     def __repr__(self) -> str:
         lines = [f"Plan {self.spec.name}: {len(self.steps)} steps, {self.spec.parameter_count} parameters"]
@@ -55,4 +58,17 @@ def compile_plan(spec: CheckedSpec) -> Plan:
         params = tuple(spec.params[name].array for name in step.params)
         widths = (spec.values[step.inputs[0]].width, spec.values[step.output].width)
         steps.append(PlanStep(step, op, params, widths))
-    return Plan(spec, tuple(steps))
+    return Plan(spec, tuple(steps), _last_uses(spec))
+
+
+def _last_uses(spec: CheckedSpec) -> tuple[tuple[str, ...], ...]:
+    """For each step, the values it is the last to need, so a batch run can let them go."""
+    last = {spec.input_value: 0}
+    for i, step in enumerate(spec.steps):
+        last[step.output] = i
+        last.update({name: i for name in step.inputs})
+    done: list[list[str]] = [[] for _ in spec.steps]
+    for name, i in last.items():
+        if name != spec.output and spec.steps:
+            done[i].append(name)
+    return tuple(tuple(names) for names in done)

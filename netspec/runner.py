@@ -28,8 +28,10 @@ def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None) -> R
     """Run every row through the fast kernels; outputs (rows, n_out) and decisions."""
     values = {plan.spec.input_value: rows}
     with np.errstate(all="ignore"):
-        for step in plan.steps:
+        for step, done in zip(plan.steps, plan.last_uses):
             values[step.step.output] = _checked(step, step.op.kernel, values, row_ids, plan)
+            for name in done:  # a large batch keeps only the values later steps still read
+                del values[name]
     outputs = values[plan.spec.output]
     return RunResult(outputs, decide(plan.spec.decision, outputs))
 
