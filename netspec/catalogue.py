@@ -46,6 +46,8 @@ CATALOGUE = (
     Entry("NS216", "two inputs with one name, or `as` where nothing is reused", "give each input its own name"),
     Entry("NS217", "a wrong number of output labels", "one label per output neuron"),
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
+    Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
+          "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
     # ---- input values: NS3xx ----
     Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
     Entry("NS302", "NaN or infinity given as an input", "give an ordinary number"),
@@ -62,6 +64,8 @@ CATALOGUE = (
     Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
     Entry("NS315", "an `--input` that is not NAME=VALUE", "write it like R=32"),
+    Entry("NS316", "a text with a character or word that is not in its vocabulary", "use only the vocabulary's tokens"),
+    Entry("NS317", "a text of the wrong length for its input", "give exactly as many tokens as the input takes"),
     # ---- weight files: NS4xx ----
     Entry("NS401", "a weight file that does not exist", "the path is relative to the spec's folder"),
     Entry("NS402", "a weight file outside the spec's folder", "move it into the folder, or pass --allow-outside"),

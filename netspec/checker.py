@@ -19,10 +19,12 @@ from netspec.limits import Limits
 from netspec.loader import Unit
 from netspec.model import CheckedSpec, Decision, Example, InputInfo, Param, Step, Value
 from netspec.source import Span
+from netspec.vocabulary import TextInput, Vocabulary
 from netspec.weights import load_declared
 
 INPUT_VALUE = "input"
 DEFAULT_TOLERANCE = 1e-6
+MAX_TOKENS = 100_000  # a text input's context length: one input neuron per token
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Checker:
         self.output_node: nodes.Output | None = None
         self.current = ""
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
+        self.vocabularies: dict[str, Vocabulary] = {}
+        self.texts: dict[str, TextInput] = {}
 
     # ---- reporting ----
     def fail(self, message, span, hint=None, notes=None, code=None):
@@ -70,11 +74,14 @@ class Checker:
         top = self.unit
         own_meaning = top.spec.of_type(nodes.Input, nodes.Output) if top.base else []
         for unit in top.chain():
+            for node in unit.spec.of_type(nodes.Vocabulary):
+                self._vocabulary(node)
+        for unit in top.chain():
             if not (unit is top and top.base is not None):
                 for node in unit.spec.of_type(nodes.Input):
                     self._input(node)
         self._meaning_inputs(own_meaning)
-        if not self.inputs:
+        if not self.inputs and not self.broken:  # a text input whose vocabulary is wrong is reported already
             self.fail("the spec has no inputs", self._file_start(),
                       hint='declare one per number, like `input R "red"`', code="NS214")
         self._declare_input_value()
@@ -98,10 +105,64 @@ class Checker:
             elif isinstance(statement, nodes.Output):
                 self.output_node = statement
 
+    # ---- vocabularies and text inputs ----
+    def _vocabulary(self, node: nodes.Vocabulary):
+        name = node.name.text
+        if name in self.vocabularies:
+            self._duplicate(node.name, self.vocabularies[name].span)
+            return
+        start = 1 if node.start is None else node.start
+        repeated = [e for k, e in enumerate(node.entries) if e in node.entries[:k]]
+        if not node.entries or repeated or not float(start).is_integer():
+            problem = ("is empty" if not node.entries else f"lists {repeated[0]!r} twice" if repeated
+                       else f"is numbered from {start:g}, which is not a whole number")
+            self.fail(f"the vocabulary {name} {problem}", node.span,
+                      hint="list each token once; `numbered from 1` is the article's numbering (a = 1)", code="NS219")
+            self.broken.add(name)
+            return
+        self.vocabularies[name] = Vocabulary(name, node.kind, node.entries, int(start), node.span)
+
+    def _text_input(self, node: nodes.Input):
+        """`input text tokens 12 from chars`: one input neuron per token, text1 … text12."""
+        tokens, name = node.tokens, node.name.text
+        if name in self.inputs or name in self.texts:
+            self._duplicate(node.name, (self.inputs.get(name) or self.texts[name]).span)
+            return
+        vocabulary = self.vocabularies.get(tokens.vocabulary.text)
+        if vocabulary is None:
+            if tokens.vocabulary.text not in self.broken:
+                self.unknown("vocabulary", tokens.vocabulary, self.vocabularies,
+                             'declare it with `vocabulary chars characters "abc…"`')
+            self.broken.update((name, INPUT_VALUE))  # no second error where `input` is read
+            return
+        if not (tokens.length.is_integer() and 1 <= tokens.length <= MAX_TOKENS):
+            self.fail(f"a text has a whole number of tokens, 1 to {MAX_TOKENS:,}; not {tokens.length:g}", tokens.span,
+                      hint="write the context length, like `tokens 12 from chars`", code="NS219")
+            return
+        positions = tuple(f"{name}{k}" for k in range(1, int(tokens.length) + 1))
+        unit = "character" if vocabulary.kind == "characters" else "word"
+        for k, position in enumerate(positions, 1):
+            if position in self.inputs:
+                self._duplicate(node.name, self.inputs[position].span)
+                return
+            self.inputs[position] = InputInfo(position, position, f"{unit} {k} of {name}", None,
+                                              vocabulary.start, vocabulary.last, node.span, name)
+        self.texts[name] = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span)
+
+    def token_vocabulary(self, value: Value) -> Vocabulary | None:
+        """The vocabulary whose token numbers `value` holds, when every neuron is one token of a text."""
+        texts = {self.inputs[n].text if n in self.inputs else None for n in value.names}
+        if len(texts) != 1 or None in texts:
+            return None
+        return self.texts[texts.pop()].vocabulary
+
     # ---- inputs ----
     def _input(self, node: nodes.Input):
-        if node.name.text in self.inputs:
-            self._duplicate(node.name, self.inputs[node.name.text].span)
+        if node.tokens is not None:
+            self._text_input(node)
+            return
+        if node.name.text in self.inputs or node.name.text in self.texts:
+            self._duplicate(node.name, (self.inputs.get(node.name.text) or self.texts[node.name.text]).span)
             return
         if node.rename is not None:
             self.fail("`as` renames an input of a reused network; this spec declares its own inputs",
@@ -244,6 +305,8 @@ class Checker:
     def _output_labels(self, name, names, layer_span):
         """A value keeps its neurons' names unless it is the output and the spec relabels it."""
         node = self._relabelling()
+        if node is not None and node.value.text == name and node.vocabulary is not None:
+            return self._vocabulary_labels(node, names, layer_span)
         if node is None or node.value.text != name or not node.labels:
             return names
         if len(node.labels) != len(names):
@@ -254,6 +317,20 @@ class Checker:
                       notes=[Note(layer_span, f"`{name}` is computed")], code="NS217")
             return names
         return tuple(label.text for label in node.labels)
+
+    def _vocabulary_labels(self, node: nodes.Output, names, layer_span):
+        """`output out labels from chars`: output neuron k is the vocabulary's token k."""
+        vocabulary = self.vocabularies.get(node.vocabulary.text)
+        if vocabulary is None:
+            self.unknown("vocabulary", node.vocabulary, self.vocabularies)
+            return names
+        if len(vocabulary.labels) != len(names):
+            self.fail(f"`{node.value.text}` has {len(names)} outputs but the vocabulary {vocabulary.name} has "
+                      f"{len(vocabulary.labels)} tokens", node.vocabulary.span,
+                      hint=f"give the last layer {len(vocabulary.labels)} neurons, one per token",
+                      notes=[Note(layer_span, f"`{node.value.text}` is computed")], code="NS217")
+            return names
+        return vocabulary.labels
 
     def _relabelling(self) -> nodes.Output | None:
         """The `output` line that names output labels: this spec's own, else the used network's."""
@@ -454,25 +531,46 @@ class Checker:
         return Example(node.name.text, row, node.decision.text, expected, tolerance, node.span)
 
     def _example_inputs(self, node: nodes.Example) -> np.ndarray | None:
-        by_label = {info.label: info for info in self.inputs.values()}
+        by_label = {info.label: info for info in self.inputs.values() if info.text is None}
+        fields = [*by_label, *self.texts]
         given = {}
         guessed = set()  # inputs already suggested for a misspelt name: not reported missing too
         for assign in node.inputs:
             info = by_label.get(assign.name.text)
-            if info is None:
-                guessed.add(self.unknown("input", assign.name, by_label))
+            if info is None and assign.name.text not in self.texts:
+                guessed.add(self.unknown("input", assign.name, fields))
             elif assign.name.text in given:
                 self.fail(f"`{assign.name.text}` is given twice", assign.name.span, code="NS203")
             else:
                 given[assign.name.text] = assign.value
-                self._in_range(info, assign)
-        missing = [label for label in by_label if label not in given]
+                self._example_value(info, assign, given)
+        missing = [label for label in fields if label not in given]
         if missing and not set(missing) <= guessed:
             self.fail(f"example `{node.name.text}` gives no value for {', '.join(missing)}", node.name.span,
-                      hint="every input needs a number: " + ", ".join(f"{m}=..." for m in missing), code="NS210")
-        if missing:
+                      hint="every input needs a value: " + ", ".join(f"{m}=..." for m in missing), code="NS210")
+        if missing or any(value is None for value in given.values()):
             return None
-        return np.array([given[label] for label in by_label], dtype=np.float64)
+        numbers = {label: value for label, value in given.items() if label not in self.texts}
+        for text in self.texts.values():
+            numbers.update(zip(text.positions, given[text.name]))
+        return np.array([numbers[info.label] for info in self.inputs.values()], dtype=np.float64)
+
+    def _example_value(self, info: InputInfo | None, assign: nodes.Assign, given: dict):
+        """A number for a number input, a text (tokenized here) for a text input; None when it is wrong."""
+        name = assign.name.text
+        wants_text = info is None
+        if wants_text != isinstance(assign.value, str):
+            self.fail(f"`{name}` takes {'a text in quotes' if wants_text else 'a number'}", assign.span,
+                      hint=f'write {name}="..."' if wants_text else f"write {name}=1.5, without quotes", code="NS301")
+            given[name] = None
+        elif wants_text:
+            try:
+                given[name] = self.texts[name].tokenize(assign.value, f"example {name}", assign.span)
+            except NetspecError as error:
+                self.errors.append(error)
+                given[name] = None
+        else:
+            self._in_range(info, assign)
 
     def _in_range(self, info: InputInfo, assign: nodes.Assign):
         low = info.low if info.low is not None else -np.inf
@@ -489,7 +587,11 @@ class Checker:
         for assign in expect.values:
             if assign.name.text not in labels:
                 self.unknown("output", assign.name, labels)
-            found[assign.name.text] = assign.value
+            elif isinstance(assign.value, str):
+                self.fail(f"`expect` gives output numbers; `{assign.name.text}` is given a text", assign.span,
+                          hint=f"write {assign.name.text}=1.5, without quotes", code="NS301")
+            else:
+                found[assign.name.text] = assign.value
         return found
 
     # ---- assembling the result ----
@@ -500,7 +602,8 @@ class Checker:
         description = network.description if network else None
         sources = [u.source for u in self.unit.chain()]
         return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
-                           self.values, params, self.steps, output, decision, examples)
+                           self.values, params, self.steps, output, decision, examples,
+                           vocabularies=self.vocabularies, texts=self.texts)
 
     def _final_param(self, draft: _ParamDraft) -> Param:
         rows_from, cols_from = self.bindings.get(draft.name, (None, None))

@@ -20,7 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from netspec.errors import InputError
-from netspec.inputs import Rows, _check_range, _did_you_mean, parse_number
+from netspec.inputs import Rows, _check_range, _did_you_mean, field_values
 from netspec.model import CheckedSpec
 from netspec.source import Source, Span
 
@@ -61,7 +61,7 @@ def _read(spec: CheckedSpec, path: str, chunk_rows: int) -> Iterator[Rows]:
         raw_header = stream.readline()
         header = next(csv.reader([raw_header]), [])
         if not any(cell.strip() for cell in header):
-            raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.input_labels), code="NS310")
+            raise InputError(f"{path} is empty", hint="the first line names the inputs: " + ",".join(spec.fields), code="NS310")
         columns = _column_order(spec, path, raw_header, header)
         line, count = 2, 0
         while lines := list(itertools.islice(stream, chunk_rows)):
@@ -86,7 +86,7 @@ def _open(path: str):
 
 def _chunk(spec, path, lines: list[str], line: int, before: int, columns: list[int], width: int) -> Rows:
     """One chunk of lines as validated Rows: the fast path when it applies, else the careful one."""
-    values = _plain_numbers("".join(lines), len(lines), width)
+    values = None if spec.texts else _plain_numbers("".join(lines), len(lines), width)
     if values is None:
         return _careful(spec, path, lines, line, before, columns, width)
     values = values[:, columns]
@@ -124,24 +124,22 @@ def _careful(spec, path, lines, first_line, before, columns, width) -> Rows:
             ids.append(f"CSV row {row} (line {line})")
     except csv.Error as error:
         raise InputError(f"{path}:{first_line + reader.line_num - 1}: the CSV is malformed ({error})", code="NS309") from None
-    return Rows(np.array(values, dtype=np.float64).reshape(len(values), len(columns)), tuple(ids))
+    return Rows(np.array(values, dtype=np.float64).reshape(len(values), len(spec.inputs)), tuple(ids))
 
 
 def _row(spec, path, cells, raw, line, row, columns, width) -> list[float]:
     if len(cells) != width:
         raise InputError(f"row {row} has {len(cells)} cells but the header has {width}", _line_span(path, line, raw), code="NS309")
-    numbers = []
-    for i, col in enumerate(columns):
-        where = f"row {row}, column {spec.input_labels[i]}"
-        span = _cell_span(path, line, raw, cells, col)
-        numbers.append(parse_number(cells[col], where, span))
-        _check_range(spec.inputs[i], np.array(numbers[-1:]), lambda _row: where, lambda _row: span)
-    return numbers
+    numbers = {}
+    for field, col in zip(spec.fields, columns):
+        where = f"row {row}, column {field}"
+        numbers.update(field_values(spec, field, cells[col], where, _cell_span(path, line, raw, cells, col)))
+    return [numbers[label] for label in spec.input_labels]
 
 
 def _column_order(spec: CheckedSpec, path: str, raw: str, cells: list[str]) -> list[int]:
     """For each input, the index of its column; missing, extra and repeated columns are errors."""
-    labels = spec.input_labels
+    labels = spec.fields
     header = [cell.strip() for cell in cells]
     repeated = [i for i, h in enumerate(header) if h in header[:i]]
     if repeated:

@@ -48,25 +48,39 @@ def parse_number(text: str, where: str, span: Span | None = None) -> float:
 
 
 def from_assignments(spec: CheckedSpec, assignments: list[str]) -> Rows:
-    """`--input R=32 --input G=107 ...`: one row, every input given exactly once."""
+    """`--input R=32 --input G=107 ...` or `--input text="humpty dumpt"`: one row, every input given once."""
     by_label = {info.label: info for info in spec.inputs}
     given: dict[str, float] = {}
+    seen: set[str] = set()
     for text in assignments:
-        name, sep, number = text.partition("=")
+        name, sep, value = text.partition("=")
         name = name.strip()
         if not sep:
             raise InputError(f"--input {text}: expected NAME=VALUE, like R=32", code="NS315")
-        if name not in by_label:
-            raise InputError(f"--input {text}: unknown input `{name}`", hint=_did_you_mean(name, by_label), code="NS305")
-        if name in given:
+        if name not in spec.fields:
+            raise InputError(f"--input {text}: unknown input `{name}`", hint=_did_you_mean(name, spec.fields), code="NS305")
+        if name in seen:
             raise InputError(f"--input {text}: `{name}` is given twice", code="NS307")
-        given[name] = parse_number(number, f"--input {name}")
-        _check_range(by_label[name], np.array([given[name]]), lambda _row: f"--input {name}")
-    missing = [label for label in by_label if label not in given]
+        seen.add(name)
+        given.update(field_values(spec, name, value, f"--input {name}"))
+    missing = [field for field in spec.fields if field not in seen]
     if missing:
         raise InputError(f"no value given for {', '.join(missing)}",
                          hint="add " + " ".join(f"--input {m}=..." for m in missing), code="NS306")
     return Rows(np.array([[given[label] for label in by_label]]), ("the given input",))
+
+
+def field_values(spec: CheckedSpec, field: str, value: str, where: str, span: Span | None = None) -> dict[str, float]:
+    """One field's input neurons and their numbers: a text is tokenized, a number checked against its range."""
+    text = spec.texts.get(field)
+    if text is not None:
+        if len(value) >= 2 and value[0] == value[-1] == '"':  # --input 'text="humpty dumpt"' keeps its quotes
+            value = value[1:-1]
+        return dict(zip(text.positions, map(float, text.tokenize(value, where, span))))
+    info = next(i for i in spec.inputs if i.label == field)
+    number = parse_number(value, where, span)
+    _check_range(info, np.array([number]), lambda _row: where, lambda _row: span)
+    return {field: number}
 
 
 def from_examples(spec: CheckedSpec, only: str | None = None) -> Rows:

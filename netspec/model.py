@@ -24,6 +24,7 @@ class InputInfo:
     low: float | None
     high: float | None
     span: Span | None
+    text: str | None = None  # the text input this neuron is one token of
 
     @property
     def meaning(self) -> str:
@@ -141,6 +142,16 @@ class CheckedSpec:
     decision: Decision
     examples: list[Example]
     input_value: str = "input"
+    vocabularies: dict = field(default_factory=dict)  # name -> vocabulary.Vocabulary
+    texts: dict = field(default_factory=dict)  # name -> vocabulary.TextInput
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """What a user gives: each input's label, a text input once for all its token neurons."""
+        found: dict[str, None] = {}
+        for info in self.inputs:
+            found[info.text or info.label] = None
+        return tuple(found)
 
     @property
     def input_labels(self) -> tuple[str, ...]:

@@ -39,6 +39,26 @@ class Use:
 
 
 @dataclass(frozen=True)
+class Vocabulary:
+    """`vocabulary chars characters "ab…z " numbered from 1`: tokens in order, numbered from `start`."""
+
+    name: Name
+    kind: str  # "characters" or "words"
+    entries: tuple[str, ...]
+    start: float | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """`tokens 12 from chars` on an input: a text of 12 tokens, one input neuron per token."""
+
+    length: float
+    vocabulary: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Input:
     """One input neuron; `rename` gives a reused network's input a new meaning."""
 
@@ -49,6 +69,7 @@ class Input:
     low: float | None
     high: float | None
     span: Span = _span()
+    tokens: Tokens | None = None  # a text input: one neuron per token
 
 
 @dataclass(frozen=True)
@@ -142,6 +163,7 @@ class Output:
     value: Name
     labels: tuple[Name, ...]
     span: Span = _span()
+    vocabulary: Name | None = None  # `labels from chars`: one output neuron per vocabulary entry
 
 
 @dataclass(frozen=True)
@@ -171,7 +193,7 @@ class Say:
 @dataclass(frozen=True)
 class Assign:
     name: Name
-    value: float
+    value: float | str  # a str for a text input: `text="humpty dumpt"`
     span: Span = _span()
 
 
@@ -191,7 +213,7 @@ class Example:
     span: Span = _span()
 
 
-Statement = Network | Use | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest | DecideSign | Say | Example
+Statement = Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest | DecideSign | Say | Example
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,26 @@ class ToNodes(Transformer):
     def use(self, meta, children):
         return nodes.Use(unquote(children[0]), self._span(meta))
 
+    def vocabulary_characters(self, meta, children):
+        name, text, start = children
+        return nodes.Vocabulary(name, "characters", tuple(unquote(text)), start, self._span(meta))
+
+    def vocabulary_words(self, meta, children):
+        name, *words, start = children
+        return nodes.Vocabulary(name, "words", tuple(unquote(w) for w in words), start, self._span(meta))
+
+    def numbering(self, meta, children):
+        return number(children[0])
+
     def input(self, meta, children):
         name, rename, description, *facts = children
         found = dict(facts)
         low, high = found.get("range", (found.get("at_least"), found.get("at_most")))
         return nodes.Input(name, rename, description and unquote(description), found.get("unit"),
-                           low, high, self._span(meta))
+                           low, high, self._span(meta), found.get("tokens"))
+
+    def tokens(self, meta, children):
+        return ("tokens", nodes.Tokens(number(children[0]), children[1], self._span(meta)))
 
     def unit(self, meta, children):
         return ("unit", unquote(children[0]))
@@ -120,6 +134,9 @@ class ToNodes(Transformer):
         value, *labels = children
         return nodes.Output(value, tuple(l for l in labels if l is not None), self._span(meta))
 
+    def output_vocabulary(self, meta, children):
+        return nodes.Output(children[0], (), self._span(meta), children[1])
+
     def decide_largest(self, meta, children):
         return nodes.DecideLargest(self._span(meta))
 
@@ -131,6 +148,9 @@ class ToNodes(Transformer):
 
     def assign(self, meta, children):
         return nodes.Assign(children[0], number(children[1]), self._span(meta))
+
+    def assign_text(self, meta, children):
+        return nodes.Assign(children[0], unquote(children[1]), self._span(meta))
 
     def expect(self, meta, children):
         *values, tolerance = children

@@ -14,6 +14,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAF = str(ROOT / "specs" / "leaf.net")
+HUMPTY = str(ROOT / "specs" / "humpty_chars.net")
 NET = "input a\ninput b\nweights W:\n   y  z\n a 1  2\n b 3  4\nlayer out = dense(input, W)\n"
 
 SPEC_CASES = {
@@ -40,6 +41,7 @@ SPEC_CASES = {
     "NS216": "input a as b\n" + NET.split("\n", 1)[1],
     "NS217": NET + "output out labels A, B, C\n",
     "NS218": NET + "layer r = add(input, out)\n",
+    "NS219": 'vocabulary v characters "abca"\n' + NET,
 }
 
 INPUT_CASES = {
@@ -52,6 +54,11 @@ INPUT_CASES = {
     "NS307": ["-i", "R=3", "-i", "R=4"],
     "NS312": ["--example", "tulip"],
     "NS315": ["-i", "R"],
+}
+
+TEXT_CASES = {  # run with specs/humpty_chars.net, whose input `text` takes 12 characters
+    "NS316": ["-i", "text=Humpty dumpt"],
+    "NS317": ["-i", "text=humpty"],
 }
 
 CSV_CASES = {
@@ -82,6 +89,8 @@ def example_errors(folder: Path) -> dict:
         found[code] = _spec_error(folder / "spec", text, code)
     for code, args in INPUT_CASES.items():
         found[code] = _cli_error(["run", LEAF, *args])
+    for code, args in TEXT_CASES.items():
+        found[code] = _cli_error(["run", HUMPTY, *args])
     for code, content in CSV_CASES.items():
         path = folder / f"{code}.csv"
         path.write_bytes(content if isinstance(content, bytes) else content.encode())

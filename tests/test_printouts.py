@@ -121,6 +121,8 @@ STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec line
     r"they give \S+\)",  # the ‡ note: what the shown (rounded) terms add up to, by hand
     r"\(1 \+ ", r"\) / 2(?![\d.])", r"√2(?![\d.])", r"√\(2/π\)", r"0\.044715",  # GELU's formulas
     r"(?<![\d.])1 − (?:p|(?=\d))",  # dropout's 1 − p
+    r"tokenized by \w+: [^\n]*", r"(?:character|word) \d+ of", r"… \d+ more",  # text in, text out (issue 4)
+    r"is row \d+", r"\d+ rows of \d+ numbers", r"\d+ × \d+ = \d+ numbers",  # embed: token rows, side by side
 ]
 
 

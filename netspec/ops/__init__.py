@@ -9,10 +9,11 @@ grammar does not change.
 from __future__ import annotations
 
 from netspec.ops.base import OpDef, ShapeResult
-from netspec.ops import activations, dense, dropout, gelu, normalization, residual
+from netspec.ops import activations, dense, dropout, embedding, gelu, normalization, residual
 
 REGISTRY: dict[str, OpDef] = {op.name: op for op in (*dense.OPS, *activations.OPS, *gelu.OPS,
-                                                     *normalization.OPS, *residual.OPS, *dropout.OPS)}
+                                                     *normalization.OPS, *residual.OPS, *dropout.OPS,
+                                                     *embedding.OPS)}
 ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
 
 

@@ -16,7 +16,7 @@ from netspec.render.diagram import render_svg
 from netspec.render.html_style import style_sheet
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text
+from netspec.render.pieces import decision_text, input_rows, text_lines
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
@@ -72,9 +72,9 @@ def _table(header, rows, cls: str) -> list[str]:
 
 def _row(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
     spec = trace.spec
-    meanings = {i.label: i.meaning for i in spec.inputs}
-    inputs = [(label, num(x, options.style), meanings.get(label, "")) for label, x in row.inputs]
+    inputs = input_rows(row, spec, options.style)
     parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
+    parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec)]
     parts += _table(("input", "value", "meaning"), inputs, "inputs")
     svg = render_svg(spec, options, row, trace, suffix, standalone=False)
     parts += ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]

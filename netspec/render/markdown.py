@@ -11,7 +11,7 @@ from __future__ import annotations
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text
+from netspec.render.pieces import decision_text, input_rows, text_lines
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
@@ -47,10 +47,8 @@ def _md_table(header, rows, align=None) -> list[str]:
 def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     style = options.style
     lines = [f"## {row.row_id}", ""]
-    meanings = {i.label: i.meaning for i in trace.spec.inputs}
-    lines += _md_table(("input", "value", "meaning"),
-                       [(label, num(x, style), meanings.get(label, "")) for label, x in row.inputs],
-                       ["---", "---:", "---"])
+    lines += [*(f"`{line}`" for line in text_lines(row, trace.spec)), ""] if trace.spec.texts else []
+    lines += _md_table(("input", "value", "meaning"), input_rows(row, trace.spec, style), ["---", "---:", "---"])
     for view in step_views(row, trace.spec, options):
         lines += ["", *_step(view, options)]
     return lines + ["", "## Decision", "", *_decision(row, trace, options)]

@@ -12,6 +12,53 @@ from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow
 from netspec.trace import Trace
 
 DAGGER = "‡"
+MANY_OUTPUTS = 12  # with more outputs, a decision names the top few and counts the rest
+TOP_SHOWN = 3
+
+
+def top_outputs(outputs, style: NumberStyle | None = None, separator: str = ", ") -> str:
+    """`y 22.16, a 11.2, space 10.74, … 24 more`: the largest outputs first, when there are many."""
+    ranked = sorted(outputs, key=lambda lv: -lv[1])
+    shown = ranked if len(ranked) <= MANY_OUTPUTS else ranked[:TOP_SHOWN]
+    text = separator.join(f"{label} {num(value, style) if style else num(value)}" for label, value in shown)
+    return text + (f"{separator}… {len(ranked) - len(shown)} more" if len(shown) < len(ranked) else "")
+
+
+def input_rows(row: WorkedRow, spec, style: NumberStyle) -> list[tuple[str, str, str]]:
+    """(input, value, meaning) per input neuron; a token neuron's meaning shows its tokenization, `"h" → 8`."""
+    meanings = {i.label: i.meaning for i in spec.inputs}
+    tokens = {position: token for text in spec.texts.values() for position, token in tokens_of(row, text)}
+    rows = []
+    for label, x in row.inputs:
+        if label in tokens:
+            info = next(i for i in spec.inputs if i.label == label)
+            meanings[label] = f'{info.description}: {_quoted(tokens[label])} → {num(x, style)}'
+        rows.append((label, num(x, style), meanings.get(label, "")))
+    return rows
+
+
+def text_lines(row: WorkedRow, spec) -> list[str]:
+    """`text = "humpty dumpt", tokenized by chars: a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`."""
+    lines = []
+    for text in spec.texts.values():
+        tokens = [token for _, token in tokens_of(row, text)]
+        shown = "".join(text.vocabulary.entries[text.vocabulary.labels.index(t)] for t in tokens)
+        joined = shown if text.vocabulary.kind == "characters" else " ".join(tokens)
+        lines.append(f'{text.name} = "{joined}", tokenized by {text.vocabulary.name}: {text.vocabulary.convention()}')
+    return lines
+
+
+def tokens_of(row: WorkedRow, text) -> list[tuple[str, str]]:
+    """(input neuron, token label) for each token of a text input, read back from its numbers."""
+    values = dict(row.inputs)
+    return [(position, text.vocabulary.label_of(values[position])) for position in text.positions]
+
+
+def _quoted(label: str) -> str:
+    from netspec.vocabulary import SHOWN_AS
+
+    spelled = {name: char for char, name in SHOWN_AS.items()}
+    return f'"{spelled[label]}" ({label})' if label in spelled else f'"{label}"'
 
 
 def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
@@ -56,6 +103,12 @@ def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
         return (f"Decision · {decision.describe()}: {label} = {num(value, style)} {relation} 0"
                 f"  →  {row.decision}")
     ranked = sorted(row.outputs, key=lambda lv: -lv[1])
+    if len(ranked) > MANY_OUTPUTS:  # a 27-way output: the top few, and how many more
+        ranked = ranked[:TOP_SHOWN]
+        more = f" > … {len(row.outputs) - TOP_SHOWN} more"
+    else:
+        more = ""
     relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
                          for a, b in zip(ranked, ranked[1:]))
-    return f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}  →  {row.decision}"
+    return (f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}{more}"
+            f"  →  {row.decision}")

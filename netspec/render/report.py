@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from netspec.examples import ExampleResult
 from netspec.model import CheckedSpec
+from netspec.render.pieces import MANY_OUTPUTS, top_outputs
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, summary_rows, table
 
@@ -25,5 +26,6 @@ def render_check(spec: CheckedSpec, results: list[ExampleResult]) -> str:
 
 
 def _example_row(result: ExampleResult):
-    outputs = ", ".join(f"{label} {num(value)}" for label, value in result.outputs.items())
+    pairs = list(result.outputs.items())
+    outputs = top_outputs(pairs) if len(pairs) > MANY_OUTPUTS else ", ".join(f"{l} {num(v)}" for l, v in pairs)
     return ("ok" if result.ok else "FAIL", result.name, f"→ {result.decision}", outputs)

@@ -12,6 +12,7 @@ from netspec.decision import sentence
 from netspec.inputs import Rows
 from netspec.model import CheckedSpec
 from netspec.render.numbers import NumberStyle, num
+from netspec.render.pieces import MANY_OUTPUTS, top_outputs
 from netspec.render.summary import table
 from netspec.runner import RunResult
 
@@ -29,14 +30,28 @@ def _row_name(rows: Rows, i: int, first: int = 0) -> str:
 
 def _text(spec, rows, result, style, first) -> str:
     kind = "example" if rows.names else "row"
-    header = (kind, *spec.input_labels, "│", *spec.output_labels, "│", "decision")
-    body = [(_row_name(rows, i, first), *(num(x, style) for x in rows.values[i]), "│",
-             *(num(y, style) for y in result.outputs[i]), "│", result.decisions[i])
+    many = len(spec.output_labels) > MANY_OUTPUTS  # a 27-way output: the top few, and how many more
+    header = (kind, *spec.fields, "│", *(("largest outputs",) if many else spec.output_labels), "│", "decision")
+    body = [(_row_name(rows, i, first), *_inputs(spec, rows.values[i], style), "│",
+             *_outputs(spec, result.outputs[i], style, many), "│", result.decisions[i])
             for i in range(len(rows.values))]
     lines = table(body, header, indent="")
     if len(body) == 1 and first == 0:
         lines.append(sentence(spec.decision, result.decisions[0]))
     return "\n".join(lines) + "\n"
+
+
+def _inputs(spec, values, style) -> list[str]:
+    """Each field as given: a number, or a text input's text in quotes (decoded from its token numbers)."""
+    by_label = dict(zip(spec.input_labels, values))
+    return [f'"{spec.texts[f].decode([by_label[p] for p in spec.texts[f].positions])}"' if f in spec.texts
+            else num(by_label[f], style) for f in spec.fields]
+
+
+def _outputs(spec, values, style, many: bool) -> list[str]:
+    if many:
+        return [top_outputs(zip(spec.output_labels, values), style)]
+    return [num(y, style) for y in values]
 
 
 def _json(spec, rows, result, style, first) -> str:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text
+from netspec.render.pieces import decision_text, input_rows, text_lines
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
@@ -124,9 +124,9 @@ def _tabular(header, rows, columns: str, size: str = "") -> list[str]:
 
 
 def _row(row: WorkedRow, trace: Trace, options: PrintOptions, level: str = r"\subsection*") -> list[str]:
-    meanings = {i.label: i.meaning for i in trace.spec.inputs}
-    inputs = [(label, num(x, options.style), meanings.get(label, "")) for label, x in row.inputs]
+    inputs = input_rows(row, trace.spec, options.style)
     lines = [level + "{" + tex_text(row.row_id) + "}"]
+    lines += [piece for line in text_lines(row, trace.spec) for piece in (tex_text(line), "")]
     lines += _tabular(("input", "value", "meaning"), inputs, "lrl")
     for view in step_views(row, trace.spec, options):
         lines += _step(view, options)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from netspec.decision import sentence
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.numbers import num
-from netspec.render.pieces import decision_text
+from netspec.render.pieces import decision_text, tokens_of
 from netspec.render.summary import network_line, provenance, summary_rows, table
 from netspec.render.view import ItemView, PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
@@ -46,12 +46,33 @@ def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     lines = []
     if len(trace.row_ids) > 1 or not row.row_id.startswith("the given"):
         lines += [f"── {row.row_id} " + "─" * max(0, WIDTH - len(row.row_id) - 4), ""]
-    lines.append("Input   " + "   ".join(f"{label} = {num(x, style)}" for label, x in row.inputs))
-    width = max(len(i.label) for i in inputs)
-    lines += [f"  {info.label.ljust(width)}  {info.describe(style.minus)}" for info in inputs if info.meaning]
+    plain = [(label, x) for label, x in row.inputs if label not in _token_inputs(trace.spec)]
+    if plain:
+        lines.append("Input   " + "   ".join(f"{label} = {num(x, style)}" for label, x in plain))
+    for text in trace.spec.texts.values():
+        lines += _text_input(row, text, style)
+    described = [info for info in inputs if info.meaning and info.text is None]
+    width = max((len(i.label) for i in described), default=0)
+    lines += [f"  {info.label.ljust(width)}  {info.describe(style.minus)}" for info in described]
     for view in step_views(row, trace.spec, options):
         lines += ["", *_step(view, options)]
     return lines + ["", *_decision(row, trace, options)]
+
+
+def _token_inputs(spec) -> set[str]:
+    return {position for text in spec.texts.values() for position in text.positions}
+
+
+def _text_input(row: WorkedRow, text, style) -> list[str]:
+    """`Input   text = "humpty dumpt"`, its numbering, then each token neuron: `text1 = h → 8`."""
+    values = dict(row.inputs)
+    shown, numbering = text.decode([values[p] for p in text.positions]), text.vocabulary.convention()
+    cells = [f"{position} = {token} → {num(values[position], style)}" for position, token in tokens_of(row, text)]
+    width = max(len(cell) for cell in cells)
+    per_line = max(1, (WIDTH - 2) // (width + 3))
+    lines = [f'Input   {text.name} = "{shown}"', f"  tokenized by {text.vocabulary.name}: {numbering}"]
+    return lines + ["  " + "   ".join(c.ljust(width) for c in cells[k:k + per_line]).rstrip()
+                    for k in range(0, len(cells), per_line)]
 
 
 def _step(view: StepView, options: PrintOptions) -> list[str]:
@@ -64,11 +85,21 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
     width = max((len(v.item.label) for v in view.items), default=0)
     for expanded, views in view.runs():
         if not expanded:
-            lines.append("  " + "   ".join(_value(v, options) for v in views))
+            lines += _wrapped([_value(v, options) for v in views])
             continue
         for item_view in views:
             render = _sum if isinstance(item_view.item, Sum) else _chain
             lines += render(item_view, view, width, options)
+    return lines
+
+
+def _wrapped(cells: list[str]) -> list[str]:
+    """`a = 1   b = 2 …` on lines of at most WIDTH characters, so a wide layer stays readable."""
+    lines = ["  "]
+    for cell in cells:
+        if len(lines[-1]) > 2 and len(lines[-1]) + 3 + len(cell) > WIDTH:
+            lines.append("  ")
+        lines[-1] += ("   " if len(lines[-1]) > 2 else "") + cell
     return lines
 
 
@@ -85,6 +116,8 @@ def _value(item_view: ItemView, options: PrintOptions) -> str:
 def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     """The AI-by-Hand layout: the input values beside the weights, one column per neuron."""
     sums, style = view.sums, options.style
+    if view.wide and view.focus is not None and view.focus.label is not None:  # 27 columns do not fit: the focused one
+        sums = [s for s in sums if s.label == view.focus.label] or sums
     header = ("input", "value", *(f"→ {s.label}" for s in sums))
     rows = [(t.input, num(t.x, style) if view.given_x or not options.blank else BLANK_TEXT,
              *(num(s.terms[i].w, style) for s in sums)) for i, t in enumerate(sums[0].terms)]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+from netspec.render.pieces import tokens_of
 from netspec.render.summary import provenance
 from netspec.render.worked import Chain, Sum, worked_rows
 from netspec.trace import Trace
 
 
 def render_json(trace: Trace) -> str:
+    """The trace as JSON; a text input's row also lists its tokens: each input neuron, its token and number."""
     spec = trace.spec
     document = {
         "netspec": provenance(spec),
@@ -17,15 +19,20 @@ def render_json(trace: Trace) -> str:
         "sha256": spec.sha256,
         "network": spec.name,
         "decision_rule": spec.decision.describe(),
-        "rows": [_row(row) for row in worked_rows(trace)],
+        "rows": [_row(row, spec) for row in worked_rows(trace)],
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-def _row(row) -> dict:
-    return {
-        "row": row.row_id,
-        "inputs": dict(row.inputs),
+def _row(row, spec) -> dict:
+    found = {"row": row.row_id, "inputs": dict(row.inputs)}
+    if spec.texts:
+        values = dict(row.inputs)
+        found["texts"] = {text.name: {"vocabulary": text.vocabulary.name, "numbering": text.vocabulary.convention(),
+                                      "tokens": [{"input": p, "token": t, "number": values[p]}
+                                                 for p, t in tokens_of(row, text)]}
+                          for text in spec.texts.values()}
+    return found | {
         "steps": [_step(step) for step in row.steps],
         "outputs": dict(row.outputs),
         "decision": row.decision,

@@ -295,6 +295,28 @@ def _dropout(step: TraceStep, r: int):
     return [preamble], items
 
 
+def _embed(step: TraceStep, r: int):
+    """One line per token (its number picks a row of the table), then each number as `E[h,e1]`."""
+    rec, table = step.record, step.params[0]
+    ids, rows, vectors = rec["ids"][r], rec["rows"][r], rec["vectors"][r]  # (n,), (n,), (n, d)
+    columns = step.step.options["columns"]
+    n, d = vectors.shape
+    preamble = [(f"each token number picks its row of {table.name} (one row per token of "
+                 f"{step.step.options['vocabulary']}: {table.row_labels[0]} is row 1); the {n} rows of {d} numbers "
+                 f"are set side by side: {n} × {d} = ", Num(n * d), " numbers",)]
+    items = []
+    for k, position in enumerate(step.input_labels):
+        token = table.row_labels[rows[k]]
+        pieces = [f"{position} = ", Arg(ids[k]), f" → row {token} of {table.name}: "]
+        for c in range(d):
+            pieces += ([", "] if c else []) + [Arg(vectors[k, c])]
+        preamble.append((*pieces, f" → {position}_{columns[0]} … {position}_{columns[-1]}"))
+        items += [Chain(_address(step, f"{position}_{column}"), f"{position}_{column}",
+                        ((f"{table.name}[{token},{column}]",), (Num(vectors[k, c]),)))
+                  for c, column in enumerate(columns)]
+    return preamble, items
+
+
 EXPLAINERS = {
     "dense": _dense,
     "identity": _per_neuron(_identity_one),
@@ -308,4 +330,5 @@ EXPLAINERS = {
     "layer_norm": _layer_norm,
     "add": _per_neuron(_add_one),
     "dropout": _dropout,
+    "embed": _embed,
 }

@@ -1,0 +1,83 @@
+"""embed(tokens, E): token numbers in, each token's row of E set side by side out.
+
+The article (notes §1.5, §2.6) reads a token's vector from a *column* of its embedding
+matrix (the W·x convention). netspec writes every table the x·W way, one row per thing
+read: E has one row per vocabulary entry (labelled by the token, or bound by position
+from a file: row 1 is the vocabulary's first token) and one column per embedding number.
+E here is the article's matrix transposed; the numbers are the same.
+
+Shape rule: the value holds the token numbers of one text (n tokens); E has one row per
+token of that text's vocabulary and d columns. The result has n·d neurons, token by token:
+text1_e1 … text1_ed, text2_e1 …, as the article's 12 × 10 = 120 inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netspec.errors import Note
+from netspec.ops.base import OpDef, ShapeResult
+
+
+def check_embed(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, "embed", ("a text's tokens", "an embedding table"))
+    if refs is None:
+        return None
+    x, table = ctx.value(refs[0]), ctx.param(refs[1], "weights")
+    if x is None or table is None:
+        return None
+    vocabulary = ctx.token_vocabulary(x)
+    if vocabulary is None:
+        ctx.fail(f"embed reads token numbers, but `{x.name}` is not the tokens of one text input", refs[0].span,
+                 hint="declare `input text tokens 12 from chars` and write embed(input, E)", code="NS207")
+        return None
+    if not _rows_fit(ctx, refs[1], table, vocabulary):
+        return None
+    columns = tuple(c if table.labelled else f"e{c}" for c in table.col_names)
+    names = tuple(f"{position}_{column}" for position in x.names for column in columns)
+    options = {"start": vocabulary.start, "vocabulary": vocabulary.name, "columns": columns}
+    return ShapeResult((x.name,), (table.name,), names, options=options)
+
+
+def _rows_fit(ctx, ref, table, vocabulary) -> bool:
+    """One row per token, in the vocabulary's order (by label, or by position from a file)."""
+    rows, wanted = table.row_names, vocabulary.labels
+    if len(rows) == len(wanted) and not table.labelled:
+        ctx.reorder_rows(table.name, list(range(len(wanted))), names=wanted)
+        return True
+    if len(rows) == len(wanted) and set(rows) == set(wanted):
+        ctx.reorder_rows(table.name, [rows.index(label) for label in wanted])
+        return True
+    ctx.fail(f"shape mismatch: the vocabulary {vocabulary.name} has {len(wanted)} tokens but {table.name} has "
+             f"{len(rows)} rows" + ("" if len(rows) != len(wanted) else " labelled otherwise"), ref.span,
+             hint=f"give {table.name} one row per token, labelled {', '.join(wanted[:4])}, …",
+             notes=[Note(table.span, f"{table.name} is declared"), Note(vocabulary.span, f"{vocabulary.name} is declared")],
+             code="NS204")
+    return False
+
+
+def embed_explain(xs, ps, options):
+    ids, table = xs[0], ps[0]  # (batch, n) token numbers, (vocab, d)
+    batch, n = ids.shape
+    picked = ids - options["start"]  # (batch, n) the row of each token, counted from 0
+    valid = (picked == np.round(picked)) & (picked >= 0) & (picked < table.shape[0])
+    rows = np.where(valid, picked, 0).astype(np.intp)  # (batch, n)
+    vectors = np.where(valid[:, :, None], table[rows], np.nan)  # (batch, n, d); NaN marks a number that is no token
+    result = vectors.reshape(batch, n * table.shape[1])  # (batch, n·d) side by side
+    return result, {"ids": ids, "rows": rows, "vectors": vectors}
+
+
+def embed_kernel(xs, ps, options):
+    return embed_explain(xs, ps, options)[0]
+
+
+def embed_fault(xs, ps, options, row):
+    ids, table = xs[0][row], ps[0]
+    last = options["start"] + table.shape[0] - 1
+    bad = next(k for k, t in enumerate(ids) if not (t == round(t) and options["start"] <= t <= last))
+    return (f"token {bad + 1} is {ids[bad]:g}, which is no token number of {options['vocabulary']} "
+            f"({options['start']} to {last})", "give the input as a text, which the tokenizer numbers")
+
+
+OPS = (OpDef("embed", "each token's row of the table, side by side", "embedding", check_embed, embed_kernel,
+             embed_explain, fault=embed_fault),)
