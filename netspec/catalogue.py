@@ -81,6 +81,7 @@ CATALOGUE = (
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
     Entry("NS503", "layer_norm of equal numbers with eps=0: the variance is 0", "state an eps, like eps=1e-5"),
+    Entry("NS504", "a token number that is no entry of the vocabulary (from Python)", "give the text, not numbers"),
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
     Entry("NS701", "the output file cannot be written", "check the folder exists and is writable"),

@@ -90,10 +90,10 @@ def _report_non_finite(step: PlanStep, result, row_ids, plan, xs):
         return  # the sum overflowed but every number is finite
     row, col = bad[0]
     found = step.op.fault(xs, list(step.params), step.step.options, row) if step.op.fault else None
-    if found is not None:  # the operation knows why, in its own words
-        message, hint = found
-        raise NumericError(f"{message}, at step `{step.step.output}` in {_row_name(row_ids, row)}", step.step.span,
-                           hint=hint, code="NS503")
+    if found is not None:  # the operation knows why, in its own words and with its own code
+        found.message = f"{found.message}, at step `{step.step.output}` in {_row_name(row_ids, row)}"
+        found.span = step.step.span
+        raise found
     label = plan.spec.values[step.step.output].labels[col]
     what = "NaN (not a number)" if np.isnan(result[row, col]) else "infinity"
     raise NumericError(

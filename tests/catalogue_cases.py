@@ -187,6 +187,11 @@ def _other_errors(folder: Path) -> dict:
         netspec.run_plan(netspec.compile_plan(netspec.load_spec(flat)), [[2, 2]])
     except NetspecError as error:
         found["NS503"] = error
+    embed = netspec.load_spec(ROOT / "specs" / "humpty_embed.net")
+    try:  # token numbers handed in from Python, past the tokenizer: 99 is no character's number
+        netspec.run_plan(netspec.compile_plan(embed), [[99] + [1] * 11])
+    except NetspecError as error:
+        found["NS504"] = error
     return found
 
 

@@ -31,7 +31,7 @@ class OpDef:
     kernel(xs, ps, options) -> array           (batch, n_out), the fast path
     explain(xs, ps, options) -> (array, dict)  the same result plus every intermediate
     family: "dense" or "activation", for the summary line
-    fault(xs, ps, options, row) -> (message, hint) | None
+    fault(xs, ps, options, row) -> NumericError | None   why a row's result is not finite
                                                why a result of `row` is not finite, in the
                                                operation's own words (the runner names the step)
     """

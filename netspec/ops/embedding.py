@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netspec.errors import Note
+from netspec.errors import Note, NumericError
 from netspec.ops.base import OpDef, ShapeResult
 
 
@@ -75,8 +75,9 @@ def embed_fault(xs, ps, options, row):
     ids, table = xs[0][row], ps[0]
     last = options["start"] + table.shape[0] - 1
     bad = next(k for k, t in enumerate(ids) if not (t == round(t) and options["start"] <= t <= last))
-    return (f"token {bad + 1} is {ids[bad]:g}, which is no token number of {options['vocabulary']} "
-            f"({options['start']} to {last})", "give the input as a text, which the tokenizer numbers")
+    return NumericError(f"token {bad + 1} is {ids[bad]:g}, which is no token number of {options['vocabulary']} "
+                        f"({options['start']} to {last})", hint="give the input as a text, which the tokenizer numbers",
+                        code="NS504")
 
 
 OPS = (OpDef("embed", "each token's row of the table, side by side", "embedding", check_embed, embed_kernel,

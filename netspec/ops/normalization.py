@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netspec.errors import Note
+from netspec.errors import Note, NumericError
 from netspec.ops.base import OpDef, ShapeResult
 from netspec.ops.options import Option
 
@@ -91,8 +91,9 @@ def layer_norm_fault(xs, ps, options, row):
     if options["eps"] != 0 or np.any(x != x[0]):
         return None
     reason = "there is one number" if x.size == 1 else f"all {x.size} numbers are equal ({x[0]:g})"
-    return (f"layer_norm's variance is 0 because {reason}, and with eps=0 (x − mean)/√(variance + eps) is 0/0",
-            "state an epsilon, as nanoGPT and PyTorch do: layer_norm(..., eps=1e-5)")
+    return NumericError(f"layer_norm's variance is 0 because {reason}, and with eps=0 (x − mean)/√(variance + eps) "
+                        "is 0/0", hint="state an epsilon, as nanoGPT and PyTorch do: layer_norm(..., eps=1e-5)",
+                        code="NS503")
 
 
 OPS = (OpDef("layer_norm", "(x − mean)/√(variance + eps) over the layer, then × scale + shift", "normalization",
