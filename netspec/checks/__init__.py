@@ -1,0 +1,1 @@
+"""The checker's methods, one module per family of statements; netspec/checker.py puts them together."""

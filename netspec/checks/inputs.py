@@ -1,0 +1,116 @@
+"""Input and vocabulary statements in, the checker's inputs, texts and the value `input` out."""
+
+from __future__ import annotations
+
+
+
+from netspec import nodes
+from netspec.checks.common import INPUT_VALUE, MAX_TOKENS
+from netspec.errors import Note
+from netspec.model import InputInfo, Value
+from netspec.vocabulary import TextInput, Vocabulary
+
+
+class InputChecks:
+    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+
+    # ---- vocabularies and text inputs ----
+    def _vocabulary(self, node: nodes.Vocabulary):
+        name = node.name.text
+        if name in self.vocabularies:
+            self._duplicate(node.name, self.vocabularies[name].span)
+            return
+        start = 1 if node.start is None else node.start
+        repeated = [e for k, e in enumerate(node.entries) if e in node.entries[:k]]
+        if not node.entries or repeated or not float(start).is_integer():
+            problem = ("is empty" if not node.entries else f"lists {repeated[0]!r} twice" if repeated
+                       else f"is numbered from {start:g}, which is not a whole number")
+            self.fail(f"the vocabulary {name} {problem}", node.span,
+                      hint="list each token once; `numbered from 1` is the article's numbering (a = 1)", code="NS219")
+            self.broken.add(name)
+            return
+        self.vocabularies[name] = Vocabulary(name, node.kind, node.entries, int(start), node.span)
+
+    def _text_input(self, node: nodes.Input):
+        """`input text tokens 12 from chars`: one input neuron per token, text1 … text12."""
+        tokens, name = node.tokens, node.name.text
+        if name in self.inputs or name in self.texts:
+            self._duplicate(node.name, (self.inputs.get(name) or self.texts[name]).span)
+            return
+        vocabulary = self.vocabularies.get(tokens.vocabulary.text)
+        if vocabulary is None:
+            if tokens.vocabulary.text not in self.broken:
+                self.unknown("vocabulary", tokens.vocabulary, self.vocabularies,
+                             'declare it with `vocabulary chars characters "abc…"`')
+            self.broken.update((name, INPUT_VALUE))  # no second error where `input` is read
+            return
+        if not (tokens.length.is_integer() and 1 <= tokens.length <= MAX_TOKENS):
+            self.fail(f"a text has a whole number of tokens, 1 to {MAX_TOKENS:,}; not {tokens.length:g}", tokens.span,
+                      hint="write the context length, like `tokens 12 from chars`", code="NS219")
+            return
+        positions = tuple(f"{name}{k}" for k in range(1, int(tokens.length) + 1))
+        unit = "character" if vocabulary.kind == "characters" else "word"
+        for k, position in enumerate(positions, 1):
+            if position in self.inputs:
+                self._duplicate(node.name, self.inputs[position].span)
+                return
+            self.inputs[position] = InputInfo(position, position, f"{unit} {k} of {name}", None,
+                                              vocabulary.start, vocabulary.last, node.span, name)
+        self.texts[name] = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span)
+
+    def token_vocabulary(self, value: Value) -> Vocabulary | None:
+        """The vocabulary whose token numbers `value` holds, when every neuron is one token of a text."""
+        texts = {self.inputs[n].text if n in self.inputs else None for n in value.names}
+        if len(texts) != 1 or None in texts:
+            return None
+        return self.texts[texts.pop()].vocabulary
+
+    # ---- inputs ----
+    def _input(self, node: nodes.Input):
+        if node.tokens is not None:
+            self._text_input(node)
+            return
+        if node.name.text in self.inputs or node.name.text in self.texts:
+            self._duplicate(node.name, (self.inputs.get(node.name.text) or self.texts[node.name.text]).span)
+            return
+        if node.rename is not None:
+            self.fail("`as` renames an input of a reused network; this spec declares its own inputs",
+                      node.rename.span, hint=f"write `input {node.rename.text}` instead", code="NS216")
+        self._check_range(node)
+        self.inputs[node.name.text] = InputInfo(node.name.text, node.name.text, node.description, node.unit,
+                                                node.low, node.high, node.span)
+
+    def _meaning_inputs(self, statements):
+        """In a spec that uses another network, `input X as Y "..."` gives X a new meaning."""
+        for node in statements:
+            if not isinstance(node, nodes.Input):
+                continue
+            if node.name.text not in self.inputs:
+                self.unknown("input", node.name, self.inputs, "a reused network's inputs cannot be added to")
+                continue
+            self._check_range(node)
+            label = node.rename.text if node.rename else node.name.text
+            self.inputs[node.name.text] = InputInfo(node.name.text, label, node.description, node.unit,
+                                                    node.low, node.high, node.span)
+        self._check_unique_labels()
+
+    def _check_unique_labels(self):
+        seen = {}
+        for info in self.inputs.values():
+            if info.label in seen:
+                self.fail(f"two inputs are both called `{info.label}`", info.span,
+                          notes=[Note(seen[info.label], "the other is declared")], code="NS216")
+            seen[info.label] = info.span
+
+    def _check_range(self, node: nodes.Input):
+        if node.low is not None and node.high is not None and node.low > node.high:
+            self.fail(f"the range of `{node.name.text}` runs from {node.low:g} down to {node.high:g}", node.span,
+                      hint="write the smaller number first: range LOW to HIGH", code="NS212")
+
+    def _declare_input_value(self):
+        if INPUT_VALUE in self.values or not self.inputs:
+            return
+        names = tuple(self.inputs)
+        labels = tuple(info.label for info in self.inputs.values())
+        span = next(iter(self.inputs.values())).span
+        self.values[INPUT_VALUE] = Value(INPUT_VALUE, (len(names),), names, labels, span)

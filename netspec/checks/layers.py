@@ -1,0 +1,198 @@
+"""Layer statements in, checked values and steps out; also the services operations' shape rules call."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+
+
+from netspec import nodes, ops
+from netspec.checks.common import INPUT_VALUE, ParamDraft, call_text
+from netspec.errors import Note
+from netspec.model import Step, Value
+from netspec.source import Span
+
+
+class LayerChecks:
+    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+
+    # ---- layers ----
+    def _layer(self, node: nodes.Layer):
+        name = node.name.text
+        if name in self.values or name in self.params:
+            self._duplicate(node.name, self._declared_at(name))
+            return
+        op = ops.lookup(node.call.op.text)
+        self.broken.add(name)  # until its operation checks out
+        if op is None:
+            self.unknown("operation", node.call.op, ops.known_names(),
+                         f"the operations are {', '.join(ops.known_names())}", code="NS202")
+            return
+        self.current = name
+        result = op.check(self, node.call)
+        if result is None:
+            return
+        self.broken.discard(name)
+        labels = self._output_labels(name, result.names, node.span)
+        self.values[name] = Value(name, (len(result.names),), result.names, labels, node.span)
+        self.bindings.update(result.bindings)
+        text = call_text(node.call)
+        self.steps.append(Step(name, op.name, result.inputs, result.params, result.options, node.span, text))
+
+    def _output_labels(self, name, names, layer_span):
+        """A value keeps its neurons' names unless it is the output and the spec relabels it."""
+        node = self._relabelling()
+        if node is not None and node.value.text == name and node.vocabulary is not None:
+            return self._vocabulary_labels(node, names, layer_span)
+        if node is None or node.value.text != name or not node.labels:
+            return names
+        if len(node.labels) != len(names):
+            first, last = node.labels[0].span, node.labels[-1].span
+            self.fail(f"`{name}` has {len(names)} outputs ({', '.join(names)}) but {len(node.labels)} labels "
+                      f"are given", replace(first, end_line=last.end_line, end_column=last.end_column),
+                      hint=f"give exactly {len(names)} labels, one per output",
+                      notes=[Note(layer_span, f"`{name}` is computed")], code="NS217")
+            return names
+        return tuple(label.text for label in node.labels)
+
+    def _vocabulary_labels(self, node: nodes.Output, names, layer_span):
+        """`output out labels from chars`: output neuron k is the vocabulary's token k."""
+        vocabulary = self.vocabularies.get(node.vocabulary.text)
+        if vocabulary is None:
+            self.unknown("vocabulary", node.vocabulary, self.vocabularies)
+            return names
+        if len(vocabulary.labels) != len(names):
+            self.fail(f"`{node.value.text}` has {len(names)} outputs but the vocabulary {vocabulary.name} has "
+                      f"{len(vocabulary.labels)} tokens", node.vocabulary.span,
+                      hint=f"give the last layer {len(vocabulary.labels)} neurons, one per token",
+                      notes=[Note(layer_span, f"`{node.value.text}` is computed")], code="NS217")
+            return names
+        return vocabulary.labels
+
+    def _relabelling(self) -> nodes.Output | None:
+        """The `output` line that names output labels: this spec's own, else the used network's."""
+        for unit in reversed(self.unit.chain()):
+            found = unit.spec.of_type(nodes.Output)
+            if found:
+                return found[-1]
+        return None
+
+    # ---- used by operations' shape rules ----
+    def positional(self, call: nodes.Call, op_name, required, optional=(), options=()):
+        """The named arguments of `call`; `name=value` options are left to `keywords` when the op has `options`."""
+        args = [a for a in call.args if not (options and isinstance(a, nodes.KeywordArg))]
+        for arg in args:
+            if not isinstance(arg, nodes.Ref):
+                self.fail(f"{op_name} takes names, not {'numbers' if isinstance(arg, nodes.Num) else 'options'}",
+                          arg.span, hint=f"write {op_name}({', '.join(required)})", code="NS207")
+                return None
+        if not len(required) <= len(args) <= len(required) + len(optional):
+            wanted = ", ".join(list(required) + [f"[{o}]" for o in optional])
+            self.fail(f"{op_name} takes {wanted}; it was given {len(args)}", call.span,
+                      hint=f"write {op_name}({wanted})", code="NS207")
+            return None
+        return args
+
+    def keywords(self, call: nodes.Call, op_name, declared) -> dict | None:
+        """The `name=value` options of `call` checked against `declared` (ops/options.py), defaults filled in."""
+        known = {option.name: option for option in declared}
+        given: dict[str, nodes.KeywordArg] = {}
+        ok = True
+        for arg in (a for a in call.args if isinstance(a, nodes.KeywordArg)):
+            ok = self._keyword(arg, op_name, known, given) and ok
+        for option in declared:
+            if option.required and option.name not in given:
+                ok = False
+                self.fail(f"{op_name} needs the option `{option.name}`", call.span,
+                          hint=f"{option.why}; state it, e.g. {op_name}(..., {option.example()})", code="NS207")
+        if not ok:
+            return None
+        return {o.name: given[o.name].value if o.name in given else o.default for o in declared}
+
+    def _keyword(self, arg: nodes.KeywordArg, op_name, known, given) -> bool:
+        name = arg.name.text
+        option = known.get(name)
+        if option is None:
+            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else (
+                f"the options of {op_name} are {', '.join(known)}" if known else None)
+            self.fail(f"{op_name} has no option `{name}`", arg.name.span, hint=hint, code="NS207")
+            return False
+        if name in given:
+            self.fail(f"the option `{name}` is given twice", arg.span, hint="give each option once",
+                      notes=[Note(given[name].span, "first given")], code="NS207")
+            return False
+        given[name] = arg
+        problem = option.problem(arg.value)
+        if problem is not None:
+            shown = f'"{arg.value}"' if isinstance(arg.value, str) else f"{arg.value:g}"
+            self.fail(f"`{name}` of {op_name} {problem}, not {shown}", arg.span, hint=option.why, code="NS207")
+            return False
+        return True
+
+    def value(self, ref: nodes.Ref) -> Value | None:
+        name = ref.name.text
+        if name in self.values:
+            return self.values[name]
+        if name in self.broken or self._used_before_declared(ref):
+            return None
+        if name in self.params:
+            self.fail(f"`{name}` is a table of {self.params[name].kind}, not a value computed by a layer",
+                      ref.span, hint="the first argument names a layer or `input`", code="NS207")
+        else:
+            self.unknown("value", ref.name, [*self.values, *self.broken, INPUT_VALUE])
+        return None
+
+    def param(self, ref: nodes.Ref, kind: str) -> ParamDraft | None:
+        name = ref.name.text
+        found = self.params.get(name)
+        if found is not None and found.kind == kind:
+            return found
+        if found is None and (name in self.broken or self._used_before_declared(ref)):
+            return None
+        if found is not None or name in self.values:
+            what = (found.kind if found.kind != "vector" else "a vector") if found else "a value"
+            expected = "a vector is" if kind == "vector" else f"{kind} are"
+            self.fail(f"`{name}` is {what}, but {expected} expected here", ref.span, code="NS207")
+        else:
+            declared = [p.name for p in self.params.values() if p.kind == kind]
+            self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"
+                         if declared else f"declare it above this line with `{kind} {name}:` and a table")
+        return None
+
+    def _used_before_declared(self, ref: nodes.Ref) -> bool:
+        """A name declared further down: say so, rather than call it unknown."""
+        later = [s for u in self.unit.chain() for s in u.spec.of_type(nodes.Weights, nodes.Bias, nodes.Vector, nodes.Layer)
+                 if s.name.text == ref.name.text]
+        if not later:
+            return False
+        if ref.name.text == self.current:
+            self.fail(f"layer `{self.current}` uses itself", ref.span,
+                      hint="a layer computes its numbers from values declared above it", code="NS208")
+            return True
+        self.fail(f"`{ref.name.text}` is used before it is declared", ref.span,
+                  hint="a spec is read from top to bottom: move the declaration above this line",
+                  notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")], code="NS208")
+        return True
+
+    def reorder_rows(self, name: str, order: list[int], names: tuple[str, ...] | None = None):
+        """Put a table's rows in the order of the value it reads (by label, or by position with `names`)."""
+        draft = self.params[name]
+        if names is not None:
+            draft.row_names = tuple(names)
+            return
+        draft.array = draft.array[order]
+        draft.row_names = tuple(draft.row_names[i] for i in order)
+
+    def _duplicate(self, name: nodes.Name, first):
+        self.fail(f"`{name.text}` is declared twice", name.span, hint="give each name one meaning",
+                  notes=[Note(first, "first declared")], code="NS203")
+
+    def _file_start(self) -> Span:
+        """Where an error about the whole file points: its first line."""
+        return Span(self.unit.source, 1, 1, 1, 1)
+
+    def _declared_at(self, name):
+        if name in self.values:
+            return self.values[name].span
+        return self.params[name].span if name in self.params else None

@@ -1,0 +1,89 @@
+"""Weights, bias and vector statements in, parameter drafts out (inline tables or weight files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from netspec import nodes
+from netspec.checks.common import ParamDraft, count
+from netspec.errors import NetspecError, Note
+from netspec.weights import load_declared
+
+
+class TableChecks:
+    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+
+    # ---- weights and biases ----
+    def _param(self, node):
+        kind = {nodes.Weights: "weights", nodes.Bias: "bias", nodes.Vector: "vector"}[type(node)]
+        name = node.name
+        if name.text in self.params or name.text in self.values:
+            self._duplicate(name, self._declared_at(name.text))
+            return
+        array = self._table_array(node, kind)
+        if array is None:
+            self.broken.add(name.text)
+            return
+        rows = tuple(r.label.text if r.label else "" for r in node.table.rows)
+        cols = tuple(c.text for c in node.table.columns)
+        self.params[name.text] = ParamDraft(name.text, kind, array, rows, cols, node.span)
+
+    def _param_file(self, node: nodes.ParamFile):
+        """Numbers from a weight file: checked against the declaration and the memory limit first."""
+        name = node.name
+        if name.text in self.params or name.text in self.values:
+            self._duplicate(name, self._declared_at(name.text))
+            return
+        folder = Path(node.span.source.path).parent if node.span else Path(".")
+        budget = self.limits.max_bytes - sum(p.array.size * 8 for p in self.params.values())
+        try:
+            array = load_declared(node.kind, name.text, node.path, node.key, node.shape, folder, self.limits, budget)
+        except NetspecError as error:
+            error.span = error.span or node.span
+            self.errors.append(error)
+            self.broken.add(name.text)
+            return
+        columns = tuple(str(i) for i in range(1, array.shape[-1] + 1))
+        rows = ("",) * array.shape[0] if node.kind == "weights" else ()
+        self.params[name.text] = ParamDraft(name.text, node.kind, array, rows, columns, node.span, labelled=False)
+
+    def _table_array(self, node, kind) -> np.ndarray | None:
+        table = node.table
+        ok = self._unique(table.columns, "column")
+        width = len(table.columns)
+        for row in table.rows:
+            if len(row.numbers) != width:
+                ok = False
+                self.fail(f"this row of {node.name.text} has {count(len(row.numbers), 'number')} but the table has "
+                          f"{width} columns ({', '.join(c.text for c in table.columns)})", row.span,
+                          hint="one number under each column label", code="NS206")
+        if kind == "weights":
+            ok = self._weight_rows(node) and ok
+        elif len(table.rows) != 1:
+            ok = False
+            self.fail(f"a {kind} has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
+                      hint=f"put every {kind} number on the one row under the column labels", code="NS206")
+        if not ok:
+            return None
+        array = np.array([row.numbers for row in table.rows], dtype=np.float64)
+        return array if kind == "weights" else array[0]
+
+    def _weight_rows(self, node) -> bool:
+        unlabelled = [row for row in node.table.rows if row.label is None]
+        for row in unlabelled:
+            self.fail(f"a row of {node.name.text} has no label", row.span,
+                      hint="start the row with the name of the neuron it comes from, like `R  0.10 0.12 -0.36`", code="NS206")
+        labels = [row.label for row in node.table.rows if row.label is not None]
+        return not unlabelled and self._unique(labels, "row")
+
+    def _unique(self, names, what) -> bool:
+        seen = {}
+        for name in names:
+            if name.text in seen:
+                self.fail(f"the {what} label `{name.text}` appears twice", name.span,
+                          notes=[Note(seen[name.text], "first used")], code="NS203")
+                return False
+            seen[name.text] = name.span
+        return True
