@@ -113,7 +113,7 @@ def test_json_lines_and_csv_read_back_exactly(tmp_path):
 def test_chunk_size_follows_the_widest_layer(leaf):
     """The leaf network (widest value 4 numbers) runs 100,000 rows as one chunk: one product per layer."""
     spec, plan = leaf
-    assert batch.chunk_rows(spec) == 1_000_000
+    assert batch.chunk_rows(spec) == 131_072 >= 100_000
 
 
 def test_chunk_size_shrinks_for_a_wide_layer(tmp_path):
