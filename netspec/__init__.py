@@ -20,7 +20,8 @@ def load_spec(path, limits=None):
     from netspec.limits import Limits
     from netspec.loader import load_units
 
-    return check_units(load_units(path), limits or Limits())
+    limits = limits or Limits()
+    return check_units(load_units(path, allow_outside=limits.allow_outside), limits)
 
 
 def compile_plan(spec):
@@ -31,22 +32,34 @@ def compile_plan(spec):
 
 def run_plan(plan, rows, row_ids=None):
     """Run rows (a list of lists or an array, one row per input) through the plan."""
-    import numpy as np
-
     from netspec.runner import run as _run
 
-    return _run(plan, np.asarray(rows, dtype=np.float64).reshape(-1, len(plan.spec.inputs)), row_ids)
+    return _run(plan, _rows(plan, rows), row_ids)
 
 
 def trace_plan(plan, rows, row_ids=None):
     """Run rows through the plan's explaining kernels and return the Trace."""
-    import numpy as np
-
     from netspec.runner import trace as _trace
 
-    array = np.asarray(rows, dtype=np.float64).reshape(-1, len(plan.spec.inputs))
+    array = _rows(plan, rows)
     ids = row_ids or [f"row {i + 1}" for i in range(len(array))]
     return _trace(plan, array, ids)
+
+
+def _rows(plan, rows):
+    """rows as a float64 array (rows, inputs): one row may be given flat; any other shape is an InputError."""
+    import numpy as np
+
+    from netspec.errors import InputError
+
+    array = np.asarray(rows, dtype=np.float64)
+    width = len(plan.spec.inputs)
+    if array.ndim == 1 and array.size == width:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != width:
+        raise InputError(f"rows must have {width} numbers each ({', '.join(plan.spec.input_labels)}); "
+                         f"got an array of shape {array.shape}", code="NS318")
+    return array
 
 
 def printout(spec, inputs=None, **options):

@@ -36,7 +36,7 @@ def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberSty
     """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
     if atomic_target:
         return _run_chunks(spec, plan, path, fmt, style, write)
-    if os.path.getsize(path) < HOLD_IN_MEMORY:
+    if _size(path) < HOLD_IN_MEMORY:
         pieces: list[str] = []
         count = _run_chunks(spec, plan, path, fmt, style, pieces.append)
         write("".join(pieces))
@@ -53,3 +53,11 @@ def _run_chunks(spec, plan, path, fmt, style, write, render: bool = True) -> int
             write(render_results(spec, chunk, result, fmt, style, first=count, header=count == 0))
         count += len(chunk.values)
     return count
+
+
+def _size(path: str) -> int:
+    """The file's size; 0 when it cannot be read, so the reader reports why in its own words."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

@@ -45,6 +45,7 @@ CATALOGUE = (
     Entry("NS215", "an unknown {placeholder} in the `say` sentence", "only {decision} is filled in"),
     Entry("NS216", "two inputs with one name, or `as` where nothing is reused", "give each input its own name"),
     Entry("NS217", "a wrong number of output labels", "one label per output neuron"),
+    Entry("NS220", "a number in the spec too large for float64 (over about 1.8e308)", "write a smaller number"),
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
@@ -64,6 +65,7 @@ CATALOGUE = (
     Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
     Entry("NS315", "an `--input` that is not NAME=VALUE", "write it like R=32"),
+    Entry("NS318", "rows handed in from Python with the wrong number of columns", "one number per input, per row"),
     Entry("NS316", "a text with a character or word that is not in its vocabulary", "use only the vocabulary's tokens"),
     Entry("NS317", "a text of the wrong length for its input", "give exactly as many tokens as the input takes"),
     # ---- weight files: NS4xx ----
@@ -77,6 +79,7 @@ CATALOGUE = (
     Entry("NS408", "a truncated weight file", "copy or save the file again"),
     Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
     Entry("NS410", "no array of that key, or several arrays and no key", "name the array with `key`"),
+    Entry("NS411", "a weight file that holds NaN or infinity", "save the weights again from finite numbers"),
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),

@@ -60,7 +60,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
             for node in unit.spec.of_type(nodes.Vocabulary):
                 self._vocabulary(node)
         for unit in top.chain():
-            if not (unit is top and top.base is not None):
+            if unit.base is None:  # only the first network declares inputs; a spec that uses one gives meaning
                 for node in unit.spec.of_type(nodes.Input):
                     self._input(node)
         self._meaning_inputs(own_meaning)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from netspec.errors import NetspecError, flatten
 from netspec.source import Span
 
 MAX_SHOWN = 20
+
+# Characters a terminal would act on rather than show (cursor moves, colours, reordering)
+# are printed as visible stand-ins, so a hostile spec cannot rewrite the screen through
+# an error message: C0 controls as their symbols (␀ ␍ ␛), the rest as �. Tab and newline stay.
+_VISIBLE = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n"}
+_VISIBLE.update({0x7F: 0x2421, **{code: 0xFFFD for code in range(0x80, 0xA0)}})
+_VISIBLE.update({code: 0xFFFD for code in (0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
+                                           *range(0x2066, 0x206A))})
 
 
 def format_error(error: NetspecError) -> str:
@@ -21,25 +31,58 @@ def format_error(error: NetspecError) -> str:
 
 def _format_one(error: NetspecError) -> str:
     where = f"{error.span.location}: " if error.span else ""
-    lines = [f"{where}error: {error.message} [{error.code}]"]
+    lines = [visible(f"{where}error: {error.message} [{error.code}]")]
     if error.span:
         lines += excerpt(error.span)
     for note in error.notes:
         at = f" at {note.span.location}" if note.span else ""
-        lines.append(f"note: {note.message}{at}")
+        lines.append(visible(f"note: {note.message}{at}"))
     if error.hint:
-        lines.append(f"hint: {error.hint}")
+        lines.append(visible(f"hint: {error.hint}"))
     return "\n".join(lines)
 
 
+def visible(text: str) -> str:
+    """`text` with every control character replaced by a visible stand-in of the same length."""
+    return text.translate(_VISIBLE)
+
+
 def excerpt(span: Span) -> list[str]:
-    """The source line with the span underlined by carets, aligned after tab expansion."""
+    """The source line with the span underlined by carets, aligned as a terminal shows the line."""
     raw = span.source.line(span.line)
     if not raw.strip() or (span.end_line, span.end_column) == (span.line, span.column):
         return []  # a blank line, or an error about the whole file: nothing to underline
-    text = raw.expandtabs()
-    start = len(raw[: span.column - 1].expandtabs())
+    text, starts = _layout(raw)
+    first = min(span.column - 1, len(raw))
     last = span.end_column - 1 if span.end_line == span.line else len(raw)
-    end = max(len(raw[: max(last, span.column)].expandtabs()), start + 1)
+    start = starts[first]
+    if first < len(raw) and starts[first + 1] == start and start > 0:
+        start -= 1  # a combining accent is drawn on the letter before it
+    end = max(starts[min(max(last, span.column), len(raw))], start + 1)
     gutter = f"{span.line:>5} | "
     return [gutter + text, " " * 5 + " | " + " " * start + "^" * (end - start)]
+
+
+def _layout(raw: str) -> tuple[str, list[int]]:
+    """The line as printed (tabs expanded, controls made visible) and the screen column of each character.
+
+    Columns count what a terminal draws: two for a wide character such as 漢, none for a
+    combining accent, so the carets stay under the mistake. The list has one extra entry: the end.
+    """
+    shown, starts, column = [], [], 0
+    for char in raw:
+        starts.append(column)
+        if char == "\t":
+            char = " " * (8 - column % 8)
+        else:
+            char = visible(char)
+        shown.append(char)
+        column += len(char) if char.isspace() else _width(char)
+    starts.append(column)
+    return "".join(shown), starts
+
+
+def _width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1

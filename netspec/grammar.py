@@ -51,4 +51,8 @@ def _cache_file(text: str) -> str | bool:
     from lark import __version__ as lark_version
 
     digest = hashlib.sha256(f"{lark_version}\n{text}".encode()).hexdigest()[:16]
-    return str(folder / f"grammar-{digest}.lark-cache")
+    current = folder / f"grammar-{digest}.lark-cache"
+    for old in folder.glob("grammar-*.lark-cache"):  # caches of other grammar or Lark versions
+        if old != current:
+            old.unlink(missing_ok=True)
+    return str(current)

@@ -12,7 +12,7 @@ from pathlib import Path
 from netspec import nodes
 from netspec.errors import InputError, SpecCheckError
 from netspec.parser import parse
-from netspec.source import Source
+from netspec.source import Source, Span
 
 MAX_SPEC_BYTES = 50_000_000
 
@@ -36,14 +36,17 @@ def read_source(path: str | Path, shown_as: str | None = None) -> Source:
     shown = shown_as or str(path)
     try:
         if path.is_dir():
-            raise InputError(f"{shown} is a folder, not a .net file")
+            raise InputError(f"{shown} is a folder, not a .net file", code="NS110")
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:  # refused before a byte of it is read
+            raise InputError(f"{shown} is {size:,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"no such spec file: {shown}", hint="check the path; specs end in .net") from None
+        raise InputError(f"no such spec file: {shown}", hint="check the path; specs end in .net", code="NS110") from None
     except OSError as error:
-        raise InputError(f"cannot read {shown}: {error.strerror}") from None
+        raise InputError(f"cannot read {shown}: {error.strerror}", code="NS110") from None
     if len(data) > MAX_SPEC_BYTES:
-        raise InputError(f"{shown} is {len(data):,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}")
+        raise InputError(f"{shown} is {len(data):,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111")
     return Source(shown, _decode(data, shown))
 
 
@@ -51,30 +54,62 @@ def _decode(data: bytes, shown: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"{shown}:{line}: the file is not UTF-8 text (byte {error.start})",
-                         hint="save the spec as UTF-8 plain text") from None
+        raise _not_utf8(error, shown) from None
 
 
-def load_units(path: str | Path, _seen: tuple[str, ...] = ()) -> Unit:
-    """Parse `path` and, recursively, every spec it uses."""
+def _not_utf8(error: UnicodeDecodeError, shown: str) -> InputError:
+    """Point at the first byte that is not UTF-8, in a copy of the text where bad bytes show as �."""
+    data = bytes(error.object)  # without its byte-order mark, like error.start
+    before = data[: error.start].decode("utf-8")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    source = Source(shown, data.decode("utf-8", "replace"))
+    return InputError(f"the file is not UTF-8 text: {error.reason} (byte 0x{data[error.start]:02X})",
+                      Span(source, line, column, line, column + 1), hint="save the spec as UTF-8 plain text", code="NS112")
+
+
+def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: bool = False) -> Unit:
+    """Parse `path` and, recursively, every spec it uses (in its own folder, unless allow_outside)."""
     source = read_source(path)
     spec = parse(source)
     uses = spec.of_type(nodes.Use)
     if len(uses) > 1:
         raise SpecCheckError("a spec can use one other network", uses[1].span,
-                             hint="keep a single `use` line")
-    base = _load_base(Path(path), uses[0], _seen + (str(Path(path).resolve()),)) if uses else None
+                             hint="keep a single `use` line", code="NS213")
+    seen = _seen + (str(Path(path).resolve()),)
+    base = _load_base(Path(path), uses[0], seen, allow_outside) if uses else None
     return Unit(source, spec, base)
 
 
-def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...]) -> Unit:
+def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside: bool) -> Unit:
     target = path.parent / use.path
-    if str(target.resolve()) in seen:
+    if not allow_outside and not _inside(path.parent, target):
+        raise SpecCheckError(f"`use \"{use.path}\"` reaches outside the folder of {path.name}", use.span, code="NS213",
+                             hint="a spec may only use specs in its own folder; pass --allow-outside if you trust it")
+    try:
+        resolved, is_file = str(target.resolve()), target.is_file()
+    except (OSError, ValueError) as error:  # a name too long for the system, or with a NUL byte in it
+        reason = getattr(error, "strerror", None) or str(error)
+        raise SpecCheckError(f"`use` names a file that cannot exist: {reason.lower()}", use.span,
+                             hint=f"write the name of a .net file next to {path.name}", code="NS213") from None
+    if resolved in seen:
         chain = " → ".join([Path(p).name for p in seen] + [target.name])
         raise SpecCheckError(f"`use \"{use.path}\"` goes round in a circle: {chain}", use.span,
-                             hint="a network cannot use itself, directly or through another spec")
-    if not target.is_file():
+                             hint="a network cannot use itself, directly or through another spec", code="NS213")
+    if not is_file:
         raise SpecCheckError(f"no spec file {use.path} next to {path.name}", use.span,
-                             hint=f"the path is taken relative to the folder of {path.name}")
-    return load_units(target, seen)
+                             hint=f"the path is taken relative to the folder of {path.name}", code="NS213")
+    try:
+        return load_units(target, seen, allow_outside)
+    except InputError as error:
+        error.span = error.span or use.span  # the used file cannot be read: point at the `use` line
+        raise
+
+
+def _inside(folder: Path, target: Path) -> bool:
+    """True when target, links followed, lies in folder or below it."""
+    try:
+        inside, resolved = folder.resolve(), target.resolve()
+    except (OSError, ValueError):
+        return True  # an impossible name: _load_base reports it
+    return resolved == inside or inside in resolved.parents

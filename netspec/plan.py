@@ -3,8 +3,8 @@
 The plan of specs/leaf.net prints as:
 
     Plan leaf_or_flower: 2 steps, 18 parameters
-      1  hidden = dense(input, W1)    input 4 → 3    leaf.net:28
-      2  out = dense(hidden, W2)      hidden 3 → 2   leaf.net:36
+      1  hidden = dense(input, W1)    input 4 → 3    leaf.net:27
+      2  out = dense(hidden, W2)      hidden 3 → 2   leaf.net:35
 """
 
 from __future__ import annotations

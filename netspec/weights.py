@@ -150,20 +150,35 @@ def _safetensors_header(path: Path, key: str | None) -> TensorHeader:
             table = json.loads(stream.read(length))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise WeightFileError(f"{path.name} has a broken safetensors header", code="NS405") from None
+    if not isinstance(table, dict):
+        raise WeightFileError(f"{path.name} has a broken safetensors header", code="NS405")
     tensors = {k: v for k, v in table.items() if k != "__metadata__"}
     name = key if key is not None else (next(iter(tensors)) if len(tensors) == 1 else None)
     if name not in tensors:
         raise WeightFileError(f"{path.name} has no tensor {key!r}" if key else
                               f"{path.name} holds several tensors; say which with key \"...\"",
                               hint="its tensors are: " + ", ".join(sorted(tensors))[:300], code="NS410")
-    entry = tensors[name]
+    entry = tensors[name] if isinstance(tensors[name], dict) else {}
     if entry.get("dtype") not in SAFETENSORS_DTYPES:
         raise WeightFileError(f"{path.name}[{name}] holds {entry.get('dtype')} numbers; weights must be F16, F32 "
                               "or F64", code="NS406")
-    header = TensorHeader(tuple(int(n) for n in entry["shape"]), np.dtype(SAFETENSORS_DTYPES[entry["dtype"]]),
-                          8 + length + int(entry["data_offsets"][0]))
+    header = TensorHeader(_dims(entry.get("shape"), path.name, name), np.dtype(SAFETENSORS_DTYPES[entry["dtype"]]),
+                          8 + length + _offset(entry.get("data_offsets"), path.name, name))
     _check_size(f"{path.name}[{name}]", header, size)
     return header
+
+
+def _dims(shape, file: str, name: str) -> tuple[int, ...]:
+    """A header's shape: a list of whole numbers, none negative."""
+    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise WeightFileError(f"{file}[{name}] has a broken shape in its header: {shape!r}", code="NS405")
+    return tuple(shape)
+
+
+def _offset(offsets, file: str, name: str) -> int:
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(n, int) and n >= 0 for n in offsets)):
+        raise WeightFileError(f"{file}[{name}] has broken data offsets in its header: {offsets!r}", code="NS405")
+    return offsets[0]
 
 
 def _check_size(name: str, header: TensorHeader, size: int | None):
@@ -196,4 +211,9 @@ def load_declared(kind: str, name: str, written: str, key: str | None, declared:
         raise WeightFileError(f"{name} would need {describe_bytes(need)} of memory, more than the "
                               f"{describe_bytes(max(budget, 0))} left under the limit of "
                               f"{describe_bytes(limits.max_bytes)}", hint="raise the limit with --max-memory", code="NS409")
-    return load(path, key, header)
+    array = load(path, key, header)
+    if not np.isfinite(array).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise WeightFileError(f"{name} in {written} holds {array[where]} at position {where}", code="NS411",
+                              hint="weights must be ordinary numbers; NaN and infinity cannot be computed with")
+    return array

@@ -42,6 +42,7 @@ SPEC_CASES = {
     "NS217": NET + "output out labels A, B, C\n",
     "NS218": NET + "layer r = add(input, out)\n",
     "NS219": 'vocabulary v characters "abca"\n' + NET,
+    "NS220": NET.replace(" a 1  2", " a 1e400  2"),
 }
 
 INPUT_CASES = {
@@ -79,6 +80,7 @@ WEIGHT_CASES = {
     "NS408": 'weights W from "cut.npy"',
     "NS409": 'weights W from "good.npy"',  # checked with a 16-byte memory limit
     "NS410": 'weights W from "two.npz" key "C"',
+    "NS411": 'weights W from "nan.npy"',
 }
 
 
@@ -154,6 +156,7 @@ def _weight_files(folder: Path, inner: Path):
     (inner / "cut.npy").write_bytes((inner / "good.npy").read_bytes()[:-8])
     (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
     np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
+    np.save(inner / "nan.npy", np.array([[1.0, np.nan], [0.5, 2.0]]))
 
 
 def _other_errors(folder: Path) -> dict:
@@ -187,6 +190,10 @@ def _other_errors(folder: Path) -> dict:
         netspec.run_plan(netspec.compile_plan(netspec.load_spec(flat)), [[2, 2]])
     except NetspecError as error:
         found["NS503"] = error
+    try:  # eight numbers for the 4-input leaf network, as one row
+        netspec.run_plan(netspec.compile_plan(netspec.load_spec(LEAF)), [[32, 107, 56, 11.2, 241, 200, 4, 59.5]])
+    except NetspecError as error:
+        found["NS318"] = error
     embed = netspec.load_spec(ROOT / "specs" / "humpty_embed.net")
     try:  # token numbers handed in from Python, past the tokenizer: 99 is no character's number
         netspec.run_plan(netspec.compile_plan(embed), [[99] + [1] * 11])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from current output")
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="run tests/test_fuzz.py's long profile, 100,000 cases (same as NETSPEC_FUZZ_LONG=1)")
+
+
+def pytest_configure(config):
+    if config.getoption("--fuzz-long"):
+        os.environ["NETSPEC_FUZZ_LONG"] = "1"  # read when tests/test_fuzz.py is imported
 
 
 @pytest.fixture

@@ -35,3 +35,30 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(OutputFileError) as caught:
         write_atomic(str(tmp_path / "no" / "out.txt"), "x")
     assert caught.value.code == "NS701" and "does not exist" in caught.value.message
+
+
+def test_a_symbolic_link_is_written_through(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_atomic(str(link), "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_the_finished_file_follows_the_umask(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        write_atomic(str(tmp_path / "out.txt"), "x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_device_is_written_directly(tmp_path):
+    write_atomic("/dev/null", "nothing to keep")
+    import os
+
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")

@@ -128,6 +128,10 @@ class MeaningChecks:
             self._in_range(info, assign)
 
     def _in_range(self, info: InputInfo, assign: nodes.Assign):
+        if not np.isfinite(assign.value):
+            self.fail(f"{assign.name.text}={assign.value:g}: the number is too large for float64 (over about 1.8e308)",
+                      assign.span, hint="write a smaller number", code="NS220")
+            return
         low = info.low if info.low is not None else -np.inf
         high = info.high if info.high is not None else np.inf
         if not low <= assign.value <= high:

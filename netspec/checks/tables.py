@@ -65,6 +65,11 @@ class TableChecks:
             ok = False
             self.fail(f"a {kind} has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
                       hint=f"put every {kind} number on the one row under the column labels", code="NS206")
+        for row in table.rows:
+            if not all(np.isfinite(row.numbers)):
+                ok = False
+                self.fail(f"a number in this row of {node.name.text} is too large for float64 (over about 1.8e308)",
+                          row.span, hint="write a smaller number", code="NS220")
         if not ok:
             return None
         array = np.array([row.numbers for row in table.rows], dtype=np.float64)

@@ -39,6 +39,11 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
         return False
+    if weights.name in ctx.bindings and tuple(wanted) != tuple(weights.row_names):
+        ctx.fail(f"{weights.name} is already used by a layer that reads {', '.join(weights.row_names)} in that order, "
+                 f"but `{x.name}` lists them as {', '.join(wanted)}", w_ref.span, code="NS205",
+                 hint=f"give this layer its own table, or list the neurons of `{x.name}` in the same order")
+        return False
     if not weights.labelled:  # numbers from a file: row i listens to x's neuron i
         ctx.reorder_rows(weights.name, list(range(len(wanted))), names=wanted)
         return True

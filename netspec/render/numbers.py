@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-NOISE = 1e-12  # relative; float64 artefacts such as 32·0.1 = 3.2000000000000006 are not rounding
+NOISE = 1e-13  # relative; float64 artefacts such as 32·0.1 = 3.2000000000000006 are not rounding
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def show(x: float, style: NumberStyle = NumberStyle()) -> Shown:
     shown = Decimal(fixed)
     if shown == 0 and x != 0:
         return _scientific(x, style)
-    rounded = abs(float(shown) - x) > NOISE * max(1.0, abs(x))
+    rounded = abs(float(shown) - x) > NOISE * abs(x)
     if not rounded:
         fixed = _strip(fixed)
     if fixed.startswith("-"):

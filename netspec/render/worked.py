@@ -90,7 +90,7 @@ def elided_terms(terms: tuple, max_terms: int) -> tuple[tuple, int]:
     term; the total shown is still the one the plan computed.
     """
     terms = tuple(terms)
-    if max_terms and len(terms) > max_terms:
+    if max_terms and len(terms) > max(max_terms, 4):  # 3 terms, the gap and the last: shorter sums stay whole
         return terms[:3] + (None,) + terms[-1:], len(terms) - 4
     return terms, 0
 
