@@ -8,6 +8,7 @@ from netspec.errors import NetspecError, flatten
 from netspec.source import Span
 
 MAX_SHOWN = 20
+EXCERPT_WIDTH = 100  # characters of a long source line shown around the mistake
 
 # Characters a terminal would act on rather than show (cursor moves, colours, reordering)
 # are printed as visible stand-ins, so a hostile spec cannot rewrite the screen through
@@ -48,19 +49,34 @@ def visible(text: str) -> str:
 
 
 def excerpt(span: Span) -> list[str]:
-    """The source line with the span underlined by carets, aligned as a terminal shows the line."""
+    """The source line with the span underlined by carets, aligned as a terminal shows the line.
+
+    A line longer than EXCERPT_WIDTH characters is cut to that many around the span, with …
+    where it was cut: a mistake in a line of 100,000 characters prints one screen line, not 100 kB.
+    """
     raw = span.source.line(span.line)
     if not raw.strip() or (span.end_line, span.end_column) == (span.line, span.column):
         return []  # a blank line, or an error about the whole file: nothing to underline
-    text, starts = _layout(raw)
     first = min(span.column - 1, len(raw))
-    last = span.end_column - 1 if span.end_line == span.line else len(raw)
+    last = min(max(span.end_column - 1 if span.end_line == span.line else len(raw), first + 1), len(raw))
+    low, high = _window(len(raw), first)
+    cut = "…" if low else ""
+    text, starts = _layout(cut + raw[low:high] + ("…" if high < len(raw) else ""))
+    first, last = first - low + len(cut), min(last, high) - low + len(cut)
     start = starts[first]
-    if first < len(raw) and starts[first + 1] == start and start > 0:
+    if first < len(starts) - 1 and starts[first + 1] == start and start > 0:
         start -= 1  # a combining accent is drawn on the letter before it
-    end = max(starts[min(max(last, span.column), len(raw))], start + 1)
+    end = max(starts[last], start + 1)
     gutter = f"{span.line:>5} | "
     return [gutter + text, " " * 5 + " | " + " " * start + "^" * (end - start)]
+
+
+def _window(length: int, first: int) -> tuple[int, int]:
+    """The characters of a line to show: all of a short line; EXCERPT_WIDTH of a long one, `first` among them."""
+    if length <= EXCERPT_WIDTH:
+        return 0, length
+    low = 0 if first < EXCERPT_WIDTH * 3 // 4 else min(first - EXCERPT_WIDTH // 4, length - EXCERPT_WIDTH)
+    return low, low + EXCERPT_WIDTH
 
 
 def _layout(raw: str) -> tuple[str, list[int]]:

@@ -48,6 +48,9 @@ MISTAKES = {
         "layer h = dense\n",
         "layer h = \n",
     ],
+    "operations are not nested: give each its own layer, like `layer h = dense(input, W1)` then `layer r = relu(h)`": [
+        "layer h = relu(dense(input, W))\n",
+    ],
     "unclosed `(`: the arguments of an operation end with `)`": [
         "layer h = dense(input, W\n",
         "layer h = dense(input,\n",
@@ -146,8 +149,13 @@ def _unexpected_token(source: Source, error: UnexpectedToken) -> SpecSyntaxError
     token = error.token
     width = max(len(str(token).split("\n")[0]), 1)
     span = Span(source, token.line, token.column, token.line, token.column + width)
-    found = "end of line" if token.type == "_NL" else f"'{token}'"
+    found = "end of line" if token.type == "_NL" else f"'{_shortened(str(token))}'"
     return SpecSyntaxError(f"unexpected {found}", span, hint=_hint(source, error), code="NS102")
+
+
+def _shortened(text: str, most: int = 40) -> str:
+    """A token as the message names it: a name 100,000 characters long is shown by its start."""
+    return text if len(text) <= most else f"{text[:most - 10]}… ({len(text):,} characters)"
 
 
 def _hint(source: Source, error: UnexpectedInput) -> str:

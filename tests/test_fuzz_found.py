@@ -87,3 +87,34 @@ def test_a_lone_combining_accent_is_named_by_its_code(tmp_path):
     spec.write_text("input e\u0301\n", encoding="utf-8")
     _, _, err = netspec("check", str(spec))
     assert err.startswith(f"{spec}:1:8: error: unexpected character U+0301 [NS101]\n")
+
+
+def test_a_very_long_line_is_cut_around_the_mistake(tmp_path):
+    """`dense(` 100,000 times: the excerpt printed the whole 600 kB line; now 100 characters and a …"""
+    spec = tmp_path / "nested.net"
+    spec.write_text("input R\nlayer h = " + "dense(" * 100_000 + "input" + ")" * 100_000 + "\n", encoding="utf-8")
+    code, _, err = netspec("check", str(spec))
+    header, line, underline, hint = err.splitlines()
+    assert (code, header) == (1, f"{spec}:2:22: error: unexpected '(' [NS102]")
+    assert line == "    2 | layer h = " + ("dense(" * 16)[:90] + "…"
+    assert underline == "      | " + " " * 21 + "^"
+    assert hint.startswith("hint: operations are not nested")
+
+
+def test_a_mistake_far_along_a_long_line_is_shown_with_its_surroundings(tmp_path):
+    """A weight row of 300 numbers and then a word: the excerpt starts with … and ends at the word."""
+    spec = tmp_path / "row.net"
+    spec.write_text("input x\nweights W:\n  a b\n  x " + "1 " * 300 + "c\n", encoding="utf-8")
+    _, _, err = netspec("check", str(spec))
+    header, line, underline = err.splitlines()[:3]
+    assert header == f"{spec}:4:605: error: unexpected 'c' [NS102]"
+    assert line == "    4 | …" + " 1" * 49 + " c"
+    assert underline.endswith("^") and len(underline) == len(line)
+
+
+def test_a_very_long_word_is_named_by_its_start(tmp_path):
+    """A name of 100,000 letters where none fits: the header named all of it, 100 kB on one line."""
+    spec = tmp_path / "word.net"
+    spec.write_text("input R " + "h" * 100_000 + "\n", encoding="utf-8")
+    _, _, err = netspec("check", str(spec))
+    assert err.splitlines()[0] == f"{spec}:1:9: error: unexpected '{'h' * 30}… (100,000 characters)' [NS102]"

@@ -134,7 +134,7 @@ class LayerChecks:
         name = ref.name.text
         if name in self.values:
             return self.values[name]
-        if name in self.broken or self._used_before_declared(ref):
+        if self._known_broken(name) or self._used_before_declared(ref):
             return None
         if name in self.params:
             self.fail(f"`{name}` is a table of {self.params[name].kind}, not a value computed by a layer",
@@ -148,7 +148,7 @@ class LayerChecks:
         found = self.params.get(name)
         if found is not None and found.kind == kind:
             return found
-        if found is None and (name in self.broken or self._used_before_declared(ref)):
+        if found is None and (self._known_broken(name) or self._used_before_declared(ref)):
             return None
         if found is not None or name in self.values:
             what = (found.kind if found.kind != "vector" else "a vector") if found else "a value"
@@ -159,6 +159,10 @@ class LayerChecks:
             self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"
                          if declared else f"declare it above this line with `{kind} {name}:` and a table")
         return None
+
+    def _known_broken(self, name: str) -> bool:
+        """Already reported as wrong, so no second error; the layer being checked is not reported yet."""
+        return name in self.broken and name != self.current
 
     def _used_before_declared(self, ref: nodes.Ref) -> bool:
         """A name declared further down: say so, rather than call it unknown."""
