@@ -73,6 +73,9 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         output = self._output()
         decision = self._decision(top.spec, output)
         examples = self._examples(top.spec, output, decision)
+        if (output is None or decision is None) and not self.errors:  # never hand on a spec without an answer
+            self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
+                      hint="add a layer such as `layer out = dense(input, W1)`")
         if self.errors:
             raise SpecErrors(self.errors)
         return self._result(output, decision, examples)
