@@ -278,6 +278,12 @@ def main(argv=None):
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
+    except ModuleNotFoundError as error:  # installed without its dependencies (copied, not pip-installed)
+        if os.environ.get("NETSPEC_DEBUG"):
+            raise
+        sys.stderr.write(f"netspec: the package {error.name!r} that netspec needs is not installed; install netspec "
+                         "with pip (`pip install .` in its folder) so that its dependencies come with it\n")
+        sys.exit(1)
     except Exception as error:  # a bug in netspec: say so plainly instead of a traceback
         if os.environ.get("NETSPEC_DEBUG"):
             raise
