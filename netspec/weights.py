@@ -35,8 +35,10 @@ def resolve(folder: Path, written: str, limits: Limits) -> Path:
     path = (folder / written)
     if limits.allow_outside:
         return path
-    inside = folder.resolve()
-    target = path.resolve()
+    try:
+        inside, target = folder.resolve(), path.resolve()
+    except (OSError, ValueError):  # a NUL byte in the name: no such file can exist, _checked_kind says so
+        return path
     if target != inside and inside not in target.parents:
         raise WeightFileError(f"{written} lies outside the spec's folder ({inside})",
                               hint="a spec may only read files in its own folder; pass --allow-outside if you "
@@ -84,8 +86,15 @@ def load(path: Path, key: str | None, header: TensorHeader) -> np.ndarray:
     return np.array(array, dtype=np.float64)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name longer than the system allows is no file either
+        return False
+
+
 def _checked_kind(path: Path) -> str:
-    if not path.is_file():
+    if not _is_file(path):
         raise WeightFileError(f"no weight file {path.name} in {path.parent}", hint="the path is relative to the spec", code="NS401")
     kind = sniff(path)
     suffix = path.suffix.lower().lstrip(".")

@@ -44,7 +44,7 @@ from pathlib import Path
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from netspec import cli, ops  # noqa: E402
@@ -70,12 +70,17 @@ TRUNCATE_EVERY = 1 if LONG else 127  # bytes between truncation points
 SCALE = 10 if LONG else 1  # the extremes below are this much larger in the long profile
 
 
+# No explain phase: after a first failure it traces every line of every later case, which
+# makes commands ten times slower and would fail the time limit for the wrong reason.
+PHASES = [phase for phase in Phase if phase is not Phase.explain]
+
+
 def profile(kind: str) -> settings:
     quick, long = BUDGET[kind]
     if LONG:
-        return settings(max_examples=long, deadline=None, database=None, print_blob=True,
+        return settings(max_examples=long, deadline=None, database=None, print_blob=True, phases=PHASES,
                         suppress_health_check=list(HealthCheck))
-    return settings(max_examples=quick, derandomize=True, deadline=None, database=None,
+    return settings(max_examples=quick, derandomize=True, deadline=None, database=None, phases=PHASES,
                     suppress_health_check=list(HealthCheck))
 
 
