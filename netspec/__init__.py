@@ -70,4 +70,20 @@ def printout(spec, inputs=None, **options):
     return _printout(spec, inputs, **options)
 
 
-__all__ = ["load_spec", "compile_plan", "run_plan", "trace_plan", "printout", "__version__"]
+def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits=None):
+    """Continue `text` (exactly the window's length) by `steps` tokens, sliding the window each time.
+
+    spec: a path or a loaded spec with one text input and outputs `labels from` its vocabulary.
+    Greedy (the largest output) unless sample=True: then probabilities = softmax(outputs / temperature),
+    drawn with numpy.random.default_rng(seed); seed=None picks one and records it in the result.
+    Returns a netspec.generation.Generation: .text, .generated, .steps (window, token, output, probability).
+
+        >>> generate("specs/humpty_embed.net", "humpty dumpt", 15).text
+        'humpty dumpty sat on a wall'
+    """
+    from netspec.generation import generate as _generate
+
+    return _generate(spec, text, steps, sample, temperature, seed, limits)
+
+
+__all__ = ["load_spec", "compile_plan", "run_plan", "trace_plan", "printout", "generate", "__version__"]

@@ -88,6 +88,13 @@ CATALOGUE = (
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
     Entry("NS701", "the output file cannot be written", "check the folder exists and is writable"),
+    # ---- generating text: NS8xx ----
+    Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
+          "declare one `input text … tokens N from VOCABULARY`"),
+    Entry("NS802", "`generate` with outputs that are not one per token of the text's vocabulary",
+          "write `output out labels from VOCABULARY`"),
+    Entry("NS803", "generation settings out of range (from Python): steps, temperature or seed",
+          "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw`; the only module that imports click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate`; the only importer of click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -14,9 +14,11 @@ import sys
 import click
 
 from netspec import __version__
+from netspec.limits import MAX_GENERATE_STEPS
 
 FORMATS_RUN = ["text", "json", "csv"]
 FORMATS_TRACE = ["text", "md", "json", "html", "tex"]
+FORMATS_GENERATE = ["text", "json"]
 DETAILS = ["summary", "layer", "neuron", "scalar"]  # netspec/render/view.py says what each shows
 
 
@@ -213,6 +215,34 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
             raise click.UsageError("a drawing shows one row; pick one with --row N")
         traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_drawing(checked, options, traced), output)
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--text", "-t", "text", required=True, metavar="TEXT",
+              help="The starting window: exactly as many tokens as the spec's text input takes.")
+@click.option("--steps", type=click.IntRange(1, MAX_GENERATE_STEPS), default=15, show_default=True,
+              help=f"Tokens to add, one per run of the network (at most {MAX_GENERATE_STEPS:,}).")
+@click.option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
+@click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
+              help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
+              help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default="text", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@_number_options
+def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, ascii):
+    """Continue --text with SPEC's network, one token per step: the window slides along."""
+    from netspec.generation import generate as continue_text
+    from netspec.render.generation import render_generation
+    from netspec.render.numbers import NumberStyle
+
+    given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
+    if given and not sample:
+        raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
+    generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
+    _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output)
 
 
 def _rows(checked, assignments, csv_path, example, row=None):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
+MAX_GENERATE_STEPS = 10_000  # `netspec generate --steps`: a long text, still a few seconds
 
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
          "t": 1024**4, "tb": 1024**4}

@@ -99,6 +99,7 @@ def example_errors(folder: Path) -> dict:
         found[code] = _cli_error(["run", LEAF, "--csv", str(path)])
     found.update(_weight_errors(folder / "weights"))
     found.update(_other_errors(folder))
+    found.update(_generate_errors(folder))
     return found
 
 
@@ -199,6 +200,23 @@ def _other_errors(folder: Path) -> dict:
         netspec.run_plan(netspec.compile_plan(embed), [[99] + [1] * 11])
     except NetspecError as error:
         found["NS504"] = error
+    return found
+
+
+def _generate_errors(folder: Path) -> dict:
+    """`netspec generate` with a spec that cannot continue a text, and settings out of range."""
+    import netspec
+    from netspec.errors import NetspecError
+
+    found = {"NS801": _cli_error(["generate", LEAF, "--text", "humpty dumpt"])}
+    yes_no = folder / "yes_no.net"  # a text input, but the outputs are `yes` and `no`, not the tokens a and b
+    yes_no.write_text('vocabulary v characters "ab" numbered from 1\ninput text "two letters" tokens 2 from v\n'
+                      "weights W:\n        yes  no\n text1  1    0\n text2  0    1\nlayer out = dense(input, W)\n")
+    found["NS802"] = _cli_error(["generate", str(yes_no), "--text", "ab"])
+    try:
+        netspec.generate(HUMPTY, "humpty dumpt", steps=0)
+    except NetspecError as error:
+        found["NS803"] = error
     return found
 
 

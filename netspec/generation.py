@@ -1,0 +1,207 @@
+"""A spec, a starting text and a number of steps in, a Generation out: text made by the sliding window.
+
+The article's generation (notes §1.3, §2.5): run the network on the window, pick the next
+token, append it and drop the oldest, so "humpty dumpt" → y, then "umpty dumpty" → space,
+"mpty dumpty " → s, and so on.
+
+How the next token is picked (notes §1.8, §2.9):
+
+* greedy, the default: the largest output, as `decide largest` picks it.
+* sampling: the outputs become probabilities, p = softmax((outputs − max) / T), and one
+  number u is drawn uniformly from [0, 1) with numpy.random.default_rng(seed). The token
+  is the first whose running total of probabilities passes u, so a reader can redo each
+  draw by hand from the printed u and probabilities. T, the temperature, is above 0:
+  below 1 sharpens the choice (T → 0 is greedy), above 1 flattens it.
+
+When the network's own last layer already makes probabilities (`softmax` or
+`divide_by_sum`), they are not put through softmax a second time: they are sampled as
+they are, and T reshapes them as p^(1/T), renormalised. That is softmax(log p / T), so a
+spec that ends in `softmax(out)` samples exactly as the same spec without it would.
+
+Both ways, each step records the window, the token, the network's output for it and its
+probability (for greedy: softmax of the outputs, or the outputs themselves when they are
+probabilities).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+
+import numpy as np
+
+from netspec.errors import InputError, SpecCheckError
+from netspec.limits import MAX_GENERATE_STEPS
+from netspec.model import CheckedSpec
+from netspec.source import Span
+from netspec.vocabulary import TextInput
+
+PROBABILITY_OPS = ("softmax", "divide_by_sum")  # last layers whose outputs are already probabilities
+
+
+@dataclass(frozen=True)
+class GenerationStep:
+    """One turn of the window: what the network read and what was picked."""
+
+    window: str  # the text the network read
+    number: int  # the token number picked, in the vocabulary's numbering
+    token: str  # the token picked, as it enters the text (" " for the space)
+    label: str  # its name in printouts and decisions ("space")
+    output: float  # the network's output for that token (its score)
+    probability: float  # its chance at this step
+    draw: float | None  # the uniform number u that picked it, when sampling
+
+    def __repr__(self) -> str:
+        return f'"{self.window}" → {self.label}'
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The whole run: the starting text, every step, and how tokens were picked."""
+
+    spec: CheckedSpec
+    start: str
+    start_numbers: tuple[int, ...]
+    steps: tuple[GenerationStep, ...]
+    sample: bool
+    temperature: float
+    seed: int | None
+    seed_chosen: bool  # True when no seed was given and one was picked at random (and is stated)
+    from_probabilities: bool  # True when the network's outputs are already probabilities
+
+    @property
+    def generated(self) -> str:
+        """Only the new tokens, joined as the tokenizer joins them."""
+        return self._decode([step.number for step in self.steps])
+
+    @property
+    def text(self) -> str:
+        """The starting text followed by every generated token."""
+        return self._decode([*self.start_numbers, *(step.number for step in self.steps)])
+
+    def _decode(self, numbers) -> str:
+        (text_input,) = self.spec.texts.values()
+        return text_input.decode(numbers)
+
+    def __repr__(self) -> str:
+        how = f"sampled at temperature {self.temperature:g}, seed {self.seed}" if self.sample else "greedy"
+        return f'<Generation {self.spec.name}: "{self.start}" + {len(self.steps)} steps ({how}) → "{self.text}">'
+
+
+def generate(spec, text: str, steps: int, sample: bool = False, temperature: float = 1.0,
+             seed: int | None = None, limits=None) -> Generation:
+    """Continue `text` by `steps` tokens with the spec's network (a path or a loaded spec).
+
+    Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
+    picks one at random and records it in the result, so the run can be repeated).
+    """
+    if not isinstance(spec, CheckedSpec):
+        from netspec import load_spec
+
+        spec = load_spec(spec, limits)
+    _check_settings(steps, sample, temperature, seed)
+    text_input = generating_input(spec)
+    numbers = text_input.tokenize(text, "the starting text")
+    seed_chosen = sample and seed is None
+    if seed_chosen:
+        seed = secrets.randbits(32)
+    rng = np.random.default_rng(seed) if sample else None
+    made = _run(spec, text_input, numbers, steps, temperature if sample else 1.0, rng)
+    return Generation(spec, text, tuple(numbers), tuple(made), sample, temperature, seed, seed_chosen,
+                      outputs_are_probabilities(spec))
+
+
+def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperature: float, rng):
+    """The sliding window: run, pick, append, drop the oldest; `steps` times."""
+    from netspec import compile_plan
+    from netspec.runner import run
+
+    plan = compile_plan(spec)
+    as_probabilities = outputs_are_probabilities(spec)
+    vocabulary = text_input.vocabulary
+    made = []
+    for _ in range(steps):
+        outputs = run(plan, np.array([numbers], dtype=np.float64)).outputs[0]  # (n_tokens,)
+        chances = probabilities(outputs, temperature, as_probabilities)
+        draw = None if rng is None else float(rng.random())
+        k = int(np.argmax(outputs)) if draw is None else pick(chances, draw)
+        made.append(GenerationStep(text_input.decode(numbers), vocabulary.start + k, vocabulary.entries[k],
+                                   vocabulary.labels[k], float(outputs[k]), float(chances[k]), draw))
+        numbers = [*numbers[1:], vocabulary.start + k]
+    return made
+
+
+def probabilities(outputs: np.ndarray, temperature: float = 1.0, are_probabilities: bool = False) -> np.ndarray:
+    """softmax((outputs − max) / T); or, for outputs that are probabilities already, p^(1/T) renormalised.
+
+    The max is subtracted before dividing by T, so a tiny T gives 0s and a 1, never NaN.
+    """
+    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
+        logits = np.log(outputs) if are_probabilities else outputs  # log 0 = −∞: a token that cannot come
+        scaled = np.exp((logits - logits.max()) / temperature)  # (n_tokens,), the largest is exactly 1
+    return scaled / scaled.sum()
+
+
+def pick(chances: np.ndarray, draw: float) -> int:
+    """The first token whose running total of `chances` passes `draw` (uniform in [0, 1))."""
+    running = np.cumsum(chances)  # (n_tokens,)
+    k = int(np.searchsorted(running, draw * running[-1], side="right"))
+    return min(k, int(np.flatnonzero(chances)[-1]))  # rounding can leave the last total a hair under the draw
+
+
+def outputs_are_probabilities(spec: CheckedSpec) -> bool:
+    """True when the step that makes the output is softmax or divide_by_sum."""
+    return any(step.output == spec.output and step.op in PROBABILITY_OPS for step in spec.steps)
+
+
+def generating_input(spec: CheckedSpec) -> TextInput:
+    """The spec's one text input, once the spec is known to continue its own text; else SpecCheckError."""
+    texts = list(spec.texts.values())
+    others = [info.label for info in spec.inputs if info.text is None]
+    if len(texts) != 1 or others:
+        found = {0: "no text input", 1: "one text input"}.get(len(texts), f"{len(texts)} text inputs")
+        found += f" and the number inputs {', '.join(others)}" if others else ""
+        raise SpecCheckError(
+            f"generating text needs a spec with exactly one text input and no other inputs; {spec.name} has {found}",
+            _spec_span(spec), hint='declare one input such as `input text "the last twelve characters" tokens 12 '
+            'from chars`', code="NS801")
+    text = texts[0]
+    if tuple(spec.output_labels) != text.vocabulary.labels:
+        raise SpecCheckError(
+            f"generating text needs one output per token of {text.vocabulary.name}, in its order, so the picked "
+            f"output is the next token; the output `{spec.output}` is labelled {_few(spec.output_labels)}",
+            spec.values[spec.output].span or _spec_span(spec),
+            hint=f"label the outputs with `output {spec.output} labels from {text.vocabulary.name}`", code="NS802")
+    return text
+
+
+def _check_settings(steps, sample: bool, temperature, seed) -> None:
+    problem = _settings_problem(steps, sample, temperature, seed)
+    if problem:
+        raise InputError(problem[0], hint=problem[1], code="NS803")
+
+
+def _settings_problem(steps, sample, temperature, seed) -> tuple[str, str] | None:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_GENERATE_STEPS:
+        return f"steps must be a whole number from 1 to {MAX_GENERATE_STEPS:,}, not {steps!r}", \
+            "each step adds one token; ask for at least one"
+    if not isinstance(temperature, (int, float, np.number)) or not math.isfinite(temperature) or temperature <= 0:
+        return f"temperature must be a number above 0, not {temperature!r}", \
+            "1 samples by the softmax of the outputs; nearer 0 is nearer greedy"
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        return f"seed must be a whole number of 0 or more, not {seed!r}", "any fixed seed, such as 1, repeats a run"
+    if not sample and (temperature != 1.0 or seed is not None):
+        return "temperature and seed only apply when sampling; greedy generation has no chance in it", \
+            "pass sample=True (on the command line, --sample)"
+    return None
+
+
+def _spec_span(spec: CheckedSpec) -> Span:
+    """The whole spec file: the diagnostic starts with its path."""
+    return Span(spec.sources[-1], 1, 1, 1, 1)
+
+
+def _few(labels) -> str:
+    shown = ", ".join(labels[:6]) + (f", … ({len(labels)} in all)" if len(labels) > 6 else "")
+    return shown
