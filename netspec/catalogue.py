@@ -49,6 +49,7 @@ CATALOGUE = (
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
+    Entry("NS230", "a sub-word piece that can never match: empty, or with a space in it", 'write pieces like "cat" or "##s"'),
     # ---- input values: NS3xx ----
     Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
     Entry("NS302", "NaN or infinity given as an input", "give an ordinary number"),
@@ -68,6 +69,8 @@ CATALOGUE = (
     Entry("NS318", "rows handed in from Python with the wrong number of columns", "one number per input, per row"),
     Entry("NS316", "a text with a character or word that is not in its vocabulary", "use only the vocabulary's tokens"),
     Entry("NS317", "a text of the wrong length for its input", "give exactly as many tokens as the input takes"),
+    Entry("NS319", "a word that the pieces of a sub-word vocabulary cannot spell, when it has no [UNK]",
+          "add the missing piece, or [UNK]"),
     # ---- weight files: NS4xx ----
     Entry("NS401", "a weight file that does not exist", "the path is relative to the spec's folder"),
     Entry("NS402", "a weight file outside the spec's folder", "move it into the folder, or pass --allow-outside"),
@@ -80,6 +83,12 @@ CATALOGUE = (
     Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
     Entry("NS410", "no array of that key, or several arrays and no key", "name the array with `key`"),
     Entry("NS411", "a weight file that holds NaN or infinity", "save the weights again from finite numbers"),
+    Entry("NS412", "a vocabulary file that does not exist or cannot be read", "the path is relative to the spec's folder"),
+    Entry("NS413", "a vocabulary file outside the spec's folder", "move it into the folder, or pass --allow-outside"),
+    Entry("NS414", "a vocabulary file that is too large (16 MiB, a million tokens) or not UTF-8 text",
+          "save one token a line, as UTF-8"),
+    Entry("NS415", "a vocabulary file that is empty, has a blank line or a token with a space, or lists a token twice",
+          "one token a line, each once"),
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),

@@ -51,17 +51,42 @@ def _num(x: float, minus: str) -> str:
 
 @dataclass(frozen=True)
 class Value:
-    """A named tensor computed by one step (or given as input)."""
+    """A named tensor computed by one step (or given as input).
+
+    A vector has one name per neuron. A sequence (tokens × features, the article's
+    embedded words) also has `positions` and `features`; its neurons are named
+    `position_feature` (`sat_k1`) and stored position by position, so every row of a
+    batch is still one flat vector and element-wise operations need not know.
+    """
 
     name: str
     shape: tuple[int, ...]
     names: tuple[str, ...]
     labels: tuple[str, ...]
     span: Span | None
+    positions: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
 
     @property
     def width(self) -> int:
-        return self.shape[-1]
+        """How many numbers the value holds (a sequence's positions × features)."""
+        return len(self.names)
+
+    @property
+    def is_sequence(self) -> bool:
+        return bool(self.positions)
+
+    @property
+    def shape_text(self) -> str:
+        """`3` for a vector, `3×4` for a sequence of 3 positions with 4 features each."""
+        return f"{len(self.positions)}×{len(self.features)}" if self.positions else str(len(self.names))
+
+    def describe_shape(self) -> str:
+        """For messages: `a sequence of 3 positions × 4 features (humpty, dumpty, sat)`."""
+        if not self.positions:
+            return f"{len(self.names)} number{'s' if len(self.names) != 1 else ''}"
+        return (f"a sequence of {len(self.positions)} positions × {len(self.features)} features "
+                f"(positions {', '.join(self.positions[:4])}{', …' if len(self.positions) > 4 else ''})")
 
 
 @dataclass(frozen=True)

@@ -40,13 +40,18 @@ class Use:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """`vocabulary chars characters "ab…z " numbered from 1`: tokens in order, numbered from `start`."""
+    """`vocabulary chars characters "ab…z " numbered from 1`: tokens in order, numbered from `start`.
+
+    `vocabulary pieces subwords from "vocab.txt"` reads its entries from a file (`path`),
+    one token a line; `entries` is then empty until the checker reads it.
+    """
 
     name: Name
-    kind: str  # "characters" or "words"
+    kind: str  # "characters", "words" or "subwords"
     entries: tuple[str, ...]
     start: float | None
     span: Span = _span()
+    path: str | None = None
 
 
 @dataclass(frozen=True)

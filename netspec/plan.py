@@ -25,7 +25,7 @@ class PlanStep:
     step: Step
     op: OpDef
     params: tuple[np.ndarray, ...]
-    widths: tuple[int, int]
+    widths: tuple[str, str]  # `4` for a vector, `3×4` for a sequence
 
     def __repr__(self) -> str:
         return f"{self.step.formula}    {self.step.inputs[0]} {self.widths[0]} → {self.widths[1]}"
@@ -56,7 +56,7 @@ def compile_plan(spec: CheckedSpec) -> Plan:
     for step in spec.steps:
         op = ops.lookup(step.op)
         params = tuple(spec.params[name].array for name in step.params)
-        widths = (spec.values[step.inputs[0]].width, spec.values[step.output].width)
+        widths = (spec.values[step.inputs[0]].shape_text, spec.values[step.output].shape_text)
         steps.append(PlanStep(step, op, params, widths))
     return Plan(spec, tuple(steps), _last_uses(spec))
 

@@ -60,7 +60,8 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
 def _trace_step(spec, step: PlanStep, record, result) -> TraceStep:
     params = tuple(spec.params[name] for name in step.step.params)
     input_labels = spec.values[step.step.inputs[0]].labels
-    return TraceStep(step.step, params, input_labels, spec.values[step.step.output].labels, record, result)
+    value = spec.values[step.step.output]
+    return TraceStep(step.step, params, input_labels, value.labels, record, result, value.positions)
 
 
 def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:

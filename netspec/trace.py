@@ -23,6 +23,7 @@ class TraceStep:
     labels: tuple[str, ...]
     record: dict
     result: np.ndarray
+    positions: tuple[str, ...] = ()  # the result's sequence positions, when it is a sequence
 
     @property
     def name(self) -> str:

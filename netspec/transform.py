@@ -54,6 +54,14 @@ class ToNodes(Transformer):
         name, *words, start = children
         return nodes.Vocabulary(name, "words", tuple(unquote(w) for w in words), start, self._span(meta))
 
+    def vocabulary_subwords(self, meta, children):
+        name, *pieces, start = children
+        return nodes.Vocabulary(name, "subwords", tuple(unquote(p) for p in pieces), start, self._span(meta))
+
+    def vocabulary_subwords_file(self, meta, children):
+        name, path, start = children
+        return nodes.Vocabulary(name, "subwords", (), start, self._span(meta), path=unquote(path))
+
     def numbering(self, meta, children):
         return number(children[0])
 

@@ -1,16 +1,19 @@
-"""A declared vocabulary and a text in, token numbers out: the character and word tokenizers.
+"""A declared vocabulary and a text in, token numbers out: the character, word and sub-word tokenizers.
 
 The article numbers characters from one (a = 1 … z = 26); NumPy counts from zero. A spec
 states its numbering with `numbered from N`, and the printouts say it in words, so a
-reader always knows which number stands for which token.
+reader always knows which number stands for which token. Sub-words are split by greedy
+longest match (netspec/subwords.py): "cats" → cat + s, or cat + ##s in BERT's form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from netspec.errors import InputError
 from netspec.source import Span
+from netspec.subwords import CONTINUES, UNKNOWN, PieceTable, Split, listed, words_of
 
 SHOWN_AS = {" ": "space", "\t": "tab"}  # characters that would be invisible as a label
 
@@ -20,7 +23,7 @@ class Vocabulary:
     """Tokens in order; token k (counting from 0) has the number `start + k`."""
 
     name: str
-    kind: str  # "characters": a text is split into characters; "words": split at spaces
+    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces
     entries: tuple[str, ...]
     start: int
     span: Span | None
@@ -34,8 +37,21 @@ class Vocabulary:
     def last(self) -> int:
         return self.start + len(self.entries) - 1
 
+    @property
+    def unit(self) -> str:
+        return {"characters": "character", "words": "word"}.get(self.kind, "token")
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {entry: k for k, entry in enumerate(self.entries)}
+
+    @cached_property
+    def table(self) -> PieceTable:
+        """The entries as sub-word pieces (for kind "subwords")."""
+        return PieceTable.of(self.entries)
+
     def number(self, token: str) -> int | None:
-        index = self.entries.index(token) if token in self.entries else None
+        index = self._index.get(token)
         return None if index is None else self.start + index
 
     def label_of(self, number: float) -> str:
@@ -63,13 +79,54 @@ class TextInput:
     span: Span | None
 
     def decode(self, numbers) -> str:
-        """The text whose token numbers are `numbers` (as the tokenizer made them)."""
-        entries = self.vocabulary.entries
-        pieces = [entries[int(n) - self.vocabulary.start] for n in numbers]
+        """A text whose token numbers are `numbers`: tokenize(decode(numbers)) gives them back."""
+        pieces = self._pieces(numbers)
+        if self.vocabulary.kind == "subwords":
+            return " ".join("".join(p.removeprefix(CONTINUES) for p in word) for word in self._words(pieces))
         return "".join(pieces) if self.vocabulary.kind == "characters" else " ".join(pieces)
+
+    def shown(self, numbers) -> str:
+        """The text as a printout shows it: `"cats"`; in the article's sub-word form the pieces, `cat + s`."""
+        if self.vocabulary.kind == "subwords" and not self.vocabulary.table.marked:
+            return " + ".join(self._pieces(numbers))  # the numbers do not say where a word ended
+        return f'"{self.decode(numbers)}"'
+
+    def numbering(self, numbers) -> str:
+        """What `tokenized by …` says: the numbering in words, or for sub-words the split itself,
+        `"cats" → cat + ##s → 3, 7 (longest piece first; numbered from 1)`."""
+        vocabulary = self.vocabulary
+        if vocabulary.kind != "subwords":
+            return vocabulary.convention()
+        pieces = self._pieces(numbers)
+        split = listed(self._words(pieces))
+        notes = ["longest piece first", f"numbered from {vocabulary.start}"]
+        if not vocabulary.table.marked:
+            notes.append("no ## pieces, so where a word ends is not recorded")
+        if UNKNOWN in vocabulary.table.known:
+            notes.append(f"a word no pieces spell becomes {UNKNOWN} = {vocabulary.number(UNKNOWN)}")
+        start = "" if not vocabulary.table.marked else f"{self.shown(numbers)} → "
+        return f"{start}{split} → {', '.join(str(int(n)) for n in numbers)} ({'; '.join(notes)})"
+
+    def _pieces(self, numbers) -> list[str]:
+        entries = self.vocabulary.entries
+        return [entries[int(n) - self.vocabulary.start] for n in numbers]
+
+    def _words(self, pieces) -> list[tuple[str, ...]]:
+        """Pieces grouped by word: a ## piece continues the word before it."""
+        if not self.vocabulary.table.marked:
+            return [tuple(pieces)] if pieces else []
+        words: list[list[str]] = []
+        for piece in pieces:
+            if piece.startswith(CONTINUES) and words and words[-1][-1] != UNKNOWN:
+                words[-1].append(piece)
+            else:
+                words.append([piece])
+        return [tuple(word) for word in words]
 
     def tokenize(self, text: str, where: str, span: Span | None = None) -> list[int]:
         """The token numbers of `text`; an InputError when it has the wrong length or an unknown token."""
+        if self.vocabulary.kind == "subwords":
+            return self._subword_numbers(text, where, span)
         pieces = self.vocabulary.split(text)
         unit = "character" if self.vocabulary.kind == "characters" else "word"
         if len(pieces) != self.length:
@@ -83,6 +140,56 @@ class TextInput:
                              f"vocabulary {self.vocabulary.name}", span,
                              hint=f"{self.vocabulary.name} has {_entries(self.vocabulary)}", code="NS316")
         return numbers
+
+    def _subword_numbers(self, text: str, where: str, span: Span | None) -> list[int]:
+        """Each word split into pieces (netspec/subwords.py); the count must be the input's `tokens N`."""
+        words = [self._split(found, k, text, where, span) for k, found in enumerate(words_of(text), 1)]
+        pieces = [piece for word in words for piece in word]
+        if len(pieces) != self.length:
+            listed_words = listed(words[:20]) + (", …" if len(words) > 20 else "")
+            became = f"{len(pieces)} token{'s' if len(pieces) > 1 else ''} ({listed_words})" if pieces else "no tokens"
+            raise InputError(f'{where}: "{text}" splits into {became} but {self.name} takes exactly {self.length}',
+                             span, hint=f"give a text that splits into exactly {self.length} token"
+                             f"{'s' if self.length > 1 else ''}: a network has a fixed number of inputs", code="NS317")
+        return [self.vocabulary.number(piece) for piece in pieces]
+
+    def _split(self, found, k: int, text: str, where: str, span: Span | None) -> tuple[str, ...]:
+        split = self.vocabulary.table.split(found.group())
+        if split.stuck is None:
+            return split.pieces
+        if UNKNOWN in self.vocabulary.table.known:
+            return (UNKNOWN,)
+        at = _letter_span(span, text, found.start() + split.stuck)
+        raise _cannot_split(split, f'{where}: the word "{split.word}" (word {k} of "{text}")', self.vocabulary, at)
+
+
+def _cannot_split(split: Split, what: str, vocabulary: Vocabulary, span: Span | None) -> InputError:
+    """No piece matches at some letter: name the word, what matched, and the letter."""
+    rest = split.word[split.stuck:]
+    rest = rest if len(rest) <= 30 else rest[:30] + "…"
+    matched = ""
+    if split.pieces:
+        verb = "matches" if len(split.pieces) == 1 else "match"
+        matched = f"{' + '.join(split.pieces)} {verb} letters 1 to {split.stuck}, then "
+    inside = bool(split.stuck) and vocabulary.table.marked
+    piece = vocabulary.table.continuation(rest[0]) if split.stuck else rest[0]
+    return InputError(f"{what} cannot be split into pieces of the vocabulary {vocabulary.name}: {matched}"
+                      f'no piece matches at letter {split.stuck + 1} ("{rest}")', span,
+                      hint=f'add a piece such as "{piece}" to the vocabulary {vocabulary.name}'
+                      + (" (inside a word, pieces start with ##)" if inside else "")
+                      + f", or add {UNKNOWN} to stand for any word it cannot split", code="NS319")
+
+
+def _letter_span(span: Span | None, text: str, offset: int) -> Span | None:
+    """The place of letter `offset` of `text` when the span holds it in quotes on one line; else span."""
+    if span is None or span.line != span.end_line:
+        return span
+    written = span.source.line(span.line)[span.column - 1:span.end_column - 1]
+    found = written.find(f'"{text}"')
+    if found < 0:
+        return span
+    column = span.column + found + 1 + offset
+    return Span(span.source, span.line, column, span.line, column + 1)
 
 
 def _entries(vocabulary: Vocabulary) -> str:

@@ -83,6 +83,97 @@ def layer_norm(torch) -> dict[str, np.ndarray]:
     return found
 
 
+def attention(torch) -> dict[str, np.ndarray]:
+    """scaled_dot_product_attention on (batch, heads, positions, features): the standard and the article's forms.
+
+    Each case stores q, k, v as (rows, positions·features), as netspec holds a sequence,
+    with its options; torch's result is stored the same way (heads side by side).
+    """
+    rng = np.random.default_rng(21)
+    cases = {  # name: (rows, query positions, key positions, features, value features, heads, query, scale, mask)
+        "article": (3, 3, 3, 4, 2, 1, "last", "none", "none"),
+        "standard": (3, 5, 5, 4, 3, 1, "all", "sqrt", "causal"),
+        "heads": (2, 4, 4, 6, 4, 2, "all", "sqrt", "causal"),
+        "heads_article": (2, 4, 4, 6, 4, 2, "last", "none", "none"),
+        "cross": (2, 2, 5, 4, 3, 1, "all", "sqrt", "none"),
+        "cross_last": (2, 2, 5, 4, 3, 1, "last", "none", "none"),
+        "single": (2, 1, 1, 4, 4, 1, "all", "sqrt", "causal"),
+        "large": (2, 3, 3, 2, 2, 1, "all", "none", "causal"),  # scores near 10^6: softmax must subtract the max
+        "long": (1, 64, 64, 8, 8, 2, "all", "sqrt", "causal"),  # a sequence at a context limit of 64
+    }
+    found = {}
+    for name, (rows, nq, nk, d, dv, heads, query, scale, mask) in cases.items():
+        q, k, v = rng.normal(size=(rows, nq, d)), rng.normal(size=(rows, nk, d)), rng.normal(size=(rows, nk, dv))
+        if name == "large":
+            q, k = q * 1000.0, k * 1000.0
+        split = [torch.from_numpy(a).reshape(rows, a.shape[1], heads, -1).transpose(1, 2) for a in (q, k, v)]
+        tq = split[0][:, :, -1:, :] if query == "last" else split[0]
+        causal = mask == "causal"
+        if causal and query == "last":
+            causal = False  # the last position sees every key
+        y = torch.nn.functional.scaled_dot_product_attention(tq, split[1], split[2], is_causal=causal,
+                                                             scale=None if scale == "sqrt" else 1.0)
+        y = y.transpose(1, 2).reshape(rows, -1).numpy()
+        found.update({f"{name}.q": q.reshape(rows, -1), f"{name}.k": k.reshape(rows, -1),
+                      f"{name}.v": v.reshape(rows, -1), f"{name}.y": y,
+                      f"{name}.shape": np.array([nq, nk, d, dv, heads], dtype=np.float64),
+                      f"{name}.form": np.array([query == "last", scale == "sqrt", mask == "causal"], dtype=np.float64)})
+    return found
+
+
+def multihead(torch) -> dict[str, np.ndarray]:
+    """nn.MultiheadAttention (in-projection, split heads, causal mask, out-projection W_O), no biases."""
+    rng = np.random.default_rng(22)
+    rows, n, d, heads = 2, 5, 6, 3
+    x = rng.normal(size=(rows, n, d))
+    layer = torch.nn.MultiheadAttention(d, heads, bias=False, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        layer.in_proj_weight.copy_(torch.from_numpy(rng.normal(size=(3 * d, d))))
+        layer.out_proj.weight.copy_(torch.from_numpy(rng.normal(size=(d, d))))
+    mask = torch.nn.Transformer.generate_square_subsequent_mask(n, dtype=torch.float64)
+    t = torch.from_numpy(x)
+    y, _ = layer(t, t, t, attn_mask=mask, need_weights=False)
+    wq, wk, wv = layer.in_proj_weight.detach().numpy().reshape(3, d, d)
+    return {"x": x.reshape(rows, -1), "Wq": wq.T.copy(), "Wk": wk.T.copy(), "Wv": wv.T.copy(),  # x·W, as netspec
+            "WO": layer.out_proj.weight.detach().numpy().T.copy(), "heads": np.float64(heads),
+            "y": y.detach().numpy().reshape(rows, -1)}
+
+
+def sequences(torch) -> dict[str, np.ndarray]:
+    """softmax and layer_norm over each position's features; embedding lookup; concatenation."""
+    rng = np.random.default_rng(23)
+    x = rng.normal(size=(3, 4, 5))  # rows, positions, features
+    t = torch.from_numpy(x)
+    scale, shift = rng.normal(size=5), rng.normal(size=5)
+    table = rng.normal(size=(7, 3))
+    ids = np.array([[1, 4, 6, 0], [2, 2, 5, 3]])
+    other = rng.normal(size=(3, 4, 2))
+    return {"x": x.reshape(3, -1), "softmax.y": torch.softmax(t, dim=-1).numpy().reshape(3, -1),
+            "scale": scale, "shift": shift,
+            "layer_norm.y": torch.nn.functional.layer_norm(t, (5,), _t(torch, scale), _t(torch, shift), 1e-5)
+            .numpy().reshape(3, -1),
+            "ids": ids.astype(np.float64), "table": table,
+            "embed.y": torch.nn.functional.embedding(torch.from_numpy(ids), torch.from_numpy(table)).numpy()
+            .reshape(2, -1),
+            "other": other.reshape(3, -1),
+            "concat.y": torch.cat([t, torch.from_numpy(other)], dim=-1).numpy().reshape(3, -1)}
+
+
+def positional(torch) -> dict[str, np.ndarray]:
+    """The paper's sinusoidal encoding as PyTorch's transformer tutorial writes it (exp and log, torch ops)."""
+    import math
+
+    found = {}
+    for n, d in ((4, 6), (50, 16), (1, 4)):
+        position = torch.arange(n, dtype=torch.float64).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d, 2, dtype=torch.float64) * (-math.log(10000.0) / d))
+        pe = torch.zeros(n, d, dtype=torch.float64)
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term)
+        found[f"paper_{n}x{d}.y"] = pe.numpy()
+    return found
+
+
 def _t(torch, array):
     return None if array is None else torch.from_numpy(array)
 
@@ -95,7 +186,9 @@ def main() -> int:
         return 1
     torch.set_default_dtype(torch.float64)
     OUT.mkdir(parents=True, exist_ok=True)
-    files = {**elementwise(torch), "softmax": softmax(torch), "layer_norm": layer_norm(torch)}
+    files = {**elementwise(torch), "softmax": softmax(torch), "layer_norm": layer_norm(torch),
+             "attention": attention(torch), "multihead": multihead(torch), "sequences": sequences(torch),
+             "positional": positional(torch)}
     for name, arrays in files.items():
         assert all(a.dtype == np.float64 for a in arrays.values()), name
         np.savez(OUT / f"{name}.npz", **arrays)

@@ -15,6 +15,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 LEAF = str(ROOT / "specs" / "leaf.net")
 HUMPTY = str(ROOT / "specs" / "humpty_chars.net")
+SUBWORD = str(ROOT / "specs" / "subword.net")
 NET = "input a\ninput b\nweights W:\n   y  z\n a 1  2\n b 3  4\nlayer out = dense(input, W)\n"
 
 SPEC_CASES = {
@@ -43,6 +44,7 @@ SPEC_CASES = {
     "NS218": NET + "layer r = add(input, out)\n",
     "NS219": 'vocabulary v characters "abca"\n' + NET,
     "NS220": NET.replace(" a 1  2", " a 1e400  2"),
+    "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
 }
 
 INPUT_CASES = {
@@ -84,6 +86,14 @@ WEIGHT_CASES = {
 }
 
 
+VOCABULARY_CASES = {  # `vocabulary v subwords from "FILE"` in a spec's folder, FILE written with these bytes
+    "NS412": ("absent.txt", None),
+    "NS413": ("../outside.txt", None),
+    "NS414": ("latin1.txt", b"cat\n\xe9t\xe9\n"),
+    "NS415": ("twice.txt", b"cat\n##s\ncat\n"),
+}
+
+
 def example_errors(folder: Path) -> dict:
     """code → the NetspecError netspec raised for that code's mistake, made in `folder`."""
     found = {}
@@ -98,6 +108,7 @@ def example_errors(folder: Path) -> dict:
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
         found[code] = _cli_error(["run", LEAF, "--csv", str(path)])
     found.update(_weight_errors(folder / "weights"))
+    found.update(_vocabulary_errors(folder / "vocabularies"))
     found.update(_other_errors(folder))
     found.update(_generate_errors(folder))
     return found
@@ -158,6 +169,19 @@ def _weight_files(folder: Path, inner: Path):
     (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
     np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
     np.save(inner / "nan.npy", np.array([[1.0, np.nan], [0.5, 2.0]]))
+
+
+def _vocabulary_errors(folder: Path) -> dict:
+    """Sub-word vocabularies: a word no pieces spell, and vocabulary files that cannot be used."""
+    inner = folder / "inner"
+    inner.mkdir(parents=True, exist_ok=True)
+    (folder / "outside.txt").write_text("cat\n", encoding="utf-8")
+    found = {"NS319": _cli_error(["run", SUBWORD, "-i", "word=zebras"])}
+    for code, (name, content) in VOCABULARY_CASES.items():
+        if content is not None:
+            (inner / name).write_bytes(content)
+        found[code] = _spec_error(inner, f'vocabulary v subwords from "{name}"\n' + NET, code)
+    return found
 
 
 def _other_errors(folder: Path) -> dict:

@@ -92,6 +92,65 @@ def test_layer_norm_matches_torch(case):
     check_op("layer_norm", [x], params, {"eps": eps}, arrays[f"{case}.y"], atol=atol)
 
 
+ATTENTION = _cases(_load("attention"))
+
+
+def _attention_options(arrays, case) -> dict:
+    nq, nk, d, dv, heads = (int(n) for n in arrays[f"{case}.shape"])
+    last, sqrt, causal = (bool(f) for f in arrays[f"{case}.form"])
+    return {"query": "last" if last else "all", "scale": "sqrt" if sqrt else "none",
+            "mask": "causal" if causal else "none", "heads": heads, "queries": nq, "keys": nk}
+
+
+@pytest.mark.parametrize("case", ATTENTION)
+def test_attention_matches_torch(case):
+    """scaled_dot_product_attention: the article's form (last query, no scale, no mask), the standard form
+    (scaled, causal), two heads, cross-attention, one token, scores near 10^6, 64 positions."""
+    arrays = _load("attention")
+    xs = [arrays[f"{case}.{name}"] for name in "qkv"]
+    check_op("attention", xs, [], _attention_options(arrays, case), arrays[f"{case}.y"], atol=1e-15)
+
+
+def test_multihead_attention_matches_torch():
+    """nn.MultiheadAttention (no bias, causal mask) = dense at each position for q, k, v, attention with
+    heads=3 scaled and masked, then dense with W_O at each position: the standard scheme as a spec writes it."""
+    arrays = _load("multihead")
+    x, n = arrays["x"], 5
+    each = ops.lookup("dense_each")
+    q, k, v = (each.kernel([x], [arrays[w]], {"positions": n}) for w in ("Wq", "Wk", "Wv"))
+    options = {"query": "all", "scale": "sqrt", "mask": "causal", "heads": int(arrays["heads"]), "queries": n,
+               "keys": n}
+    for path in ("kernel", "explain"):
+        run = getattr(ops.lookup("attention"), path)
+        mixed = run([q, k, v], [], options)
+        mixed = mixed[0] if path == "explain" else mixed
+        y = each.kernel([mixed], [arrays["WO"]], {"positions": n})
+        np.testing.assert_allclose(y, arrays["y"], rtol=RTOL, atol=1e-14, err_msg=path)
+
+
+def test_sequence_operations_match_torch():
+    """softmax and layer_norm over each position's features, embedding rows, and concatenation per position."""
+    arrays = _load("sequences")
+    x, positions = arrays["x"], {"positions": 4}
+    check_op("softmax", [x], [], positions, arrays["softmax.y"])
+    check_op("layer_norm", [x], [arrays["scale"], arrays["shift"]], {"eps": 1e-5, **positions},
+             arrays["layer_norm.y"], atol=1e-14)
+    check_op("embed", [arrays["ids"]], [arrays["table"]], {"start": 0}, arrays["embed.y"])
+    check_op("concat", [x, arrays["other"]], [], {"positions": 4, "widths": (5, 2)}, arrays["concat.y"])
+
+
+@pytest.mark.parametrize("case", _cases(_load("positional")))
+def test_paper_positional_encoding_matches_torch(case):
+    """The paper's sin/cos, netspec as 10000^(2k/d), PyTorch's tutorial as exp(2k·(−ln 10000)/d): the two
+    ways of writing the frequency differ in the last bits, and sin of an angle up to 49 turns that into
+    up to about 1e-14 absolute."""
+    arrays = _load("positional")
+    n, d = (int(part) for part in case.split("_")[1].split("x"))
+    expected = arrays[f"{case}.y"].reshape(1, -1)
+    check_op("positional_encoding", [np.zeros((1, n * d))], [], {"form": "paper", "start": 0, "shape": (n, d)},
+             expected, rtol=0, atol=1e-13)
+
+
 def test_the_recording_says_which_torch():
     note = json.loads((REFERENCE / "recorded.json").read_text(encoding="utf-8"))
     assert note["torch"].startswith("2.13.0") and note["dtype"] == "float64"
@@ -117,7 +176,9 @@ def test_rerecording_gives_the_stored_numbers():
     spec = importlib.util.spec_from_file_location("record_reference", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    fresh = {**script.elementwise(torch), "softmax": script.softmax(torch), "layer_norm": script.layer_norm(torch)}
+    fresh = {**script.elementwise(torch), "softmax": script.softmax(torch), "layer_norm": script.layer_norm(torch),
+             "attention": script.attention(torch), "multihead": script.multihead(torch),
+             "sequences": script.sequences(torch), "positional": script.positional(torch)}
     for name, arrays in fresh.items():
         stored = _load(name)
         assert sorted(arrays) == sorted(stored), name

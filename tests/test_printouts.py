@@ -113,6 +113,8 @@ TEX_SYMBOLS = (("{-}", "−"), ("$-$", "−"), (r"\_", "_"), (r"{\approx}", "≈
                (r"\dots{}", "…"), (r"\ldots", "…"), (r"$\surd$", "√"), (r"\surd ", "√"), (r"$\pi$", "π"),
                (r"\pi ", "π"), (r"$^2$", "²"), ("^2", "²"))
 STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec lines, counts, ranges, formula constants
+    r"\d+ ?× ?\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ ?× ?\d+ (?:→|->) \d+",  # shapes
+    r"each of the \d+ positions", r"form=\w+[^\n]*",  # sequences: positions × features
     r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+", r"Step \d+",
     r"\d+ inputs?", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+[\s|&]+0(?![\d.])", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
     r"input[\s|]+input[\s|]+\d+[\s|]+\d+", r"\d+ weights", r"\d+ biases", r"… \d+ more …", r"all \d+ terms",
@@ -123,6 +125,7 @@ STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec line
     r"(?<![\d.])1 − (?:p|(?=\d))",  # dropout's 1 − p
     r"tokenized by \w+: [^\n]*", r"(?:character|word) \d+ of", r"… \d+ more",  # text in, text out (issue 4)
     r"is row \d+", r"\d+ rows of \d+ numbers", r"\d+ × \d+ = \d+ numbers",  # embed: token rows, side by side
+    r"→ \d+ ?× ?\d+ [a-z_]\w*", r"\(\w+ \d+ ?× ?\d+\)", r"\d+ ?× ?\d+",  # a sequence's shape: positions × features
 ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-
+from pathlib import Path
 
 from netspec import nodes
 from netspec.checks.common import INPUT_VALUE, MAX_TOKENS
-from netspec.errors import Note
+from netspec.errors import NetspecError, Note
 from netspec.model import InputInfo, Value
+from netspec.subwords import never_matches
+from netspec.vocabfile import read_tokens
 from netspec.vocabulary import TextInput, Vocabulary
 
 
@@ -21,15 +23,39 @@ class InputChecks:
             self._duplicate(node.name, self.vocabularies[name].span)
             return
         start = 1 if node.start is None else node.start
-        repeated = [e for k, e in enumerate(node.entries) if e in node.entries[:k]]
-        if not node.entries or repeated or not float(start).is_integer():
-            problem = ("is empty" if not node.entries else f"lists {repeated[0]!r} twice" if repeated
+        entries = self._vocabulary_entries(node)
+        if entries is None:
+            self.broken.add(name)
+            return
+        repeated = _repeated(entries)
+        if not entries or repeated is not None or not float(start).is_integer():
+            problem = ("is empty" if not entries else f"lists {repeated!r} twice" if repeated is not None
                        else f"is numbered from {start:g}, which is not a whole number")
             self.fail(f"the vocabulary {name} {problem}", node.span,
                       hint="list each token once; `numbered from 1` is the article's numbering (a = 1)", code="NS219")
             self.broken.add(name)
             return
-        self.vocabularies[name] = Vocabulary(name, node.kind, node.entries, int(start), node.span)
+        self.vocabularies[name] = Vocabulary(name, node.kind, entries, int(start), node.span)
+
+    def _vocabulary_entries(self, node: nodes.Vocabulary) -> tuple[str, ...] | None:
+        """The tokens as listed, or read from `subwords from "vocab.txt"`; None after an error."""
+        if node.path is not None:
+            try:
+                return read_tokens(Path(node.span.source.path).parent if node.span else Path("."), node.path,
+                                   self.limits)
+            except NetspecError as error:
+                error.span = error.span or node.span
+                self.errors.append(error)
+                return None
+        if node.kind == "subwords":
+            for entry in node.entries:
+                problem = never_matches(entry)
+                if problem:
+                    self.fail(f"the piece {entry!r} of the vocabulary {node.name.text} {problem}, so it can never "
+                              "match", node.span, hint='write each piece as its letters, like "cat" or "##s"',
+                              code="NS230")
+                    return None
+        return node.entries
 
     def _text_input(self, node: nodes.Input):
         """`input text tokens 12 from chars`: one input neuron per token, text1 … text12."""
@@ -49,7 +75,7 @@ class InputChecks:
                       hint="write the context length, like `tokens 12 from chars`", code="NS219")
             return
         positions = tuple(f"{name}{k}" for k in range(1, int(tokens.length) + 1))
-        unit = "character" if vocabulary.kind == "characters" else "word"
+        unit = vocabulary.unit
         for k, position in enumerate(positions, 1):
             if position in self.inputs:
                 self._duplicate(node.name, self.inputs[position].span)
@@ -114,3 +140,13 @@ class InputChecks:
         labels = tuple(info.label for info in self.inputs.values())
         span = next(iter(self.inputs.values())).span
         self.values[INPUT_VALUE] = Value(INPUT_VALUE, (len(names),), names, labels, span)
+
+
+def _repeated(entries: tuple[str, ...]) -> str | None:
+    """The first entry listed a second time, or None."""
+    seen: set[str] = set()
+    for entry in entries:
+        if entry in seen:
+            return entry
+        seen.add(entry)
+    return None

@@ -23,6 +23,7 @@ class LayerChecks:
             self._duplicate(node.name, self._declared_at(name))
             return
         op = ops.lookup(node.call.op.text)
+        op = None if op is not None and op.hidden else op
         self.broken.add(name)  # until its operation checks out
         if op is None:
             self.unknown("operation", node.call.op, ops.known_names(),
@@ -34,10 +35,22 @@ class LayerChecks:
             return
         self.broken.discard(name)
         labels = self._output_labels(name, result.names, node.span)
-        self.values[name] = Value(name, (len(result.names),), result.names, labels, node.span)
+        positions, features = self._sequence_of(result)
+        shape = (len(positions), len(features)) if positions else (len(result.names),)
+        self.values[name] = Value(name, shape, result.names, labels, node.span, positions, features)
         self.bindings.update(result.bindings)
         text = call_text(node.call)
-        self.steps.append(Step(name, op.name, result.inputs, result.params, result.options, node.span, text))
+        self.steps.append(Step(name, result.op or op.name, result.inputs, result.params, result.options, node.span,
+                               text))
+
+    def _sequence_of(self, result) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A result's positions and features: as its rule says, or its first input's when it has the same neurons."""
+        if result.positions:
+            return result.positions, result.features
+        first = self.values.get(result.inputs[0]) if result.inputs else None
+        if first is not None and first.is_sequence and first.names == result.names:
+            return first.positions, first.features
+        return (), ()
 
     def _output_labels(self, name, names, layer_span):
         """A value keeps its neurons' names unless it is the output and the spec relabels it."""
@@ -134,6 +147,8 @@ class LayerChecks:
         name = ref.name.text
         if name in self.values:
             return self.values[name]
+        if name in self.texts and INPUT_VALUE in self.values:
+            return self._text_value(name, ref.span)
         if self._known_broken(name) or self._used_before_declared(ref):
             return None
         if name in self.params:
@@ -159,6 +174,19 @@ class LayerChecks:
             self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"
                          if declared else f"declare it above this line with `{kind} {name}:` and a table")
         return None
+
+    def _text_value(self, name: str, span) -> Value:
+        """A text input named as a value (`embed(german, E)`): a step that picks its tokens from the inputs.
+
+        A spec with two texts (cross-attention: German in, English so far) embeds each one.
+        """
+        text, everything = self.texts[name], self.values[INPUT_VALUE]
+        indices = tuple(everything.names.index(position) for position in text.positions)
+        value = Value(name, (len(indices),), text.positions, tuple(everything.labels[i] for i in indices), span)
+        self.values[name] = value
+        self.steps.append(Step(name, "pick", (INPUT_VALUE,), (), {"indices": indices}, span,
+                               f"the tokens of {name}"))
+        return value
 
     def _known_broken(self, name: str) -> bool:
         """Already reported as wrong, so no second error; the layer being checked is not reported yet."""

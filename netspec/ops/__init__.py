@@ -9,11 +9,13 @@ grammar does not change.
 from __future__ import annotations
 
 from netspec.ops.base import OpDef, ShapeResult
-from netspec.ops import activations, dense, dropout, embedding, gelu, normalization, residual
+from netspec.ops import (activations, attention, concat, dense, dropout, embedding, gelu, normalization, positional,
+                         residual)
 
 REGISTRY: dict[str, OpDef] = {op.name: op for op in (*dense.OPS, *activations.OPS, *gelu.OPS,
                                                      *normalization.OPS, *residual.OPS, *dropout.OPS,
-                                                     *embedding.OPS)}
+                                                     *embedding.OPS, *positional.OPS, *attention.OPS,
+                                                     *concat.OPS)}
 ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
 
 
@@ -23,7 +25,7 @@ def lookup(name: str) -> OpDef | None:
 
 
 def known_names() -> list[str]:
-    return sorted([*REGISTRY, *ALIASES])
+    return sorted([*(name for name, op in REGISTRY.items() if not op.hidden), *ALIASES])
 
 
 __all__ = ["OpDef", "ShapeResult", "lookup", "known_names", "REGISTRY"]

@@ -1,7 +1,8 @@
 """Activations: one value in, the same neurons out, each number transformed.
 
 identity, relu, logistic (sigmoid), tanh work neuron by neuron; softmax and
-divide_by_sum look at the whole layer so that the outputs add up to 1.
+divide_by_sum look at the whole layer so that the outputs add up to 1. On a sequence
+"the whole layer" is one position's features: each position adds up to 1.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ def check_one_value(ctx, call) -> ShapeResult | None:
     x = ctx.value(refs[0])
     if x is None:
         return None
-    return ShapeResult((x.name,), (), x.names)
+    options = {"positions": len(x.positions)} if x.is_sequence else {}
+    return ShapeResult((x.name,), (), x.names, options=options)
+
+
+def _per_position(x, options):
+    """(batch, n·d) → (batch, n, d) for a sequence, so sums run over one position's features."""
+    return x.reshape(x.shape[0], options["positions"], -1) if "positions" in options else x
 
 
 def _identity(xs, ps, options):
@@ -41,18 +48,19 @@ def _tanh(xs, ps, options):
 
 
 def _softmax(xs, ps, options):
-    x = xs[0]  # (batch, n)
+    x = _per_position(xs[0], options)  # (batch, n), or (batch, positions, d)
     largest = x.max(axis=-1, keepdims=True)  # (batch, 1); subtracting it keeps e^x from overflowing
     shifted = x - largest
     exps = np.exp(shifted)
     total = exps.sum(axis=-1, keepdims=True)
-    return exps / total, {"x": x, "largest": largest, "shifted": shifted, "exps": exps, "total": total}
+    result = (exps / total).reshape(xs[0].shape)
+    return result, {"x": x, "largest": largest, "shifted": shifted, "exps": exps, "total": total}
 
 
 def _divide_by_sum(xs, ps, options):
-    x = xs[0]
+    x = _per_position(xs[0], options)
     total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
-    return x / total, {"x": x, "total": total}
+    return (x / total).reshape(xs[0].shape), {"x": x, "total": total}
 
 
 def _validate_positive(name, x):

@@ -21,6 +21,14 @@ class ShapeResult:
     names: tuple[str, ...]
     options: dict = field(default_factory=dict)
     bindings: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    positions: tuple[str, ...] = ()  # set when the result is a sequence: names are position_feature
+    features: tuple[str, ...] = ()
+    op: str | None = None  # the registered operation that computes it, when not the one called
+
+
+def sequence_names(positions, features) -> tuple[str, ...]:
+    """`humpty_k1, humpty_k2, …, sat_k2`: a sequence's neurons, position by position."""
+    return tuple(f"{position}_{feature}" for position in positions for feature in features)
 
 
 @dataclass(frozen=True)
@@ -44,3 +52,4 @@ class OpDef:
     explain: Callable[[list[np.ndarray], list[np.ndarray], dict], tuple[np.ndarray, dict]]
     validate: Callable | None = None
     fault: Callable | None = None
+    hidden: bool = False  # reached through another operation's shape rule, never called by name

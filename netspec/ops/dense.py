@@ -2,12 +2,22 @@
 
 Shape rule: W has one row per neuron of x (matched by label) and one column per output
 neuron; b has one number per output neuron.
+
+On a sequence (tokens × features) W may instead have one row per *feature*: then the
+same small network runs at every position, as the article's k_i = Wk·x_i ("one
+single-layer net for each" token), and the result is again a sequence. A W with one
+row per number of the whole sequence reads it side by side (the article's 12 × 10 =
+120 inputs). The row count tells the two apart; with one position they agree.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from netspec.errors import Note
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import OpDef, ShapeResult, sequence_names
 
 
 def check_dense(ctx, call) -> ShapeResult | None:
@@ -19,6 +29,8 @@ def check_dense(ctx, call) -> ShapeResult | None:
     bias = ctx.param(refs[2], "bias") if len(refs) > 2 else None
     if x is None or weights is None or (len(refs) > 2 and bias is None):
         return None
+    if x.is_sequence and len(weights.row_names) == len(x.features):
+        return _check_each_position(ctx, refs, x, weights, bias)
     if not _rows_fit(ctx, refs[0], x, refs[1], weights) or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
         return None
     params = (weights.name,) + ((bias.name,) if bias else ())
@@ -29,13 +41,27 @@ def check_dense(ctx, call) -> ShapeResult | None:
     return ShapeResult((x.name,), params, names, bindings=bindings)
 
 
+def _check_each_position(ctx, refs, x, weights, bias) -> ShapeResult | None:
+    """W reads one position's features: the same weights at every position, a sequence out."""
+    features = replace(x, names=x.features, labels=x.features)
+    if not _rows_fit(ctx, refs[0], features, refs[1], weights) or not _bias_fits(
+            ctx, refs[2] if bias else None, weights, bias):
+        return None
+    params = (weights.name,) + ((bias.name,) if bias else ())
+    columns = weights.col_names if weights.labelled else tuple(f"{ctx.current}{i}" for i in weights.col_names)
+    return ShapeResult((x.name,), params, sequence_names(x.positions, columns),
+                       options={"positions": len(x.positions)}, positions=x.positions, features=columns,
+                       op="dense_each")
+
+
 def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
     """W's row labels must name exactly x's neurons; rows are then put in x's order."""
     rows, wanted = weights.row_names, x.names
     if len(rows) != len(wanted):
-        ctx.fail(f"shape mismatch: `{x.name}` has {len(wanted)} numbers ({', '.join(x.labels)}) "
+        per_position = f" or one row per feature ({len(x.features)}) to run at each position" if x.positions else ""
+        ctx.fail(f"shape mismatch: `{x.name}` has {len(wanted)} numbers ({_listed(x.labels)}) "
                  f"but {weights.name} has {len(rows)} row{'s' if len(rows) != 1 else ''}", w_ref.span,
-                 hint=f"give {weights.name} one row for each of {', '.join(x.names)}",
+                 hint=f"give {weights.name} one row for each of {_listed(x.names)}{per_position}",
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
         return False
@@ -58,6 +84,10 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
     order = [rows.index(n) for n in wanted]
     ctx.reorder_rows(weights.name, order)
     return True
+
+
+def _listed(names, most: int = 12) -> str:
+    return ", ".join(names) if len(names) <= most else f"{', '.join(names[:3])}, …, {names[-1]}"
 
 
 def _label_hint(missing, extra) -> str:
@@ -97,4 +127,28 @@ def dense_explain(xs, ps, options):
     return sums, record
 
 
-OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain),)
+def dense_each_kernel(xs, ps, options):
+    x, weights = xs[0], ps[0]  # (batch, n·d), (d, out)
+    batch, n = x.shape[0], options["positions"]
+    y = x.reshape(batch, n, -1) @ weights  # (batch, n, out): the same weights at every position
+    if len(ps) > 1:
+        y += ps[1]
+    return y.reshape(batch, -1)
+
+
+def dense_each_explain(xs, ps, options):
+    x, weights = xs[0], ps[0]
+    batch, n = x.shape[0], options["positions"]
+    positions = x.reshape(batch, n, -1)  # (batch, n, d)
+    products = positions[:, :, :, None] * weights[None, None, :, :]  # (batch, n, d, out)
+    sums = products.sum(axis=2)  # (batch, n, out)
+    record = {"x": positions, "weights": weights, "products": products, "sums": sums}
+    if len(ps) > 1:
+        record["bias"] = ps[1]
+        sums = sums + ps[1]
+    return sums.reshape(batch, -1), record
+
+
+OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain),
+       OpDef("dense_each", "the same dense layer at every position of a sequence", "dense", check_dense,
+             dense_each_kernel, dense_each_explain, hidden=True))

@@ -7,8 +7,10 @@ from a file: row 1 is the vocabulary's first token) and one column per embedding
 E here is the article's matrix transposed; the numbers are the same.
 
 Shape rule: the value holds the token numbers of one text (n tokens); E has one row per
-token of that text's vocabulary and d columns. The result has n·d neurons, token by token:
-text1_e1 … text1_ed, text2_e1 …, as the article's 12 × 10 = 120 inputs.
+token of that text's vocabulary and d columns. The result is a sequence of n positions ×
+d features, n·d neurons token by token: text1_e1 … text1_ed, text2_e1 …. A dense layer
+with n·d rows reads them side by side, as the article's 12 × 10 = 120 inputs; one with d
+rows runs at each position, as attention's k, q and v do.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import OpDef, ShapeResult, sequence_names
 
 
 def check_embed(ctx, call) -> ShapeResult | None:
@@ -34,9 +36,9 @@ def check_embed(ctx, call) -> ShapeResult | None:
     if not _rows_fit(ctx, refs[1], table, vocabulary):
         return None
     columns = tuple(c if table.labelled else f"e{c}" for c in table.col_names)
-    names = tuple(f"{position}_{column}" for position in x.names for column in columns)
+    names = sequence_names(x.names, columns)
     options = {"start": vocabulary.start, "vocabulary": vocabulary.name, "columns": columns}
-    return ShapeResult((x.name,), (table.name,), names, options=options)
+    return ShapeResult((x.name,), (table.name,), names, options=options, positions=x.names, features=columns)
 
 
 def _rows_fit(ctx, ref, table, vocabulary) -> bool:

@@ -8,7 +8,9 @@ S = √(variance + eps). The spec states eps (the default is PyTorch's); eps=0 i
 article's form, and then a layer of equal numbers is an error, not a NaN.
 
 Shape rule: scale and shift are `vector` tables, one number per neuron of x, labelled by
-x's neurons in x's order; both are given or neither.
+x's neurons in x's order; both are given or neither. On a sequence each position is
+normalised over its own features (as nanoGPT's LayerNorm), and scale and shift have one
+number per feature.
 """
 
 from __future__ import annotations
@@ -41,24 +43,29 @@ def check_layer_norm(ctx, call) -> ShapeResult | None:
         return None
     if not all([_labels_fit(ctx, ref, x, v) for ref, v in zip(refs[1:], vectors)]):
         return None
-    bindings = {v.name: (None, ctx.current) for v in vectors}
+    bindings = {} if x.is_sequence else {v.name: (None, ctx.current) for v in vectors}
+    if x.is_sequence:
+        options = dict(options, positions=len(x.positions))
     return ShapeResult((x.name,), tuple(v.name for v in vectors), x.names, options=options, bindings=bindings)
 
 
 def _labels_fit(ctx, ref, x, vector) -> bool:
-    """A scale or shift has one number per neuron of x, labelled by x's neurons in x's order."""
-    if vector.col_names == x.names:
+    """A scale or shift has one number per neuron of x (per feature of a sequence), labelled in x's order."""
+    wanted = x.features if x.is_sequence else x.names
+    if vector.col_names == wanted:
         return True
-    ctx.fail(f"the vector {vector.name} has columns {', '.join(vector.col_names)} but `{x.name}` has neurons "
-             f"{', '.join(x.names)}", ref.span,
-             hint=f"label {vector.name}'s columns {', '.join(x.names)}, in this order: one number per neuron",
+    ctx.fail(f"the vector {vector.name} has columns {', '.join(vector.col_names)} but `{x.name}` has "
+             f"{'features' if x.is_sequence else 'neurons'} {', '.join(wanted)}", ref.span,
+             hint=f"label {vector.name}'s columns {', '.join(wanted)}, in this order: one number per neuron",
              notes=[Note(vector.span, f"{vector.name} is declared"), Note(x.span, f"`{x.name}` is declared")],
              code="NS205")
     return False
 
 
 def layer_norm_explain(xs, ps, options):
-    x = xs[0]  # (batch, n)
+    x = xs[0]  # (batch, n), or (batch, positions, d) for a sequence: each position on its own
+    if "positions" in options:
+        x = x.reshape(x.shape[0], options["positions"], -1)
     n = np.float64(x.shape[-1])
     total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
     mean = total / n
@@ -74,11 +81,11 @@ def layer_norm_explain(xs, ps, options):
               "squared_total": squared_total, "variance": variance, "eps": eps, "variance_eps": variance_eps,
               "std": std, "normed": normed}
     if not ps:
-        return normed, record
+        return normed.reshape(xs[0].shape), record
     scale, shift = ps  # (n,), (n,)
     scaled = normed * scale
     record.update(scale=scale, shift=shift, scaled=scaled)
-    return scaled + shift, record
+    return (scaled + shift).reshape(xs[0].shape), record
 
 
 def layer_norm_kernel(xs, ps, options):
@@ -87,9 +94,11 @@ def layer_norm_kernel(xs, ps, options):
 
 def layer_norm_fault(xs, ps, options, row):
     """Equal numbers with eps = 0: the variance is 0 and (x − mean)/√0 is 0/0."""
-    x = xs[0][row]  # (n,)
-    if options["eps"] != 0 or np.any(x != x[0]):
+    x = xs[0][row].reshape(options.get("positions", 1), -1)  # (positions, d)
+    flat = next((p for p in x if np.all(p == p[0])), None)
+    if options["eps"] != 0 or flat is None:
         return None
+    x = flat
     reason = "there is one number" if x.size == 1 else f"all {x.size} numbers are equal ({x[0]:g})"
     return NumericError(f"layer_norm's variance is 0 because {reason}, and with eps=0 (x − mean)/√(variance + eps) "
                         "is 0/0", hint="state an epsilon, as nanoGPT and PyTorch do: layer_norm(..., eps=1e-5)",

@@ -38,13 +38,14 @@ def input_rows(row: WorkedRow, spec, style: NumberStyle) -> list[tuple[str, str,
 
 
 def text_lines(row: WorkedRow, spec) -> list[str]:
-    """`text = "humpty dumpt", tokenized by chars: a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`."""
+    """`text = "humpty dumpt", tokenized by chars: a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`;
+    for sub-words the split, `word = "cats", tokenized by pieces: "cats" → cat + ##s → 3, 7 (…)`."""
+    values = dict(row.inputs)
     lines = []
     for text in spec.texts.values():
-        tokens = [token for _, token in tokens_of(row, text)]
-        shown = "".join(text.vocabulary.entries[text.vocabulary.labels.index(t)] for t in tokens)
-        joined = shown if text.vocabulary.kind == "characters" else " ".join(tokens)
-        lines.append(f'{text.name} = "{joined}", tokenized by {text.vocabulary.name}: {text.vocabulary.convention()}')
+        numbers = [values[p] for p in text.positions]
+        lines.append(f"{text.name} = {text.shown(numbers)}, tokenized by {text.vocabulary.name}: "
+                     f"{text.numbering(numbers)}")
     return lines
 
 

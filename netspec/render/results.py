@@ -44,7 +44,7 @@ def _text(spec, rows, result, style, first) -> str:
 def _inputs(spec, values, style) -> list[str]:
     """Each field as given: a number, or a text input's text in quotes (decoded from its token numbers)."""
     by_label = dict(zip(spec.input_labels, values))
-    return [f'"{spec.texts[f].decode([by_label[p] for p in spec.texts[f].positions])}"' if f in spec.texts
+    return [spec.texts[f].shown([by_label[p] for p in spec.texts[f].positions]) if f in spec.texts
             else num(by_label[f], style) for f in spec.fields]
 
 

@@ -11,10 +11,10 @@ from netspec.model import CheckedSpec
 
 def network_line(spec: CheckedSpec) -> str:
     """`leaf_or_flower: 4 inputs → 3 hidden → 2 out · 18 weights · no bias · no activation`."""
-    widths = [f"{len(spec.inputs)} inputs"] + [f"{spec.values[s.output].width} {s.output}" for s in spec.steps]
+    widths = [f"{len(spec.inputs)} inputs"] + [f"{spec.values[s.output].shape_text} {s.output}" for s in spec.steps]
     weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
     biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
-    activations = sorted({s.op for s in spec.steps if s.op != "dense"})
+    activations = sorted({s.op for s in spec.steps if s.op not in ("dense", "dense_each")})
     parts = [" → ".join(widths), f"{weights} weights",
              f"{biases} biases" if biases else "no bias",
              ", ".join(activations) if activations else "no activation"]
@@ -27,10 +27,10 @@ def summary_rows(spec: CheckedSpec) -> list[tuple[str, str, str, str, str]]:
     rows = [(spec.input_value, "input", str(len(spec.inputs)), "0", first.short if first else "")]
     for step in spec.steps:
         value = spec.values[step.output]
-        width_in = spec.values[step.inputs[0]].width
+        width_in = spec.values[step.inputs[0]].shape_text
         params = ", ".join(f"{p} {spec.params[p].shape_text}" for p in step.params)
         count = sum(spec.params[p].size for p in step.params)
-        shape = f"{width_in} → {value.width}"
+        shape = f"{width_in} → {value.shape_text}"
         rows.append((step.output, step.text, shape, f"{count}" + (f" ({params})" if params else ""),
                      step.span.short if step.span else ""))
     return rows

@@ -64,13 +64,14 @@ def _token_inputs(spec) -> set[str]:
 
 
 def _text_input(row: WorkedRow, text, style) -> list[str]:
-    """`Input   text = "humpty dumpt"`, its numbering, then each token neuron: `text1 = h → 8`."""
+    """`Input   text = "humpty dumpt"`, its numbering (for sub-words, the split), then each token neuron: `text1 = h → 8`."""
     values = dict(row.inputs)
-    shown, numbering = text.decode([values[p] for p in text.positions]), text.vocabulary.convention()
+    numbers = [values[p] for p in text.positions]
+    shown, numbering = text.shown(numbers), text.numbering(numbers)
     cells = [f"{position} = {token} → {num(values[position], style)}" for position, token in tokens_of(row, text)]
     width = max(len(cell) for cell in cells)
     per_line = max(1, (WIDTH - 2) // (width + 3))
-    lines = [f'Input   {text.name} = "{shown}"', f"  tokenized by {text.vocabulary.name}: {numbering}"]
+    lines = [f'Input   {text.name} = {shown}', f"  tokenized by {text.vocabulary.name}: {numbering}"]
     return lines + ["  " + "   ".join(c.ljust(width) for c in cells[k:k + per_line]).rstrip()
                     for k in range(0, len(cells), per_line)]
 

@@ -28,7 +28,8 @@ def _row(row, spec) -> dict:
     found = {"row": row.row_id, "inputs": dict(row.inputs)}
     if spec.texts:
         values = dict(row.inputs)
-        found["texts"] = {text.name: {"vocabulary": text.vocabulary.name, "numbering": text.vocabulary.convention(),
+        found["texts"] = {text.name: {"vocabulary": text.vocabulary.name,
+                                      "numbering": text.numbering([values[p] for p in text.positions]),
                                       "tokens": [{"input": p, "token": t, "number": values[p]}
                                                  for p, t in tokens_of(row, text)]}
                           for text in spec.texts.values()}

@@ -88,7 +88,11 @@ class StepView:
     @property
     def table(self) -> bool:
         """True when the step shows its weight table (a dense step at layer detail or more)."""
-        return self.level != "summary" and bool(self.sums)
+        sums = self.sums
+        if self.level == "summary" or not sums:
+            return False
+        inputs = [term.input for term in sums[0].terms]  # one table serves only sums over the same inputs
+        return all([term.input for term in other.terms] == inputs for other in sums[1:])
 
     @property
     def sums(self) -> list[Sum]:
@@ -123,7 +127,8 @@ def _step_view(step: WorkedStep, input_value: str, options: PrintOptions, focus:
     trace_step = step.trace_step
     here = focus if focus and focus.value == trace_step.name else None
     level = _level(options, focus, here)
-    items = tuple(_item_view(item, trace_step.name, trace_step.labels, level, options, here)
+    group = _focused_group(step, here)
+    items = tuple(_item_view(item, trace_step.name, trace_step.labels, level, options, here, group)
                   for item in step.items)
     items = tuple(view for view in items if view is not None)
     return StepView(step, level, items, trace_step.step.inputs[0] == input_value, here)
@@ -139,10 +144,19 @@ def _level(options: PrintOptions, focus: Focus | None, here: Focus | None) -> st
     return options.detail or "neuron"
 
 
-def _item_view(item, value: str, labels, level: str, options: PrintOptions, here: Focus | None):
+def _focused_group(step: WorkedStep, here: Focus | None) -> str | None:
+    """The sequence position of the focused item: its working is shown, other positions' is not."""
+    if here is None or here.label is None:
+        return None
+    address = f"{step.trace_step.name}.{here.label}"
+    return next((item.group for item in step.items if item.address == address), None)
+
+
+def _item_view(item, value: str, labels, level: str, options: PrintOptions, here: Focus | None, group=None):
     results = {f"{value}.{label}" for label in labels}
     focused = here is not None and here.label is not None and item.address == f"{value}.{here.label}"
-    working = here is not None and item.address not in results  # softmax's e^x and sum, which the focus uses
+    working = (here is not None and item.address not in results  # softmax's e^x and sum, which the focus uses
+               and (group is None or item.group in (None, group)))
     if focused or working or level in ("neuron", "scalar"):
         limit = 0 if focused or level == "scalar" else options.max_terms
         shown, elided = elided_terms(item.terms, limit) if isinstance(item, Sum) else ((), 0)
@@ -170,7 +184,23 @@ def addresses(spec) -> dict[str, Focus]:
             found.update({weight_address(weights, source, label): Focus(step.output, label, source)
                           for source in sources for label in labels})
             found.update({f"{b}[{label}]": Focus(step.output, label) for b in bias for label in labels})
+        elif step.op == "dense_each":
+            weights = spec.params[step.params[0]]
+            found.update({weight_address(weights.name, row, column): Focus(step.output)
+                          for row in weights.row_labels for column in weights.col_labels})
+            found.update({f"{b}[{column}]": Focus(step.output) for b in step.params[1:] for column in weights.col_labels})
+        elif step.op == "attention":
+            found.update({f"{step.output}.{label}": Focus(step.output, label) for label in _attention_labels(step)})
     return found
+
+
+def _attention_labels(step) -> list[str]:
+    """The scores and weights of an attention step, as render/worked.py names them: `h2.score(sat, humpty)`."""
+    options = step.options
+    queries = options["query_positions"][-1:] if options["query"] == "last" else options["query_positions"]
+    heads = [f"h{h + 1}." if options["heads"] > 1 else "" for h in range(options["heads"])]
+    return [f"{head}{kind}({query}, {key})" for head in heads for query in queries
+            for key in options["key_positions"] for kind in ("score", "weight")]
 
 
 def parse_focus(spec, address: str) -> Focus:

@@ -34,6 +34,7 @@ class Sum:
     terms: tuple[Term, ...]
     bias: tuple[str, float] | None
     total: float
+    group: str | None = None  # the sequence position it belongs to; --focus on a position shows its group
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Chain:
     label: str
     stages: tuple[tuple, ...]
     note: str | None = None
+    group: str | None = None  # the sequence position it belongs to; --focus on a position shows its group
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,26 @@ def _dense(step: TraceStep, r: int):
     return (), items
 
 
+def _dense_each(step: TraceStep, r: int):
+    """One sum per position and output feature, over that position's features only."""
+    rec, weights = step.record, step.params[0]
+    x, products = rec["x"][r], rec["products"][r]  # (n, d), (n, d, out)
+    n, d = x.shape
+    out = products.shape[-1]
+    preamble = [(f"the same weights {weights.name} ({d} × {out}) at each of the {n} positions",)]
+    items = []
+    for p in range(n):
+        inputs, position = step.input_labels[p * d:(p + 1) * d], step.positions[p]
+        for o in range(out):
+            j = p * out + o
+            label = step.labels[j]
+            terms = tuple(Term(inputs[f], float(x[p, f]), f"{weights.name}[{weights.row_labels[f]},{weights.col_labels[o]}]",
+                               float(weights.array[f, o]), float(products[p, f, o])) for f in range(d))
+            bias = (f"{step.params[1].name}[{weights.col_labels[o]}]", float(rec["bias"][o])) if "bias" in rec else None
+            items.append(Sum(_address(step, label), label, terms, bias, float(step.result[r, j]), group=position))
+    return preamble, items
+
+
 def _per_neuron(render_one):
     def explain(step: TraceStep, r: int):
         return (), [render_one(step, r, j, label) for j, label in enumerate(step.labels)]
@@ -166,35 +188,64 @@ def _tanh_one(step, r, j, label):
     return Chain(_address(step, label), label, (("tanh(", Arg(x), ")"), (Num(step.result[r, j]),)))
 
 
+def _positions(step: TraceStep, r: int, *names):
+    """Each position of a sequence (one group for a vector): its label, its slice of labels and its records."""
+    n = max(len(step.positions), 1)
+    labels = step.labels
+    d = len(labels) // n
+    for p in range(n):
+        group = step.positions[p] if step.positions else None
+        records = [np.asarray(step.record[name][r]).reshape(n, -1)[p] for name in names]
+        yield group, p * d, labels[p * d:(p + 1) * d], records
+
+
 def _softmax(step: TraceStep, r: int):
-    rec = step.record
-    x, shifted, exps = rec["x"][r], rec["shifted"][r], rec["exps"][r]  # (n,) each
-    largest, total = rec["largest"][r, 0], rec["total"][r, 0]
-    preamble = [("the largest number is ", Num(largest),
-                 "; subtracting it first keeps e^x from overflowing and does not change the result")]
-    items = [Chain(f"{step.name}.e^{label}", f"e^{label}",
-                   (("e^(", Arg(x[j]), " − ", Num(largest), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)))
-             for j, label in enumerate(step.labels)]
-    items.append(_total_chain(step, "sum", exps, total))
-    items += [Chain(_address(step, label), label, ((Num(exps[j]), " / ", Num(total)), (Num(step.result[r, j]),)))
-              for j, label in enumerate(step.labels)]
+    preamble = [("subtracting the largest number first keeps e^x from overflowing and does not change the result"
+                 + ("; each position adds up to 1 on its own" if step.positions else ""),)]
+    items = []
+    for group, offset, labels, (x, largest, shifted, exps, total) in _positions(
+            step, r, "x", "largest", "shifted", "exps", "total"):
+        items.append(_largest_chain(step, group, x, largest[0]))
+        items += [Chain(f"{step.name}.e^{label}", f"e^{label}",
+                        (("e^(", Arg(x[j]), " − ", Num(largest[0]), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)),
+                        group=group)
+                  for j, label in enumerate(labels)]
+        items.append(_total_chain(step, _grouped("sum", group), exps, total[0], group))
+        items += [Chain(_address(step, label), label, ((Num(exps[j]), " / ", Num(total[0])),
+                                                       (Num(step.result[r, offset + j]),)), group=group)
+                  for j, label in enumerate(labels)]
     return preamble, items
 
 
+def _grouped(name: str, group: str | None) -> str:
+    """`sum`, or `sum(sat)` for one position of a sequence."""
+    return f"{name}({group})" if group else name
+
+
+def _largest_chain(step: TraceStep, group, parts, largest) -> Chain:
+    """`largest = max(a, b, c) = b`: the number softmax subtracts first."""
+    pieces = ["max("]
+    for i, part in enumerate(parts):
+        pieces += ([", "] if i else []) + [Arg(part)]
+    label = _grouped("largest", group)
+    return Chain(f"{step.name}.{label}", label, ((*pieces, ")"), (Num(largest),)), group=group)
+
+
 def _divide_by_sum(step: TraceStep, r: int):
-    rec = step.record
-    x, total = rec["x"][r], rec["total"][r, 0]
-    items = [_total_chain(step, "sum", x, total)]
-    items += [Chain(_address(step, label), label, ((Num(x[j]), " / ", Num(total)), (Num(step.result[r, j]),)))
-              for j, label in enumerate(step.labels)]
+    items = []
+    for group, offset, labels, (x, total) in _positions(step, r, "x", "total"):
+        items.append(_total_chain(step, _grouped("sum", group), x, total[0], group))
+        items += [Chain(_address(step, label), label, ((Num(x[j]), " / ", Num(total[0])),
+                                                       (Num(step.result[r, offset + j]),)), group=group)
+                  for j, label in enumerate(labels)]
     return (), items
 
 
-def _total_chain(step: TraceStep, label: str, parts: np.ndarray, total: float) -> Chain:
+def _total_chain(step: TraceStep, label: str, parts: np.ndarray, total: float, group: str | None = None) -> Chain:
     pieces = []
     for i, part in enumerate(parts):
         pieces += ([" + "] if i else []) + [Num(part)]
-    return Chain(f"{step.name}.{label}", label, (tuple(pieces), (Num(total),)))
+    return Chain(f"{step.name}.{label}", label, (tuple(pieces), (Num(total),)), group=group)
 
 
 def _gelu(step: TraceStep, r: int):
@@ -227,20 +278,31 @@ def _gelu_tanh(step: TraceStep, r: int):
 
 
 def _layer_norm(step: TraceStep, r: int):
-    rec = step.record
-    x, deviation, squared, normed = rec["x"][r], rec["deviation"][r], rec["squared"][r], rec["normed"][r]  # (n,)
-    n, mean, std = rec["n"], rec["mean"][r, 0], rec["std"][r, 0]
-    items = [_mean_chain(step, "mean", x, rec["total"][r, 0], n, mean)]
-    items += [Chain(f"{step.name}.({label} − mean)²", f"({label} − mean)²", (
-        ("(", Num(x[j]), " − ", Num(mean), ")²"), (Num(deviation[j]), "·", Num(deviation[j])), (Num(squared[j]),)))
-        for j, label in enumerate(step.labels)]
-    items.append(_mean_chain(step, "variance", squared, rec["squared_total"][r, 0], n, rec["variance"][r, 0]))
-    items.append(Chain(f"{step.name}.std", "std", (
-        ("√(", Num(rec["variance"][r, 0]), " + ", Num(rec["eps"]), ")"), ("√", Num(rec["variance_eps"][r, 0])),
-        (Num(std),))))
-    for j, label in enumerate(step.labels):
-        items += _normalised(step, r, j, label, deviation[j], std, normed[j])
+    items = []
+    for group, offset, labels, (x, deviation, squared, normed, total, mean, squared_total, variance,
+                                variance_eps, std) in _positions(
+            step, r, "x", "deviation", "squared", "normed", "total", "mean", "squared_total", "variance",
+            "variance_eps", "std"):
+        items += _layer_norm_position(step, r, group, offset, labels, x, deviation, squared, normed, total[0],
+                                      mean[0], squared_total[0], variance[0], variance_eps[0], std[0])
     return [_layer_norm_preamble(step)], items
+
+
+def _layer_norm_position(step, r, group, offset, labels, x, deviation, squared, normed, total, mean, squared_total,
+                         variance, variance_eps, std) -> list:
+    """The statistics of one position (of the whole layer, for a vector), then each of its numbers."""
+    rec, n = step.record, step.record["n"]
+    items = [_mean_chain(step, _grouped("mean", group), x, total, n, mean, group)]
+    items += [Chain(f"{step.name}.({label} − mean)²", f"({label} − mean)²", (
+        ("(", Num(x[j]), " − ", Num(mean), ")²"), (Num(deviation[j]), "·", Num(deviation[j])), (Num(squared[j]),)),
+        group=group) for j, label in enumerate(labels)]
+    items.append(_mean_chain(step, _grouped("variance", group), squared, squared_total, n, variance, group))
+    std_label = _grouped("std", group)
+    items.append(Chain(f"{step.name}.{std_label}", std_label, (
+        ("√(", Num(variance), " + ", Num(rec["eps"]), ")"), ("√", Num(variance_eps)), (Num(std),)), group=group))
+    for j, label in enumerate(labels):
+        items += _normalised(step, r, offset + j, j, label, deviation[j], std, normed[j], group)
+    return items
 
 
 def _layer_norm_preamble(step: TraceStep) -> tuple:
@@ -250,30 +312,36 @@ def _layer_norm_preamble(step: TraceStep) -> tuple:
             "; each number becomes (x − mean) / std" + (", then × scale + shift" if step.params else ""))
 
 
-def _normalised(step: TraceStep, r: int, j: int, label: str, deviation, std, normed) -> list[Chain]:
-    """`h1 = (x − mean) / std`, or with a scale and shift `h1 normalised = …` then `h1 = n·scale + shift`."""
+def _normalised(step: TraceStep, r: int, j: int, f: int, label: str, deviation, std, normed, group) -> list[Chain]:
+    """`h1 = (x − mean) / std`, or with a scale and shift `h1 normalised = …` then `h1 = n·scale + shift`.
+
+    j counts the value's numbers, f the numbers of one position (the scale's and shift's columns).
+    """
     divided = (Num(deviation), " / ", Num(std))
     if not step.params:
-        return [Chain(_address(step, label), label, (divided, (Num(step.result[r, j]),)))]
-    scale, shift = (float(a[j]) for a in (step.record["scale"], step.record["shift"]))
-    scaled = step.record["scaled"][r, j]
-    return [Chain(f"{step.name}.{label} normalised", f"{label} normalised", (divided, (Num(normed),))),
+        return [Chain(_address(step, label), label, (divided, (Num(step.result[r, j]),)), group=group)]
+    scale, shift = (float(a[f]) for a in (step.record["scale"], step.record["shift"]))
+    scaled = np.asarray(step.record["scaled"][r]).reshape(-1)[j]
+    return [Chain(f"{step.name}.{label} normalised", f"{label} normalised", (divided, (Num(normed),)), group=group),
             Chain(_address(step, label), label, ((Num(normed), "·", Num(scale), " + ", Num(shift)),
-                                                 (Num(scaled), " + ", Num(shift)), (Num(step.result[r, j]),)))]
+                                                 (Num(scaled), " + ", Num(shift)), (Num(step.result[r, j]),)),
+                  group=group)]
 
 
-def _mean_chain(step: TraceStep, label: str, parts, total: float, n: float, mean: float) -> Chain:
+def _mean_chain(step: TraceStep, label: str, parts, total: float, n: float, mean: float, group=None) -> Chain:
     """`mean = (a + b + c) / 3 = total / 3 = mean`."""
     pieces = ["("]
     for i, part in enumerate(parts):
         pieces += ([" + "] if i else []) + [Num(part)]
-    return Chain(f"{step.name}.{label}", label, ((*pieces, ") / ", Num(n)), (Num(total), " / ", Num(n)), (Num(mean),)))
+    return Chain(f"{step.name}.{label}", label, ((*pieces, ") / ", Num(n)), (Num(total), " / ", Num(n)), (Num(mean),)),
+                 group=group)
 
 
 def _add_one(step, r, j, label):
     rec = step.record
     first, second = step.step.inputs
-    return Chain(_address(step, label), label, ((f"{first}.{label} + {second}.{label}",),
+    theirs = step.step.options.get("second_labels")  # y added by position: its neurons have their own labels
+    return Chain(_address(step, label), label, ((f"{first}.{label} + {second}.{theirs[j] if theirs else label}",),
                                                 (Num(rec["x"][r, j]), " + ", Num(rec["y"][r, j])),
                                                 (Num(step.result[r, j]),)))
 
@@ -317,8 +385,178 @@ def _embed(step: TraceStep, r: int):
     return preamble, items
 
 
+def _attention(step: TraceStep, r: int):
+    """Per head and query: each score q·k, (÷ √d), the softmax weights, then each output as Σ weight·v."""
+    rec, options = step.record, step.step.options
+    q_name, k_name, v_name = step.step.inputs
+    queries, keys = options["query_positions"], options["key_positions"]
+    heads, first = options["heads"], rec["first"]
+    items = []
+    for h in range(heads):
+        for qi in range(rec["scores"].shape[2]):
+            items += _attention_query(step, r, h, qi, queries[first + qi], keys, (q_name, k_name, v_name))
+    return [_attention_preamble(step)], items
+
+
+def _attention_preamble(step: TraceStep) -> tuple:
+    options, rec = step.step.options, step.record
+    asks = (f"one query, from the last position {options['query_positions'][-1]} (the article's form)"
+            if options["query"] == "last" else "every position asks its own query")
+    scale = (("each score is divided by ", Num(rec["root"]), ", the square root of the features per head")
+             if options["scale"] == "sqrt" else ("no scaling (the article's form)",))
+    mask = ("causal mask: a position sees itself and the positions before it" if options["mask"] == "causal"
+            else "no mask: every key is seen")
+    heads = f"; {options['heads']} heads, each on its own slice of the features" if options["heads"] > 1 else ""
+    return (f"{asks}; score = q · k; ", *scale, f"; {mask}; the weights are the softmax of the scores; "
+            f"each output = Σ weight · v{heads}")
+
+
+def _attention_query(step: TraceStep, r, h, qi, query, keys, inputs) -> list:
+    rec, (q_name, k_name, v_name) = step.record, inputs
+    heads = step.step.options["heads"]
+    head = f"h{h + 1}." if heads > 1 else ""
+    dh, dv = rec["q"].shape[-1], rec["v"].shape[-1]
+    q, k, v = rec["q"][r, h, qi], rec["k"][r, h], rec["v"][r, h]  # (dh,), (nk, dh), (nk, dvh)
+    features = step.step.options["features_of"]  # the feature names of q, k and v
+    visible = rec["visible"][qi]
+    items = []
+    for ki, key in enumerate(keys):
+        label = f"{head}score({query}, {key})"
+        if not visible[ki]:
+            items.append(Chain(f"{step.name}.{label}", label, ((f"{key} comes after {query}: masked, weight ",
+                                                               Num(rec["weights"][r, h, qi, ki])),), group=query))
+            continue
+        terms = tuple(Term(f"{q_name}.{query}_{features[0][h * dh + f]}", float(q[f]),
+                           f"{k_name}.{key}_{features[1][h * dh + f]}", float(k[ki, f]),
+                           float(rec["score_terms"][r, h, qi, ki, f])) for f in range(dh))
+        items.append(Sum(f"{step.name}.{label}", label, terms, None, float(rec["scores"][r, h, qi, ki]), group=query))
+        if step.step.options["scale"] == "sqrt":
+            items.append(Chain(f"{step.name}.{label} scaled", f"{label} scaled", (
+                (Num(rec["scores"][r, h, qi, ki]), " / ", Num(rec["root"])), (Num(rec["scaled"][r, h, qi, ki]),)),
+                group=query))
+    items += _attention_softmax(step, r, h, qi, query, keys, head, visible)
+    for f in range(dv):
+        j = (qi if step.positions else 0) * dv * heads + h * dv + f
+        label = step.labels[j]
+        terms = tuple(Term(f"{head}weight({query}, {key})", float(rec["weights"][r, h, qi, ki]),
+                           f"{v_name}.{key}_{features[2][h * dv + f]}",
+                           float(v[ki, f]), float(rec["value_terms"][r, h, qi, ki, f])) for ki, key in enumerate(keys))
+        items.append(Sum(_address(step, label), label, terms, None, float(step.result[r, j]), group=query))
+    return items
+
+
+def _attention_softmax(step: TraceStep, r, h, qi, query, keys, head, visible) -> list:
+    """The softmax of one query's scores: the largest, each e^(s − largest), their sum, each weight."""
+    rec = step.record
+    scaled, exps = rec["scaled"][r, h, qi], rec["exps"][r, h, qi]
+    largest, total = rec["largest"][r, h, qi, 0], rec["total"][r, h, qi, 0]
+    seen = [ki for ki in range(len(keys)) if visible[ki]]
+    pieces = ["max("]
+    for n, ki in enumerate(seen):
+        pieces += ([", "] if n else []) + [Arg(scaled[ki])]
+    items = [Chain(f"{step.name}.{head}largest({query})", f"{head}largest({query})", ((*pieces, ")"), (Num(largest),)),
+                   group=query)]
+    for ki in seen:
+        label = f"{head}e({query}, {keys[ki]})"
+        items.append(Chain(f"{step.name}.{label}", label, (("e^(", Arg(scaled[ki]), " − ", Num(largest), ")"),
+                                                           ("e^", Num(rec["shifted"][r, h, qi, ki])), (Num(exps[ki]),)),
+                           group=query))
+    items.append(_total_chain(step, f"{head}sum({query})", exps[seen], total, query))
+    for ki in seen:
+        label = f"{head}weight({query}, {keys[ki]})"
+        items.append(Chain(f"{step.name}.{label}", label, ((Num(exps[ki]), " / ", Num(total)),
+                                                           (Num(rec["weights"][r, h, qi, ki]),)), group=query))
+    return items
+
+
+def _concat(step: TraceStep, r: int):
+    """Each number taken over from the value it comes from."""
+    widths, inputs = step.step.options["widths"], step.step.inputs
+    n = max(len(step.positions), 1)
+    items = []
+    for p in range(n):
+        offset = p * sum(widths)
+        for source, width, start in zip(inputs, widths, np.cumsum((0,) + tuple(widths[:-1]))):
+            for f in range(width):
+                j = offset + int(start) + f
+                label = step.labels[j]
+                where = f"{source}.{step.step.options['sources'][inputs.index(source)][p * width + f]}"
+                items.append(Chain(_address(step, label), label, ((where,), (Num(step.result[r, j]),)),
+                                   group=step.positions[p] if step.positions else None))
+    count = " at each position" if step.positions else ""
+    return [(f"{', '.join(inputs)} set side by side{count}",)], items
+
+
+def _positional_encoding(step: TraceStep, r: int):
+    rec, options = step.record, step.step.options
+    form = options["form"]
+    n, d = options["shape"]
+    items = []
+    for p in range(n):
+        group = step.positions[p]
+        for i in range(d):
+            j = p * d + i
+            items.append(Chain(_address(step, step.labels[j]), step.labels[j], _encoding_stages(rec, form, p, i, j,
+                                                                                                  step.result[r, j]),
+                               group=group))
+    return [_ENCODING_WORDS[form](options, n, d)], items
+
+
+def _encoding_stages(rec, form, p, i, j, result) -> tuple:
+    position = Num(rec["p"][p, 0])
+    if form == "count":
+        return (("position ", position), (Num(result),))
+    if form == "fraction":
+        return ((position, " / ", Num(rec["count"])), (Num(result),))
+    function = "cos" if rec["use_cos"][i] else "sin"
+    return ((f"{function}(", position, " / ", Num(rec["base"]), "^", Num(rec["exponent"][i]), ")"),
+            (f"{function}(", position, " / ", Num(rec["power"][i]), ")"),
+            (f"{function}(", Arg(rec["angle"][p, i]), ")"), (Num(result),))
+
+
+_ENCODING_WORDS = {
+    "count": lambda o, n, d: ("form=count (the article's first try): every number of position p is p; positions "
+                              f"from {o['start']:g}",),
+    "fraction": lambda o, n, d: (f"form=fraction (the article's second try): p / {n}, the number of positions",),
+    "article_sin": lambda o, n, d: (f"form=article_sin (the article's formula): sin(p / 10000^(i/{n})), feature i "
+                                    f"from 1, {n} = the context length; positions from {o['start']:g}",),
+    "article_sincos": lambda o, n, d: (f"form=article_sincos (the article): sin(p / 10000^(i/{n})) when i is even, cos "
+                                       f"when i is odd, feature i from 1; positions from {o['start']:g}",),
+    "paper": lambda o, n, d: (f"form=paper (Vaswani et al., the original transformer): sin(p / 10000^(2k/{d})) at feature 2k, cos at "
+                              f"2k + 1, features from 0, {d} = the vector length; positions from {o['start']:g}",),
+}
+
+
+def _positional_embedding(step: TraceStep, r: int):
+    rec, table = step.record, step.params[0]
+    n = len(step.positions)
+    d = len(step.labels) // n
+    x = rec["x"][r]
+    items = []
+    for p in range(n):
+        for f in range(d):
+            j = p * d + f
+            label = step.labels[j]
+            items.append(Chain(_address(step, label), label, (
+                (f"{step.step.inputs[0]}.{step.input_labels[j]} + {table.name}[{p + 1},{table.col_labels[f]}]",),
+                (Num(x[j]), " + ", Num(rec["rows"][p, f])), (Num(step.result[r, j]),)), group=step.positions[p]))
+    return [(f"row p of {table.name} is added to position p ({table.name} has {table.array.shape[0]} rows: the "
+             "context limit)",)], items
+
+
+def _pick(step: TraceStep, r: int):
+    indices = step.step.options["indices"]
+    source = step.step.inputs[0]
+    items = [Chain(_address(step, label), label, ((f"{source}.{step.input_labels[i]}",), (Num(step.result[r, j]),)))
+             for j, (label, i) in enumerate(zip(step.labels, indices))]
+    return (), items
+
+
 EXPLAINERS = {
+    "pick": _pick,
+    "last": _pick,
     "dense": _dense,
+    "dense_each": _dense_each,
     "identity": _per_neuron(_identity_one),
     "relu": _per_neuron(_relu_one),
     "logistic": _per_neuron(_logistic_one),
@@ -331,4 +569,8 @@ EXPLAINERS = {
     "add": _per_neuron(_add_one),
     "dropout": _dropout,
     "embed": _embed,
+    "attention": _attention,
+    "concat": _concat,
+    "positional_encoding": _positional_encoding,
+    "positional_embedding": _positional_embedding,
 }

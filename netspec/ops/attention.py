@@ -1,0 +1,144 @@
+"""attention(q, k, v, …): queries, keys and values in; each query's weighted sum of values out.
+
+The article's self-attention (notes §1.7): k_i = Wk·x_i, q = Wq·x_last, v_i = Wv·x_i, each
+score u_i = k_i · q (a dot product), the scores through softmax so they add up to 1, and
+the output Σ u_i·v_i. Here the three projections are ordinary layers (`dense` at every
+position) and this operation is what follows them, so a spec shows each part.
+
+Options say which form is meant, and the trace names it:
+  query=last    the article: one query, from the last position (the token before the one
+                to predict); the result is one vector. query=all: every position asks.
+  scale=none    the article: scores as they are. scale=sqrt: ÷√(features per head), as
+                the original paper, nanoGPT and PyTorch do.
+  mask=none     every query sees every key. mask=causal: a position sees itself and the
+                positions before it (a language model must not read ahead).
+  heads=1       several heads: the features of q, k and v are split into equal slices,
+                one per head, and the heads' results are set side by side (the standard
+                scheme; its output projection W_O is a `dense` after this).
+Cross-attention is the same operation with q from one sequence and k, v from another.
+
+Shape rule: q, k and v are sequences; q and k have the same number of features; k and v
+the same positions; heads divides both feature counts; a causal mask needs q and k of
+the same length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netspec.errors import Note
+from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.options import Option
+
+OPTIONS = (
+    Option("query", "word", "all", choices=("all", "last"),
+           why="query=last is the article's form (one query, from the last position); query=all asks at every position"),
+    Option("scale", "word", "sqrt", choices=("sqrt", "none"),
+           why="scale=sqrt divides each score by √(features per head), as PyTorch does; scale=none is the article's form"),
+    Option("mask", "word", "none", choices=("none", "causal"),
+           why="mask=causal lets a position see only itself and the positions before it"),
+    Option("heads", "number", 1, low=1, why="heads splits the features into equal slices, one per head"),
+)
+
+
+def check_attention(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, "attention", ("queries q", "keys k", "values v"), options=OPTIONS)
+    options = ctx.keywords(call, "attention", OPTIONS)
+    if refs is None or options is None:
+        return None
+    q, k, v = (ctx.value(ref) for ref in refs)
+    if q is None or k is None or v is None:
+        return None
+    if not _shapes_fit(ctx, call, refs, q, k, v, options):
+        return None
+    heads = int(options["heads"])
+    options = dict(options, heads=heads, queries=len(q.positions), keys=len(k.positions),
+                   features=len(q.features), value_features=len(v.features),
+                   query_positions=q.positions, key_positions=k.positions,
+                   features_of=(q.features, k.features, v.features))
+    if options["query"] == "last":
+        return ShapeResult((q.name, k.name, v.name), (), v.features, options=options)
+    return ShapeResult((q.name, k.name, v.name), (), sequence_names(q.positions, v.features), options=options,
+                       positions=q.positions, features=v.features)
+
+
+def _shapes_fit(ctx, call, refs, q, k, v, options) -> bool:
+    for ref, value in zip(refs, (q, k, v)):
+        if not value.is_sequence:
+            ctx.fail(f"attention reads sequences (positions × features), but `{value.name}` is "
+                     f"{value.describe_shape()}", ref.span, code="NS220",
+                     hint="compute q, k and v with dense(x, W) over an embedded sequence, one row of W per feature")
+            return False
+    problems = []
+    if len(q.features) != len(k.features):
+        problems.append((refs[1], f"each score is q · k, so q and k need the same number of features, but `{q.name}` "
+                                  f"has {len(q.features)} and `{k.name}` has {len(k.features)}",
+                         "give Wq and Wk the same number of columns"))
+    if k.positions != v.positions:
+        problems.append((refs[2], f"each key has its value, so `{k.name}` and `{v.name}` need the same positions",
+                         "compute k and v from the same sequence"))
+    heads = options["heads"]
+    if heads != int(heads) or len(q.features) % int(heads) or len(v.features) % int(heads):
+        problems.append((call, f"heads={heads:g} must split {len(q.features)} query features and {len(v.features)} "
+                               "value features into equal slices", "choose a number of heads that divides both"))
+    if options["mask"] == "causal" and len(q.positions) != len(k.positions):
+        problems.append((call, f"a causal mask compares positions, but `{q.name}` has {len(q.positions)} and "
+                               f"`{k.name}` {len(k.positions)}", "cross-attention reads every key: mask=none"))
+    for where, message, hint in problems:
+        ctx.fail(f"shape mismatch: {message}", where.span, hint=hint, code="NS220",
+                 notes=[Note(value.span, f"`{value.name}` is {value.describe_shape()}") for value in (q, k, v)])
+    return not problems
+
+
+def _split(x, n, heads):
+    """(batch, n·d) → (batch, heads, n, d/heads): each head's slice of the features at each position."""
+    batch = x.shape[0]
+    return x.reshape(batch, n, heads, -1).transpose(0, 2, 1, 3)
+
+
+def attention_explain(xs, ps, options):
+    heads, nq, nk = options["heads"], options["queries"], options["keys"]
+    q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
+    first = 0
+    if options["query"] == "last":
+        q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
+    score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
+    scores = score_terms.sum(axis=-1)  # (batch, heads, nq, nk): q · k
+    root = np.sqrt(np.float64(q.shape[-1]))
+    scaled = scores / root if options["scale"] == "sqrt" else scores
+    visible = np.ones(scores.shape[-2:], dtype=bool)
+    if options["mask"] == "causal":
+        visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]  # (nq, nk)
+    largest = np.where(visible, scaled, -np.inf).max(axis=-1, keepdims=True)  # softmax: subtract the largest first
+    shifted = scaled - largest
+    exps = np.where(visible, np.exp(np.where(visible, shifted, 0.0)), 0.0)  # a masked key's weight is exactly 0
+    total = exps.sum(axis=-1, keepdims=True)
+    weights = exps / total  # (batch, heads, nq, nk)
+    value_terms = weights[..., None] * v[:, :, None, :, :]  # (batch, heads, nq, nk, dvh)
+    mixed = value_terms.sum(axis=-2)  # (batch, heads, nq, dvh)
+    result = mixed.transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)  # heads side by side at each position
+    record = {"q": q, "k": k, "v": v, "score_terms": score_terms, "scores": scores, "root": root, "scaled": scaled,
+              "visible": visible, "largest": largest, "shifted": shifted, "exps": exps, "total": total,
+              "weights": weights, "value_terms": value_terms, "first": first}
+    return result, record
+
+
+def attention_kernel(xs, ps, options):
+    heads, nq, nk = options["heads"], options["queries"], options["keys"]
+    q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
+    first = 0
+    if options["query"] == "last":
+        q, first = q[:, :, -1:, :], nq - 1
+    scores = q @ k.transpose(0, 1, 3, 2)  # (batch, heads, nq, nk)
+    if options["scale"] == "sqrt":
+        scores = scores / np.sqrt(np.float64(q.shape[-1]))
+    if options["mask"] == "causal":
+        visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]
+        scores = np.where(visible, scores, -np.inf)
+    exps = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights = exps / exps.sum(axis=-1, keepdims=True)
+    return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
+
+
+OPS = (OpDef("attention", "softmax(q · k [÷ √d]) weighted sum of v, per query", "attention", check_attention,
+             attention_kernel, attention_explain),)

@@ -1,0 +1,85 @@
+"""concat(a, b, …): values in, their numbers side by side out (multi-head attention's heads).
+
+The article's multi-head attention (notes §1.12) runs several heads on the same inputs
+and concatenates their outputs. Shape rule: all vectors, or all sequences with the same
+positions (then the features are set side by side at each position). Neuron names are
+kept when they are all different; otherwise each is prefixed by its value's name, so
+`head1_v1` and `head2_v1` stay apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netspec.ops.base import OpDef, ShapeResult, sequence_names
+
+
+def check_concat(ctx, call) -> ShapeResult | None:
+    count = max(len(call.args), 2)  # any number of values, at least two
+    refs = ctx.positional(call, "concat", ("a value",) * count)
+    if refs is None:
+        return None
+    values = [ctx.value(ref) for ref in refs]
+    if any(v is None for v in values):
+        return None
+    sequences = {v.is_sequence for v in values}
+    if len(sequences) > 1 or (True in sequences and len({v.positions for v in values}) > 1):
+        ctx.fail("concat sets values side by side, so they must all be vectors, or all sequences with the same "
+                 "positions: " + "; ".join(f"`{v.name}` is {v.describe_shape()}" for v in values), call.span,
+                 hint="concatenate the heads of one attention layer, which share their positions", code="NS220")
+        return None
+    first = values[0]
+    parts = [v.features if v.is_sequence else v.names for v in values]
+    flat = [name for part in parts for name in part]
+    if len(set(flat)) != len(flat):
+        parts = [tuple(f"{v.name}_{name}" for name in part) for v, part in zip(values, parts)]
+    features = tuple(name for part in parts for name in part)
+    options = {"widths": tuple(len(part) for part in parts), "positions": len(first.positions) or 1,
+               "sources": tuple(v.names for v in values)}
+    inputs = tuple(v.name for v in values)
+    if first.is_sequence:
+        return ShapeResult(inputs, (), sequence_names(first.positions, features), options=options,
+                           positions=first.positions, features=features)
+    return ShapeResult(inputs, (), features, options=options)
+
+
+def concat_explain(xs, ps, options):
+    n = options["positions"]
+    pieces = [x.reshape(x.shape[0], n, -1) for x in xs]  # (batch, n, d_i): each value per position
+    result = np.concatenate(pieces, axis=-1).reshape(xs[0].shape[0], -1)
+    return result, {"widths": options["widths"]}
+
+
+def concat_kernel(xs, ps, options):
+    return concat_explain(xs, ps, options)[0]
+
+
+def check_last(ctx, call) -> ShapeResult | None:
+    refs = ctx.positional(call, "last", ("a sequence",))
+    if refs is None:
+        return None
+    x = ctx.value(refs[0])
+    if x is None:
+        return None
+    if not x.is_sequence:
+        ctx.fail(f"last takes the last position of a sequence, but `{x.name}` is {x.describe_shape()}", refs[0].span,
+                 hint="a vector has no positions: use it as it is", code="NS220")
+        return None
+    d = len(x.features)
+    return ShapeResult((x.name,), (), x.features, options={"indices": tuple(range(len(x.names) - d, len(x.names)))})
+
+
+def pick_explain(xs, ps, options):
+    return xs[0][:, list(options["indices"])], {}
+
+
+def _no_check(ctx, call):  # a pick step is made by the checker, never written
+    return None
+
+
+OPS = (OpDef("pick", "some of a value's numbers (one text's tokens)", "combine", _no_check,
+             lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain, hidden=True),
+       OpDef("last", "the numbers at the last position of a sequence (the next token's scores)", "combine",
+             check_last, lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain),
+       OpDef("concat", "values side by side (at each position, for sequences)", "combine", check_concat,
+             concat_kernel, concat_explain),)
