@@ -106,6 +106,7 @@ def _rows(spec, inputs, example):
     if inputs is None:
         return rows_from.from_examples(spec, example)
     if isinstance(inputs, dict):
-        return rows_from.from_assignments(spec, [f"{name}={float(value)!r}" for name, value in inputs.items()])
+        return rows_from.from_assignments(spec, [f"{name}={value}" if isinstance(value, str) else
+                                                 f"{name}={float(value)!r}" for name, value in inputs.items()])
     each = [_rows(spec, row, None) for row in inputs]
     return Rows(np.concatenate([r.values for r in each]), tuple(f"row {i}" for i in range(1, len(each) + 1)))

@@ -66,7 +66,7 @@ def _shapes_fit(ctx, call, refs, q, k, v, options) -> bool:
     for ref, value in zip(refs, (q, k, v)):
         if not value.is_sequence:
             ctx.fail(f"attention reads sequences (positions × features), but `{value.name}` is "
-                     f"{value.describe_shape()}", ref.span, code="NS220",
+                     f"{value.describe_shape()}", ref.span, code="NS240",
                      hint="compute q, k and v with dense(x, W) over an embedded sequence, one row of W per feature")
             return False
     problems = []
@@ -85,8 +85,9 @@ def _shapes_fit(ctx, call, refs, q, k, v, options) -> bool:
         problems.append((call, f"a causal mask compares positions, but `{q.name}` has {len(q.positions)} and "
                                f"`{k.name}` {len(k.positions)}", "cross-attention reads every key: mask=none"))
     for where, message, hint in problems:
-        ctx.fail(f"shape mismatch: {message}", where.span, hint=hint, code="NS220",
-                 notes=[Note(value.span, f"`{value.name}` is {value.describe_shape()}") for value in (q, k, v)])
+        ctx.fail(f"shape mismatch: {message}", where.span, hint=hint, code="NS240",
+                 notes=[Note(value.span, f"`{value.name}` is {value.describe_shape()}")
+                        for value in {v.name: v for v in (q, k, v)}.values()])
     return not problems
 
 

@@ -26,7 +26,7 @@ def check_concat(ctx, call) -> ShapeResult | None:
     if len(sequences) > 1 or (True in sequences and len({v.positions for v in values}) > 1):
         ctx.fail("concat sets values side by side, so they must all be vectors, or all sequences with the same "
                  "positions: " + "; ".join(f"`{v.name}` is {v.describe_shape()}" for v in values), call.span,
-                 hint="concatenate the heads of one attention layer, which share their positions", code="NS220")
+                 hint="concatenate the heads of one attention layer, which share their positions", code="NS240")
         return None
     first = values[0]
     parts = [v.features if v.is_sequence else v.names for v in values]
@@ -63,7 +63,7 @@ def check_last(ctx, call) -> ShapeResult | None:
         return None
     if not x.is_sequence:
         ctx.fail(f"last takes the last position of a sequence, but `{x.name}` is {x.describe_shape()}", refs[0].span,
-                 hint="a vector has no positions: use it as it is", code="NS220")
+                 hint="a vector has no positions: use it as it is", code="NS240")
         return None
     d = len(x.features)
     return ShapeResult((x.name,), (), x.features, options={"indices": tuple(range(len(x.names) - d, len(x.names)))})

@@ -59,7 +59,7 @@ def _is_sequence(ctx, ref, x, op_name) -> bool:
     if x.is_sequence:
         return True
     ctx.fail(f"{op_name} gives each position its numbers, but `{x.name}` is {x.describe_shape()}, not a sequence",
-             ref.span, hint="apply it to embedded tokens: embed(input, E)", code="NS220")
+             ref.span, hint="apply it to embedded tokens: embed(input, E)", code="NS240")
     return False
 
 
