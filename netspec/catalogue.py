@@ -47,6 +47,8 @@ CATALOGUE = (
     Entry("NS217", "a wrong number of output labels", "one label per output neuron"),
     Entry("NS220", "a number in the spec too large for float64 (over about 1.8e308)", "write a smaller number"),
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
+    Entry("NS240", "a sequence operation given values of the wrong shape (q, k and v; heads; concat; positions)",
+          "follow the hint: it names the shapes that fit"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
     Entry("NS230", "a sub-word piece that can never match: empty, or with a space in it", 'write pieces like "cat" or "##s"'),

@@ -42,6 +42,7 @@ SPEC_CASES = {
     "NS216": "input a as b\n" + NET.split("\n", 1)[1],
     "NS217": NET + "output out labels A, B, C\n",
     "NS218": NET + "layer r = add(input, out)\n",
+    "NS240": NET + "layer s = attention(out, out, out)\n",
     "NS219": 'vocabulary v characters "abca"\n' + NET,
     "NS220": NET.replace(" a 1  2", " a 1e400  2"),
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,

@@ -424,16 +424,16 @@ def _attention_query(step: TraceStep, r, h, qi, query, keys, inputs) -> list:
         label = f"{head}score({query}, {key})"
         if not visible[ki]:
             items.append(Chain(f"{step.name}.{label}", label, ((f"{key} comes after {query}: masked, weight ",
-                                                               Num(rec["weights"][r, h, qi, ki])),), group=query))
+                                                               Num(rec["weights"][r, h, qi, ki])),), group=f"{head}{query}"))
             continue
         terms = tuple(Term(f"{q_name}.{query}_{features[0][h * dh + f]}", float(q[f]),
                            f"{k_name}.{key}_{features[1][h * dh + f]}", float(k[ki, f]),
                            float(rec["score_terms"][r, h, qi, ki, f])) for f in range(dh))
-        items.append(Sum(f"{step.name}.{label}", label, terms, None, float(rec["scores"][r, h, qi, ki]), group=query))
+        items.append(Sum(f"{step.name}.{label}", label, terms, None, float(rec["scores"][r, h, qi, ki]), group=f"{head}{query}"))
         if step.step.options["scale"] == "sqrt":
             items.append(Chain(f"{step.name}.{label} scaled", f"{label} scaled", (
                 (Num(rec["scores"][r, h, qi, ki]), " / ", Num(rec["root"])), (Num(rec["scaled"][r, h, qi, ki]),)),
-                group=query))
+                group=f"{head}{query}"))
     items += _attention_softmax(step, r, h, qi, query, keys, head, visible)
     for f in range(dv):
         j = (qi if step.positions else 0) * dv * heads + h * dv + f
@@ -441,7 +441,7 @@ def _attention_query(step: TraceStep, r, h, qi, query, keys, inputs) -> list:
         terms = tuple(Term(f"{head}weight({query}, {key})", float(rec["weights"][r, h, qi, ki]),
                            f"{v_name}.{key}_{features[2][h * dv + f]}",
                            float(v[ki, f]), float(rec["value_terms"][r, h, qi, ki, f])) for ki, key in enumerate(keys))
-        items.append(Sum(_address(step, label), label, terms, None, float(step.result[r, j]), group=query))
+        items.append(Sum(_address(step, label), label, terms, None, float(step.result[r, j]), group=f"{head}{query}"))
     return items
 
 
@@ -455,17 +455,17 @@ def _attention_softmax(step: TraceStep, r, h, qi, query, keys, head, visible) ->
     for n, ki in enumerate(seen):
         pieces += ([", "] if n else []) + [Arg(scaled[ki])]
     items = [Chain(f"{step.name}.{head}largest({query})", f"{head}largest({query})", ((*pieces, ")"), (Num(largest),)),
-                   group=query)]
+                   group=f"{head}{query}")]
     for ki in seen:
         label = f"{head}e({query}, {keys[ki]})"
         items.append(Chain(f"{step.name}.{label}", label, (("e^(", Arg(scaled[ki]), " − ", Num(largest), ")"),
                                                            ("e^", Num(rec["shifted"][r, h, qi, ki])), (Num(exps[ki]),)),
-                           group=query))
-    items.append(_total_chain(step, f"{head}sum({query})", exps[seen], total, query))
+                           group=f"{head}{query}"))
+    items.append(_total_chain(step, f"{head}sum({query})", exps[seen], total, f"{head}{query}"))
     for ki in seen:
         label = f"{head}weight({query}, {keys[ki]})"
         items.append(Chain(f"{step.name}.{label}", label, ((Num(exps[ki]), " / ", Num(total)),
-                                                           (Num(rec["weights"][r, h, qi, ki]),)), group=query))
+                                                           (Num(rec["weights"][r, h, qi, ki]),)), group=f"{head}{query}"))
     return items
 
 
