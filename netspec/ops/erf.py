@@ -46,17 +46,28 @@ LARGE = 6.0  # erf(x) rounds to ±1 from here on
 
 
 def erf(x: np.ndarray) -> np.ndarray:
-    """erf of every element of `x` (float64, any shape); NaN stays NaN, ±inf gives ±1."""
+    """erf of every element of `x` (float64, any shape); NaN stays NaN, ±inf gives ±1.
+
+    Each element is computed only by the approximation of its interval (boolean masks),
+    so a large batch costs one approximation per number, not four.
+    """
     x = np.asarray(x, dtype=np.float64)
     a = np.abs(x)
-    with np.errstate(all="ignore"):  # every branch is computed everywhere, then the right one is kept
-        small = x + x * _poly(PP, x * x) / _poly(QQ, x * x)
-        middle = np.copysign(ERX + _poly(PA, a - 1.0) / _poly(QA, a - 1.0), x)
-        tail = np.copysign(1.0 - _erfc_tail(a), x)
-    result = np.where(a < TINY_X, x + EFX * x, small)
-    result = np.where(a >= SMALL, middle, result)
-    result = np.where(a >= MIDDLE, tail, result)
-    return np.where(a >= LARGE, np.copysign(1.0, x), result)  # NaN fails every test and stays NaN
+    result = x.copy()  # NaN fails every test below and stays NaN
+    with np.errstate(all="ignore"):
+        tiny = a < TINY_X
+        result[tiny] = x[tiny] + EFX * x[tiny]
+        small = (a < SMALL) & ~tiny
+        xs = x[small]
+        result[small] = xs + xs * _poly(PP, xs * xs) / _poly(QQ, xs * xs)
+        middle = (a >= SMALL) & (a < MIDDLE)
+        s = a[middle] - 1.0
+        result[middle] = np.copysign(ERX + _poly(PA, s) / _poly(QA, s), x[middle])
+        tail = (a >= MIDDLE) & (a < LARGE)
+        result[tail] = np.copysign(1.0 - _erfc_tail(a[tail]), x[tail])
+        large = a >= LARGE  # erf rounds to ±1
+        result[large] = np.copysign(1.0, x[large])
+    return result
 
 
 def _erfc_tail(a: np.ndarray) -> np.ndarray:

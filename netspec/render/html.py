@@ -105,6 +105,8 @@ def _parts(parts: tuple) -> str:
 
 
 def _value(item_view, options: PrintOptions) -> str:
+    if item_view.gap:
+        return f"<span>… {item_view.gap} more</span>"
     chain = value_chain(item_view)
     sign, parts = value_parts(chain.stages[0][0], options)
     label = f"<strong>{escape(chain.label)}</strong>"

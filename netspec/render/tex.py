@@ -161,6 +161,8 @@ def _math(parts: tuple) -> str:
 
 
 def _value(item_view, options: PrintOptions) -> str:
+    if item_view.gap:
+        return rf"\ldots\text{{ {item_view.gap} more}}"
     chain = value_chain(item_view)
     sign, parts = value_parts(chain.stages[0][0], options)
     return f"{_name(chain.label)} {_relation(sign)} {_math(parts)}"

@@ -109,6 +109,8 @@ def _text(parts: tuple) -> str:
 
 
 def _value(item_view: ItemView, options: PrintOptions) -> str:
+    if item_view.gap:
+        return f"… {item_view.gap} more"
     chain = value_chain(item_view)
     sign, parts = value_parts(chain.stages[0][0], options)
     return f"{chain.label} {sign} {_text(parts)}"

@@ -23,6 +23,7 @@ from netspec.render.worked import Chain, Num, Sum, WorkedRow, WorkedStep, elided
 DETAILS = ("summary", "layer", "neuron", "scalar")
 PAPERS = ("a4", "letter")
 WIDE = 12  # layers wider than this are drawn and tabled as a matrix grid
+SUMMARY_LONG = 12  # a summary of more results than this shows the first three and the last one
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ItemView:
     shown: tuple = ()  # a Sum's terms as shown; None marks the elided gap
     elided: int = 0
     focused: bool = False
+    gap: int = 0  # stands for this many results left out of a long summary ("… 180 more")
 
     @property
     def result(self) -> Num:
@@ -130,8 +132,28 @@ def _step_view(step: WorkedStep, input_value: str, options: PrintOptions, focus:
     group = _focused_group(step, here)
     items = tuple(_item_view(item, trace_step.name, trace_step.labels, level, options, here, group)
                   for item in step.items)
-    items = tuple(view for view in items if view is not None)
+    items = _shortened(tuple(view for view in items if view is not None))
     return StepView(step, level, items, trace_step.step.inputs[0] == input_value, here)
+
+
+def _shortened(items: tuple[ItemView, ...]) -> tuple[ItemView, ...]:
+    """A long run of results shown at summary detail: the first three, `… n more`, the last one (as sums).
+
+    A trace focused on one number of a large network stays short; every result is still
+    in the trace (and in --detail neuron or --format json).
+    """
+    out: list[ItemView] = []
+    run: list[ItemView] = []
+    for view in (*items, None):
+        if view is not None and not view.expanded and not view.focused:
+            run.append(view)
+            continue
+        out += run if len(run) <= SUMMARY_LONG else [*run[:3], ItemView(run[3].item, False, gap=len(run) - 4),
+                                                     run[-1]]
+        run = []
+        if view is not None:
+            out.append(view)
+    return tuple(out)
 
 
 def _level(options: PrintOptions, focus: Focus | None, here: Focus | None) -> str:
