@@ -231,3 +231,54 @@ def test_cli_trace_of_attention_exits_cleanly():
     result = CliRunner().invoke(cli, ["trace", str(SPECS / "multihead_standard.net"), "--focus", "out.on"])
     assert result.exit_code == 0, result.output
     assert "After these three words comes on." in result.output
+
+
+# ---- edge cases: one token, the context limit, equal numbers ----
+
+ONE = '''vocabulary w words "a", "b" numbered from 1
+input text tokens {n} from w
+weights E:
+     e1  e2
+a    1   1
+b    2   0
+layer x = embed(input, E)
+weights P:
+     e1  e2
+p1   0   0
+p2   0.5 0
+layer placed = positional_embedding(x, P)
+layer n = layer_norm(placed, eps=0)
+layer a = attention(n, n, n, mask=causal)
+layer out = last(a)
+'''
+
+
+def test_one_token_attends_to_itself(tmp_path):
+    """A single token: its only weight is 1, so attention hands on its own value."""
+    path = tmp_path / "one.net"
+    path.write_text(ONE.format(n=1), encoding="utf-8")
+    spec = netspec.load_spec(str(path))
+    trace = netspec.trace_plan(netspec.compile_plan(spec), [[2]])
+    step = next(s for s in trace.steps if s.name == "a")
+    assert step.record["weights"][0].ravel().tolist() == [1.0]
+    np.testing.assert_array_equal(trace.outputs[0], [1.0, -1.0])  # (2, 0) normalised: mean 1, std 1
+
+
+def test_equal_numbers_at_one_position_with_eps_zero_are_an_error(tmp_path):
+    """Token a is (1, 1) at position 1: variance 0, and with eps=0 layer norm names the step, not a NaN."""
+    path = tmp_path / "one.net"
+    path.write_text(ONE.format(n=2), encoding="utf-8")
+    plan = netspec.compile_plan(netspec.load_spec(str(path)))
+    with pytest.raises(NetspecError) as caught:
+        netspec.run_plan(plan, [[1, 2]])
+    assert caught.value.code == "NS503" and "at step `n`" in caught.value.message
+    assert caught.value.span.line == 13
+
+
+def test_a_text_longer_than_the_positions_table_is_refused(tmp_path):
+    """P's rows are the context limit: 3 tokens do not fit 2 positions."""
+    path = tmp_path / "long.net"
+    path.write_text(ONE.format(n=3), encoding="utf-8")
+    with pytest.raises(NetspecError) as caught:
+        netspec.load_spec(str(path))
+    assert "`x` has 3 positions × 2 features, but P has 2 rows (positions)" in flatten(caught.value)[0].message

@@ -114,7 +114,7 @@ TEX_SYMBOLS = (("{-}", "−"), ("$-$", "−"), (r"\_", "_"), (r"{\approx}", "≈
                (r"\pi ", "π"), (r"$^2$", "²"), ("^2", "²"))
 STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec lines, counts, ranges, formula constants
     r"\d+ ?× ?\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ ?× ?\d+ (?:→|->) \d+",  # shapes
-    r"each of the \d+ positions", r"form=\w+[^\n]*",  # sequences: positions × features
+    r"each of the \d+ positions", r"form=\w+[^\n]*", r"The drawing is left out[^\n]*",  # sequences: positions × features
     r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+", r"Step \d+",
     r"\d+ inputs?", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+[\s|&]+0(?![\d.])", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
     r"input[\s|]+input[\s|]+\d+[\s|]+\d+", r"\d+ weights", r"\d+ biases", r"… \d+ more …", r"all \d+ terms",

@@ -70,14 +70,27 @@ def _table(header, rows, cls: str) -> list[str]:
     return [f'<table class="{cls}">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
 
 
+DRAWN_MOST = 1000  # neurons; a larger network's drawing is megabytes of marks no one can read
+
+
+def _diagram(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
+    """The network drawn with this row's numbers; for a large network, a note that says why not."""
+    spec = trace.spec
+    neurons = len(spec.inputs) + sum(spec.values[step.output].width for step in spec.steps)
+    if neurons > DRAWN_MOST:
+        return [f'<p class="preamble">The drawing is left out: {neurons:,} neurons do not make a readable picture '
+                f"(over {DRAWN_MOST:,}). <code>netspec draw</code> draws it on its own.</p>"]
+    svg = render_svg(spec, options, row, trace, suffix, standalone=False)
+    return ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]
+
+
 def _row(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
     spec = trace.spec
     inputs = input_rows(row, spec, options.style)
     parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
     parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec)]
     parts += _table(("input", "value", "meaning"), inputs, "inputs")
-    svg = render_svg(spec, options, row, trace, suffix, standalone=False)
-    parts += ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]
+    parts += _diagram(trace, row, suffix, options)
     for view in step_views(row, spec, options):
         parts += _step(view, options)
     return parts + _decision(row, trace, options) + ["</section>"]
