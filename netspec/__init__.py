@@ -14,14 +14,15 @@ __version__ = "0.1.0"
 def load_spec(path, limits=None):
     """Read, parse and check a spec file; raise NetspecError with every problem found.
 
-    limits: a netspec.limits.Limits (memory for tensors, files outside the spec's folder).
+    limits: a netspec.limits.Limits (memory for tensors, files outside the spec's folder, steps once
+    repeats are written out).
     """
     from netspec.checker import check_units
     from netspec.limits import Limits
     from netspec.loader import load_units
 
     limits = limits or Limits()
-    return check_units(load_units(path, allow_outside=limits.allow_outside), limits)
+    return check_units(load_units(path, allow_outside=limits.allow_outside, limits=limits), limits)
 
 
 def compile_plan(spec):

@@ -17,6 +17,7 @@ from netspec.checks.layers import LayerChecks
 from netspec.checks.meaning import MeaningChecks
 from netspec.checks.tables import TableChecks
 from netspec.errors import SpecCheckError, SpecErrors
+from netspec.expand import fold_copies
 from netspec.limits import Limits
 from netspec.loader import Unit
 from netspec.model import CheckedSpec, InputInfo, Param, Step, Value
@@ -77,7 +78,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
             self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
                       hint="add a layer such as `layer out = dense(input, W1)`")
         if self.errors:
-            raise SpecErrors(self.errors)
+            raise SpecErrors(fold_copies(self.errors))
         return self._result(output, decision, examples)
 
     def _network(self, spec: nodes.Spec):

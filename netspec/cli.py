@@ -70,16 +70,20 @@ class _Size(click.ParamType):
 
 
 def _safety_options(command):
-    """--allow-outside and --max-memory, kept in the click context for _load_spec."""
+    """--allow-outside, --max-memory and --max-steps, kept in the click context for _load_spec."""
 
     @functools.wraps(command)
-    def with_limits(*args, allow_outside, max_memory, **kwargs):
-        from netspec.limits import DEFAULT_MAX_BYTES, Limits
+    def with_limits(*args, allow_outside, max_memory, max_steps, **kwargs):
+        from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS, Limits
 
-        limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside)
+        limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside,
+                        max_steps if max_steps is not None else DEFAULT_MAX_STEPS)
         click.get_current_context().meta["netspec.limits"] = limits
         return command(*args, **kwargs)
 
+    with_limits = click.option("--max-steps", type=click.IntRange(min=1), default=None, metavar="N",
+                               help="Most steps, and most tables, once `repeat` blocks are written out "
+                                    "(default 10,000).")(with_limits)
     with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
                                help="Most memory the spec's tensors may take (default 4GB).")(with_limits)
     return click.option("--allow-outside", is_flag=True,

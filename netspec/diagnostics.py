@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from netspec.errors import NetspecError, flatten
-from netspec.source import Span
+from netspec.source import CopySpan, Span
 
 MAX_SHOWN = 20
 EXCERPT_WIDTH = 100  # characters of a long source line shown around the mistake
@@ -35,6 +35,8 @@ def _format_one(error: NetspecError) -> str:
     lines = [visible(f"{where}error: {error.message} [{error.code}]")]
     if error.span:
         lines += excerpt(error.span)
+    if isinstance(error.span, CopySpan):  # the line is the body of a repeat: say which copy went wrong
+        lines.append(visible(f"note: {error.span.which}"))
     for note in error.notes:
         at = f" at {note.span.location}" if note.span else ""
         lines.append(visible(f"note: {note.message}{at}"))

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
+DEFAULT_MAX_STEPS = 10_000  # once repeats are written out; GPT-2 XL's 48 blocks at some 20 steps each are 1,000
 MAX_GENERATE_STEPS = 10_000  # `netspec generate --steps`: a long text, still a few seconds
 
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
@@ -19,10 +20,12 @@ UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g":
 @dataclass(frozen=True)
 class Limits:
     """max_bytes: the most memory all tensors together may take (as float64);
-    allow_outside: whether weight files may lie outside the spec's folder."""
+    allow_outside: whether weight files may lie outside the spec's folder;
+    max_steps: the most steps a spec with `repeat` blocks may have once they are written out."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     allow_outside: bool = False
+    max_steps: int = DEFAULT_MAX_STEPS
 
 
 def parse_size(text: str) -> int | None:

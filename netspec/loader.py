@@ -11,6 +11,8 @@ from pathlib import Path
 
 from netspec import nodes
 from netspec.errors import InputError, SpecCheckError
+from netspec.expand import expand, latest_names
+from netspec.limits import Limits
 from netspec.parser import parse
 from netspec.source import Source, Span
 
@@ -68,8 +70,14 @@ def _not_utf8(error: UnicodeDecodeError, shown: str) -> InputError:
                       Span(source, line, column, line, column + 1), hint="save the spec as UTF-8 plain text", code="NS112")
 
 
-def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: bool = False) -> Unit:
-    """Parse `path` and, recursively, every spec it uses (in its own folder, unless allow_outside)."""
+def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: bool = False,
+               limits: Limits | None = None) -> Unit:
+    """Parse `path` and, recursively, every spec it uses (in its own folder, unless allow_outside).
+
+    Each unit's repeats are written out (netspec/expand.py) within `limits`; a spec that
+    uses another reads the names that spec's repeats bound as their last copies.
+    """
+    limits = limits or Limits(allow_outside=allow_outside)
     source = read_source(path)
     spec = parse(source)
     uses = spec.of_type(nodes.Use)
@@ -77,11 +85,12 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: boo
         raise SpecCheckError("a spec can use one other network", uses[1].span,
                              hint="keep a single `use` line", code="NS213")
     seen = _seen + (str(Path(path).resolve()),)
-    base = _load_base(Path(path), uses[0], seen, allow_outside) if uses else None
-    return Unit(source, spec, base)
+    base = _load_base(Path(path), uses[0], seen, allow_outside, limits) if uses else None
+    inherited = latest_names(unit.spec for unit in base.chain()) if base else None
+    return Unit(source, expand(spec, limits, inherited), base)
 
 
-def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside: bool) -> Unit:
+def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside: bool, limits: Limits) -> Unit:
     target = path.parent / use.path
     if not allow_outside and not _inside(path.parent, target):
         raise SpecCheckError(f"`use \"{use.path}\"` reaches outside the folder of {path.name}", use.span, code="NS213",
@@ -100,7 +109,7 @@ def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside:
         raise SpecCheckError(f"no spec file {use.path} next to {path.name}", use.span,
                              hint=f"the path is taken relative to the folder of {path.name}", code="NS213")
     try:
-        return load_units(target, seen, allow_outside)
+        return load_units(target, seen, allow_outside, limits)
     except InputError as error:
         error.span = error.span or use.span  # the used file cannot be read: point at the `use` line
         raise

@@ -218,7 +218,22 @@ class Example:
     span: Span = _span()
 
 
-Statement = Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest | DecideSign | Say | Example
+@dataclass(frozen=True)
+class Repeat:
+    """`repeat 3 times [as block]:` … `end`: the body written once, stacked `count` times.
+
+    Only the parser's output holds it: netspec/expand.py writes the copies out as plain
+    statements before the checker sees the spec.
+    """
+
+    count: Num  # as written: checked to be a whole number of at least 1 when expanded
+    name: Name | None
+    body: tuple["Statement", ...]
+    span: Span = _span()
+
+
+Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest
+             | DecideSign | Say | Example | Repeat)
 
 
 @dataclass(frozen=True)

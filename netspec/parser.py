@@ -115,11 +115,27 @@ def _syntax_error(source: Source, error: UnexpectedInput) -> SpecSyntaxError:
 
 def _end_of_file(source: Source, error: UnexpectedInput) -> SpecSyntaxError:
     """Point just past the last non-blank character, never at Lark's borrowed position."""
+    repeat = _open_repeat(error)
+    if repeat is not None:
+        return _unclosed_repeat(source, repeat)
     text = _without_trailing_comments(source.text)
     line = text.count("\n") + 1
     column = len(text) - (text.rfind("\n") + 1) + 1
     span = Span(source, line, column, line, column + 1)
     return SpecSyntaxError("unexpected end of file", span, hint=f"expected {_expected_words(error)}", code="NS103")
+
+
+def _open_repeat(error: UnexpectedInput):
+    """The `repeat` token of the innermost block still open where the parser stopped, if any."""
+    stack = getattr(getattr(error, "state", None), "value_stack", None) or ()
+    return next((v for v in reversed(stack) if getattr(v, "type", None) == "REPEAT"), None)
+
+
+def _unclosed_repeat(source: Source, token) -> SpecSyntaxError:
+    span = Span(source, token.line, token.column, token.line, token.column + len(token))
+    return SpecSyntaxError(f"the repeat on line {token.line} is not closed: the file ends before its `end`", span,
+                           hint="write `end` on its own line after the block's last statement; until then every "
+                                "line below `repeat` (output, decide, examples) is part of the block", code="NS105")
 
 
 def _without_trailing_comments(text: str) -> str:
@@ -150,7 +166,15 @@ def _unexpected_token(source: Source, error: UnexpectedToken) -> SpecSyntaxError
     width = max(len(str(token).split("\n")[0]), 1)
     span = Span(source, token.line, token.column, token.line, token.column + width)
     found = "end of line" if token.type == "_NL" else f"'{_shortened(str(token))}'"
-    return SpecSyntaxError(f"unexpected {found}", span, hint=_hint(source, error), code="NS102")
+    hint = _end_hint(error) if token.type == "END" else _hint(source, error)
+    return SpecSyntaxError(f"unexpected {found}", span, hint=hint, code="NS102")
+
+
+def _end_hint(error: UnexpectedToken) -> str:
+    """`end` where no block can end: none is open, or the block has no statement yet."""
+    if _open_repeat(error) is None:
+        return "`end` closes a `repeat` block, and no repeat is open here"
+    return "a repeat needs at least one statement (a layer, weights, bias or vector) before its `end`"
 
 
 def _shortened(text: str, most: int = 40) -> str:

@@ -45,8 +45,9 @@ class Plan:
                  s.step.span.short if s.step.span else "") for s in self.steps]
         w1 = max((len(r[0]) for r in rows), default=0)
         w2 = max((len(r[1]) for r in rows), default=0)
+        digits = len(str(len(rows)))  # a repeat written out makes 10 steps and more: keep the columns aligned
         for i, (formula, shapes, line) in enumerate(rows, 1):
-            lines.append(f"  {i}  {formula.ljust(w1)}    {shapes.ljust(w2)}   {line}")
+            lines.append(f"  {i:>{digits}}  {formula.ljust(w1)}    {shapes.ljust(w2)}   {line}")
         return "\n".join(lines)
 
 

@@ -47,6 +47,28 @@ class Span:
         return f"{name}:{self.line}"
 
 
+@dataclass(frozen=True)
+class CopySpan(Span):
+    """A place in the body of a `repeat` block, as one copy of it: errors there say which copy."""
+
+    copy: int = 1
+    count: int = 1
+    repeat: Span | None = field(default=None, repr=False)  # the `repeat` line
+    repeat_name: str | None = None  # `repeat 6 times as block`
+    also: tuple[int, ...] = ()  # further copies where the same error was found
+
+    @property
+    def which(self) -> str:
+        """`in copy 2 of 3 of the repeat at specs/stack.net:12:1` (`of the repeat `block``, when named)."""
+        copies = (self.copy, *self.also)
+        listed = f"copy {self.copy}" if not self.also else (
+            f"copies {', '.join(map(str, copies[:-1]))} and {copies[-1]}" if len(copies) <= 4 else
+            f"copies {copies[0]}, {copies[1]}, … and {copies[-1]} ({len(copies):,} copies)")
+        named = f" `{self.repeat_name}`" if self.repeat_name else ""
+        at = f" at {self.repeat.location}" if self.repeat else ""
+        return f"in {listed} of {self.count} of the repeat{named}{at}"
+
+
 def span_of(source: Source, meta) -> Span:
     """The Span of a Lark node or token (anything with line/column/end_* fields)."""
     return Span(source, meta.line, meta.column, meta.end_line, meta.end_column)

@@ -113,6 +113,9 @@ class ToNodes(Transformer):
     def bias_file(self, meta, children):
         return self._param_file("bias", meta, children)
 
+    def vector_file(self, meta, children):
+        return self._param_file("vector", meta, children)
+
     def _param_file(self, kind, meta, children):
         name, path, key, dims = children
         return nodes.ParamFile(kind, name, unquote(path), key and unquote(key), dims, self._span(meta))
@@ -167,3 +170,8 @@ class ToNodes(Transformer):
     def example(self, meta, children):
         name, *inputs, _arrow, decision, expect = children
         return nodes.Example(name, tuple(inputs), decision, expect, self._span(meta))
+
+    def repeat(self, meta, children):
+        count, name, *body = children
+        return nodes.Repeat(nodes.Num(number(count), span_of(self.source, count)), name, tuple(body),
+                            self._span(meta))

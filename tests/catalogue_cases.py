@@ -23,6 +23,7 @@ SPEC_CASES = {
     "NS102": "input a\nlayer out relu(input)\n",
     "NS103": "input a\nweights W:\n",
     "NS104": 'input a "red\n',
+    "NS105": "input a\nrepeat 2 times:\n  layer h = relu(input)\noutput h\n",
     "NS112": b"input \xff\n",
     "NS201": NET + "layer p = softmax(outt)\n",
     "NS202": NET + "layer p = softmaks(out)\n",
@@ -45,6 +46,9 @@ SPEC_CASES = {
     "NS240": NET + "layer s = attention(out, out, out)\n",
     "NS219": 'vocabulary v characters "abca"\n' + NET,
     "NS220": NET.replace(" a 1  2", " a 1e400  2"),
+    "NS221": NET + "repeat 0 times:\n  layer out = relu(out)\nend\n",
+    "NS222": NET + "repeat 2 times:\n  layer out = relu(out)\n  output out\nend\n",
+    "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
 }
 

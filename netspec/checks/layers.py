@@ -83,12 +83,15 @@ class LayerChecks:
         return vocabulary.labels
 
     def _relabelling(self) -> nodes.Output | None:
-        """The `output` line that names output labels: this spec's own, else the used network's."""
-        for unit in reversed(self.unit.chain()):
-            found = unit.spec.of_type(nodes.Output)
-            if found:
-                return found[-1]
-        return None
+        """The `output` line that names output labels: this spec's own, else the used network's.
+
+        Looked up once: asked at every layer, a search of the whole spec made checking a
+        10,000-step spec (a repeat written out) take a minute.
+        """
+        if not hasattr(self, "_relabelling_line"):
+            found = [unit.spec.of_type(nodes.Output) for unit in reversed(self.unit.chain())]
+            self._relabelling_line = next((outputs[-1] for outputs in found if outputs), None)
+        return self._relabelling_line
 
     # ---- used by operations' shape rules ----
     def positional(self, call: nodes.Call, op_name, required, optional=(), options=()):

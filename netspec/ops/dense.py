@@ -37,7 +37,7 @@ def check_dense(ctx, call) -> ShapeResult | None:
     bindings = {weights.name: (x.name, ctx.current)}
     if bias:
         bindings[bias.name] = (None, ctx.current)
-    names = weights.col_names if weights.labelled else tuple(f"{ctx.current}{i}" for i in weights.col_names)
+    names = weights.col_names if weights.labelled else tuple(f"{_stem(ctx.current)}{i}" for i in weights.col_names)
     return ShapeResult((x.name,), params, names, bindings=bindings)
 
 
@@ -48,7 +48,7 @@ def _check_each_position(ctx, refs, x, weights, bias) -> ShapeResult | None:
             ctx, refs[2] if bias else None, weights, bias):
         return None
     params = (weights.name,) + ((bias.name,) if bias else ())
-    columns = weights.col_names if weights.labelled else tuple(f"{ctx.current}{i}" for i in weights.col_names)
+    columns = weights.col_names if weights.labelled else tuple(f"{_stem(ctx.current)}{i}" for i in weights.col_names)
     return ShapeResult((x.name,), params, sequence_names(x.positions, columns),
                        options={"positions": len(x.positions)}, positions=x.positions, features=columns,
                        op="dense_each")
@@ -84,6 +84,11 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
     order = [rows.index(n) for n in wanted]
     ctx.reorder_rows(weights.name, order)
     return True
+
+
+def _stem(name: str) -> str:
+    """`q` for the layer `q[2]` (copy 2 of a repeat): neurons numbered from a file are q1, q2, … in every copy."""
+    return name.split("[", 1)[0]
 
 
 def _listed(names, most: int = 12) -> str:

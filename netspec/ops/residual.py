@@ -3,6 +3,8 @@
 The article's section on residual connections (notes §1.9): output = input + f(input), so
 the block's output must have exactly the neurons of its input. Shape rule: x and y have
 the same neurons, by label; y may list them in another order (it is read in x's order).
+Neurons a weight file numbered (`h1, h2, …`: its columns have no labels) are matched by
+position, as a file's rows are: then x and y need only the same number of neurons.
 """
 
 from __future__ import annotations
@@ -18,12 +20,33 @@ def check_add(ctx, call) -> ShapeResult | None:
     x, y = ctx.value(refs[0]), ctx.value(refs[1])
     if x is None or y is None:
         return None
+    if (len(x.names) == len(y.names) and x.names != y.names and x.positions == y.positions
+            and (_numbered(ctx, x) or _numbered(ctx, y))):
+        return ShapeResult((x.name, y.name), (), x.names, options={"second_labels": tuple(y.labels)})
     if sorted(x.names) != sorted(y.names) or len(set(x.names)) != len(x.names):
         _mismatch(ctx, call, x, y)
         return None
     order = tuple(y.names.index(name) for name in x.names)
     options = {} if order == tuple(range(len(order))) else {"order": order}
     return ShapeResult((x.name, y.name), (), x.names, options=options)
+
+
+def _numbered(ctx, value) -> bool:
+    """True when the value's neurons were numbered after a table from a file (`h1, h2, …`, no labels).
+
+    Follows the value back through steps that keep their input's neurons (relu, layer_norm,
+    positional_embedding, …) to the step that named them: a dense layer or an embedding
+    whose table came from a file.
+    """
+    steps = {step.output: step for step in ctx.steps}
+    step = steps.get(value.name)
+    while step is not None and step.op not in ("dense", "dense_each", "embed"):
+        first = ctx.values.get(step.inputs[0]) if step.inputs else None
+        if first is None or first.names != ctx.values[step.output].names:
+            return False
+        step = steps.get(first.name)
+    weights = ctx.params.get(step.params[0]) if step is not None and step.params else None
+    return weights is not None and weights.kind == "weights" and not weights.labelled
 
 
 def _mismatch(ctx, call, x, y):
