@@ -18,6 +18,8 @@ import numpy as np
 from netspec.errors import WeightFileError
 from netspec.limits import Limits, describe_bytes
 
+PLURAL = {"bias": "biases", "vector": "vectors"}  # for messages: "vectors need one row"
+
 FLOAT_KINDS = {"f"}
 SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2"}
 MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024
@@ -210,7 +212,7 @@ def load_declared(kind: str, name: str, written: str, key: str | None, declared:
     header = read_header(path, key)
     rank = 2 if kind == "weights" else 1
     if len(header.shape) != rank:
-        raise WeightFileError(f"{name} in {written} has shape {header.shape}; {kind} need "
+        raise WeightFileError(f"{name} in {written} has shape {header.shape}; {PLURAL.get(kind, kind)} need "
                               f"{'a table (2 dimensions)' if rank == 2 else 'one row (1 dimension)'}", code="NS407")
     if declared is not None and tuple(declared) != header.shape:
         raise WeightFileError(f"{name} is declared with shape {tuple(declared)} but {written} holds "

@@ -52,8 +52,8 @@ def check_layer_norm(ctx, call) -> ShapeResult | None:
 def _labels_fit(ctx, ref, x, vector) -> bool:
     """A scale or shift has one number per neuron of x (per feature of a sequence), labelled in x's order."""
     wanted = x.features if x.is_sequence else x.names
-    if vector.col_names == wanted:
-        return True
+    if vector.col_names == wanted or (not vector.labelled and len(vector.col_names) == len(wanted)):
+        return True  # labelled in x's order, or numbers from a file, read by position
     ctx.fail(f"the vector {vector.name} has columns {', '.join(vector.col_names)} but `{x.name}` has "
              f"{'features' if x.is_sequence else 'neurons'} {', '.join(wanted)}", ref.span,
              hint=f"label {vector.name}'s columns {', '.join(wanted)}, in this order: one number per neuron",
