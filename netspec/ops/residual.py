@@ -21,7 +21,7 @@ def check_add(ctx, call) -> ShapeResult | None:
     if x is None or y is None:
         return None
     if (len(x.names) == len(y.names) and x.names != y.names and x.positions == y.positions
-            and (_numbered(ctx, x) or _numbered(ctx, y))):
+            and (_numbered(ctx, y) or _numbered(ctx, x))):  # y first: usually the block's own, a step back
         return ShapeResult((x.name, y.name), (), x.names, options={"second_labels": tuple(y.labels)})
     if sorted(x.names) != sorted(y.names) or len(set(x.names)) != len(x.names):
         _mismatch(ctx, call, x, y)
@@ -38,15 +38,20 @@ def _numbered(ctx, value) -> bool:
     positional_embedding, …) to the step that named them: a dense layer or an embedding
     whose table came from a file.
     """
-    steps = {step.output: step for step in ctx.steps}
-    step = steps.get(value.name)
+    step = _step_of(ctx, value.name)
     while step is not None and step.op not in ("dense", "dense_each", "embed"):
         first = ctx.values.get(step.inputs[0]) if step.inputs else None
         if first is None or first.names != ctx.values[step.output].names:
             return False
-        step = steps.get(first.name)
+        step = _step_of(ctx, first.name)
     weights = ctx.params.get(step.params[0]) if step is not None and step.params else None
     return weights is not None and weights.kind == "weights" and not weights.labelled
+
+
+def _step_of(ctx, name: str):
+    """The step that computes `name`, searched from the latest: a dict of every step, made at every add,
+    made checking a repeat written out to 10,000 steps take half a minute."""
+    return next((step for step in reversed(ctx.steps) if step.output == name), None)
 
 
 def _mismatch(ctx, call, x, y):
