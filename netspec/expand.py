@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Sequence
 
 from netspec import nodes
+from netspec.checks.common import INPUT_VALUE
 from netspec.errors import NetspecError, Note, SpecCheckError, SpecErrors, WeightFileError
 from netspec.limits import Limits, describe_bytes
 from netspec.parser import _collector_paused
@@ -62,35 +63,51 @@ _NOT_IN_BODY = {  # statement kind: (why it cannot be copied, where it goes inst
 }
 
 
-def expand(spec: nodes.Spec, limits: Limits = Limits(), inherited: Mapping[str, str] | None = None) -> nodes.Spec:
+def expand(spec: nodes.Spec, limits: Limits = Limits(), base: Sequence[nodes.Spec] = ()) -> nodes.Spec:
     """`spec` with every repeat written out and every name read as its latest binding.
 
-    inherited: names the used spec's repeats bound (`x` → `x[3]`), so a spec that says
-    `use` reads the last copy too. Raises SpecErrors before writing anything out when a
-    repeat is malformed or its copies would exceed `limits`.
+    base: the written-out specs of the networks `spec` uses, in order, so that it reads the
+    last copies of their repeats and numbers its own copies on from theirs. Raises
+    SpecErrors before writing anything out when a repeat is malformed or its copies would
+    exceed `limits`.
     """
     repeats = spec.of_type(nodes.Repeat)
-    if not repeats and not inherited:
+    if not repeats and not any(latest_names(base)):
         return spec
     problems = [problem for repeat in repeats for problem in _problems(repeat)]
     if problems:
         raise SpecErrors(problems)
     if repeats:
         _check_size(spec.statements, repeats, limits)
-    writer = _Writer(dict(inherited or {}))
+    writer = _Writer(base)
     with _collector_paused():  # as for parsing: many small nodes that all live on
-        return nodes.Spec(tuple(s for statement in spec.statements for s in writer.write(statement)), spec.span)
+        written = tuple(s for statement in spec.statements for s in writer.write(statement))
+    if writer.errors:
+        raise SpecErrors(writer.errors)
+    return nodes.Spec(written, spec.span)
 
 
 def latest_names(specs: Iterable[nodes.Spec]) -> dict[str, str]:
     """For written-out specs in order: each name a repeat declared → its last copy (`x` → `x[3]`)."""
     found: dict[str, str] = {}
-    for spec in specs:
-        for statement in spec.statements:
-            if isinstance(statement, BODY):
-                name = statement.name.text
-                found[name.split("[", 1)[0]] = name
+    for name in _declared(specs):
+        found[name.split("[", 1)[0]] = name
     return {written: latest for written, latest in found.items() if written != latest}
+
+
+def _numbers_used(specs: Iterable[nodes.Spec]) -> dict[str, int]:
+    """For written-out specs: each name a repeat declared → the highest copy number it has had."""
+    found: dict[str, int] = {}
+    for name in _declared(specs):
+        numbered_name = _NUMBERED.fullmatch(name)
+        if numbered_name:
+            written, number = numbered_name.group(1), int(numbered_name.group(2))
+            found[written] = max(found.get(written, 0), number)
+    return found
+
+
+def _declared(specs: Iterable[nodes.Spec]) -> Iterator[str]:
+    return (s.name.text for spec in specs for s in spec.statements if isinstance(s, BODY))
 
 
 def copy_name(name: str, copy: int) -> str:
@@ -104,6 +121,7 @@ def numbered(text: str, copy: int) -> str:
 
 
 _COPY_NUMBER = re.compile(r"\[\d+\]")
+_NUMBERED = re.compile(r"(.*)\[(\d+)\]")
 
 
 def fold_copies(errors: list[NetspecError]) -> list[NetspecError]:
@@ -225,22 +243,49 @@ def _shape_text(statement) -> str:
 class _Writer:
     """Writes statements out in order, keeping each written name's latest binding."""
 
-    def __init__(self, names: dict[str, str]):
-        self.names = names  # name as written → the name it means now (`x` → `x[2]`)
+    def __init__(self, base: Sequence[nodes.Spec]):
+        self.names = latest_names(base)  # name as written → the name it means now (`x` → `x[2]`)
+        self.numbers = _numbers_used(base)  # name as written → the highest copy number it has had
+        self.plain = {INPUT_VALUE, *(name for name in _declared(base) if "[" not in name)}
+        self.errors: list[NetspecError] = []
 
     def write(self, statement) -> list:
         if not isinstance(statement, nodes.Repeat):
             read = self._read(statement)
             if isinstance(read, BODY):
                 self.names.pop(read.name.text, None)  # declared again outside a repeat: the plain name
+                self.plain.add(read.name.text)
             return [read]
-        count = int(statement.count.value)
-        return [self._copy(s, statement, copy, count) for copy in range(1, count + 1) for s in statement.body]
+        return self._repeat(statement)
 
-    def _copy(self, statement, repeat: nodes.Repeat, copy: int, count: int):
-        """One body statement as copy `copy`: its names read, then its own name numbered."""
+    def _repeat(self, repeat: nodes.Repeat) -> list:
+        """The body once per copy. Names an earlier repeat numbered go on from its last number (h[7] after h[6])."""
+        count = int(repeat.count.value)
+        declared = [statement.name.text for statement in repeat.body]
+        first = max(self.numbers.get(name, 0) for name in declared)
+        self.errors += self._read_ahead(repeat, count)
+        written = [self._copy(statement, repeat, copy, count, first + copy)
+                   for copy in range(1, count + 1) for statement in repeat.body]
+        self.numbers.update((name, first + count) for name in declared)
+        return written
+
+    def _read_ahead(self, repeat: nodes.Repeat, count: int) -> list[NetspecError]:
+        """Names copy 1 reads before the body declares them, with nothing of that name above the block."""
+        bound = {*self.names, *self.plain}
+        found = []
+        for at, statement in enumerate(repeat.body):
+            later = {s.name.text for s in repeat.body[at:]}
+            refs = statement.call.args if isinstance(statement, nodes.Layer) else ()
+            for ref in (r for r in refs if isinstance(r, nodes.Ref)):
+                if ref.name.text not in bound and ref.name.text in later:
+                    found.append(_read_too_early(ref, _copy_span(ref.span, repeat, 1, count)))
+            bound.add(statement.name.text)
+        return found
+
+    def _copy(self, statement, repeat: nodes.Repeat, copy: int, count: int, number: int):
+        """One body statement as copy `copy`: its names read, then its own name numbered `number`."""
         moved = _moved(self._read(statement), lambda span: _copy_span(span, repeat, copy, count))
-        name = copy_name(statement.name.text, copy)
+        name = copy_name(statement.name.text, number)
         self.names[statement.name.text] = name
         changes = {"name": dataclasses.replace(moved.name, text=name)}
         if isinstance(moved, nodes.ParamFile):
@@ -261,6 +306,14 @@ class _Writer:
 
     def _name(self, name: nodes.Name) -> nodes.Name:
         return dataclasses.replace(name, text=self.names[name.text])
+
+
+def _read_too_early(ref: nodes.Ref, span: CopySpan) -> SpecCheckError:
+    name = ref.name.text
+    return SpecCheckError(f"`{name}` is used before it is declared: copy 1 reads it above its line in the body, "
+                          f"and no `{name}` is declared above the repeat", span, code="NS208",
+                          hint=f"move the line that declares `{name}` above this one, or declare a `{name}` above "
+                               f"the repeat for copy 1 to read")
 
 
 def _copy_span(span: Span | None, repeat: nodes.Repeat, copy: int, count: int) -> CopySpan | None:

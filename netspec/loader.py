@@ -11,7 +11,7 @@ from pathlib import Path
 
 from netspec import nodes
 from netspec.errors import InputError, SpecCheckError
-from netspec.expand import expand, latest_names
+from netspec.expand import expand
 from netspec.limits import Limits
 from netspec.parser import parse
 from netspec.source import Source, Span
@@ -86,8 +86,7 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: boo
                              hint="keep a single `use` line", code="NS213")
     seen = _seen + (str(Path(path).resolve()),)
     base = _load_base(Path(path), uses[0], seen, allow_outside, limits) if uses else None
-    inherited = latest_names(unit.spec for unit in base.chain()) if base else None
-    return Unit(source, expand(spec, limits, inherited), base)
+    return Unit(source, expand(spec, limits, [unit.spec for unit in base.chain()] if base else ()), base)
 
 
 def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside: bool, limits: Limits) -> Unit:

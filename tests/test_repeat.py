@@ -165,6 +165,33 @@ def test_after_the_block_a_name_means_the_last_copy():
     assert _spec(SMALL).of_type(nodes.Output)[0].value.text == "x[3]"
 
 
+def test_a_second_repeat_of_the_same_names_numbers_on():
+    """Two stacks of `x` (an encoder, then more blocks): x[1] … x[3], then x[4], x[5]; `{i}` stays 1, 2."""
+    text = ('input a\nlayer x = identity(input)\nrepeat 3 times:\n  layer x = relu(x)\nend\n'
+            'repeat 2 times:\n  weights W from "w.npz" key "W{i}" shape (1, 1)\n  layer x = dense(x, W)\nend\n')
+    statements = _spec(text).statements
+    assert [s.name.text for s in statements[1:]] == ["x", "x[1]", "x[2]", "x[3]", "W[4]", "x[4]", "W[5]", "x[5]"]
+    assert [s.key for s in statements if isinstance(s, nodes.ParamFile)] == ["W1", "W2"]
+    assert statements[6].call.args[0].name.text == "x[3]" and statements[6].span.copy == 1
+
+
+def test_a_spec_that_uses_a_stack_numbers_its_own_copies_on(tmp_path):
+    (tmp_path / "base.net").write_text(SMALL, encoding="utf-8")
+    path = _write(tmp_path, 'use "base.net"\nrepeat 2 times:\n  layer x = relu(x)\nend\noutput x\n'
+                            "decide largest\nexample e: a=1, b=0 -> x2\n", "user.net")
+    spec = netspec.load_spec(path)
+    assert [s.formula for s in spec.steps[-2:]] == ["x[4] = relu(x[3])", "x[5] = relu(x[4])"]
+
+
+def test_copy_one_reading_a_name_the_body_declares_later(tmp_path):
+    """In copy 2 `z` would be copy 1's; in copy 1 there is none, so the reading is refused."""
+    text = SMALL.replace("  layer h = dense(x, W)\n", "  layer h = dense(z, W)\n  layer z = relu(x)\n")
+    errors = _errors(_write(tmp_path, text))
+    assert [(e.code, e.span.line, e.span.column, e.span.copy) for e in errors] == [("NS208", 13, 19, 1)]
+    assert errors[0].message == ("`z` is used before it is declared: copy 1 reads it above its line in the body, "
+                                 "and no `z` is declared above the repeat")
+
+
 def test_inline_tables_are_shared_numbers_copied_into_each_copy(tmp_path):
     """Each copy gets its own table, W[1] … W[3], with the same numbers; the count is per copy."""
     spec = netspec.load_spec(_write(tmp_path, SMALL))
