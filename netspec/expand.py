@@ -18,7 +18,8 @@ is written out as
 A name declared in the body gets its copy's number in brackets; no spec can write `[`,
 so a copy never clashes with a name the spec declares. A name always means its latest
 binding: the `x` read in copy 2 is copy 1's, and after `end` the spec's `x` is the last
-copy's. `{i}` in a file name or key is the copy's number, `{i0}` that number less one
+copy's; a later repeat of the same names numbers on (x[3], x[4], …). `{i}` in a file name
+or key is the copy's number in its repeat, `{i0}` that number less one
 (nanoGPT's checkpoints count `transformer.h.0` from 0). An inline table in the body is
 copied into every copy: shared numbers, counted once per copy. Every written-out node
 keeps the span of its line in the body, as a CopySpan that says which copy it is.
