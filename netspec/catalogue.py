@@ -50,7 +50,7 @@ CATALOGUE = (
     Entry("NS221", "a repeat count that is not a whole number of at least 1", "write it like `repeat 3 times:`"),
     Entry("NS222", "a statement that cannot stand inside a repeat (input, output, decide, example, another repeat, …)",
           "a repeat's body holds layers, weights, biases and vectors; move the rest out"),
-    Entry("NS223", "a repeat that would write out more steps or tables than the limit (10,000 each)",
+    Entry("NS223", "a repeat that would write out more steps or tables than the limit (2,000 each by default)",
           "repeat fewer times, or raise the limit with --max-steps"),
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     Entry("NS240", "a sequence operation given values of the wrong shape (q, k and v; heads; concat; positions)",

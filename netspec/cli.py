@@ -83,7 +83,7 @@ def _safety_options(command):
 
     with_limits = click.option("--max-steps", type=click.IntRange(min=1), default=None, metavar="N",
                                help="Most steps, and most tables, once `repeat` blocks are written out "
-                                    "(default 10,000).")(with_limits)
+                                    "(default 2,000).")(with_limits)
     with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
                                help="Most memory the spec's tensors may take (default 4GB).")(with_limits)
     return click.option("--allow-outside", is_flag=True,
@@ -189,9 +189,20 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
                                f"it works with --format {others}")
     printout = {name: value for name, value in printout.items() if value}
     checked = _load_spec(spec)
+    printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output)
+
+
+def _large_default(checked, fmt: str, printout: dict) -> dict:
+    """A large network, traced without --focus or --detail: its output in full, the rest in short (said on stderr)."""
+    from netspec.render.view import is_large, large_network_note
+
+    if fmt == "json" or "focus" in printout or "detail" in printout or "blank" in printout or not is_large(checked):
+        return printout
+    click.echo(f"note: {large_network_note(checked)}", err=True)
+    return {**printout, "focus": checked.output}
 
 
 @cli.command()

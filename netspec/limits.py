@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
-DEFAULT_MAX_STEPS = 10_000  # once repeats are written out; GPT-2 XL's 48 blocks at some 20 steps each are 1,000
+DEFAULT_MAX_STEPS = 2_000  # once repeats are written out: GPT-2 XL's 48 blocks at some 20 steps each are 1,000; checking 2,000 takes about half a second
 MAX_GENERATE_STEPS = 10_000  # `netspec generate --steps`: a long text, still a few seconds
 
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,

@@ -352,7 +352,7 @@ def test_the_steps_limit_is_lifted_by_the_flag_and_from_python(tmp_path):
 def test_too_many_tables_are_refused_too(tmp_path):
     """A body of tables and one layer: the tables it writes out are held to the same limit."""
     tables = "".join(f"  vector v{k}:\n    x1 x2\n    1  2\n" for k in range(5))
-    text = SMALL.replace("repeat 3 times as block:\n", f"repeat 3000 times as block:\n{tables}")
+    text = SMALL.replace("repeat 3 times as block:\n", f"repeat 500 times as block:\n{tables}")
     errors = _errors(_write(tmp_path, text))
     assert errors[0].code == "NS223" and errors[0].message.endswith(f"more than the limit of {DEFAULT_MAX_STEPS:,} tables")
 

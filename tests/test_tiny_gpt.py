@@ -53,3 +53,19 @@ def test_one_number_of_the_gpt_is_worked_out_in_full():
     assert "y     = e1·head[e1,y]" in text and "The next character is y." in text
     assert "… 188 more" in text  # a 12 × 16 value in one line
     assert len(text.splitlines()) < 200
+
+
+def test_a_large_network_is_traced_in_short_unless_asked():
+    """Over 2,000 numbers: `netspec trace` works out the output in full, says so on stderr, and
+    --detail neuron still gives every sum."""
+    from click.testing import CliRunner
+
+    from netspec.cli import cli
+
+    short = CliRunner().invoke(cli, ["trace", str(SPEC), "--example", "y"])
+    assert short.exit_code == 0
+    assert "computes 7,531 numbers" in short.stderr and "computes" not in short.stdout
+    assert len(short.stdout.splitlines()) < 300 and "y     = e1·head[e1,y]" in short.stdout
+    full = CliRunner().invoke(cli, ["trace", str(SPEC), "--example", "y", "--detail", "neuron"])
+    assert full.exit_code == 0 and "computes" not in full.stderr
+    assert len(full.stdout.splitlines()) > 5000

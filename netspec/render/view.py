@@ -51,6 +51,20 @@ class PrintOptions:
         return replace(self, blank=False)
 
 
+LARGE = 2000  # numbers computed: a trace of a larger network shows its output's working unless asked for more
+
+
+def is_large(spec) -> bool:
+    """True when the worked form of every number would run to thousands of lines."""
+    return sum(spec.values[step.output].width for step in spec.steps) > LARGE
+
+
+def large_network_note(spec) -> str:
+    numbers = sum(spec.values[step.output].width for step in spec.steps)
+    return (f"{spec.name} computes {numbers:,} numbers: the trace works out the output `{spec.output}` in full and "
+            "shows every other step in short; --focus ADDRESS works out another, --detail neuron every sum")
+
+
 @dataclass(frozen=True)
 class Focus:
     """What --focus names: a value, one of its neurons, and the input whose weight was named."""
@@ -130,8 +144,9 @@ def _step_view(step: WorkedStep, input_value: str, options: PrintOptions, focus:
     here = focus if focus and focus.value == trace_step.name else None
     level = _level(options, focus, here)
     group = _focused_group(step, here)
-    items = tuple(_item_view(item, trace_step.name, trace_step.labels, level, options, here, group)
-                  for item in step.items)
+    results = {f"{trace_step.name}.{label}" for label in trace_step.labels}
+    shown = step.results() if level == "summary" and here is None else step.items  # the working only when shown
+    items = tuple(_item_view(item, trace_step.name, results, level, options, here, group) for item in shown)
     items = _shortened(tuple(view for view in items if view is not None))
     return StepView(step, level, items, trace_step.step.inputs[0] == input_value, here)
 
@@ -174,8 +189,8 @@ def _focused_group(step: WorkedStep, here: Focus | None) -> str | None:
     return next((item.group for item in step.items if item.address == address), None)
 
 
-def _item_view(item, value: str, labels, level: str, options: PrintOptions, here: Focus | None, group=None):
-    results = {f"{value}.{label}" for label in labels}
+def _item_view(item, value: str, results: set, level: str, options: PrintOptions, here: Focus | None, group=None):
+    """How one item shows; `results` are the addresses of the step's own numbers (the rest is working)."""
     focused = here is not None and here.label is not None and item.address == f"{value}.{here.label}"
     working = (here is not None and item.address not in results  # softmax's e^x and sum, which the focus uses
                and (group is None or item.group in (None, group)))

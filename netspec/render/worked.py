@@ -8,6 +8,7 @@ text, Markdown and JSON renderers decide *how*. It never computes a number of it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -50,10 +51,33 @@ class Chain:
 
 @dataclass(frozen=True)
 class WorkedStep:
+    """One step of one row. Its working (items, preamble) is laid out only when a printout asks for it,
+    so a trace that shows most steps in short does not lay out thousands of sums it never prints."""
+
     number: int
     trace_step: TraceStep
-    items: tuple = ()
-    preamble: tuple = ()
+    row: int = 0
+
+    @cached_property
+    def _worked(self) -> tuple[tuple, tuple]:
+        explain = EXPLAINERS.get(self.trace_step.step.op)
+        if explain is None:
+            raise NotImplementedError(f"no worked form for the operation {self.trace_step.step.op!r}")
+        preamble, items = explain(self.trace_step, self.row)
+        return tuple(preamble), tuple(items)
+
+    @property
+    def items(self) -> tuple:
+        return self._worked[1]
+
+    @property
+    def preamble(self) -> tuple:
+        return self._worked[0]
+
+    def results(self) -> tuple[Chain, ...]:
+        """`label = number` for each of the step's own numbers, without their working."""
+        step, values = self.trace_step, self.trace_step.result[self.row]
+        return tuple(Chain(_address(step, label), label, ((Num(value),),)) for label, value in zip(step.labels, values))
 
     @property
     def title(self) -> str:
@@ -112,11 +136,7 @@ def worked_rows(trace: Trace) -> list[WorkedRow]:
 
 
 def _worked_step(number: int, step: TraceStep, row: int) -> WorkedStep:
-    explain = EXPLAINERS.get(step.step.op)
-    if explain is None:
-        raise NotImplementedError(f"no worked form for the operation {step.step.op!r}")
-    preamble, items = explain(step, row)
-    return WorkedStep(number, step, tuple(items), tuple(preamble))
+    return WorkedStep(number, step, row)
 
 
 def _address(step: TraceStep, label: str) -> str:
