@@ -159,6 +159,18 @@ def sequences(torch) -> dict[str, np.ndarray]:
             "concat.y": torch.cat([t, torch.from_numpy(other)], dim=-1).numpy().reshape(3, -1)}
 
 
+def layers(torch) -> dict[str, np.ndarray]:
+    """nn.functional.linear (dense, with and without bias; the matrix transposed to x·W) and dropout at
+    inference (training=False: PyTorch's inverted dropout passes the numbers on unchanged)."""
+    rng = np.random.default_rng(24)
+    x, w, b = rng.normal(size=(4, 5)), rng.normal(size=(3, 5)), rng.normal(size=3)
+    t = torch.from_numpy(x)
+    return {"x": x, "W": w.T.copy(), "b": b,
+            "linear.y": torch.nn.functional.linear(t, torch.from_numpy(w)).numpy(),
+            "linear_bias.y": torch.nn.functional.linear(t, torch.from_numpy(w), torch.from_numpy(b)).numpy(),
+            "dropout.y": torch.nn.functional.dropout(t, p=0.3, training=False).numpy()}
+
+
 def positional(torch) -> dict[str, np.ndarray]:
     """The paper's sinusoidal encoding as PyTorch's transformer tutorial writes it (exp and log, torch ops)."""
     import math
@@ -188,7 +200,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     files = {**elementwise(torch), "softmax": softmax(torch), "layer_norm": layer_norm(torch),
              "attention": attention(torch), "multihead": multihead(torch), "sequences": sequences(torch),
-             "positional": positional(torch)}
+             "positional": positional(torch), "layers": layers(torch)}
     for name, arrays in files.items():
         assert all(a.dtype == np.float64 for a in arrays.values()), name
         np.savez(OUT / f"{name}.npz", **arrays)

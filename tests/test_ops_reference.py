@@ -151,6 +151,16 @@ def test_paper_positional_encoding_matches_torch(case):
              expected, rtol=0, atol=1e-13)
 
 
+def test_dense_and_dropout_match_torch():
+    """linear (x·W, and + b) and dropout at inference, which PyTorch's inverted dropout leaves unchanged."""
+    arrays = _load("layers")
+    x = arrays["x"]
+    check_op("dense", [x], [arrays["W"]], {}, arrays["linear.y"])
+    check_op("dense", [x], [arrays["W"], arrays["b"]], {}, arrays["linear_bias.y"])
+    check_op("dense_each", [x], [arrays["W"]], {"positions": 1}, arrays["linear.y"])
+    check_op("dropout", [x], [], {"p": 0.3, "mode": "inverted"}, arrays["dropout.y"], rtol=0)
+
+
 def test_the_recording_says_which_torch():
     note = json.loads((REFERENCE / "recorded.json").read_text(encoding="utf-8"))
     assert note["torch"].startswith("2.13.0") and note["dtype"] == "float64"
@@ -178,7 +188,8 @@ def test_rerecording_gives_the_stored_numbers():
     spec.loader.exec_module(script)
     fresh = {**script.elementwise(torch), "softmax": script.softmax(torch), "layer_norm": script.layer_norm(torch),
              "attention": script.attention(torch), "multihead": script.multihead(torch),
-             "sequences": script.sequences(torch), "positional": script.positional(torch)}
+             "sequences": script.sequences(torch), "positional": script.positional(torch),
+             "layers": script.layers(torch)}
     for name, arrays in fresh.items():
         stored = _load(name)
         assert sorted(arrays) == sorted(stored), name
