@@ -82,7 +82,8 @@ class TextInput:
         """A text whose token numbers are `numbers`: tokenize(decode(numbers)) gives them back."""
         pieces = self._pieces(numbers)
         if self.vocabulary.kind == "subwords":
-            return " ".join("".join(p.removeprefix(CONTINUES) for p in word) for word in self._words(pieces))
+            return " ".join(word[0] + "".join(p.removeprefix(CONTINUES) for p in word[1:])  # a word starts as is
+                            for word in self._words(pieces))
         return "".join(pieces) if self.vocabulary.kind == "characters" else " ".join(pieces)
 
     def shown(self, numbers) -> str:

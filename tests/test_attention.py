@@ -282,3 +282,60 @@ def test_a_text_longer_than_the_positions_table_is_refused(tmp_path):
     with pytest.raises(NetspecError) as caught:
         netspec.load_spec(str(path))
     assert "`x` has 3 positions × 2 features, but P has 2 rows (positions)" in flatten(caught.value)[0].message
+
+
+# ---- regressions found by trying to break the sequence operations ----
+
+@pytest.mark.parametrize("lines, code, message", [
+    ('input x2 "a" tokens 3 from w\nlayer x2 = embed(x2, E)', "NS203", "`x2` is declared twice"),
+    ("layer a = relu(E)", "NS207", "`E` is a table of weights, not a value computed by a layer"),
+    ("layer a = concat(x, x)", "NS240", "concat lists `x` twice"),
+])
+def test_clashing_names_and_misused_tables_are_named(tmp_path, lines, code, message):
+    path = tmp_path / "bad.net"
+    path.write_text(BASE + lines + "\n", encoding="utf-8")
+    with pytest.raises(NetspecError) as caught:
+        netspec.load_spec(str(path))
+    assert any(e.code == code and message in e.message for e in flatten(caught.value)), \
+        [(e.code, e.message) for e in flatten(caught.value)]
+
+
+def test_a_value_cannot_grow_past_a_million_numbers(tmp_path):
+    """concat inside a repeat doubles a value each copy: refused at the copy that passes the limit."""
+    path = tmp_path / "wide.net"
+    path.write_text(BASE + "layer y = relu(x)\nrepeat 40 times:\n  layer z = concat(x, y)\n  layer x = relu(z)\n"
+                    "  layer y = relu(z)\nend\n", encoding="utf-8")
+    with pytest.raises(NetspecError) as caught:
+        netspec.load_spec(str(path))
+    found = flatten(caught.value)[0]
+    assert found.code == "NS240" and "more than 1,000,000" in found.message
+
+
+def test_layer_norm_whose_squares_overflow_is_an_error_not_zero(tmp_path):
+    path = tmp_path / "huge.net"
+    path.write_text("input a\ninput b\nweights W:\n   y     z\na  1e300 0\nb  0     1\nlayer h = dense(input, W)\n"
+                    "layer n = layer_norm(h)\n", encoding="utf-8")
+    plan = netspec.compile_plan(netspec.load_spec(str(path)))
+    with pytest.raises(NetspecError) as caught:
+        netspec.run_plan(plan, [[1, 2]])
+    assert caught.value.code == "NS501" and "variance overflows" in caught.value.message
+
+
+def test_huge_numbers_are_written_in_scientific_notation():
+    from netspec.render.numbers import show
+
+    assert show(1e300).text == "1e300" and show(-2.5e20).text == "−2.5e20" and show(123456.5).text == "123456.5"
+
+
+def test_printout_details_of_sequences():
+    """Masked scores as words in LaTeX, plain minus signs with --ascii, a positions table's row labels,
+    and --focus on a softmax step inside attention."""
+    standard = str(SPECS / "multihead_standard.net")
+    tex = netspec.printout(standard, {"text": "humpty dumpty sat"}).tex()
+    assert r"\text{text2 comes after text1: masked, weight }" in tex
+    ascii_text = netspec.printout(str(SPECS / "softmax.net"), example="large", ascii=True).text()
+    assert "e^(999 - 1000) = e^(-1) ~ 0.36788" in ascii_text
+    posenc = netspec.printout(str(SPECS / "posenc.net"), example="humpty_first", focus="learned").text()
+    assert "text3_e3 = x.text3_e3 + P[p3,e3] = 1 + 0.1 = 1.1" in posenc
+    focused = netspec.printout(str(SPECS / "attention_3tok.net"), example="sat", focus="a.largest(text3)").text()
+    assert "largest(text3)       = max(0.7, 0, 0) = 0.7" in focused

@@ -392,3 +392,13 @@ def test_a_bad_example_is_reported_by_check(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{path}:{line}:{column}: error: example word: the word \"birds\"")
     assert "[NS319]" in result.stderr
+
+
+def test_a_word_that_starts_with_the_continuation_mark_is_shown_as_given(tmp_path):
+    """A plain piece `##` at the start of a word is that piece, not a continuation: decode keeps it."""
+    path = tmp_path / "hash.net"
+    path.write_text('vocabulary v subwords "##", "s", "a", "##s"\ninput word tokens 3 from v\n'
+                    "weights W:\n   y  z\nword1 1  0\nword2 1  0\nword3 1  0\nlayer out = dense(input, W)\n", encoding="utf-8")
+    text = netspec.load_spec(str(path)).texts["word"]
+    numbers = text.tokenize("## s a", "test")
+    assert text.decode(numbers) == "## s a"

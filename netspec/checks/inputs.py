@@ -63,6 +63,13 @@ class InputChecks:
         if name in self.inputs or name in self.texts:
             self._duplicate(node.name, (self.inputs.get(name) or self.texts[name]).span)
             return
+        if name in self.params or name in self.values:
+            self._duplicate(node.name, self._declared_at(name))
+            return
+        if name == INPUT_VALUE:
+            self.fail("a text cannot be called `input`: that name stands for all the inputs together", node.name.span,
+                      hint="call it `text`, `words` or what it holds", code="NS216")
+            return
         vocabulary = self.vocabularies.get(tokens.vocabulary.text)
         if vocabulary is None:
             if tokens.vocabulary.text not in self.broken:

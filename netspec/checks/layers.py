@@ -19,7 +19,7 @@ class LayerChecks:
     # ---- layers ----
     def _layer(self, node: nodes.Layer):
         name = node.name.text
-        if name in self.values or name in self.params:
+        if name in self.values or name in self.params or name in self.texts:
             self._duplicate(node.name, self._declared_at(name))
             return
         op = ops.lookup(node.call.op.text)
@@ -152,11 +152,13 @@ class LayerChecks:
             return self.values[name]
         if name in self.texts and INPUT_VALUE in self.values:
             return self._text_value(name, ref.span)
-        if self._known_broken(name) or self._used_before_declared(ref):
-            return None
         if name in self.params:
             self.fail(f"`{name}` is a table of {self.params[name].kind}, not a value computed by a layer",
-                      ref.span, hint="the first argument names a layer or `input`", code="NS207")
+                      ref.span, hint="name a layer, a text input or `input` here; tables go where the operation "
+                                     "takes weights", code="NS207")
+            return None
+        if self._known_broken(name) or self._used_before_declared(ref):
+            return None
         else:
             self.unknown("value", ref.name, [*self.values, *self.broken, INPUT_VALUE])
         return None
@@ -228,6 +230,8 @@ class LayerChecks:
         return Span(self.unit.source, 1, 1, 1, 1)
 
     def _declared_at(self, name):
+        if name in self.texts:
+            return self.texts[name].span
         if name in self.values:
             return self.values[name].span
         return self.params[name].span if name in self.params else None

@@ -20,7 +20,7 @@ class TableChecks:
     def _param(self, node):
         kind = {nodes.Weights: "weights", nodes.Bias: "bias", nodes.Vector: "vector"}[type(node)]
         name = node.name
-        if name.text in self.params or name.text in self.values:
+        if name.text in self.params or name.text in self.values or name.text in self.texts:
             self._duplicate(name, self._declared_at(name.text))
             return
         array = self._table_array(node, kind)
@@ -34,7 +34,7 @@ class TableChecks:
     def _param_file(self, node: nodes.ParamFile):
         """Numbers from a weight file: checked against the declaration and the memory limit first."""
         name = node.name
-        if name.text in self.params or name.text in self.values:
+        if name.text in self.params or name.text in self.values or name.text in self.texts:
             self._duplicate(name, self._declared_at(name.text))
             return
         folder = Path(node.span.source.path).parent if node.span else Path(".")

@@ -13,6 +13,7 @@ import numpy as np
 
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
 
+MAX_WIDTH = 1_000_000  # numbers per row; each has a name, and a trace a line
 
 def check_concat(ctx, call) -> ShapeResult | None:
     count = max(len(call.args), 2)  # any number of values, at least two
@@ -21,6 +22,17 @@ def check_concat(ctx, call) -> ShapeResult | None:
         return None
     values = [ctx.value(ref) for ref in refs]
     if any(v is None for v in values):
+        return None
+    twice = next((ref for k, ref in enumerate(refs) if ref.name.text in [r.name.text for r in refs[:k]]), None)
+    if twice is not None:
+        ctx.fail(f"concat lists `{twice.name.text}` twice: its numbers would have the same names twice", twice.span,
+                 hint="set different values side by side, such as the heads of one attention layer", code="NS240")
+        return None
+    width = sum(v.width for v in values)
+    if width > MAX_WIDTH:
+        ctx.fail(f"concat would make a value of {width:,} numbers per row, more than {MAX_WIDTH:,}", call.span,
+                 hint="a value this wide is a mistake, most likely a concat inside a repeat that doubles every copy",
+                 code="NS240")
         return None
     sequences = {v.is_sequence for v in values}
     if len(sequences) > 1 or (True in sequences and len({v.positions for v in values}) > 1):

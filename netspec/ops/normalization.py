@@ -77,6 +77,7 @@ def layer_norm_explain(xs, ps, options):
     variance_eps = variance + eps
     std = np.sqrt(variance_eps)  # (batch, 1)
     normed = deviation / std  # (batch, n); 0/0 = NaN when every number is equal and eps = 0
+    normed = np.where(np.isinf(std), np.nan, normed)  # x / ∞ = 0 would be wrong: the squares overflowed
     record = {"x": x, "n": n, "total": total, "mean": mean, "deviation": deviation, "squared": squared,
               "squared_total": squared_total, "variance": variance, "eps": eps, "variance_eps": variance_eps,
               "std": std, "normed": normed}
@@ -93,8 +94,13 @@ def layer_norm_kernel(xs, ps, options):
 
 
 def layer_norm_fault(xs, ps, options, row):
-    """Equal numbers with eps = 0: the variance is 0 and (x − mean)/√0 is 0/0."""
+    """Equal numbers with eps = 0: the variance is 0 and (x − mean)/√0 is 0/0; or squares beyond float64."""
     x = xs[0][row].reshape(options.get("positions", 1), -1)  # (positions, d)
+    with np.errstate(all="ignore"):
+        if np.isfinite(x).all() and not np.isfinite(((x - x.mean(axis=-1, keepdims=True)) ** 2).sum(axis=-1)).all():
+            return NumericError("layer_norm's variance overflows: the squared deviations from the mean are beyond "
+                                "float64 (about 1.8e308)", hint="the numbers reaching layer_norm are near 1e154 or more; "
+                                "check the weights before it", code="NS501")
     flat = next((p for p in x if np.all(p == p[0])), None)
     if options["eps"] != 0 or flat is None:
         return None

@@ -93,7 +93,7 @@ def preamble_parts(piece: tuple, options: PrintOptions) -> tuple:
 def _piece(piece, options: PrintOptions):
     if isinstance(piece, Num):
         return BLANK if options.blank else piece_text(piece, options.style)
-    return str(piece)
+    return str(piece).replace("\u2212", options.style.minus)  # `e^(x − largest)` in plain ASCII with --ascii
 
 
 def joined(parts: tuple, blank: str, escape=lambda s: s) -> str:

@@ -48,6 +48,8 @@ def show(x: float, style: NumberStyle = NumberStyle()) -> Shown:
         return Shown("NaN", False, None)
     if math.isinf(x):
         return Shown(("" if x > 0 else style.minus) + "∞", False, None)
+    if abs(x) >= LARGE:  # 1e300 as three hundred digits helps no one
+        return _scientific(x, style)
     fixed = f"{x:.{style.digits}f}"
     shown = Decimal(fixed)
     if shown == 0 and x != 0:
@@ -62,8 +64,11 @@ def show(x: float, style: NumberStyle = NumberStyle()) -> Shown:
     return Shown(fixed, rounded, Decimal(_strip(f"{x:.{style.digits}f}")))
 
 
+LARGE = 1e15  # from here on a number is written 1.2346e20: float64 has no more than 16 significant digits
+
+
 def _scientific(x: float, style: NumberStyle) -> Shown:
-    """Numbers too small for `digits` decimal places keep `digits` significant digits instead."""
+    """Numbers too small for `digits` decimal places, or too large to write out, keep `digits` significant digits."""
     written = f"{x:.{max(style.digits - 1, 1)}e}"
     rounded = abs(float(written) - x) > NOISE * abs(x)
     mantissa, exponent = written.split("e")

@@ -28,6 +28,8 @@ TEXT_MAP = {
     "‡": r"\ddag{}", "°": r"\textdegree{}", "✓": r"$\checkmark$", "∞": r"$\infty$", "Σ": r"$\Sigma$",
     "≤": r"$\le$", "≥": r"$\ge$", "Φ": r"$\Phi$", "√": r"$\surd$", "π": r"$\pi$", "²": r"$^2$", "÷": r"$\div$",
 }
+WORD = r"[A-Za-z][A-Za-z0-9]*(?:\\_[A-Za-z0-9]+)*[,:]?"
+WORDS = re.compile(rf"(?<![\\\w]){WORD}(?: {WORD})+ ?")  # words with spaces between, as in a sentence: \text{}
 MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
             "‡": r"\ddagger ", "%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$",
             "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div "}
@@ -57,7 +59,7 @@ def tex_math(text: str) -> str:
     text = text.replace("max(", r"\max(").replace("tanh(", r"\tanh(").replace("erf(", r"\operatorname{erf}(")
     text = re.sub("−(?=[0-9.∞])", "{-}", text)  # a sign, not a subtraction: no space around it
     text = "".join(MATH_MAP.get(c, c) for c in text)
-    return _braced_exponents(text)
+    return _braced_exponents(WORDS.sub(lambda m: r"\text{" + m.group() + "}", text))
 
 
 def _braced_exponents(text: str) -> str:

@@ -236,8 +236,9 @@ def _attention_labels(step) -> list[str]:
     options = step.options
     queries = options["query_positions"][-1:] if options["query"] == "last" else options["query_positions"]
     heads = [f"h{h + 1}." if options["heads"] > 1 else "" for h in range(options["heads"])]
-    return [f"{head}{kind}({query}, {key})" for head in heads for query in queries
-            for key in options["key_positions"] for kind in ("score", "weight")]
+    pairs = [f"{head}{kind}({query}, {key})" for head in heads for query in queries
+             for key in options["key_positions"] for kind in ("score", "e", "weight")]
+    return pairs + [f"{head}{kind}({query})" for head in heads for query in queries for kind in ("largest", "sum")]
 
 
 def parse_focus(spec, address: str) -> Focus:

@@ -551,6 +551,7 @@ def _positional_embedding(step: TraceStep, r: int):
     rec, table = step.record, step.params[0]
     n = len(step.positions)
     d = len(step.labels) // n
+    rows = [label or str(p + 1) for p, label in enumerate(table.row_labels[:n])]  # a file's rows: by number
     x = rec["x"][r]
     items = []
     for p in range(n):
@@ -558,7 +559,7 @@ def _positional_embedding(step: TraceStep, r: int):
             j = p * d + f
             label = step.labels[j]
             items.append(Chain(_address(step, label), label, (
-                (f"{step.step.inputs[0]}.{step.input_labels[j]} + {table.name}[{p + 1},{table.col_labels[f]}]",),
+                (f"{step.step.inputs[0]}.{step.input_labels[j]} + {table.name}[{rows[p]},{table.col_labels[f]}]",),
                 (Num(x[j]), " + ", Num(rec["rows"][p, f])), (Num(step.result[r, j]),)), group=step.positions[p]))
     return [(f"row p of {table.name} is added to position p ({table.name} has {table.array.shape[0]} rows: the "
              "context limit)",)], items
