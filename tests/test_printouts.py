@@ -117,7 +117,7 @@ STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec line
     r"\d+ ?× ?\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ ?× ?\d+ (?:→|->) \d+",  # shapes
     r"each of the \d+ positions", r"form=\w+[^\n]*", r"The drawing is left out[^\n]*", r"\d+ heads, each", r"\b[a-z]+=[−-]?\d[\d.e−-]*",  # sequences: positions × features
     r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+", r"Step \d+",
-    r"\d+ inputs?", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+[\s|&]+0(?![\d.])", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
+    r"\d+ inputs?", r"\d+ in vectors", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+[\s|&]+0(?![\d.])", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
     r"input[\s|]+input[\s|]+\d+[\s|]+\d+", r"\d+ weights", r"\d+ biases", r"… \d+ more …", r"all \d+ terms",
     r"[−-]?\d+ to \d+", r"at (?:least|most) \d+",
     r"max\(0,", r"(?<![\d.])1 / \(1 \+", r"(?<![\d.])1 /", r"(?:>|≤) 0(?![.\d])",

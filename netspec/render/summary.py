@@ -15,8 +15,9 @@ def network_line(spec: CheckedSpec) -> str:
     weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
     biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
     activations = sorted({s.op for s in spec.steps if s.op not in ("dense", "dense_each")})
+    vectors = sum(p.size for p in spec.params.values() if p.kind == "vector")
     parts = [" → ".join(widths), f"{weights} weights",
-             f"{biases} biases" if biases else "no bias",
+             f"{biases} biases" if biases else "no bias", *([f"{vectors} in vectors"] if vectors else []),
              ", ".join(activations) if activations else "no activation"]
     return f"{spec.name}: " + " · ".join(parts)
 
