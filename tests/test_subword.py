@@ -7,7 +7,6 @@ has any (BERT's form), a plain one when it has none (the article's form).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
 from netspec.errors import Note
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
 
