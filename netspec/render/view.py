@@ -243,6 +243,10 @@ def _attention_labels(step) -> list[str]:
 
 def parse_focus(spec, address: str) -> Focus:
     """The Focus of `address`, or an InputError that suggests the nearest real address."""
+    value, _, label = address.partition(".")
+    steps = {step.output for step in spec.steps}
+    if value in steps and (not label or label in spec.values[value].labels):  # the common case, without the
+        return Focus(value, label or None)  # list of every weight address (millions, for a large network)
     known = addresses(spec)
     if address in known:
         return known[address]
