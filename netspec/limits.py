@@ -6,6 +6,8 @@ limits hold unless the user lifts them on the command line.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 from dataclasses import dataclass
 
@@ -43,3 +45,15 @@ def describe_bytes(count: float) -> str:
             return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
         count /= 1024
     return f"{count:.1f} PiB"
+
+
+def outside_folder(folder: Path, written: str, limits: Limits) -> Path | None:
+    """The spec's folder when the file `written` (relative to it, symlinks followed) lies outside it
+    and that is not allowed; None otherwise. Weight and vocabulary files share this one fence."""
+    if limits.allow_outside:
+        return None
+    try:
+        inside, target = folder.resolve(), (folder / written).resolve()
+    except (OSError, ValueError):  # a NUL byte in the name: no such file can exist, the reader says so
+        return None
+    return None if target == inside or inside in target.parents else inside

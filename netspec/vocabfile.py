@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from netspec.errors import SpecCheckError
-from netspec.limits import Limits, describe_bytes
+from netspec.limits import Limits, describe_bytes, outside_folder
 from netspec.subwords import never_matches
 
 MAX_VOCABULARY_BYTES = 16 * 1024**2  # BERT's vocab.txt is 232 kB; the largest are a few MB
@@ -26,18 +26,12 @@ def read_tokens(folder: Path, written: str, limits: Limits) -> tuple[str, ...]:
 
 
 def _fenced(folder: Path, written: str, limits: Limits) -> Path:
-    path = folder / written
-    if limits.allow_outside:
-        return path
-    try:
-        inside, target = folder.resolve(), path.resolve()
-    except (OSError, ValueError):  # a NUL byte in the name: no such file can exist, _read says so
-        return path
-    if target != inside and inside not in target.parents:
+    inside = outside_folder(folder, written, limits)
+    if inside is not None:
         raise SpecCheckError(f"the vocabulary file {written} lies outside the spec's folder ({inside})",
                              hint="a spec may only read files in its own folder; pass --allow-outside if you "
                                   "trust this spec", code="NS413")
-    return path
+    return folder / written
 
 
 def _read(path: Path, written: str) -> bytes:
