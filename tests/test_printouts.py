@@ -22,7 +22,7 @@ from netspec.inputs import from_examples
 from netspec.render import render_trace_as
 from netspec.render.diagram import render_drawing
 from netspec.render.numbers import NumberStyle, factor, num, show
-from netspec.render.view import PrintOptions, addresses
+from netspec.render.view import PrintOptions, parse_focus
 from netspec.render.worked import Sum, worked_rows
 from netspec.runner import trace
 
@@ -231,15 +231,62 @@ def test_an_unknown_focus_is_an_input_error_with_a_suggestion():
     assert "did you mean `hidden.h1`" in caught.value.hint
 
 
-def test_focus_addresses_are_the_worked_addresses():
-    """view.addresses (from the spec) and render/worked.py (from the trace) write addresses the same way."""
+def test_every_address_a_trace_prints_is_one_focus_accepts():
+    """view.parse_focus (looking addresses up) and render/worked.py (writing them) agree: each
+    item, each weight and bias of a sum, each table number a step reads (`E[h,e1]`)."""
     for spec_name in SPEC_NAMES:
         t = traced(spec_name, None)
-        known = addresses(t.spec)
-        for step in worked_rows(t)[0].steps:
+        row = worked_rows(t)[0]
+        for step in row.steps:
             for item in step.items:
-                if isinstance(item, Sum):
-                    assert item.address in known and all(term.weight in known for term in item.terms)
+                focus = parse_focus(t.spec, item.address, row)  # a value's own item, or one it quotes (attention's k)
+                assert item.address.startswith(f"{focus.value}.{focus.label}"), (spec_name, item.address)
+                if isinstance(item, Sum):  # a weight, a bias, or in attention's q·k the number of k
+                    for address in [term.weight for term in item.terms] + ([item.bias[0]] if item.bias else []):
+                        parse_focus(t.spec, address, row)
+                    continue
+                reads = [read for stage in item.stages for piece in stage if isinstance(piece, str)
+                         for read in _table_reads(piece, t.spec.params)]
+                for address in reads:
+                    assert parse_focus(t.spec, address, row).value == step.trace_step.name, (spec_name, address)
+
+
+def _table_reads(text: str, params) -> list[str]:
+    """`E[h,e1]`, `E[[UNK],one]`, `P[3,e2]` in a line of working: a table's name and its bracketed entry."""
+    reads = []
+    for name in params:
+        start = text.find(f"{name}[")
+        while start >= 0:
+            depth, end = 0, start + len(name)
+            for end in range(start + len(name), len(text)):
+                depth += {"[": 1, "]": -1}.get(text[end], 0)
+                if depth == 0:
+                    break
+            if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+                reads.append(text[start:end + 1])
+            start = text.find(f"{name}[", end)
+    return reads
+
+
+@pytest.mark.parametrize("spec_name, example, address, shown", [
+    ("leaf_softmax", "leaf", "probability.sum", "= 1 + ≈0.58006 ≈ 1.58006"),
+    ("layernorm", None, "normed.mean", "= (2 + 4 + 4 + 4 + 5 + 5 + 7 + 9) / 8 = 40 / 8 = 5"),
+    ("attention_3tok", None, "E[humpty,e1]", "E[humpty,e1]"),
+    ("attention_3tok", "sat", "a.score(text3, text1)", "= 0.7·1                 + 0·0"),
+    ("leaf", "leaf", "W1[G,h1]", "107"),
+])
+def test_focus_on_working_or_a_table_number_shows_its_working(spec_name, example, address, shown):
+    text = render("text", traced(spec_name, example), focus=address)
+    assert shown in text
+
+
+def test_a_misspelt_working_address_is_suggested():
+    with pytest.raises(InputError) as caught:
+        render("text", traced("leaf_softmax"), focus="probability.summ")
+    assert "did you mean `probability.sum`" in caught.value.hint
+    with pytest.raises(InputError) as caught:
+        render("text", traced("attention_3tok", None), focus="E[humpti,e1]")
+    assert "`E[humpty,e1]`" in caught.value.hint
 
 
 # ---- worksheets ----

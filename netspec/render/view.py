@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from itertools import islice
 
 from netspec.errors import InputError
 from netspec.render.numbers import NumberStyle
@@ -135,7 +136,7 @@ class StepView:
 
 def step_views(row: WorkedRow, spec, options: PrintOptions) -> list[StepView]:
     """The steps of one row, each with the items it shows at the options' detail and focus."""
-    focus = parse_focus(spec, options.focus) if options.focus else None
+    focus = parse_focus(spec, options.focus, row) if options.focus else None
     return [_step_view(step, spec.input_value, options, focus) for step in row.steps]
 
 
@@ -208,52 +209,102 @@ def weight_address(weights: str, source: str, label: str) -> str:
     return f"{weights}[{source},{label}]"
 
 
-def addresses(spec) -> dict[str, Focus]:
-    """Every address --focus accepts: values, their neurons, weights and biases (as worked.py writes them)."""
-    found: dict[str, Focus] = {}
-    for step in spec.steps:
-        labels = spec.values[step.output].labels
-        found[step.output] = Focus(step.output)
-        found.update({f"{step.output}.{label}": Focus(step.output, label) for label in labels})
-        if step.op == "dense":
-            sources = spec.values[step.inputs[0]].labels
-            weights, *bias = step.params
-            found.update({weight_address(weights, source, label): Focus(step.output, label, source)
-                          for source in sources for label in labels})
-            found.update({f"{b}[{label}]": Focus(step.output, label) for b in bias for label in labels})
-        elif step.op == "dense_each":
-            weights = spec.params[step.params[0]]
-            found.update({weight_address(weights.name, row, column): Focus(step.output)
-                          for row in weights.row_labels for column in weights.col_labels})
-            found.update({f"{b}[{column}]": Focus(step.output) for b in step.params[1:] for column in weights.col_labels})
-        elif step.op == "attention":
-            found.update({f"{step.output}.{label}": Focus(step.output, label) for label in _attention_labels(step)})
+def parse_focus(spec, address: str, row: WorkedRow | None = None) -> Focus:
+    """The Focus of `address`, or an InputError that suggests the nearest real addresses.
+
+    An address is a value (`hidden`), one of its neurons (`hidden.h1`), a number of a weight
+    table or vector (`W1[G,h1]`, `E[h,e1]`, `b1[h1]`), or, given the worked row, a number of
+    a step's working (`probability.sum`, `normed.mean(text1)`). Each is looked up, never
+    listed: a large network has millions of weights.
+    """
+    value, _, label = address.partition(".")
+    step = next((s for s in spec.steps if s.output == value), None)
+    if step is not None:
+        if not label or label in spec.values[value].labels:
+            return Focus(value, label or None)
+        if label in _working_labels(step, row):
+            return Focus(value, label)
+    found = _table_focus(spec, address)
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(address, _nearby(spec, address, step, row), n=3)
+    hint = (f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else
+            f"focus on a value or one of its neurons, such as `{_example_address(spec)}`")
+    raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint, code="NS314")
+
+
+def _working_labels(step, row: WorkedRow | None) -> list[str]:
+    """The labels of the step's working in `row`: softmax's `sum`, attention's `h2.score(sat, humpty)`."""
+    worked = next((w for w in row.steps if w.trace_step.name == step.output), None) if row else None
+    prefix = f"{step.output}."
+    return [item.address[len(prefix):] for item in worked.items] if worked else []
+
+
+def _table_focus(spec, address: str) -> Focus | None:
+    """`W1[G,h1]` → the sum that weight enters; `b1[h1]` → that neuron; a number of a table that
+    another step reads (an embedding, positions, a layer norm's scale) → that step's value."""
+    for name, param in spec.params.items():
+        if not (address.startswith(f"{name}[") and address.endswith("]")):
+            continue
+        inside = address[len(name) + 1:-1]
+        for step in (s for s in spec.steps if name in s.params):
+            entry = _entry(param, *table_labels(step, param), inside)
+            if entry is not None:
+                return _param_focus(step, param, *entry)
+    return None
+
+
+def table_labels(step, param) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The row and column names a trace gives the numbers of `param` when `step` reads them
+    (as render/worked.py writes them): an embedding's columns are the features it makes, a
+    positions table read from a file numbers its rows."""
+    if step.op == "embed":
+        return param.row_labels, step.options["columns"]
+    if step.op == "positional_embedding":
+        return tuple(label or str(p + 1) for p, label in enumerate(param.row_labels)), param.col_labels
+    return param.row_labels, param.col_labels
+
+
+def _entry(param, rows, columns, inside: str) -> tuple[str | None, str] | None:
+    """(row, column) of `inside` (`G,h1`), (None, label) for a vector's `h1`, or None."""
+    if param.array.ndim == 1:
+        return (None, inside) if inside in (columns or rows) else None
+    for i, char in enumerate(inside):  # a label may hold a comma: try each
+        if char == "," and inside[:i] in rows and inside[i + 1:] in columns:
+            return inside[:i], inside[i + 1:]
+    return None
+
+
+def _param_focus(step, param, row: str | None, column: str) -> Focus:
+    if step.op != "dense":
+        return Focus(step.output)
+    return Focus(step.output, column, row)  # a weight: its sum, its input marked; a bias: its neuron
+
+
+NEARBY = 20_000  # at most this many addresses are compared with a misspelt one
+
+
+def _nearby(spec, address: str, step, row: WorkedRow | None) -> list[str]:
+    """The addresses a misspelt one is compared with: the named value's own, else the values,
+    their neurons and the entries of a table named (each list cut short: there may be millions)."""
+    if step is not None:
+        labels = [*spec.values[step.output].labels, *_working_labels(step, row)]
+        return [f"{step.output}.{label}" for label in labels]
+    found = [s.output for s in spec.steps]
+    found += islice((f"{s.output}.{label}" for s in spec.steps for label in spec.values[s.output].labels), NEARBY)
+    for name, param in spec.params.items():
+        for reader in (s for s in spec.steps if name in s.params and address.startswith(f"{name}[")):
+            rows, columns = table_labels(reader, param)
+            entries = ((f"{name}[{label}]" for label in columns or rows) if param.array.ndim == 1 else
+                       (f"{name}[{r},{c}]" for r in rows for c in columns))
+            found += islice(entries, NEARBY)
     return found
 
 
-def _attention_labels(step) -> list[str]:
-    """The scores and weights of an attention step, as render/worked.py names them: `h2.score(sat, humpty)`."""
-    options = step.options
-    queries = options["query_positions"][-1:] if options["query"] == "last" else options["query_positions"]
-    heads = [f"h{h + 1}." if options["heads"] > 1 else "" for h in range(options["heads"])]
-    pairs = [f"{head}{kind}({query}, {key})" for head in heads for query in queries
-             for key in options["key_positions"] for kind in ("score", "e", "weight")]
-    return pairs + [f"{head}{kind}({query})" for head in heads for query in queries for kind in ("largest", "sum")]
-
-
-def parse_focus(spec, address: str) -> Focus:
-    """The Focus of `address`, or an InputError that suggests the nearest real address."""
-    value, _, label = address.partition(".")
-    steps = {step.output for step in spec.steps}
-    if value in steps and (not label or label in spec.values[value].labels):  # the common case, without the
-        return Focus(value, label or None)  # list of every weight address (millions, for a large network)
-    known = addresses(spec)
-    if address in known:
-        return known[address]
-    close = difflib.get_close_matches(address, list(known), n=3)
-    hint = (f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else
-            f"focus on a value or one of its neurons, such as `{next(iter(known), 'hidden.h1')}`")
-    raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint, code="NS314")
+def _example_address(spec) -> str:
+    first = spec.steps[0]
+    labels = spec.values[first.output].labels
+    return f"{first.output}.{labels[0]}" if labels else first.output
 
 
 def value_chain(view: ItemView) -> Chain:

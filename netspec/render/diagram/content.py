@@ -43,7 +43,7 @@ class Scene:
 
 def scene(spec: CheckedSpec, options: PrintOptions, row: WorkedRow | None = None, trace=None) -> Scene:
     """Every mark of the diagram of `spec`, with the values of `row` when one is given."""
-    focus = parse_focus(spec, options.focus) if options.focus else None
+    focus = parse_focus(spec, options.focus, row) if options.focus else None
     items = {item.address: item for step in row.steps for item in step.items} if row else {}
     marks = dict(_inputs(spec, options, row))
     for step in spec.steps:
