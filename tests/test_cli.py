@@ -12,30 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from netspec import cli as netspec_cli
+from clirun import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAF = str(ROOT / "specs" / "leaf.net")
 CASES = Path(__file__).resolve().parent / "cases"
 LEAF_INPUT = ["-i", "R=32", "-i", "G=107", "-i", "B=56", "-i", "Vol=11.2"]
-
-
-class _Main:
-    """CliRunner calls `.main(args=...)`: this runs netspec.cli.main, where errors become exit codes."""
-
-    name = "netspec"
-
-    def main(self, args, prog_name, **extra):
-        netspec_cli.main(list(args))
-
-
-def invoke(*args):
-    result = CliRunner().invoke(_Main(), list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 # ---- exit codes ----

@@ -12,14 +12,13 @@ import shutil
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 import netspec
-from netspec import cli as netspec_cli
 from netspec.errors import NetspecError
 from netspec.generation import pick, probabilities
 from netspec.limits import MAX_GENERATE_STEPS
 
+from clirun import invoke
 from conftest import ROOT
 
 EMBED = str(ROOT / "specs" / "humpty_embed.net")
@@ -217,19 +216,6 @@ def test_generate_stays_a_function_after_use(embed):
 
 
 # ---- command line ----
-
-def invoke(*args):
-    class _Main:
-        name = "netspec"
-
-        def main(self, args, prog_name, **extra):
-            netspec_cli.main(list(args))
-
-    result = CliRunner().invoke(_Main(), list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
-
 
 def test_cli_prints_the_articles_list():
     result = invoke("generate", EMBED, "--text", "humpty dumpt", "--steps", "15")

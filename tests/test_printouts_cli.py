@@ -7,28 +7,12 @@ option the format cannot honour. Output files are written whole or not at all.
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from netspec import cli as netspec_cli
-
+from clirun import invoke
 from conftest import SPECS
 
 LEAF = str(SPECS / "leaf.net")
 LEAF_INPUT = ["-i", "R=32", "-i", "G=107", "-i", "B=56", "-i", "Vol=11.2"]
-
-
-class _Main:
-    name = "netspec"
-
-    def main(self, args, prog_name, **extra):
-        netspec_cli.main(list(args))
-
-
-def invoke(*args):
-    result = CliRunner().invoke(_Main(), list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_the_done_when_command_writes_the_html_printout(tmp_path):

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 import netspec
-from netspec import cli as netspec_cli
 from netspec import inputs
 from netspec.diagnostics import format_error
 from netspec.errors import InputError, NetspecError, flatten
 from netspec.limits import Limits
 from netspec.subwords import PieceTable
+
+from clirun import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBWORD = ROOT / "specs" / "subword.net"
@@ -44,22 +44,6 @@ def codes(tmp_path, vocabulary: str, extra: str = "", limits=None) -> list[str]:
 
 def split(entries, word):
     return PieceTable.of(entries).split(word)
-
-
-class _Main:
-    """CliRunner calls `.main(args=...)`: this runs netspec.cli.main, where errors become exit codes."""
-
-    name = "netspec"
-
-    def main(self, args, prog_name, **extra):
-        netspec_cli.main(list(args))
-
-
-def invoke(*args):
-    result = CliRunner().invoke(_Main(), [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 # ---- the tokenizer: greedy longest match from the left ----
