@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy`; the only importer of click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -258,6 +258,51 @@ def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, 
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
     generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output)
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
+def tidy(specs, write, check_only):
+    """Lay SPEC out the tidy way: weight tables in columns, blocks indented, one space between words.
+
+    Only spaces and blank lines change; the words, numbers and comments stay as written.
+    Without --write or --check, prints the tidy text of one SPEC.
+    """
+    from netspec.loader import read_source
+    from netspec.tidy import tidy as tidied
+
+    if write and check_only:
+        raise click.UsageError("--write changes files and --check changes none: give one of them")
+    if not (write or check_only) and len(specs) > 1:
+        raise click.UsageError("give one SPEC to print, or --write or --check for several")
+    untidy = []
+    for path in specs:
+        source = read_source(path)
+        text = tidied(source)
+        if not (write or check_only):
+            return click.echo(text, nl=False)
+        if text != source.text:
+            untidy.append(path)
+            if write:
+                from netspec.outfile import write_atomic
+
+                write_atomic(path, text)
+    _tidy_report(untidy, len(specs), write)
+
+
+def _tidy_report(untidy: list[str], count: int, written: bool):
+    specs = f"{count} spec{'s' * (count != 1)}"
+    if written:
+        click.echo(f"tidied {len(untidy)} of {specs}" + "".join(f"\n  {path}" for path in untidy))
+    elif untidy:
+        click.echo("".join(f"{path}: not tidy\n" for path in untidy), err=True, nl=False)
+        click.echo(f"{len(untidy)} of {specs} not tidy: `netspec tidy --write {' '.join(untidy)}` "
+                   f"lays {'it' if len(untidy) == 1 else 'them'} out", err=True)
+        sys.exit(1)
+    else:
+        click.echo(f"{specs} already tidy")
 
 
 def _rows(checked, assignments, csv_path, example, row=None):

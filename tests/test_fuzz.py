@@ -1,7 +1,8 @@
 """Hostile text in, a clean verdict out: any spec either works or ends in `path:line:col: error:` (issue 5).
 
-Three kinds of input go through `netspec check` and `netspec run` (and `netspec trace`
-when `run` succeeds), called in-process through netspec.cli.main as a user would call them:
+Three kinds of input go through `netspec tidy`, `netspec check` and `netspec run` (and
+`netspec trace` when `run` succeeds), called in-process through netspec.cli.main as a user
+would call them:
 
 * text drawn from the grammar (grammars/netspec.lark, via hypothesis.extra.lark): as Lark
   would write it, with its tokens spaced and its names shared so that it gets past the
@@ -31,7 +32,6 @@ writes them as JSON to NETSPEC_FUZZ_REPORT=FILE when that is set.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
 import os
@@ -48,9 +48,9 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from netspec import cli, ops  # noqa: E402
-from netspec.grammar import grammar_text  # noqa: E402
 
 from conftest import SPECS  # noqa: E402
+from grammar_texts import KEYWORDS, grammar_texts, spaced_grammar_texts  # noqa: E402
 
 LONG = os.environ.get("NETSPEC_FUZZ_LONG") == "1"
 TIME_LIMIT = 1.0  # seconds per command, asserted in the long profile only
@@ -214,7 +214,7 @@ class Workspace:
                     (self.folder / name).write_bytes(self.pristine[name])
 
     def _commands(self, path: Path, size: int, data: bytes):
-        for command in ("check", "run", "trace"):
+        for command in ("tidy", "check", "run", "trace"):
             outcome = timed(command, path, size)
             STATS.record(outcome, size, data)
             assert_clean(outcome, self.folder)
@@ -238,49 +238,6 @@ def _encoded(text: str) -> bytes:
 
 
 # ---- (a) text from the grammar ----
-
-@functools.cache
-def _lark():
-    """A fresh Lark: hypothesis reads `.grammar`, which the cached netspec.grammar.lark_parser() lacks."""
-    from lark import Lark
-
-    return Lark(grammar_text(), parser="lalr")
-
-
-def grammar_texts():
-    from hypothesis.extra.lark import from_lark
-
-    return from_lark(_lark(), start="start")
-
-
-# The language's own words, read from the grammar and the operation registry, so they follow it.
-KEYWORDS = sorted({word for word in re.findall(r'"([^"\s]+)"', grammar_text()) if "[" not in word})
-NAMES = ["R", "G", "B", "Vol", "input", "hidden", "out", "W1", "W2", "b1", "h1", "h2", "h3", "Leaf", "Flower",
-         "x", "probability", "network", "weights", "layer", "labels", "ｗ", "ǅ", *ops.known_names()]
-NUMBERS = ["0", "1", "-1", "0.5", "−0.29", "2", "3", "255", "1e-3", "1e308", "-1e308", "1e400", "1e-400", "5e-324",
-           "1.7976931348623157e308", "0.000001", "-0", "9" * 40, ".5", "7."]
-STRINGS = ['""', '"leaf.net"', '"case.net"', '"weights/leaf.npz"', '"weights"', '"W1"', '"{decision}"',
-           '"{decision} {x}"', '"{"', '"}"', '"red"', '"%"', '"°C"', '"../leaf.net"', '"."']
-
-
-def spaced_grammar_texts():
-    """Grammar text whose tokens are spaced apart and whose names, numbers and strings repeat.
-
-    Lark's own generator writes `networkA` for `network A`, which lexes as one name; here
-    most texts parse, so the checker, the runner and the printouts see them too.
-    """
-    from hypothesis.extra.lark import from_lark
-
-    lark = _lark()
-    explicit = {t.name: st.just(f" {t.pattern.value} ") for t in lark.terminals if t.pattern.type == "str"}
-    explicit["NAME"] = st.sampled_from(NAMES).map(" {} ".format)
-    explicit["NUMBER"] = st.sampled_from(NUMBERS).map(" {} ".format)
-    explicit["STRING"] = st.sampled_from(STRINGS).map(" {} ".format)
-    explicit["ARROW"] = st.sampled_from([" -> ", " → "])
-    explicit["_NL"] = st.sampled_from(["\n", "\n  ", "\r\n", "\n# note\n", "\n\n"])
-    known = {t.name for t in lark.terminals}
-    return from_lark(lark, start="start", explicit={k: v for k, v in explicit.items() if k in known})
-
 
 @profile("grammar")
 @given(text=st.deferred(grammar_texts))

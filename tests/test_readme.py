@@ -32,6 +32,17 @@ def test_readme_opens_with_two_setup_commands_and_the_leaf_trace():
     assert len(shell_blocks) == 2
 
 
+@pytest.mark.parametrize("spec, first_line", [("leaf.net", "network leaf_or_flower"), ("weather.net", 'use "leaf.net"')])
+def test_readme_quotes_specs_as_they_are(spec, first_line):
+    """The README shows leaf.net whole (below its opening comment) and weather.net's statements."""
+    text = (ROOT / "specs" / spec).read_text(encoding="utf-8")
+    quoted = README[README.index(f"```\n{first_line}") + 4:]
+    quoted = quoted[:quoted.index("```\n")]
+    assert quoted in text
+    if spec == "leaf.net":
+        assert text.endswith(quoted)  # whole, from the network line to the end
+
+
 def test_ci_runs_the_readme_test_command():
     setup = README[README.index("## Set up"):]
     second = setup.split("```sh\n")[2].split("```")[0].strip()

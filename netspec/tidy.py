@@ -1,0 +1,278 @@
+"""Spec text in, the same spec laid out the one tidy way out (`netspec tidy`).
+
+Only spaces and blank lines change. Every word, number and comment stays as written and in
+its order, so the tidied text parses to the same spec; `tidy` parses its own result and
+compares before it hands it back, and refuses rather than change what a spec means.
+
+The tidy layout:
+
+* one space between words, none inside brackets or before `,` and `:`; `=` spaced in
+  `layer x = op(…)`, tight in `eps=1e-5` and `R=32`;
+* the statements of a `repeat` block, a weight table's rows and an example's `expect`
+  indented by two spaces per level; a comment line indented like the line after it;
+* a weight table in columns: row labels on the left, each column of numbers aligned on
+  its decimal point under its label, so a learner who changes one weight sees which;
+* consecutive `input` lines aligned in columns (name, meaning, facts);
+* a trailing comment two spaces after its line; at most one blank line in a row; no blank
+  line at either end; `\\n` line endings and one at the end of the file.
+
+Which lines are table rows is read from the parse tree: a table's header may use any
+word as a label, even `layer`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from netspec.source import Source
+
+INDENT = "  "
+COLUMN_GAP = "   "  # between the columns of a weight table
+COMMENT_GAP = "  "  # before a comment at the end of a line
+
+# The terminals of grammars/netspec.lark, in the order a line is split into them.
+_TOKEN = re.compile(r"""
+    (?P<space>[\t\f\r ]+)
+  | (?P<comment>\#.*)
+  | (?P<string>"[^"\n]*")
+  | (?P<arrow>->|→)
+  | (?P<number>[+\-\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+\-\u2212]?\d+)?)
+  | (?P<name>[^\W\d]\w*)
+  | (?P<mark>[(),:=])
+""", re.X)
+
+
+@dataclass
+class _Line:
+    """One line of the spec: its words and numbers, its comment, and the role it plays."""
+
+    tokens: list[str]
+    comment: str = ""
+    role: str = "statement"  # statement, header, row, expect, end
+    table: int = -1  # the table a header or row belongs to
+    depth: int = 0  # repeat blocks around it
+
+    @property
+    def blank(self) -> bool:
+        return not self.tokens and not self.comment
+
+
+def tidy(source: Source) -> str:
+    """The tidy text of `source`; a spec that does not parse raises the SpecSyntaxError `check` would."""
+    from netspec.parser import parse
+
+    parse(source)
+    before = _tree(source.text)
+    lines = _roles([_split(text) for text in source.text.split("\n")], _table_lines(before))
+    text = _joined(_laid_out(lines))
+    if _tree(text) != before:  # a bug here must never reach a learner's file
+        raise RuntimeError("tidying would change what the spec means; the file is left as it is")
+    return text
+
+
+def _tree(text: str):
+    from netspec.grammar import lark_parser
+
+    return lark_parser().parse(text + "\n")
+
+
+def _table_lines(tree) -> dict[int, tuple[str, int]]:
+    """Line number → ("header" or "row", which table), from the parse tree."""
+    found: dict[int, tuple[str, int]] = {}
+    for number, table in enumerate(tree.find_data("table")):
+        for part in table.children:
+            found[part.meta.line] = (part.data, number)
+    return found
+
+
+def _split(text: str) -> _Line:
+    tokens, comment, position = [], "", 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:  # cannot happen for text that parsed: the grammar has no other terminal
+            raise RuntimeError(f"tidy cannot split {text[position:position + 20]!r}")
+        if match.lastgroup == "comment":
+            comment = match.group().rstrip()
+        elif match.lastgroup != "space":
+            tokens.append(match.group())
+        position = match.end()
+    return _Line(tokens, comment)
+
+
+def _roles(lines: list[_Line], tables: dict[int, tuple[str, int]]) -> list[_Line]:
+    """Each line's role and depth: table lines from the tree, the rest from their first word."""
+    depth = 0
+    for number, line in enumerate(lines, 1):
+        if number in tables:
+            line.role, line.table = tables[number]
+        elif line.tokens == ["end"]:
+            line.role, depth = "end", depth - 1
+        elif line.tokens[:1] == ["expect"]:
+            line.role = "expect"
+        line.depth = depth
+        if line.role == "statement" and line.tokens[:1] == ["repeat"]:
+            depth += 1
+    return lines
+
+
+def _laid_out(lines: list[_Line]) -> list[str]:
+    """Each line's text, tables and runs of inputs aligned, comment lines indented like the next line."""
+    out: list[str | None] = [None] * len(lines)
+    for group, lay_out in ((*_tables(lines),), _table), ((*_input_runs(lines),), _inputs):
+        for indices in group:
+            for i, text in zip(indices, lay_out([lines[i] for i in indices])):
+                out[i] = text
+    following = ""  # the indentation of the next line of code
+    for i in reversed(range(len(lines))):
+        line = lines[i]
+        if not line.tokens:
+            out[i] = following + line.comment if line.comment else ""
+            continue
+        if out[i] is None:
+            out[i] = _indent(line) + _words(line.tokens)
+        following = out[i][:len(out[i]) - len(out[i].lstrip(" "))]
+        if line.comment:
+            out[i] += COMMENT_GAP + line.comment
+    return out
+
+
+def _tables(lines: list[_Line]) -> list[list[int]]:
+    """The lines of each table (comment lines inside one are laid out on their own)."""
+    tables: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.role in ("header", "row"):
+            tables.setdefault(line.table, []).append(i)
+    return list(tables.values())
+
+
+def _input_runs(lines: list[_Line]) -> list[list[int]]:
+    """Runs of consecutive `input` lines; any other line, blank or comment, ends a run."""
+    runs: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if line.role == "statement" and line.tokens[:1] == ["input"]:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    return runs
+
+
+def _indent(line: _Line) -> str:
+    extra = 1 if line.role in ("header", "row", "expect") else 0
+    return INDENT * (line.depth + extra)
+
+
+def _words(tokens: list[str]) -> str:
+    """Tokens joined by the spacing rules of the module docstring."""
+    spaced = 2 if tokens[:1] == ["layer"] and tokens[2:3] == ["="] else -1  # `layer x = op(…)`
+    text = tokens[0] if tokens else ""
+    for i in range(1, len(tokens)):
+        token, previous = tokens[i], tokens[i - 1]
+        if i in (spaced, spaced + 1):
+            gap = " "
+        elif token in (",", ")", ":", "=") or previous in ("(", "="):
+            gap = ""
+        elif token == "(":
+            gap = " " if previous == "shape" else ""
+        else:
+            gap = " "
+        text += gap + token
+    return text
+
+
+def _table(lines: list[_Line]) -> list[str]:
+    """A table's header and rows in aligned columns: row labels, then one column per neuron."""
+    rows = [_cells(line) for line in lines]
+    label_width = max(len(label) for label, _ in rows)
+    columns = max(len(cells) for _, cells in rows)
+    widths = []
+    for j in range(columns):
+        numbers = [cells[j] for (line, (_, cells)) in zip(lines, rows) if line.role == "row" and j < len(cells)]
+        left = max((len(_integer_part(n)) for n in numbers), default=0)
+        right = max((len(n) - len(_integer_part(n)) for n in numbers), default=0)
+        labels = [cells[j] for (line, (_, cells)) in zip(lines, rows) if line.role == "header" and j < len(cells)]
+        widths.append((left, right, max([left + right, *map(len, labels)])))
+    out = []
+    for line, (label, cells) in zip(lines, rows):
+        parts = [label.ljust(label_width)] if label_width else []
+        for j, cell in enumerate(cells):
+            left, right, width = widths[j]
+            shown = cell if line.role == "header" else _integer_part(cell).rjust(left) + cell[len(_integer_part(cell)):].ljust(right)
+            parts.append(shown.rjust(width))
+        out.append((_indent(line) + COLUMN_GAP.join(parts)).rstrip())
+    return out
+
+
+def _cells(line: _Line) -> tuple[str, list[str]]:
+    """(row label or "", the numbers) of a row; ("", the labels) of a header."""
+    if line.role == "header" or _is_number(line.tokens[0]):
+        return "", list(line.tokens)
+    return line.tokens[0], list(line.tokens[1:])
+
+
+def _is_number(token: str) -> bool:
+    match = _TOKEN.fullmatch(token)
+    return match is not None and match.lastgroup == "number"
+
+
+def _integer_part(number: str) -> str:
+    """What stands left of the decimal point: `-0` of `-0.36`, `1` of `1e-5`."""
+    return re.match(r"[+\-\u2212]?\d*", number).group()
+
+
+INPUT_COLUMNS = ("name", "as", "meaning", "unit", "bound", "tokens")  # the columns of a run of inputs, in order
+_FACT_KIND = {"unit": "unit", "range": "bound", "at": "bound", "tokens": "tokens"}
+
+
+def _inputs(lines: list[_Line]) -> list[str]:
+    """Consecutive inputs in columns: `input NAME`, `as NAME`, the meaning, the unit, the range, the tokens.
+
+    Facts may be written in any order; a line that has them in another order than these
+    columns keeps them together, in the order written, in a column of its own.
+    """
+    rows = [_input_cells(line.tokens) for line in lines]
+    if any("facts" in row for row in rows):  # one line's facts are out of column order: no fact columns
+        rows = [_facts_together(row) for row in rows]
+    columns = [c for c in (*INPUT_COLUMNS, "facts") if any(c in row for row in rows)]
+    widths = {c: max(len(row.get(c, "")) for row in rows) for c in columns}
+    return [(_indent(line) + " ".join(row.get(c, "").ljust(widths[c]) for c in columns)).rstrip()
+            for line, row in zip(lines, rows)]
+
+
+def _input_cells(tokens: list[str]) -> dict[str, str]:
+    """`input R as CloudCover "cloud cover" unit "%" range 0 to 100` → its cells, each fact in its column."""
+    cells = {"name": _words(tokens[:2])}
+    rest = tokens[2:]
+    if rest[:1] == ["as"]:
+        cells["as"], rest = _words(rest[:2]), rest[2:]
+    if rest[:1] and rest[0].startswith('"'):
+        cells["meaning"], rest = rest[0], rest[1:]
+    facts: list[tuple[str, list[str]]] = []
+    for token in rest:
+        if not facts or (token in _FACT_KIND and facts[-1][1][-1] != "at"):  # `at least`: one fact
+            facts.append((_FACT_KIND.get(token, "facts"), []))
+        facts[-1][1].append(token)
+    kinds = [INPUT_COLUMNS.index(kind) if kind in INPUT_COLUMNS else -1 for kind, _ in facts]
+    if kinds != sorted(kinds) or -1 in kinds:  # written in another order: kept as written
+        return {**cells, "facts": _words(rest)} if rest else cells
+    for kind, words in facts:
+        cells[kind] = f"{cells[kind]} {_words(words)}" if kind in cells else _words(words)
+    return cells
+
+
+def _facts_together(row: dict[str, str]) -> dict[str, str]:
+    """The row with its facts in one column, in the order written (a row in columns has them in order)."""
+    facts = " ".join(row.pop(kind) for kind in (*INPUT_COLUMNS[3:], "facts") if kind in row)
+    return {**row, "facts": facts} if facts else row
+
+
+def _joined(texts: list[str]) -> str:
+    """The lines as one text: runs of blank lines made one, none at either end, one newline at the end."""
+    kept: list[str] = []
+    for text in texts:
+        if text or (kept and kept[-1]):
+            kept.append(text)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept) + "\n"

@@ -1,0 +1,216 @@
+"""`netspec tidy`: spaces and blank lines change, nothing else does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from netspec.errors import SpecSyntaxError
+from netspec.grammar import lark_parser
+from netspec.source import Source
+from netspec.tidy import tidy
+
+from clirun import invoke
+from conftest import SPECS
+
+SPEC_PATHS = sorted(SPECS.glob("*.net"))
+
+MESSY = """\
+
+
+# a small net, written in a hurry
+network   tiny "two in, one out"
+input a "first"   range 0 to 1
+input bee    at least 0
+weights W :
+  h1 h2
+ a 0.5 -1
+  bee    12.25   0
+# the second column is bee's
+layer   h=dense( input,W )   # the hidden layer
+
+
+
+repeat 2   times as block:
+layer h = relu(h)
+end
+output h labels one,two
+decide largest
+example first : a=1,bee=2->one
+expect one=0.5 , two = -1 within 0.01
+"""
+
+TIDY = """\
+# a small net, written in a hurry
+network tiny "two in, one out"
+input a   "first" range 0 to 1
+input bee         at least 0
+weights W:
+           h1   h2
+  a      0.5    -1
+  bee   12.25    0
+# the second column is bee's
+layer h = dense(input, W)  # the hidden layer
+
+repeat 2 times as block:
+  layer h = relu(h)
+end
+output h labels one, two
+decide largest
+example first: a=1, bee=2 -> one
+  expect one=0.5, two=-1 within 0.01
+"""
+
+
+def tidied(text: str) -> str:
+    return tidy(Source("case.net", text))
+
+
+def test_a_messy_spec_is_laid_out_the_tidy_way():
+    assert tidied(MESSY) == TIDY
+
+
+def test_tidy_text_is_left_as_it_is():
+    assert tidied(TIDY) == TIDY
+
+
+def test_numbers_line_up_on_the_decimal_point_under_their_label():
+    text = tidied("weights W:\n a b\n x 0.5 10\n y -12.25 1\n layer h = dense(input, W)\n")
+    assert text.splitlines()[1:4] == [
+        "           a    b",
+        "  x     0.5    10",
+        "  y   -12.25    1",
+    ]
+
+
+def test_inputs_line_up_in_columns():
+    text = tidied('input R as Cloud "cloud" unit "%" range 0 to 100\ninput Vol as T "air" unit C range -50 to 60\n'
+                  'input B at least 0\n')
+    assert text.splitlines() == [
+        'input R   as Cloud "cloud" unit "%" range 0 to 100',
+        'input Vol as T     "air"   unit C   range -50 to 60',
+        'input B                             at least 0',
+    ]
+
+
+def test_facts_written_in_another_order_keep_it():
+    text = tidied('input R "red" range 0 to 255 unit "%"\ninput Vol "volume" unit ml at least 0\n')
+    assert text.splitlines() == [
+        'input R   "red"    range 0 to 255 unit "%"',
+        'input Vol "volume" unit ml at least 0',
+    ]
+
+
+def test_a_header_may_use_any_word_as_a_label():
+    """`layer` and `end` are labels here, not statements: the parse tree says which lines are the table."""
+    text = tidied("repeat 2 times:\nweights W:\nlayer end\nx 1 2\nlayer h = dense(h, W)\nend\n")
+    assert text == "repeat 2 times:\n  weights W:\n        layer   end\n    x       1     2\n" \
+                   "  layer h = dense(h, W)\nend\n"
+
+
+def test_windows_line_endings_and_tabs_become_newlines_and_spaces():
+    assert tidied("network n\r\ninput\ta\r\n") == "network n\ninput a\n"
+
+
+@pytest.mark.parametrize("path", SPEC_PATHS, ids=lambda p: p.name)
+def test_every_shipped_spec_is_tidy(path):
+    text = path.read_text(encoding="utf-8")
+    assert tidied(text) == text, f"netspec tidy --write specs/{path.name}"
+
+
+@pytest.mark.parametrize("path", SPEC_PATHS, ids=lambda p: p.name)
+def test_untidied_spec_parses_to_the_same_tree_and_keeps_every_comment(path):
+    """Each spec, its spacing scrambled (indentation dropped, gaps widened), tidies back to the same spec."""
+    text = path.read_text(encoding="utf-8")
+    scrambled = "\n".join(_scrambled(line) for line in text.split("\n"))
+    result = tidied(scrambled)
+    assert _tree(result) == _tree(text)
+    assert _comments(result) == _comments(text)
+    assert tidied(result) == result
+
+
+def test_a_spec_that_does_not_parse_is_reported_not_tidied():
+    with pytest.raises(SpecSyntaxError) as caught:
+        tidied("layer h = dense(input W)\n")
+    assert caught.value.code == "NS102"
+
+
+def _scrambled(line: str) -> str:
+    """The line with no indentation and wide, uneven gaps between words (quoted text and comments kept)."""
+    parts = re.split(r'("[^"\n]*"|#.*)', line.strip())
+    return "".join(part if part[:1] in ('"', "#") else re.sub(r"([(),:=])", r"  \1 ", re.sub(" +", "    ", part))
+                   for part in parts)
+
+
+def _tree(text: str):
+    return lark_parser().parse(text + "\n")
+
+
+def _comments(text: str) -> list[str]:
+    return [match.group().rstrip() for match in re.finditer(r'#[^\n]*', re.sub(r'"[^"\n]*"', '""', text))]
+
+
+# ---- any text the grammar allows ----
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from grammar_texts import spaced_grammar_texts  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(text=st.deferred(spaced_grammar_texts))
+def test_any_spec_the_grammar_allows_tidies_to_the_same_tree(text):
+    try:
+        before = _tree(text)
+    except Exception:  # not a spec: tidy reports it, as the test above shows
+        return
+    result = tidied(text)
+    assert _tree(result) == before
+    assert tidied(result) == result
+
+
+# ---- the command ----
+
+def test_tidy_prints_one_spec(tmp_path):
+    (tmp_path / "messy.net").write_text(MESSY, encoding="utf-8")
+    result = invoke("tidy", tmp_path / "messy.net")
+    assert result.exit_code == 0 and result.stdout == TIDY
+
+
+def test_tidy_check_names_each_untidy_spec_and_changes_nothing(tmp_path):
+    (tmp_path / "messy.net").write_text(MESSY, encoding="utf-8")
+    (tmp_path / "tidy.net").write_text(TIDY, encoding="utf-8")
+    result = invoke("tidy", "--check", tmp_path / "messy.net", tmp_path / "tidy.net")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'messy.net'}: not tidy" in result.stderr
+    assert "1 of 2 specs not tidy" in result.stderr
+    assert (tmp_path / "messy.net").read_text(encoding="utf-8") == MESSY
+    assert invoke("tidy", "--check", tmp_path / "tidy.net").exit_code == 0
+
+
+def test_tidy_write_rewrites_only_untidy_specs(tmp_path):
+    (tmp_path / "messy.net").write_text(MESSY, encoding="utf-8")
+    (tmp_path / "tidy.net").write_text(TIDY, encoding="utf-8")
+    before = (tmp_path / "tidy.net").stat().st_mtime_ns
+    result = invoke("tidy", "--write", tmp_path / "messy.net", tmp_path / "tidy.net")
+    assert result.exit_code == 0 and "tidied 1 of 2 specs" in result.stdout
+    assert (tmp_path / "messy.net").read_text(encoding="utf-8") == TIDY
+    assert (tmp_path / "tidy.net").stat().st_mtime_ns == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.net", "tidy.net"]  # no temporary file left
+
+
+def test_tidy_write_leaves_a_spec_with_a_mistake_alone(tmp_path):
+    bad = "layer h = dense(input W)\n"
+    (tmp_path / "bad.net").write_text(bad, encoding="utf-8")
+    result = invoke("tidy", "--write", tmp_path / "bad.net")
+    assert result.exit_code == 1
+    assert re.match(r".*bad\.net:1:23: error: unexpected 'W'", result.stderr)
+    assert (tmp_path / "bad.net").read_text(encoding="utf-8") == bad
+
+
+def test_tidy_refuses_write_and_check_together(tmp_path):
+    result = invoke("tidy", "--write", "--check", SPECS / "leaf.net")
+    assert result.exit_code == 2 and "give one of them" in result.stderr
