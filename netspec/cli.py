@@ -19,11 +19,19 @@ from netspec.limits import MAX_GENERATE_STEPS
 FORMATS_RUN = ["text", "json", "csv"]
 FORMATS_TRACE = ["text", "md", "json", "html", "tex"]
 FORMATS_GENERATE = ["text", "json"]
-DETAILS = ["summary", "layer", "neuron", "scalar"]  # netspec/render/view.py says what each shows
+DETAILS = ["summary", "layer", "neuron", "scalar"]
+SUFFIX_FORMATS = {".txt": "text", ".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".tex": "tex",
+                  ".csv": "csv"}
+
+
+def _format_help(choices: list[str]) -> str:
+    suffixes = [suffix for suffix, name in SUFFIX_FORMATS.items() if name in choices and name != "text"]
+    return f"[default: text, or what -o FILE's suffix names: {', '.join(suffixes)}]"  # netspec/render/view.py says what each shows
 
 
 def _input_options(command):
-    command = click.option("--example", "example", metavar="NAME", help="Use only the spec's example NAME.")(command)
+    command = click.option("--example", "example", metavar="NAME", multiple=True,
+                           help="Use the spec's example NAME; repeat for several.")(command)
     command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs.")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
@@ -31,7 +39,7 @@ def _input_options(command):
 
 
 def _number_options(command):
-    command = click.option("--ascii", is_flag=True, help="Plain ASCII: - for minus and ~ for rounded.")(command)
+    command = click.option("--ascii", is_flag=True, help="Numbers with an ASCII minus (-) and ~ for rounded (labels and rules are unchanged).")(command)
     command = click.option("--digits", type=click.IntRange(0, 15), default=5, show_default=True,
                            help="Decimal places shown.")(command)
     return command
@@ -107,7 +115,7 @@ def cli():
 @click.argument("spec", metavar="SPEC")
 @_safety_options
 @_input_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
 def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
@@ -117,6 +125,7 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     from netspec.render.results import render_results
     from netspec.runner import run as run_rows
 
+    fmt = _format(fmt, output, FORMATS_RUN)
     checked = _load_spec(spec)
     if csv_path and not (assignments or example):
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
@@ -170,7 +179,7 @@ def check(spec, dump):
 @_safety_options
 @_input_options
 @click.option("--row", type=click.IntRange(min=1), metavar="N", help="With --csv: trace only data row N.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--terms", type=click.IntRange(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
@@ -183,6 +192,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     from netspec.render.numbers import NumberStyle
     from netspec.runner import trace as trace_rows
 
+    fmt = _format(fmt, output, FORMATS_TRACE)
     for name in refused(fmt, **printout):
         others = ", ".join(f for f in formats_taking(name) if f != fmt)
         raise click.UsageError(f"--{name.replace('_', '-')}{_given(printout[name])} does not apply to --format {fmt}; "
@@ -244,7 +254,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
 @click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
 def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, ascii):
@@ -253,6 +263,7 @@ def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, 
     from netspec.render.generation import render_generation
     from netspec.render.numbers import NumberStyle
 
+    fmt = _format(fmt, output, FORMATS_GENERATE)
     given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
@@ -336,6 +347,17 @@ def _dump_ast(spec):
 
     for statement in parse(read_source(spec)).statements:
         click.echo(repr(statement))
+
+
+def _format(fmt: str | None, output: str | None, choices: list[str]) -> str:
+    """--format as given, else the one `-o report.html` names, else text."""
+    if fmt is not None:
+        return fmt
+    suffix = os.path.splitext(output or "")[1].lower()
+    named = SUFFIX_FORMATS.get(suffix)
+    if named is not None and named not in choices:
+        raise click.UsageError(f"-o {output}: this command writes {', '.join(choices)}, not {suffix}; give --format")
+    return named or "text"
 
 
 def _emit(text: str, output: str | None):

@@ -149,6 +149,10 @@ def _column_order(spec: CheckedSpec, path: str, raw: str, cells: list[str]) -> l
     extra = [h for h in header if h not in labels]
     if missing or extra:
         hint = _did_you_mean(extra[0], missing) if extra and missing else None
+        separator = next((mark for mark in (";", "\t", "|") if len(header) == 1 and mark in header[0]), None)
+        if separator is not None:
+            shown = "tabs" if separator == "\t" else f"`{separator}`"
+            hint = f"separate the columns with commas: this header uses {shown}"
         at = _cell_span(path, 1, raw, cells, header.index(extra[0])) if extra else _line_span(path, 1, raw)
         raise InputError(_columns_message(missing, extra), at,
                          hint=hint or "the header must name exactly the inputs: " + ",".join(labels), code="NS308")

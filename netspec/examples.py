@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +37,14 @@ def verify_examples(spec: CheckedSpec, plan: Plan) -> list[ExampleResult]:
             for example, outputs, decision in zip(spec.examples, result.outputs, result.decisions)]
 
 
+def _shown(x: float, tolerance: float) -> str:
+    """x to one decimal place more than the tolerance needs (at least 5), as every printout writes numbers."""
+    from netspec.render.numbers import NumberStyle, num
+
+    places = 5 if tolerance <= 0 or not math.isfinite(tolerance) else math.ceil(-math.log10(tolerance)) + 1
+    return num(x, NumberStyle(min(max(places, 5), 15)))
+
+
 def _compare(example, outputs: dict[str, float], decision: str) -> ExampleResult:
     mismatches = []
     if decision != example.decision:
@@ -42,5 +52,6 @@ def _compare(example, outputs: dict[str, float], decision: str) -> ExampleResult
     for label, wanted in example.expected.items():
         got = outputs[label]
         if not abs(got - wanted) <= example.tolerance:
-            mismatches.append(f"{label} is {got!r}, expected {wanted!r} within {example.tolerance:g}")
+            mismatches.append(f"{label} is {_shown(got, example.tolerance)}, expected {_shown(wanted, example.tolerance)}"
+                              f" within {_shown(example.tolerance, example.tolerance)}")
     return ExampleResult(example.name, example.decision, decision, outputs, tuple(mismatches), example.span)

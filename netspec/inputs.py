@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +59,7 @@ def from_assignments(spec: CheckedSpec, assignments: list[str]) -> Rows:
         if not sep:
             raise InputError(f"--input {text}: expected NAME=VALUE, like R=32", code="NS315")
         if name not in spec.fields:
-            raise InputError(f"--input {text}: unknown input `{name}`", hint=_did_you_mean(name, spec.fields), code="NS305")
+            raise InputError(f"--input {text}: unknown input `{name}`", hint=_did_you_mean(name, spec.fields, "the inputs are"), code="NS305")
         if name in seen:
             raise InputError(f"--input {text}: `{name}` is given twice", code="NS307")
         seen.add(name)
@@ -83,12 +84,15 @@ def field_values(spec: CheckedSpec, field: str, value: str, where: str, span: Sp
     return {field: number}
 
 
-def from_examples(spec: CheckedSpec, only: str | None = None) -> Rows:
-    """The spec's own examples, or just the one called `only`."""
-    examples = [e for e in spec.examples if only is None or e.name == only]
-    if only is not None and not examples:
-        raise InputError(f"the spec has no example called `{only}`",
-                         hint=_did_you_mean(only, [e.name for e in spec.examples]), code="NS312")
+def from_examples(spec: CheckedSpec, only: str | Sequence[str] | None = None) -> Rows:
+    """The spec's own examples, or the one or several named in `only`, in the order named."""
+    names = [only] if isinstance(only, str) else list(only or ())
+    known = {e.name: e for e in spec.examples}
+    for name in names:
+        if name not in known:
+            raise InputError(f"the spec has no example called `{name}`",
+                             hint=_did_you_mean(name, list(known), "the examples are"), code="NS312")
+    examples = [known[name] for name in names] if names else list(spec.examples)
     if not examples:
         whole_file = Span(spec.sources[-1], 1, 1, 1, 1)  # the diagnostic starts with the spec's path
         raise InputError("the spec has no examples, so there is nothing to run", whole_file,
@@ -121,6 +125,14 @@ def _range_words(info: InputInfo) -> str:
     return f"at least {info.low:g}" if info.low is not None else f"at most {info.high:g}"
 
 
-def _did_you_mean(name: str, choices) -> str | None:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
-    return f"did you mean `{close[0]}`?" if close else None
+def _did_you_mean(name: str, choices, listed: str | None = None) -> str | None:
+    """`did you mean `R`?` (capitals count as close), or with `listed` ("the examples are") the choices."""
+    choices = list(choices)
+    same = [c for c in choices if c.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    if listed and choices:
+        shown = ", ".join(f"`{c}`" for c in choices[:10]) + (f" and {len(choices) - 10} more" if len(choices) > 10 else "")
+        return f"{listed} {shown}"
+    return None

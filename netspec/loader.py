@@ -105,13 +105,26 @@ def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside:
         raise SpecCheckError(f"`use \"{use.path}\"` goes round in a circle: {chain}", use.span,
                              hint="a network cannot use itself, directly or through another spec", code="NS213")
     if not is_file:
-        raise SpecCheckError(f"no spec file {use.path} next to {path.name}", use.span,
-                             hint=f"the path is taken relative to the folder of {path.name}", code="NS213")
+        raise SpecCheckError(f"no spec file {use.path} next to {path.name}", use.span, hint=_nearby_spec(target, path, use.path),
+                             code="NS213")
     try:
         return load_units(target, seen, allow_outside, limits)
     except InputError as error:
         error.span = error.span or use.span  # the used file cannot be read: point at the `use` line
         raise
+
+
+def _nearby_spec(target: Path, user: Path, written: str) -> str:
+    """`did you mean "leaf.net"?` for a misspelt `use`, from the .net files in the folder it names."""
+    import difflib
+
+    try:
+        others = sorted(p.name for p in target.parent.glob("*.net") if p.resolve() != user.resolve())[:1000]
+    except OSError:
+        others = []
+    close = difflib.get_close_matches(target.name, others, n=1, cutoff=0.6)
+    shown = written[:len(written) - len(target.name)] + close[0] if close else ""
+    return f'did you mean "{shown}"?' if close else f"the path is taken relative to the folder of {user.name}"
 
 
 def _inside(folder: Path, target: Path) -> bool:

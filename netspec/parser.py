@@ -68,6 +68,13 @@ MISTAKES = {
         "example e R=1 -> x\n",
         "example e: R -> x\n",
     ],
+    "a decision is `decide largest`, or `decide A if positive otherwise B`": [
+        "decide biggest\n",
+    ],
+    "a range is written `range LOW to HIGH`, like `range 0 to 255`": [
+        "input R range 0-255\n",
+        "input R range 0 - 255\n",
+    ],
     "a weight table starts on the line after `weights NAME:`": [
         "weights W\n",
         "weights W: a b\n",
@@ -183,7 +190,7 @@ def _shortened(text: str, most: int = 40) -> str:
 
 
 def _hint(source: Source, error: UnexpectedInput) -> str:
-    guess = _misspelt_keyword(error)
+    guess = _misspelt_keyword(error) or _keyword_read_as_row(error)
     if guess:
         return guess
     label = _match_mistake(error)
@@ -198,6 +205,23 @@ def _misspelt_keyword(error: UnexpectedInput) -> str | None:
     keywords = [word.strip("'") for word in map(_word, _accepted(error)) if word.startswith("'")]
     close = difflib.get_close_matches(str(error.token), keywords, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+STATEMENT_WORDS = ("network", "use", "vocabulary", "input", "weights", "bias", "vector", "layer", "repeat", "end",
+                   "output", "decide", "say", "example", "expect")
+
+
+def _keyword_read_as_row(error: UnexpectedInput) -> str | None:
+    """`layr h = …` under a weight table: the misspelt word was taken for the label of another row."""
+    stack = getattr(getattr(error, "state", None), "value_stack", None) or ()
+    if len(stack) < 2 or getattr(stack[-1], "data", None) != "label" or not any(
+            getattr(v, "data", None) == "header" for v in stack):
+        return None
+    word = stack[-1].children[0]
+    close = difflib.get_close_matches(str(word).lower(), STATEMENT_WORDS, n=1, cutoff=0.6)
+    if not close or getattr(word, "line", None) != getattr(getattr(error, "token", None), "line", None):
+        return None
+    return f"did you mean `{close[0]}`? `{word}` is read as the label of another row of the table above"
 
 
 def _match_mistake(error: UnexpectedInput) -> str | None:

@@ -34,6 +34,9 @@ class TensorHeader:
 
 def resolve(folder: Path, written: str, limits: Limits) -> Path:
     """The file a spec names, relative to the spec's folder; refuse one outside it unless allowed."""
+    if not written.strip():
+        raise WeightFileError("the weight file's name is empty", hint='write its path between the quotes, relative to '
+                              'the spec, like `from "weights/leaf.npz"`', code="NS401")
     inside = outside_folder(folder, written, limits)
     if inside is not None:
         raise WeightFileError(f"{written} lies outside the spec's folder ({inside})",
@@ -89,9 +92,19 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def _missing(path: Path) -> str:
+    """Why `path` is no weight file: it is a folder, or nothing is there."""
+    try:
+        if path.is_dir():
+            return f"{path} is a folder, not a weight file: name the file inside it"
+    except OSError:
+        pass
+    return f"no weight file {path.name} in {path.parent}"
+
+
 def _checked_kind(path: Path) -> str:
     if not _is_file(path):
-        raise WeightFileError(f"no weight file {path.name} in {path.parent}", hint="the path is relative to the spec", code="NS401")
+        raise WeightFileError(_missing(path), hint="the path is relative to the spec", code="NS401")
     kind = sniff(path)
     suffix = path.suffix.lower().lstrip(".")
     if kind == "pickle":

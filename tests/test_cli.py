@@ -108,6 +108,32 @@ def test_check_exits_1_when_an_example_fails(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{spec}:{line}:1: error: 1 of 2 examples failed")
     assert "2 of 2 examples pass" not in result.stdout
+    # a tolerance of 1e-6 asks for 6 decimal places; mismatches are shown to one more
+    assert "leaf: Leaf is 0.79584, expected 0.8 within 0.000001" in result.stdout
+
+
+def test_several_examples_are_run_in_the_order_named():
+    result = invoke("run", LEAF, "--example", "sunflower", "--example", "leaf")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("sunflower") and lines[2].startswith("leaf")
+
+
+@pytest.mark.parametrize("command, suffix, start", [("trace", ".html", "<!DOCTYPE html>"), ("trace", ".md", "# "),
+                                                    ("run", ".json", '{"row": "leaf"'), ("run", ".csv", "row,")])
+def test_the_output_file_suffix_picks_the_format(tmp_path, command, suffix, start):
+    out = tmp_path / f"out{suffix}"
+    result = invoke(command, LEAF, "--example", "leaf", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith(start)
+
+
+def test_a_suffix_the_command_cannot_write_needs_format(tmp_path):
+    result = invoke("run", LEAF, "-o", tmp_path / "out.html")
+    assert result.exit_code == 2 and "writes text, json, csv, not .html; give --format" in result.stderr
+    assert not (tmp_path / "out.html").exists()
+    result = invoke("run", LEAF, "--format", "text", "-o", tmp_path / "out.html")
+    assert result.exit_code == 0 and (tmp_path / "out.html").read_text(encoding="utf-8").startswith("example")
 
 
 # ---- -o FILE: the whole file or nothing ----

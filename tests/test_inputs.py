@@ -141,6 +141,36 @@ def test_bad_assignments_are_refused(leaf, case):
         assert hint in caught.value.hint
 
 
+def test_an_example_name_far_from_any_lists_the_examples(leaf):
+    with pytest.raises(InputError) as caught:
+        inputs.from_examples(leaf, "tulip")
+    assert caught.value.hint == "the examples are `leaf`, `sunflower`"
+
+
+def test_several_examples_run_in_the_order_named(leaf):
+    rows = inputs.from_examples(leaf, ["sunflower", "leaf"])
+    assert rows.ids == ("example sunflower", "example leaf")
+    np.testing.assert_array_equal(rows.values, LEAF_ROWS[::-1])
+
+
+def test_an_input_name_in_the_wrong_case_is_suggested(leaf):
+    with pytest.raises(InputError) as caught:
+        inputs.from_assignments(leaf, ["r=32", "G=107", "B=56", "Vol=11.2"])
+    assert caught.value.hint == "did you mean `R`?"
+    with pytest.raises(InputError) as caught:
+        inputs.from_assignments(leaf, ["xx=32"])
+    assert caught.value.hint == "the inputs are `R`, `G`, `B`, `Vol`"
+
+
+@pytest.mark.parametrize("separator, named", [(";", "`;`"), ("\t", "tabs")])
+def test_a_csv_separated_by_something_else_says_so(leaf, tmp_path, separator, named):
+    path = tmp_path / "rows.csv"
+    path.write_text(separator.join(["R", "G", "B", "Vol"]) + "\n" + separator.join(["1", "2", "3", "4"]) + "\n")
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(path))
+    assert caught.value.hint == f"separate the columns with commas: this header uses {named}"
+
+
 def test_unknown_example(leaf):
     with pytest.raises(InputError) as caught:
         inputs.from_examples(leaf, "sunflwer")

@@ -206,3 +206,13 @@ def test_memory_limit_counts_every_tensor(tmp_path):
     np.save(tmp_path / "w1.npy", W1)  # 12 float64 = 96 bytes, W2 6 more = 48 bytes
     errors = _errors(_spec(tmp_path, 'weights W1 from "w1.npy"'), Limits(max_bytes=120))
     assert any("W2 would need 48 bytes of memory, more than the 24 bytes left" in e for e in errors), errors
+
+
+def test_an_empty_weight_file_name_is_named_as_empty(tmp_path):
+    assert _errors(_spec(tmp_path, 'weights W1 from "" shape (4, 3)')) == ["the weight file's name is empty"]
+
+
+def test_a_folder_named_as_a_weight_file_is_called_a_folder(tmp_path):
+    (tmp_path / "weights").mkdir()
+    [message] = _errors(_spec(tmp_path, 'weights W1 from "weights" shape (4, 3)'))
+    assert message == f"{tmp_path / 'weights'} is a folder, not a weight file: name the file inside it"

@@ -168,12 +168,13 @@ class LayerChecks:
         found = self.params.get(name)
         if found is not None and found.kind == kind:
             return found
-        if found is None and (self._known_broken(name) or self._used_before_declared(ref)):
+        if found is None and name not in self.values and (self._known_broken(name) or self._used_before_declared(ref)):
             return None
         if found is not None or name in self.values:
             what = (found.kind if found.kind != "vector" else "a vector") if found else "a value"
             expected = "a vector is" if kind == "vector" else f"{kind} are"
-            self.fail(f"`{name}` is {what}, but {expected} expected here", ref.span, code="NS207")
+            hint = None if found else f"an operation takes its values first, then its tables, like `dense({name}, W)`"
+            self.fail(f"`{name}` is {what}, but {expected} expected here", ref.span, hint=hint, code="NS207")
         else:
             declared = [p.name for p in self.params.values() if p.kind == kind]
             self.unknown(kind, ref.name, declared, f"the {kind} declared so far: {', '.join(declared)}"

@@ -134,6 +134,8 @@ class MeaningChecks:
             return
         low = info.low if info.low is not None else -np.inf
         high = info.high if info.high is not None else np.inf
+        if low > high:  # a range written backwards is reported once, where it is declared (NS212)
+            return
         if not low <= assign.value <= high:
             self.fail(f"{assign.name.text}={assign.value:g} is outside its range ({info.meaning})", assign.span,
                       notes=[Note(info.span, f"the range of {info.label} is declared")], code="NS211")
