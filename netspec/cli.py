@@ -40,7 +40,7 @@ def _input_options(command):
 
 def _number_options(command):
     command = click.option("--ascii", is_flag=True, help="Numbers with an ASCII minus (-) and ~ for rounded (labels and rules are unchanged).")(command)
-    command = click.option("--digits", type=click.IntRange(0, 15), default=5, show_default=True,
+    command = click.option("--digits", type=click.IntRange(1, 15), default=5, show_default=True,
                            help="Decimal places shown.")(command)
     return command
 

@@ -112,6 +112,12 @@ def test_check_exits_1_when_an_example_fails(tmp_path):
     assert "leaf: Leaf is 0.79584, expected 0.8 within 0.000001" in result.stdout
 
 
+def test_digits_0_is_refused():
+    """With no decimals a weight of 0.1 could only be written 1e−1: at least one place is shown."""
+    result = invoke("run", LEAF, "--digits", "0")
+    assert result.exit_code == 2 and "--digits" in result.stderr
+
+
 def test_several_examples_are_run_in_the_order_named():
     result = invoke("run", LEAF, "--example", "sunflower", "--example", "leaf")
     assert result.exit_code == 0

@@ -280,6 +280,19 @@ def test_focus_on_working_or_a_table_number_shows_its_working(spec_name, example
     assert shown in text
 
 
+def test_focus_on_an_input_shows_the_first_layer_with_its_row_marked():
+    md = render("md", traced("leaf"), focus="input.R")
+    assert "| **R** | 32 | 0.1 | 0.12 | −0.36 |" in md  # R = 32 and W1's row R, the article's first weights
+    svg = render("svg", traced("leaf"), focus="input.R")
+    assert '<g id="input.R" class="input focus"' in svg
+
+
+def test_a_misspelt_neuron_gets_each_suggestion_once():
+    with pytest.raises(InputError) as caught:
+        render("text", traced("leaf"), focus="hidden.h9")
+    assert caught.value.hint == "did you mean `hidden.h3`, `hidden.h2`, `hidden.h1`?"
+
+
 def test_a_misspelt_working_address_is_suggested():
     with pytest.raises(InputError) as caught:
         render("text", traced("leaf_softmax"), focus="probability.summ")

@@ -123,6 +123,20 @@ def test_long_sums_are_elided_with_the_exact_total(tmp_path):
     assert "= 7.8 (all 12 terms added)" in text  # 0.1 + 0.2 + … + 1.2 = 7.8
     full = render_trace_as("text", traced, NumberStyle(), max_terms=0)
     assert "x7·W[x7,y]" in full
+    biased = spec_text.replace("layer out = dense(input, W)", "bias b:\n  y\n  0.2\nlayer out = dense(input, W, b)")
+    path.write_text(biased)
+    spec = netspec.load_spec(path)
+    text = render_trace_as("text", trace(netspec.compile_plan(spec), np.ones((1, 12)), ["ones"]), NumberStyle())
+    assert "= 8 (all 12 terms and the bias added)" in text  # 7.8 + 0.2
+
+
+def test_a_tie_says_the_output_listed_first_wins():
+    """All inputs 0: every sum of leaf.net is 0, so Leaf 0 = Flower 0 and Leaf, listed first, wins."""
+    spec = netspec.load_spec(SPECS / "leaf.net")
+    text = render_trace_as("text", trace(netspec.compile_plan(spec), np.zeros((1, 4)), ["zeros"]), NumberStyle())
+    assert "Leaf 0 = Flower 0  →  Leaf  (a tie: the output listed first wins)" in text
+    leaf = render_trace_as("text", _traced("leaf", "leaf"), NumberStyle())
+    assert "a tie" not in leaf
 
 
 def test_text_detail_focus_and_blank():

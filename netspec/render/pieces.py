@@ -67,7 +67,7 @@ def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
     shown = show(item.total, style)
     total = f"{style.approx if shown.rounded else '='} {shown.text}"
     if elided:
-        return f"{total}   (all {len(item.terms)} terms added)"
+        return f"{total}   (all {len(item.terms)} terms{' and the bias' if item.bias else ''} added)"
     parts = [t.product for t in item.terms] + ([item.bias[1]] if item.bias else [])
     if terms_disagree(parts, item.total, style):
         by_hand = show(float(sum(show(p, style).decimal for p in parts)), style).text
@@ -111,5 +111,6 @@ def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
         more = ""
     relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
                          for a, b in zip(ranked, ranked[1:]))
+    tie = "  (a tie: the output listed first wins)" if ranked[0][1] == ranked[1][1] else ""
     return (f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}{more}"
-            f"  →  {row.decision}")
+            f"  →  {row.decision}{tie}")

@@ -219,6 +219,8 @@ def parse_focus(spec, address: str, row: WorkedRow | None = None) -> Focus:
     """
     value, _, label = address.partition(".")
     step = next((s for s in spec.steps if s.output == value), None)
+    if value == spec.input_value and (not label or label in spec.values[value].labels):
+        return _input_focus(spec, label)
     if step is not None:
         if not label or label in spec.values[value].labels:
             return Focus(value, label or None)
@@ -231,6 +233,15 @@ def parse_focus(spec, address: str, row: WorkedRow | None = None) -> Focus:
     hint = (f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else
             f"focus on a value or one of its neurons, such as `{_example_address(spec)}`")
     raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint, code="NS314")
+
+
+def _input_focus(spec, label: str) -> Focus:
+    """`input`: every step in short. `input.R`: the first step that reads the inputs, in full, with R's
+    row of weights marked (in a drawing, R's lines), as the focus on one of R's weights would show it."""
+    reader = next((s for s in spec.steps if spec.input_value in s.inputs), None)
+    if not label or reader is None:
+        return Focus(spec.input_value)
+    return Focus(reader.output, None, label)
 
 
 def _working_labels(step, row: WorkedRow | None) -> list[str]:
@@ -288,7 +299,7 @@ def _nearby(spec, address: str, step, row: WorkedRow | None) -> list[str]:
     """The addresses a misspelt one is compared with: the named value's own, else the values,
     their neurons and the entries of a table named (each list cut short: there may be millions)."""
     if step is not None:
-        labels = [*spec.values[step.output].labels, *_working_labels(step, row)]
+        labels = dict.fromkeys([*spec.values[step.output].labels, *_working_labels(step, row)])
         return [f"{step.output}.{label}" for label in labels]
     found = [s.output for s in spec.steps]
     found += islice((f"{s.output}.{label}" for s in spec.steps for label in spec.values[s.output].labels), NEARBY)

@@ -161,9 +161,11 @@ def _emphasised(spec: CheckedSpec, marks: dict, row: WorkedRow | None, focus: Fo
 
 def _focused(spec: CheckedSpec, marks: dict, focus: Focus) -> dict[str, tuple[str, ...]]:
     """--focus: the focused neurons (and the input whose weight was named), the weights into them, the rest dimmed."""
-    step = next(s for s in spec.steps if s.output == focus.value)
-    labels = spec.values[step.output].labels
+    labels = spec.values[focus.value].labels
     found = {f"{focus.value}.{label}": ("focus",) for label in labels if focus.label in (None, label)}
+    step = next((s for s in spec.steps if s.output == focus.value), None)
+    if step is None:  # the inputs: no step computes them
+        return found
     if focus.source is not None:
         found[f"{step.inputs[0]}.{focus.source}"] = ("focus",)
     if step.op == "dense":
