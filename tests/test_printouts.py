@@ -341,6 +341,20 @@ def test_tex_compiles_with_pdflatex(spec_name, tmp_path):
         assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
 
 
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("spec_name", ["posenc", "tiny_gpt"])
+def test_tex_of_long_formulas_stays_on_the_page(spec_name, tmp_path):
+    """Long operation lists and step titles (`attention(encoded, encoded, …)`) wrap or shrink to the page."""
+    example, focus = BIG.get(spec_name, (None, None))
+    printout = {"focus": focus} if focus else {}  # as `netspec trace` shows a large network
+    (tmp_path / "sheet.tex").write_text(render("tex", traced(spec_name, example), **printout), encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "sheet.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    log = (tmp_path / "sheet.log").read_text(encoding="utf-8", errors="replace")
+    assert "Overfull \\hbox" not in log, log[log.find("Overfull"):][:400]
+
+
 # ---- the notebook object ----
 
 def test_printout_object_shows_html_in_a_notebook_and_text_in_a_terminal(tmp_path):

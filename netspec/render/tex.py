@@ -118,11 +118,17 @@ def render_tex(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
     return "\n".join(lines + [r"\end{document}"]) + "\n"
 
 
+PAGE_CHARACTERS = 90  # about what a line of an A4 or Letter page holds at 10pt, less the gaps between columns
+
+
 def _tabular(header, rows, columns: str, size: str = "") -> list[str]:
     head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
     body = [" & ".join(tex_text(str(c)) for c in row) + r" \\" for row in rows]
-    return [r"\begin{center}" + size, r"\begin{tabular}{" + columns + "}", r"\hline", head, r"\hline",
-            *body, r"\hline", r"\end{tabular}", r"\end{center}"]
+    table = [r"\begin{tabular}{" + columns + "}", r"\hline", head, r"\hline", *body, r"\hline", r"\end{tabular}"]
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    if sum(widths) + 3 * len(widths) > PAGE_CHARACTERS:  # a long operation or parameter list: shrunk to the page
+        table = [r"\resizebox{\textwidth}{!}{%", *table, "}"]
+    return [r"\begin{center}" + size, *table, r"\end{center}"]
 
 
 def _row(row: WorkedRow, trace: Trace, options: PrintOptions, level: str = r"\subsection*") -> list[str]:
@@ -135,9 +141,15 @@ def _row(row: WorkedRow, trace: Trace, options: PrintOptions, level: str = r"\su
     return lines + _decision(row, trace, options)
 
 
+def _per_line(views) -> int:
+    """Results per line: four short ones (`h1 = −26.598`), fewer long ones (`text12_projected16 ≈ −0.75988`)."""
+    longest = max(len(view.item.label) for view in views)
+    return max(1, min(4, 64 // (longest + 14)))
+
+
 def _step(view: StepView, options: PrintOptions) -> list[str]:
     step = view.step
-    lines = [r"\subsubsection*{Step " + str(step.number) + r" $\cdot$ \texttt{" + tex_text(step.title)
+    lines = [r"\subsubsection*{\raggedright Step " + str(step.number) + r" $\cdot$ \texttt{" + tex_text(step.title).replace(", ", r",\allowbreak{} ")
              + r"} \hfill{\small\mdseries " + tex_text(step.where) + "}}"]
     lines += [tex_text(joined(preamble_parts(p, options), "\0")).replace("\0", BLANK_TEX) + "\n"
               for p in view.preamble]
@@ -146,8 +158,9 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
     math = []
     for expanded, views in view.runs():
         if not expanded:
-            math += [r"&" + r",\qquad ".join(_value(v, options) for v in views[k:k + 4]) + r" \\"
-                     for k in range(0, len(views), 4)]
+            per_line = _per_line(views)
+            math += [r"&" + r",\qquad ".join(_value(v, options) for v in views[k:k + per_line]) + r" \\"
+                     for k in range(0, len(views), per_line)]
             continue
         for item_view in views:
             math += _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
