@@ -31,18 +31,6 @@ INDENT = "  "
 COLUMN_GAP = "   "  # between the columns of a weight table
 COMMENT_GAP = "  "  # before a comment at the end of a line
 
-# The terminals of grammars/netspec.lark, in the order a line is split into them.
-_TOKEN = re.compile(r"""
-    (?P<space>[\t\f\r ]+)
-  | (?P<comment>\#.*)
-  | (?P<string>"[^"\n]*")
-  | (?P<arrow>->|→)
-  | (?P<number>[+\-\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+\-\u2212]?\d+)?)
-  | (?P<name>[^\W\d]\w*)
-  | (?P<mark>[(),:=])
-""", re.X)
-
-
 @dataclass
 class _Line:
     """One line of the spec: its words and numbers, its comment, and the role it plays."""
@@ -64,7 +52,7 @@ def tidy(source: Source) -> str:
 
     parse(source)
     before = _tree(source.text)
-    lines = _roles([_split(text) for text in source.text.split("\n")], _table_lines(before))
+    lines = _roles(_lines(source.text), _table_lines(before))
     text = _joined(_laid_out(lines))
     if _tree(text) != before:  # a bug here must never reach a learner's file
         raise RuntimeError("tidying would change what the spec means; the file is left as it is")
@@ -86,18 +74,26 @@ def _table_lines(tree) -> dict[int, tuple[str, int]]:
     return found
 
 
-def _split(text: str) -> _Line:
-    tokens, comment, position = [], "", 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:  # cannot happen for text that parsed: the grammar has no other terminal
-            raise RuntimeError(f"tidy cannot split {text[position:position + 20]!r}")
-        if match.lastgroup == "comment":
-            comment = match.group().rstrip()
-        elif match.lastgroup != "space":
-            tokens.append(match.group())
-        position = match.end()
-    return _Line(tokens, comment)
+def _lines(text: str) -> list[_Line]:
+    """Each line's tokens, as Lark's own lexer reads them (`numberedfrom0.` is three words), and its comment."""
+    from netspec.grammar import lark_parser
+
+    lines = [_Line([], _comment(line)) for line in text.split("\n")]
+    for token in lark_parser().parse_interactive(text + "\n").iter_parse():
+        if token.type != "_NL":
+            lines[token.line - 1].tokens.append(token)
+    return lines
+
+
+def _comment(line: str) -> str:
+    """The line's `# …` comment: from the first # outside quotes (a quote cannot appear but in quoted text)."""
+    quoted = False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[i:].rstrip()
+    return ""
 
 
 def _roles(lines: list[_Line], tables: dict[int, tuple[str, int]]) -> list[_Line]:
@@ -211,9 +207,8 @@ def _cells(line: _Line) -> tuple[str, list[str]]:
     return line.tokens[0], list(line.tokens[1:])
 
 
-def _is_number(token: str) -> bool:
-    match = _TOKEN.fullmatch(token)
-    return match is not None and match.lastgroup == "number"
+def _is_number(token) -> bool:
+    return token.type == "NUMBER"
 
 
 def _integer_part(number: str) -> str:

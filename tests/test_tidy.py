@@ -109,6 +109,15 @@ def test_a_header_may_use_any_word_as_a_label():
                    "  layer h = dense(h, W)\nend\n"
 
 
+def test_words_written_together_are_split_as_the_parser_reads_them():
+    """Found by the long fuzz run: Lark's lexer reads `numberedfrom0.` as three words; so must tidy."""
+    assert tidied('vocabularyA characters""numberedfrom0.\n') == 'vocabulary A characters "" numbered from 0.\n'
+
+
+def test_a_hash_in_quotes_is_not_a_comment():
+    assert tidied('network n "a # b"   # c\n') == 'network n "a # b"  # c\n'
+
+
 def test_windows_line_endings_and_tabs_become_newlines_and_spaces():
     assert tidied("network n\r\ninput\ta\r\n") == "network n\ninput a\n"
 

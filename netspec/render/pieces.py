@@ -111,6 +111,6 @@ def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
         more = ""
     relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
                          for a, b in zip(ranked, ranked[1:]))
-    tie = "  (a tie: the output listed first wins)" if ranked[0][1] == ranked[1][1] else ""
+    tie = "  (a tie: the output listed first wins)" if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ""
     return (f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}{more}"
             f"  →  {row.decision}{tie}")
