@@ -35,7 +35,7 @@ COMMENT_GAP = "  "  # before a comment at the end of a line
 class _Line:
     """One line of the spec: its words and numbers, its comment, and the role it plays."""
 
-    tokens: list[str]
+    tokens: list  # Lark tokens: text, with the terminal's name as .type
     comment: str = ""
     role: str = "statement"  # statement, header, row, expect, end
     table: int = -1  # the table a header or row belongs to
@@ -92,7 +92,7 @@ def _comment(line: str) -> str:
         if char == '"':
             quoted = not quoted
         elif char == "#" and not quoted:
-            return line[i:].rstrip()
+            return line[i:].rstrip(" \t\f\v\r")
     return ""
 
 
@@ -102,12 +102,12 @@ def _roles(lines: list[_Line], tables: dict[int, tuple[str, int]]) -> list[_Line
     for number, line in enumerate(lines, 1):
         if number in tables:
             line.role, line.table = tables[number]
-        elif line.tokens == ["end"]:
+        elif _first(line) == "END":
             line.role, depth = "end", depth - 1
-        elif line.tokens[:1] == ["expect"]:
+        elif _first(line) == "EXPECT":
             line.role = "expect"
         line.depth = depth
-        if line.role == "statement" and line.tokens[:1] == ["repeat"]:
+        if line.role == "statement" and _first(line) == "REPEAT":
             depth += 1
     return lines
 
@@ -127,7 +127,7 @@ def _laid_out(lines: list[_Line]) -> list[str]:
             continue
         if out[i] is None:
             out[i] = _indent(line) + _words(line.tokens)
-        following = out[i][:len(out[i]) - len(out[i].lstrip(" "))]
+        following = INDENT * (line.depth + 1) if line.role == "end" else _indent(line)  # a comment before `end` is in the block
         if line.comment:
             out[i] += COMMENT_GAP + line.comment
     return out
@@ -146,7 +146,7 @@ def _input_runs(lines: list[_Line]) -> list[list[int]]:
     """Runs of consecutive `input` lines; any other line, blank or comment, ends a run."""
     runs: list[list[int]] = []
     for i, line in enumerate(lines):
-        if line.role == "statement" and line.tokens[:1] == ["input"]:
+        if line.role == "statement" and _first(line) == "INPUT":
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
@@ -154,26 +154,31 @@ def _input_runs(lines: list[_Line]) -> list[list[int]]:
     return runs
 
 
+def _first(line: _Line) -> str | None:
+    """The type of the line's first token (`LAYER`, `END`, …): a keyword, not a label that looks like one."""
+    return line.tokens[0].type if line.tokens else None
+
+
 def _indent(line: _Line) -> str:
     extra = 1 if line.role in ("header", "row", "expect") else 0
     return INDENT * (line.depth + extra)
 
 
-def _words(tokens: list[str]) -> str:
+def _words(tokens: list) -> str:
     """Tokens joined by the spacing rules of the module docstring."""
-    spaced = 2 if tokens[:1] == ["layer"] and tokens[2:3] == ["="] else -1  # `layer x = op(…)`
+    types = [token.type for token in tokens]
+    spaced = 2 if types[:1] == ["LAYER"] and types[2:3] == ["EQUAL"] else -1  # `layer x = op(…)`
     text = tokens[0] if tokens else ""
     for i in range(1, len(tokens)):
-        token, previous = tokens[i], tokens[i - 1]
         if i in (spaced, spaced + 1):
             gap = " "
-        elif token in (",", ")", ":", "=") or previous in ("(", "="):
+        elif types[i] in ("COMMA", "RPAR", "COLON", "EQUAL") or types[i - 1] in ("LPAR", "EQUAL"):
             gap = ""
-        elif token == "(":
-            gap = " " if previous == "shape" else ""
+        elif types[i] == "LPAR":
+            gap = " " if types[i - 1] == "SHAPE" else ""  # `shape (16, 16)`, but `dense(x, W)`
         else:
             gap = " "
-        text += gap + token
+        text += gap + tokens[i]
     return text
 
 
@@ -217,7 +222,7 @@ def _integer_part(number: str) -> str:
 
 
 INPUT_COLUMNS = ("name", "as", "meaning", "unit", "bound", "tokens")  # the columns of a run of inputs, in order
-_FACT_KIND = {"unit": "unit", "range": "bound", "at": "bound", "tokens": "tokens"}
+_FACT_KIND = {"UNIT": "unit", "RANGE": "bound", "AT": "bound", "TOKENS": "tokens"}  # by token type
 
 
 def _inputs(lines: list[_Line]) -> list[str]:
@@ -235,18 +240,18 @@ def _inputs(lines: list[_Line]) -> list[str]:
             for line, row in zip(lines, rows)]
 
 
-def _input_cells(tokens: list[str]) -> dict[str, str]:
+def _input_cells(tokens: list) -> dict[str, str]:
     """`input R as CloudCover "cloud cover" unit "%" range 0 to 100` → its cells, each fact in its column."""
     cells = {"name": _words(tokens[:2])}
     rest = tokens[2:]
-    if rest[:1] == ["as"]:
+    if rest[:1] and rest[0].type == "_AS":
         cells["as"], rest = _words(rest[:2]), rest[2:]
-    if rest[:1] and rest[0].startswith('"'):
+    if rest[:1] and rest[0].type == "STRING":
         cells["meaning"], rest = rest[0], rest[1:]
-    facts: list[tuple[str, list[str]]] = []
+    facts: list[tuple[str, list]] = []
     for token in rest:
-        if not facts or (token in _FACT_KIND and facts[-1][1][-1] != "at"):  # `at least`: one fact
-            facts.append((_FACT_KIND.get(token, "facts"), []))
+        if not facts or token.type in _FACT_KIND:  # a unit called `at` is a name, not the start of `at least`
+            facts.append((_FACT_KIND.get(token.type, "facts"), []))
         facts[-1][1].append(token)
     kinds = [INPUT_COLUMNS.index(kind) if kind in INPUT_COLUMNS else -1 for kind, _ in facts]
     if kinds != sorted(kinds) or -1 in kinds:  # written in another order: kept as written

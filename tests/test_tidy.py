@@ -114,6 +114,25 @@ def test_words_written_together_are_split_as_the_parser_reads_them():
     assert tidied('vocabularyA characters""numberedfrom0.\n') == 'vocabulary A characters "" numbered from 0.\n'
 
 
+def test_a_unit_called_like_a_fact_stays_with_unit():
+    assert tidied('input x unit at\ninput y unit "%" at least 0\n').splitlines() == [
+        'input x unit at',
+        'input y unit "%" at least 0',
+    ]
+
+
+def test_comments_take_the_indentation_of_their_block_and_table():
+    assert tidied("repeat 2 times:\nlayer h = relu(h)\n# last of the block\nend\n") == \
+        "repeat 2 times:\n  layer h = relu(h)\n  # last of the block\nend\n"
+    assert tidied("weights w:\n# the columns\na\nlong 1\n# the end\nlayer h = dense(x, w)\n") == \
+        "weights w:\n  # the columns\n         a\n  long   1\n# the end\nlayer h = dense(x, w)\n"
+
+
+def test_an_operation_called_shape_is_written_like_any_other_call():
+    assert tidied('weights W from "w.npy" shape (2,3)\nlayer x = shape( a )\n') == \
+        'weights W from "w.npy" shape (2, 3)\nlayer x = shape(a)\n'
+
+
 def test_a_hash_in_quotes_is_not_a_comment():
     assert tidied('network n "a # b"   # c\n') == 'network n "a # b"  # c\n'
 
