@@ -355,6 +355,18 @@ def test_tex_of_long_formulas_stays_on_the_page(spec_name, tmp_path):
     assert "Overfull \\hbox" not in log, log[log.find("Overfull"):][:400]
 
 
+def test_strip_cells_fit_their_label_and_value_side_by_side():
+    """humpty_chars' 27 outputs as a strip: `space 10.7446` at 11px overran its 76px cell; the font shrinks."""
+    from netspec.render.diagram.layout import CHAR_W, STRIP_W
+
+    svg = render("svg", traced("humpty_chars", "y"))
+    cells = re.findall(r'class="label" font-size="([\d.]+)">([^<]*)</text>\n<text [^>]*class="value" '
+                       r'font-size="[\d.]+">([^<]*)</text>', svg)
+    assert len(cells) >= 27
+    for size, label, value in cells:
+        assert (len(label) + len(value) + 1) * CHAR_W * float(size) / 11 <= STRIP_W - 6, (label, value, size)
+
+
 # ---- the notebook object ----
 
 def test_printout_object_shows_html_in_a_notebook_and_text_in_a_terminal(tmp_path):

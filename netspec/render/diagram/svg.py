@@ -98,12 +98,19 @@ def _group(mark: Mark, kind: str, suffix: str, body: list[str]) -> list[str]:
 
 
 def _column_titles(layout: Layout, scene: Scene) -> list[str]:
+    """Each column's name and operation above it; an operation wider than the room between its
+    neighbours is cut short with `…` (the whole of it shows on hover, and in the trace)."""
     parts = []
+    xs = sorted(column.x for column in layout.columns.values())
     for column in layout.columns.values():
         name, op = scene.titles[column.value]
         parts.append(_text(column.x, 16, name, "title"))
         if op:
-            parts.append(_text(column.x, 30, op, "op"))
+            room = min([abs(column.x - x) for x in xs if x != column.x] or [float("inf")])
+            most = max(int(room / CHAR_W) - 1, 4)
+            shown = op if len(op) <= most else op[:most - 1] + "…"
+            hover = f"<title>{escape(op)}</title>" if shown != op else ""
+            parts.append(_text(column.x, 30, shown, "op").replace("</text>", hover + "</text>"))
     return parts
 
 
@@ -153,12 +160,18 @@ def _strip_column(column: Column, scene: Scene, suffix: str) -> list[str]:
         mark = scene.marks[f"{column.value}.{label}"]
         body = [f'<rect x="{_n(left)}" y="{_n(y - cell / 2)}" width="{STRIP_W}" height="{_n(cell)}"/>']
         if cell >= 12:
-            size = f' font-size="{_n(min(11.0, cell - 3))}"'
+            size = f' font-size="{_n(_strip_font(cell, label, mark.text))}"'
             body.append(_text(left + 3, y + 4, label, "label", "start", size))
             if mark.text:
                 body.append(_text(left + STRIP_W - 3, y + 4, mark.text, "value", "end", size))
         parts += _group(mark, "node cell", suffix, body)
     return parts
+
+
+def _strip_font(cell: float, label: str, value: str) -> float:
+    """11px, or less, so that the label and the value fit the cell side by side with a space between."""
+    characters = len(label) + len(value) + 2
+    return min(11.0, cell - 3, (STRIP_W - 6) * 11 / (CHAR_W * characters))
 
 
 _COLUMNS = {"input": _input_column, "nodes": _node_column, "strip": _strip_column}
