@@ -323,6 +323,15 @@ def test_blank_worksheet_hides_every_worked_number_until_the_answer_key(fmt, key
         assert given in sheet_plain
 
 
+def test_a_worksheet_box_is_never_put_in_an_exponent():
+    """A full-size box as a superscript beside tiny signs reads as `e times a box`: on the line, exp(□ − □)."""
+    tex = render("tex", traced("leaf_softmax"), blank=True)
+    sheet = tex[:tex.index("Answer key")]
+    assert r"e^{\text{Leaf}} &= \exp({\blank} - {\blank}) = \exp({\blank}) = {\blank}" in sheet
+    assert not re.search(r"e\^\{?\(?\{\\blank", sheet)
+    assert r"e^{(0.79584 - 0.79584)} = e^{0} = 1" in tex  # the answer key keeps e^(x − largest)
+
+
 def test_label_terms_names_each_weight_under_its_product():
     tex = render("tex", traced("leaf"), label_terms=True)
     assert r"\underbrace{107\cdot ({-}0.29)}_{\text{W1[G,h1]}}" in tex

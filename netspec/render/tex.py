@@ -171,8 +171,14 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
 
 
 def _math(parts: tuple) -> str:
-    """Parts in math mode; joined first, so e^( … ) can be braced across them."""
-    return tex_math(joined(parts, "\0")).replace("\0", BLANK_TEX)
+    """Parts in math mode; joined first, so e^( … ) can be braced across them.
+
+    A worksheet's boxes are full size even in an exponent, where the signs around them
+    would be tiny: there `e^(□ − □)` is written on the line, as exp(□ − □).
+    """
+    text = tex_math(joined(parts, "\0"))
+    text = re.sub(r"e\^(?:\{(\([^{}]*\0[^{}]*\))\}|\0)", lambda m: r"\exp" + (m.group(1) or "(\0)"), text)
+    return text.replace("\0", BLANK_TEX)
 
 
 def _value(item_view, options: PrintOptions) -> str:
