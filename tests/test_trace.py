@@ -130,6 +130,20 @@ def test_long_sums_are_elided_with_the_exact_total(tmp_path):
     assert "= 8 (all 12 terms and the bias added)" in text  # 7.8 + 0.2
 
 
+@pytest.mark.parametrize("fmt, shown", [("text", "  ✗ example leaf expects Leaf, but the network decides Flower"),
+                                        ("md", "✗ example leaf expects Leaf, but the network decides Flower"),
+                                        ("html", '<p class="mismatch">✗ example leaf expects Leaf, but the network')])
+def test_a_traced_example_that_no_longer_holds_says_so(tmp_path, fmt, shown):
+    """leaf.net with W1[R,h1] = 5.1 instead of 0.1: h1 = −26.598 + 32·5 = 133.402, and Flower wins the leaf."""
+    text = (SPECS / "leaf.net").read_text(encoding="utf-8").replace("  R      0.10", "  R      5.10")
+    (tmp_path / "leaf.net").write_text(text, encoding="utf-8")
+    spec = netspec.load_spec(tmp_path / "leaf.net")
+    rows = from_examples(spec, "leaf")
+    traced = trace(netspec.compile_plan(spec), rows.values, rows.ids)
+    assert shown in render_trace_as(fmt, traced, NumberStyle())
+    assert "✗" not in render_trace_as(fmt, _traced("leaf", "leaf"), NumberStyle())
+
+
 def test_a_tie_says_the_output_listed_first_wins():
     """All inputs 0: every sum of leaf.net is 0, so Leaf 0 = Flower 0 and Leaf, listed first, wins."""
     spec = netspec.load_spec(SPECS / "leaf.net")

@@ -16,7 +16,7 @@ from netspec.render.diagram import render_svg
 from netspec.render.html_style import style_sheet
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text, input_rows, text_lines
+from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
@@ -188,7 +188,9 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
         said = escape(sentence(trace.spec.decision, "\u2003" * 6)).replace("\u2003" * 6, BOX)
     else:
         rule, said = escape(decision_text(row, trace, options.style)), escape(row.sentence)
-    return ['<section class="decision">', f"<p>{rule}</p>", f'<p class="sentence">{said}</p>', "</section>"]
+    mismatch = None if options.blank else example_mismatch(row, trace)
+    note = [f'<p class="mismatch">✗ {escape(mismatch)}</p>'] if mismatch else []
+    return ['<section class="decision">', f"<p>{rule}</p>", f'<p class="sentence">{said}</p>', *note, "</section>"]
 
 
 def _answer_key(trace: Trace, rows: list[WorkedRow], options: PrintOptions) -> list[str]:

@@ -64,6 +64,7 @@ SCREEN = """
   border-radius: 6px; background: #f3fbf6; }
 .netspec-printout section.decision p { margin: 0.2rem 0; }
 .netspec-printout section.decision .sentence { font-size: 1.15rem; font-weight: 700; }
+.netspec-printout section.decision .mismatch { color: #b91c1c; font-weight: 700; }
 .netspec-printout .box { display: inline-block; min-width: 4.2em; height: 1.35em; border: 1.2px solid var(--ink);
   border-radius: 2px; vertical-align: -0.3em; background: #fff; }
 .netspec-printout table.weights .box { min-width: 3.6em; }

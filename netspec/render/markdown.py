@@ -11,7 +11,7 @@ from __future__ import annotations
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text, input_rows, text_lines
+from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
@@ -118,4 +118,6 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     if options.blank:
         return [f"{trace.spec.decision.describe()}  →  {BLANK_MD}", "",
                 f"**{sentence(trace.spec.decision, BLANK_MD)}**"]
-    return [decision_text(row, trace, options.style).replace("Decision · ", ""), "", f"**{row.sentence}**"]
+    mismatch = example_mismatch(row, trace)
+    return [decision_text(row, trace, options.style).replace("Decision · ", ""), "", f"**{row.sentence}**",
+            *(["", f"✗ {mismatch}"] if mismatch else [])]

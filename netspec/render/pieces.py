@@ -95,6 +95,18 @@ def piece_text(piece, style: NumberStyle) -> str:
     return factor(piece, style) if isinstance(piece, Num) else str(piece)
 
 
+def example_mismatch(row: WorkedRow, trace: Trace) -> str | None:
+    """`example leaf expects Leaf, but the network decides Flower`: a traced example that no longer holds
+    (after a weight was changed, say); `netspec check` lists every number that differs."""
+    if not row.row_id.startswith("example "):
+        return None
+    name = row.row_id.removeprefix("example ")
+    example = next((e for e in trace.spec.examples if e.name == name), None)
+    if example is None or example.decision == row.decision:
+        return None
+    return f"example {name} expects {example.decision}, but the network decides {row.decision} (netspec check says more)"
+
+
 def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
     """`Decision · the largest output wins: Leaf 0.79584 > Flower 0.25122  →  Leaf`."""
     decision = trace.spec.decision

@@ -14,7 +14,7 @@ from dataclasses import replace
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text, input_rows, text_lines
+from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
 from netspec.render.view import PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.trace import Trace
@@ -266,4 +266,6 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
         said = tex_text(sentence(trace.spec.decision, "\0")).replace("\0", f"${BLANK_TEX}$")
     else:
         rule, said = tex_text(decision_text(row, trace, options.style)), tex_text(row.sentence)
-    return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n"]
+    mismatch = None if options.blank else example_mismatch(row, trace)
+    note = [r"$\times$ " + tex_text(mismatch) + "\n"] if mismatch else []
+    return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n", *note]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from netspec.decision import sentence
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.numbers import num
-from netspec.render.pieces import decision_text, tokens_of
+from netspec.render.pieces import decision_text, example_mismatch, tokens_of
 from netspec.render.summary import network_line, provenance, summary_rows, table
 from netspec.render.view import ItemView, PrintOptions, StepView, step_views, value_chain
 from netspec.render.worked import Sum, WorkedRow, worked_rows
@@ -153,4 +153,5 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     if options.blank:
         return [f"Decision · {trace.spec.decision.describe()}  →  {BLANK_TEXT}",
                 f"  {sentence(trace.spec.decision, BLANK_TEXT)}"]
-    return [decision_text(row, trace, options.style), f"  {row.sentence}"]
+    mismatch = example_mismatch(row, trace)
+    return [decision_text(row, trace, options.style), f"  {row.sentence}", *([f"  ✗ {mismatch}"] if mismatch else [])]
