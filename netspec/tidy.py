@@ -9,14 +9,16 @@ The tidy layout:
 * one space between words, none inside brackets or before `,` and `:`; `=` spaced in
   `layer x = op(…)`, tight in `eps=1e-5` and `R=32`;
 * the statements of a `repeat` block, a weight table's rows and an example's `expect`
-  indented by two spaces per level; a comment line indented like the line after it;
+  indented by two spaces per level; a comment line indented like the line after it (a
+  comment just before `end` stays in its block);
 * a weight table in columns: row labels on the left, each column of numbers aligned on
   its decimal point under its label, so a learner who changes one weight sees which;
-* consecutive `input` lines aligned in columns (name, meaning, facts);
+* consecutive `input` lines aligned in columns (name, `as`, meaning, unit, range, tokens);
 * a trailing comment two spaces after its line; at most one blank line in a row; no blank
   line at either end; `\\n` line endings and one at the end of the file.
 
-Which lines are table rows is read from the parse tree: a table's header may use any
+The words of each line are the tokens of Lark's own lexer (`numberedfrom0.` is three), and
+which lines are table rows is read from the parse tree: a table's header may use any
 word as a label, even `layer`.
 """
 
@@ -31,6 +33,7 @@ INDENT = "  "
 COLUMN_GAP = "   "  # between the columns of a weight table
 COMMENT_GAP = "  "  # before a comment at the end of a line
 
+
 @dataclass
 class _Line:
     """One line of the spec: its words and numbers, its comment, and the role it plays."""
@@ -40,10 +43,6 @@ class _Line:
     role: str = "statement"  # statement, header, row, expect, end
     table: int = -1  # the table a header or row belongs to
     depth: int = 0  # repeat blocks around it
-
-    @property
-    def blank(self) -> bool:
-        return not self.tokens and not self.comment
 
 
 def tidy(source: Source) -> str:
@@ -115,8 +114,8 @@ def _roles(lines: list[_Line], tables: dict[int, tuple[str, int]]) -> list[_Line
 def _laid_out(lines: list[_Line]) -> list[str]:
     """Each line's text, tables and runs of inputs aligned, comment lines indented like the next line."""
     out: list[str | None] = [None] * len(lines)
-    for group, lay_out in ((*_tables(lines),), _table), ((*_input_runs(lines),), _inputs):
-        for indices in group:
+    for groups, lay_out in ((_tables(lines), _table), (_input_runs(lines), _inputs)):
+        for indices in groups:
             for i, text in zip(indices, lay_out([lines[i] for i in indices])):
                 out[i] = text
     following = ""  # the indentation of the next line of code
@@ -127,7 +126,7 @@ def _laid_out(lines: list[_Line]) -> list[str]:
             continue
         if out[i] is None:
             out[i] = _indent(line) + _words(line.tokens)
-        following = INDENT * (line.depth + 1) if line.role == "end" else _indent(line)  # a comment before `end` is in the block
+        following = INDENT * (line.depth + 1) if line.role == "end" else _indent(line)  # before `end`: in the block
         if line.comment:
             out[i] += COMMENT_GAP + line.comment
     return out
@@ -186,23 +185,34 @@ def _table(lines: list[_Line]) -> list[str]:
     """A table's header and rows in aligned columns: row labels, then one column per neuron."""
     rows = [_cells(line) for line in lines]
     label_width = max(len(label) for label, _ in rows)
-    columns = max(len(cells) for _, cells in rows)
-    widths = []
-    for j in range(columns):
-        numbers = [cells[j] for (line, (_, cells)) in zip(lines, rows) if line.role == "row" and j < len(cells)]
-        left = max((len(_integer_part(n)) for n in numbers), default=0)
-        right = max((len(n) - len(_integer_part(n)) for n in numbers), default=0)
-        labels = [cells[j] for (line, (_, cells)) in zip(lines, rows) if line.role == "header" and j < len(cells)]
-        widths.append((left, right, max([left + right, *map(len, labels)])))
+    widths = _column_widths(lines, rows)
     out = []
     for line, (label, cells) in zip(lines, rows):
         parts = [label.ljust(label_width)] if label_width else []
-        for j, cell in enumerate(cells):
-            left, right, width = widths[j]
-            shown = cell if line.role == "header" else _integer_part(cell).rjust(left) + cell[len(_integer_part(cell)):].ljust(right)
-            parts.append(shown.rjust(width))
+        parts += [_aligned(cell, line.role == "header", *widths[j]) for j, cell in enumerate(cells)]
         out.append((_indent(line) + COLUMN_GAP.join(parts)).rstrip())
     return out
+
+
+def _column_widths(lines: list[_Line], rows) -> list[tuple[int, int, int]]:
+    """Each column's widest part left of the decimal point, right of it, and its whole width (a label may
+    be wider than its numbers)."""
+    widths = []
+    for j in range(max(len(cells) for _, cells in rows)):
+        numbers = [cells[j] for line, (_, cells) in zip(lines, rows) if line.role == "row" and j < len(cells)]
+        labels = [cells[j] for line, (_, cells) in zip(lines, rows) if line.role == "header" and j < len(cells)]
+        left = max((len(_integer_part(n)) for n in numbers), default=0)
+        right = max((len(n) - len(_integer_part(n)) for n in numbers), default=0)
+        widths.append((left, right, max([left + right, *map(len, labels)])))
+    return widths
+
+
+def _aligned(cell: str, is_label: bool, left: int, right: int, width: int) -> str:
+    """A label set right in its column; a number with its decimal point where the column's are."""
+    if is_label:
+        return cell.rjust(width)
+    integer = _integer_part(cell)
+    return (integer.rjust(left) + cell[len(integer):].ljust(right)).rjust(width)
 
 
 def _cells(line: _Line) -> tuple[str, list[str]]:
