@@ -153,21 +153,24 @@ def _run_csv(checked, csv_path, fmt, style, output):
 @click.argument("spec", metavar="SPEC")
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
-def check(spec, dump):
+@_number_options
+def check(spec, dump, digits, ascii):
     """Check SPEC: names, shapes and meanings, then its examples. Exit 1 on any failure."""
     if dump == "ast":
         return _dump_ast(spec)
     from netspec import compile_plan
     from netspec.errors import ExampleFailure
     from netspec.examples import verify_examples
+    from netspec.render.numbers import NumberStyle
     from netspec.render.report import render_check
 
     checked = _load_spec(spec)
     plan = compile_plan(checked)
     if dump == "plan":
         return click.echo(repr(plan))
-    results = verify_examples(checked, plan)
-    click.echo(render_check(checked, results), nl=False)
+    style = NumberStyle(digits, ascii)
+    results = verify_examples(checked, plan, style)
+    click.echo(render_check(checked, results, style), nl=False)
     failed = [r for r in results if not r.ok]
     if failed:
         raise ExampleFailure(f"{len(failed)} of {len(results)} examples failed", failed[0].span,

@@ -27,31 +27,33 @@ class ExampleResult:
         return not self.mismatches
 
 
-def verify_examples(spec: CheckedSpec, plan: Plan) -> list[ExampleResult]:
-    """Run every example in one batch and compare decisions and expected numbers."""
+def verify_examples(spec: CheckedSpec, plan: Plan, style=None) -> list[ExampleResult]:
+    """Run every example in one batch and compare decisions and expected numbers; a mismatch's
+    numbers are written in `style` (a render.numbers.NumberStyle: --ascii), to the places the tolerance needs."""
     if not spec.examples:
         return []
     rows = np.stack([e.inputs for e in spec.examples])
     result = run(plan, rows, [f"example {e.name}" for e in spec.examples])
-    return [_compare(example, dict(zip(spec.output_labels, map(float, outputs))), decision)
+    return [_compare(example, dict(zip(spec.output_labels, map(float, outputs))), decision, style)
             for example, outputs, decision in zip(spec.examples, result.outputs, result.decisions)]
 
 
-def _shown(x: float, tolerance: float) -> str:
+def _shown(x: float, tolerance: float, style) -> str:
     """x to one decimal place more than the tolerance needs (at least 5), as every printout writes numbers."""
     from netspec.render.numbers import NumberStyle, num
 
     places = 5 if tolerance <= 0 or not math.isfinite(tolerance) else math.ceil(-math.log10(tolerance)) + 1
-    return num(x, NumberStyle(min(max(places, 5), 15)))
+    return num(x, NumberStyle(min(max(places, 5), 15), bool(style and style.ascii)))
 
 
-def _compare(example, outputs: dict[str, float], decision: str) -> ExampleResult:
+def _compare(example, outputs: dict[str, float], decision: str, style=None) -> ExampleResult:
     mismatches = []
     if decision != example.decision:
         mismatches.append(f"decision is {decision}, expected {example.decision}")
     for label, wanted in example.expected.items():
         got = outputs[label]
         if not abs(got - wanted) <= example.tolerance:
-            mismatches.append(f"{label} is {_shown(got, example.tolerance)}, expected {_shown(wanted, example.tolerance)}"
-                              f" within {_shown(example.tolerance, example.tolerance)}")
+            tolerance = example.tolerance
+            mismatches.append(f"{label} is {_shown(got, tolerance, style)}, expected {_shown(wanted, tolerance, style)}"
+                              f" within {_shown(tolerance, tolerance, style)}")
     return ExampleResult(example.name, example.decision, decision, outputs, tuple(mismatches), example.span)

@@ -112,6 +112,16 @@ def test_check_exits_1_when_an_example_fails(tmp_path):
     assert "leaf: Leaf is 0.79584, expected 0.8 within 0.000001" in result.stdout
 
 
+def test_check_writes_numbers_as_asked(tmp_path):
+    """--ascii and --digits 3 on check: the example table with ~ and -, a failed number still to the places it needs."""
+    text = Path(LEAF).read_text(encoding="utf-8").replace("  R      0.10", "  R      5.10")  # h1 += 32·5 = 160
+    (tmp_path / "leaf.net").write_text(text, encoding="utf-8")
+    result = invoke("check", tmp_path / "leaf.net", "--ascii", "--digits", "3")
+    assert result.exit_code == 1
+    assert "−" not in result.stdout and "≈" not in result.stdout
+    assert "leaf: Leaf is -26.40416, expected 0.79584 within 0.000001" in result.stdout  # 0.79584 − 0.17·160
+
+
 def test_digits_0_is_refused():
     """With no decimals a weight of 0.1 could only be written 1e−1: at least one place is shown."""
     result = invoke("run", LEAF, "--digits", "0")
