@@ -6,6 +6,7 @@ in netspec.cli.main); 2 command-line misuse (click's UsageError).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -120,6 +121,15 @@ def test_check_writes_numbers_as_asked(tmp_path):
     assert result.exit_code == 1
     assert "−" not in result.stdout and "≈" not in result.stdout
     assert "leaf: Leaf is -26.40416, expected 0.79584 within 0.000001" in result.stdout  # 0.79584 − 0.17·160
+
+
+def test_csv_and_json_results_keep_a_text_input_as_text():
+    """humpty_chars' example y is the text "humpty dumpt": its token numbers (h = 8, …) and the text itself."""
+    spec = str(Path(LEAF).parent / "humpty_chars.net")
+    lines = invoke("run", spec, "--example", "y", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("row,text,text1,text2,") and lines[1].startswith("y,humpty dumpt,8.0,21.0,")
+    row = json.loads(invoke("run", spec, "--example", "y", "--format", "json").stdout)
+    assert row["texts"] == {"text": "humpty dumpt"} and row["inputs"]["text1"] == 8.0
 
 
 def test_digits_0_is_refused():

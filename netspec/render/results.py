@@ -58,12 +58,22 @@ def _json(spec, rows, result, style, first) -> str:
     """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
     quoted = {label: json.dumps(label, ensure_ascii=False) for label in set(result.decisions)}
     said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
-    template = ('{"row": %s, "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
+    texts = (', "texts": {' + ", ".join(json.dumps(t, ensure_ascii=False).replace("%", "%%") + ": %s"
+                                        for t in spec.texts) + "}") if spec.texts else ""
+    template = ('{"row": %s' + texts + ', "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
                 + _fields(spec.output_labels) + '}, "decision": %s, "sentence": %s}')
     names = [json.dumps(rows.names[i]) if rows.names else first + i + 1 for i in range(len(rows.values))]
+    decoded = _decoded(spec, rows, lambda text: json.dumps(text, ensure_ascii=False))
     numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
-    return "".join(template % (name, *row, quoted[d], said[d]) + "\n"
-                   for name, row, d in zip(names, numbers, result.decisions))
+    return "".join(template % (name, *words, *row, quoted[d], said[d]) + "\n"
+                   for name, words, row, d in zip(names, decoded, numbers, result.decisions))
+
+
+def _decoded(spec, rows: Rows, quote) -> list[list[str]]:
+    """Each row's texts, read back from their token numbers (what a person typed, beside the numbers)."""
+    labels = {label: j for j, label in enumerate(spec.input_labels)}
+    return [[quote(text.decode([values[labels[p]] for p in text.positions])) for text in spec.texts.values()]
+            for values in rows.values]
 
 
 def _fields(labels) -> str:
@@ -73,11 +83,13 @@ def _fields(labels) -> str:
 def _csv(spec, rows, result, style, first) -> str:
     """Every number at full precision (the shortest text that reads back as the same float64)."""
     header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(["row", *spec.input_labels, *spec.output_labels, "decision"])
+    csv.writer(header, lineterminator="\n").writerow(["row", *spec.texts, *spec.input_labels, *spec.output_labels,
+                                                       "decision"])
     quoted = {label: _csv_cell(label) for label in set(result.decisions)}
+    decoded = _decoded(spec, rows, _csv_cell)
     numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
-    lines = (f"{_row_name(rows, i, first)},{','.join(map(repr, row))},{quoted[d]}\n"
-             for i, (row, d) in enumerate(zip(numbers, result.decisions)))
+    lines = (f"{_row_name(rows, i, first)},{''.join(w + ',' for w in words)}{','.join(map(repr, row))},{quoted[d]}\n"
+             for i, (words, row, d) in enumerate(zip(decoded, numbers, result.decisions)))
     return header.getvalue() + "".join(lines)
 
 
