@@ -69,8 +69,10 @@ def _json(spec, rows, result, style, first) -> str:
                    for name, words, row, d in zip(names, decoded, numbers, result.decisions))
 
 
-def _decoded(spec, rows: Rows, quote) -> list[list[str]]:
+def _decoded(spec, rows: Rows, quote) -> list:
     """Each row's texts, read back from their token numbers (what a person typed, beside the numbers)."""
+    if not spec.texts:  # the common case, and a streamed CSV may hold millions of rows
+        return [()] * len(rows.values)
     labels = {label: j for j, label in enumerate(spec.input_labels)}
     return [[quote(text.decode([values[labels[p]] for p in text.positions])) for text in spec.texts.values()]
             for values in rows.values]
