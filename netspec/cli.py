@@ -15,13 +15,12 @@ import click
 
 from netspec import __version__
 from netspec.limits import MAX_GENERATE_STEPS
+from netspec.render import SUFFIX_FORMATS
 
 FORMATS_RUN = ["text", "json", "csv"]
 FORMATS_TRACE = ["text", "md", "json", "html", "tex"]
 FORMATS_GENERATE = ["text", "json"]
 DETAILS = ["summary", "layer", "neuron", "scalar"]
-SUFFIX_FORMATS = {".txt": "text", ".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".tex": "tex",
-                  ".csv": "csv"}
 
 
 def _format_help(choices: list[str]) -> str:

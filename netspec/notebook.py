@@ -17,7 +17,6 @@ from netspec.render.numbers import NumberStyle
 from netspec.render.view import PrintOptions
 from netspec.trace import Trace
 
-SUFFIXES = {".txt": "text", ".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".tex": "tex"}
 
 
 class Printout:
@@ -60,10 +59,13 @@ class Printout:
         """Write the printout to `path`; the format follows the suffix (.html .md .tex .svg .txt .json)."""
         from netspec.outfile import write_atomic
 
+        from netspec.render import FORMATS, SUFFIX_FORMATS
+
         suffix = Path(path).suffix.lower()
-        if fmt is None and suffix not in SUFFIXES and suffix != ".svg":
-            raise ValueError(f"cannot tell the format from {path!r}; give fmt= one of {sorted(set(SUFFIXES.values()))}")
-        text = self.svg() if (fmt or suffix) in ("svg", ".svg") else self.as_format(fmt or SUFFIXES[suffix])
+        named = SUFFIX_FORMATS.get(suffix) if SUFFIX_FORMATS.get(suffix) in FORMATS else None
+        if fmt is None and named is None and suffix != ".svg":
+            raise ValueError(f"cannot tell the format from {path!r}; give fmt= one of {sorted(FORMATS)}")
+        text = self.svg() if (fmt or suffix) in ("svg", ".svg") else self.as_format(fmt or named)
         write_atomic(str(path), text)
 
     def _repr_html_(self) -> str:

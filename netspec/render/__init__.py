@@ -4,6 +4,10 @@ from __future__ import annotations
 
 FORMATS = ("text", "md", "json", "html", "tex")
 
+# The format a file's suffix names, for `-o FILE` and Printout.save (csv: `netspec run` only).
+SUFFIX_FORMATS = {".txt": "text", ".md": "md", ".json": "json", ".html": "html", ".htm": "html", ".tex": "tex",
+                  ".csv": "csv"}
+
 # Which printout options each format takes; `netspec trace` refuses the others by name.
 ACCEPTS = {
     "text": {"detail", "focus", "blank"},
