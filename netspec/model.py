@@ -169,6 +169,7 @@ class CheckedSpec:
     input_value: str = "input"
     vocabularies: dict = field(default_factory=dict)  # name -> vocabulary.Vocabulary
     texts: dict = field(default_factory=dict)  # name -> vocabulary.TextInput
+    cost: object = None  # netspec.cost.SpecCost: one row's memory and work, counted by the checker
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
 
 
 def check_one_value(ctx, call) -> ShapeResult | None:
@@ -73,8 +73,14 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options)[0]
 
 
+def activation_cost(args, options):
+    """softmax, the widest of them, keeps x, shifted, exps and the result, each as wide as x."""
+    return elementwise_cost(args, options, kernel=4, explain=5, operations=6) if args else None
+
+
 def _op(name, summary, explain, validate=None):
-    return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate)
+    return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate,
+                 cost=activation_cost)
 
 
 OPS = (
