@@ -77,22 +77,27 @@ class _Size(click.ParamType):
 
 
 def _safety_options(command):
-    """--allow-outside, --max-memory and --max-steps, kept in the click context for _load_spec."""
+    """--allow-outside, --max-memory, --max-steps and --max-printout, kept in the click context for _load_spec."""
 
     @functools.wraps(command)
-    def with_limits(*args, allow_outside, max_memory, max_steps, **kwargs):
-        from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS, Limits
+    def with_limits(*args, allow_outside, max_memory, max_steps, max_printout, **kwargs):
+        from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PRINTOUT, DEFAULT_MAX_STEPS, Limits
 
         limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside,
-                        max_steps if max_steps is not None else DEFAULT_MAX_STEPS)
+                        max_steps if max_steps is not None else DEFAULT_MAX_STEPS,
+                        max_printout if max_printout is not None else DEFAULT_MAX_PRINTOUT)
         click.get_current_context().meta["netspec.limits"] = limits
         return command(*args, **kwargs)
 
+    with_limits = click.option("--max-printout", type=_Size(), default=None, metavar="SIZE",
+                               help="Largest printout (trace, drawing, results), estimated before it is made "
+                                    "(default 50MB).")(with_limits)
     with_limits = click.option("--max-steps", type=click.IntRange(min=1), default=None, metavar="N",
                                help="Most steps, and most tables, once `repeat` blocks are written out "
                                     "(default 2,000).")(with_limits)
     with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
-                               help="Most memory the spec's tensors may take (default 4GB).")(with_limits)
+                               help="Most memory the spec's tensors, and one run or trace of its rows, may take "
+                                    "(default 4GB).")(with_limits)
     return click.option("--allow-outside", is_flag=True,
                         help="Let the spec read weight files outside its own folder.")(with_limits)
 
@@ -101,7 +106,14 @@ def _load_spec(spec):
     """load_spec with the limits given on the command line."""
     from netspec import load_spec
 
-    return load_spec(spec, click.get_current_context().meta.get("netspec.limits"))
+    return load_spec(spec, _limits())
+
+
+def _limits():
+    """The limits given on the command line (netspec/limits.py), the defaults where none were given."""
+    from netspec.limits import Limits
+
+    return click.get_current_context().meta.get("netspec.limits") or Limits()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,13 +151,15 @@ def _run_csv(checked, csv_path, fmt, style, output):
     from netspec.batch import run_csv
 
     plan = compile_plan(checked)
+    limits = _limits()
     if output:
         from netspec.outfile import atomic_stream
 
         with atomic_stream(output) as stream:
-            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True)
+            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True, limits=limits)
     else:
-        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False)
+        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False,
+                limits=limits)
 
 
 @cli.command()
