@@ -27,22 +27,22 @@ CELL_BYTES = 32  # a number as CSV text (in its line, then parsed) and as printe
 ROW_BYTES = 200  # a row's line and result strings themselves, and their places in lists
 
 
-def chunk_rows(spec: CheckedSpec, limits: Limits = Limits()) -> int:
+def chunk_rows(spec: CheckedSpec, limits: Limits | None = None) -> int:
     """Rows per chunk: 131,072 for a small network (so 100,000 rows are one matrix product per
     layer), fewer for a heavy one, so that a chunk's rows, each at the peak the cost model
     counts for it (netspec/cost.py: every value still to be read and the widest step's
     temporaries, attention's scores too) plus its text in and out, stay within CHUNK_BYTES and
     --max-memory. More rows per chunk would buy little speed and cost hundreds of MB in line strings."""
-    return cost.chunk_rows(spec.cost, CHUNK_BYTES, MAX_CHUNK_ROWS, limits, _text_bytes(spec))
+    return cost.chunk_rows(spec.cost, CHUNK_BYTES, MAX_CHUNK_ROWS, limits or spec.cost.limits, row_text_bytes(spec))
 
 
-def _text_bytes(spec: CheckedSpec) -> int:
+def row_text_bytes(spec: CheckedSpec) -> int:
     """One row's text: its CSV line, and its printed result with the decision sentence filled in."""
     return CELL_BYTES * (len(spec.inputs) + len(spec.output_labels)) + 2 * spec.cost.decision_chars + ROW_BYTES
 
 
 def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberStyle,
-            write: Callable[[str], None], atomic_target: bool, limits: Limits = Limits()) -> int:
+            write: Callable[[str], None], atomic_target: bool, limits: Limits | None = None) -> int:
     """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
     rows = chunk_rows(spec, limits)
     if atomic_target:
@@ -67,7 +67,7 @@ def _held_output(spec: CheckedSpec, path: str) -> int:
             lines = stream.read().count(b"\n") + 1
     except OSError:
         return 0
-    return lines * _text_bytes(spec)
+    return lines * row_text_bytes(spec)
 
 
 def _run_chunks(spec, plan, path, fmt, style, write, rows: int, render: bool = True) -> int:

@@ -81,7 +81,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
                       hint="add a layer such as `layer out = dense(input, W1)`")
         cost = None
         if output is not None and decision is not None and not self.errors:
-            cost = self.tally.total(self.values[INPUT_VALUE].width, output, decision.sentence, decision.labels)
+            cost = self.tally.total(self.values[INPUT_VALUE].width, output, decision.sentence, decision.labels,
+                                    self._file_start())
             refused = sentence_fits(cost, self.limits, decision.span)
             if refused is not None:
                 self.errors.append(refused)

@@ -141,8 +141,18 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     if csv_path and not (assignments or example):
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
     rows = _rows(checked, assignments, csv_path, example)
+    _results_fit(checked, len(rows.values))
     result = run_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output)
+
+
+def _results_fit(checked, rows: int):
+    """The results of rows held at once (not a streamed CSV) are a printout: refused over --max-printout."""
+    from netspec.batch import row_text_bytes
+    from netspec.cost import printout_fits
+
+    printout_fits(checked.cost, rows * row_text_bytes(checked), f"the results of {rows:,} row{'s' * (rows != 1)}",
+                  "run fewer rows, or write the `say` sentence shorter")
 
 
 def _run_csv(checked, csv_path, fmt, style, output):
@@ -217,6 +227,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     checked = _load_spec(spec)
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
+    printout = _shortened(checked, fmt, len(rows.values), terms, printout)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output)
 
@@ -229,6 +240,21 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
         return printout
     click.echo(f"note: {large_network_note(checked)}", err=True)
     return {**printout, "focus": checked.output}
+
+
+def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict:
+    """A printout over --max-printout, estimated before anything is traced: its output in full and the rest
+    in short, as for a large network, when no layout was asked for; else (or still too large) refused."""
+    from netspec.render import ACCEPTS, trace_fits, trace_size
+
+    chosen = {"focus", "detail", "blank"} & set(printout)
+    if not chosen and "focus" in ACCEPTS[fmt] and \
+            trace_size(checked, rows, fmt, terms, **printout) > checked.cost.limits.max_printout:
+        click.echo(f"note: the whole trace would be larger than --max-printout; it works out the output "
+                   f"`{checked.output}` in full and shows every other step in short", err=True)
+        printout = {**printout, "focus": checked.output}
+    trace_fits(checked, rows, fmt, terms, **printout)
+    return printout
 
 
 @cli.command()
@@ -265,6 +291,9 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help="The starting window: exactly as many tokens as the spec's text input takes.")
 @click.option("--steps", type=click.IntRange(1, MAX_GENERATE_STEPS), default=15, show_default=True,
               help=f"Tokens to add, one per run of the network (at most {MAX_GENERATE_STEPS:,}).")
+@click.option("--max-operations", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most operations all the steps together may do, counted before the first "
+                   "(default 20,000,000,000: about a minute).")
 @click.option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
 @click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
@@ -273,7 +302,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
-def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.generation import generate as continue_text
     from netspec.render.generation import render_generation
@@ -283,6 +312,11 @@ def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, 
     given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
+    if max_operations is not None:
+        from dataclasses import replace
+
+        context = click.get_current_context()
+        context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
     generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output)
 

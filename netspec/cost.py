@@ -22,7 +22,9 @@ from netspec.ops.base import Cost
 
 NUMBER_BYTES = 8  # float64
 NAME_BYTES = 150  # a neuron's name and label as Python strings, with their places in the tuples (measured: ~120)
+FREE_NEURONS = 1_000_000  # names the checker always affords (150 MB), so that a tiny --max-memory still checks a spec
 SAY_PLACEHOLDER = "{decision}"
+SHORT_STEP = 16  # numbers a step shown in short writes: its first and last few results
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class SpecCost:
     steps: tuple[StepCost, ...]
     output: str
     decision_chars: int = 0  # the longest sentence one row's decision can fill in
+    limits: Limits = Limits()  # the limits the spec was checked under, which every later stage keeps
+    where: object = None  # the spec file's first line (a source.Span): where a refusal points
 
     @property
     def run_bytes(self) -> int:
@@ -70,10 +74,22 @@ class SpecCost:
     def operations(self) -> int:
         return sum(step.cost.operations for step in self.steps)
 
-    def explained(self, only: str | None = None) -> int:
-        """Numbers a printout writes out: every step's intermediates, or only those of the step `only`
-        (the others in short, one number per neuron)."""
-        return sum(step.cost.explain if only in (None, step.name) else step.cost.neurons for step in self.steps)
+    def shown(self, detail: str | None = None, max_terms: int = 8, focus: str | None = None) -> int:
+        """About how many numbers a worked printout of one row writes (netspec/render/view.py).
+
+        Every intermediate at --detail scalar or --terms 0; else each neuron's sum shows at most
+        `max_terms` terms and a few more numbers; with --focus (a large network's default) the
+        value named in full and every other step in short. An upper bound, for --max-printout.
+        """
+        per_neuron = {"summary": 1, "layer": 2}.get(detail or "", max_terms + 4)
+        full = [min(s.cost.explain, s.cost.neurons * per_neuron) if max_terms and detail != "scalar"
+                else s.cost.explain for s in self.steps]
+        named = focus.split(".", 1)[0].split("[", 1)[0] if focus else None
+        if named is None:
+            return sum(full)
+        widest = max(range(len(full)), key=full.__getitem__, default=0)  # a weight named: its step, at most the widest
+        keep = next((k for k, s in enumerate(self.steps) if s.name == named), widest)
+        return sum(n if k == keep else min(n, SHORT_STEP) for k, n in enumerate(full))
 
 
 class Tally:
@@ -92,7 +108,7 @@ class Tally:
                                 f"({cost.kernel:,} numbers at once)", need, self.limits, span,
                                 "make the sequence shorter or the layer narrower")
         names = (self.neurons + cost.neurons) * NAME_BYTES
-        if names > self.limits.max_bytes:
+        if self.neurons + cost.neurons > FREE_NEURONS and names > self.limits.max_bytes:
             return _over_memory(f"layer `{name}` would bring the neurons to {self.neurons + cost.neurons:,}, whose "
                                 f"names alone take {describe_bytes(names)}", names, self.limits, span,
                                 "make the sequence shorter or the layers narrower")
@@ -102,10 +118,10 @@ class Tally:
         self.steps.append(StepCost(name, op, tuple(inputs), cost))
         self.neurons += cost.neurons
 
-    def total(self, input_width: int, output: str, sentence: str, labels) -> SpecCost:
+    def total(self, input_width: int, output: str, sentence: str, labels, where) -> SpecCost:
         longest = max((len(label) for label in labels), default=0)
         chars = len(sentence) + sentence.count(SAY_PLACEHOLDER) * max(longest - len(SAY_PLACEHOLDER), 0)
-        return SpecCost(input_width, tuple(self.steps), output, chars)
+        return SpecCost(input_width, tuple(self.steps), output, chars, self.limits, where)
 
 
 def _over_memory(what: str, need: int, limits: Limits, span, hint: str) -> SpecCheckError:
@@ -133,15 +149,16 @@ def sentence_fits(spec_cost: SpecCost, limits: Limits, span) -> SpecCheckError |
 
 
 # ---- asked by later stages ----
-def rows_fit(spec_cost: SpecCost, rows: int, limits: Limits, traced: bool):
+def rows_fit(spec_cost: SpecCost, rows: int, traced: bool, limits: Limits | None = None):
     """Raise (NS505) when running, or tracing, `rows` rows at once would take more than --max-memory."""
+    limits = limits or spec_cost.limits
     per_row = spec_cost.trace_bytes if traced else spec_cost.run_bytes
     need = per_row * rows
     if need > limits.max_bytes:
         what = "tracing" if traced else "running"
         raise NetspecError(f"{what} {rows:,} row{'s' * (rows != 1)} would need {describe_bytes(need)} "
                            f"({describe_bytes(per_row)} a row), more than the limit of "
-                           f"{describe_bytes(limits.max_bytes)}", code="NS505",
+                           f"{describe_bytes(limits.max_bytes)}", spec_cost.where, code="NS505",
                            hint=f"give fewer rows{', or run instead of trace' if traced else ''}, or raise the "
                                 f"limit with --max-memory {raised(need)}")
 
@@ -152,23 +169,25 @@ def chunk_rows(spec_cost: SpecCost, target: int, most: int, limits: Limits, row_
     row_bytes: what a row takes besides the network (its line of text, its printed result).
     """
     per_row = spec_cost.run_bytes + row_bytes
-    rows_fit(spec_cost, 1, limits, traced=False)
+    rows_fit(spec_cost, 1, traced=False, limits=limits)
     return int(max(1, min(most, min(target, limits.max_bytes) // per_row)))
 
 
-def printout_fits(estimate: int, what: str, limits: Limits):
-    """Raise (NS702) when a printout would be larger than --max-printout."""
+def printout_fits(spec_cost: SpecCost, estimate: int, what: str, shorter: str):
+    """Raise (NS702) when a printout would be larger than --max-printout; `shorter` says how to make it smaller."""
+    limits = spec_cost.limits
     if estimate > limits.max_printout:
         raise NetspecError(f"{what} would be about {describe_bytes(estimate)}, more than the limit of "
-                           f"{describe_bytes(limits.max_printout)} for a printout", code="NS702",
-                           hint=f"trace fewer rows, --focus one value or a --detail of summary or layer, or raise "
-                                f"the limit with --max-printout {raised(estimate)}")
+                           f"{describe_bytes(limits.max_printout)} for a printout", spec_cost.where, code="NS702",
+                           hint=f"{shorter}, or raise the limit with --max-printout {raised(estimate)}")
 
 
-def work_fits(spec_cost: SpecCost, steps: int, limits: Limits):
+def work_fits(spec_cost: SpecCost, steps: int, limits: Limits | None = None):
     """Raise (NS804) when `steps` runs of the network would do more than --max-operations."""
+    limits = limits or spec_cost.limits
     need = spec_cost.operations * steps
     if need > limits.max_operations:
         raise NetspecError(f"{steps:,} steps of {spec_cost.operations:,} operations each would be {need:,} "
-                           f"operations, more than the limit of {limits.max_operations:,}", code="NS804",
+                           f"operations, more than the limit of {limits.max_operations:,}", spec_cost.where,
+                           code="NS804",
                            hint=f"generate fewer steps, or raise the limit with --max-operations {need}")

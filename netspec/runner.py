@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from netspec.cost import rows_fit
 from netspec.decision import decide
 from netspec.errors import NumericError
 from netspec.plan import Plan, PlanStep
@@ -25,7 +26,9 @@ class RunResult:
 
 
 def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None) -> RunResult:
-    """Run every row through the fast kernels; outputs (rows, n_out) and decisions."""
+    """Run every row through the fast kernels; outputs (rows, n_out) and decisions.
+    Rows that would take more than --max-memory at once are refused first (netspec/cost.py)."""
+    _fit(plan, len(rows), traced=False)
     values = {plan.spec.input_value: rows}
     with np.errstate(all="ignore"):
         for step, done in zip(plan.steps, plan.last_uses):
@@ -37,7 +40,9 @@ def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None) -> R
 
 
 def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
-    """Run through the explaining kernels, keeping every intermediate number for the printout."""
+    """Run through the explaining kernels, keeping every intermediate number for the printout
+    (refused first when they would take more than --max-memory)."""
+    _fit(plan, len(rows), traced=True)
     spec = plan.spec
     values = {spec.input_value: rows}
     steps = []
@@ -55,6 +60,11 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
             steps.append(_trace_step(spec, step, record, result))
     outputs = values[spec.output]
     return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
+
+
+def _fit(plan: Plan, rows: int, traced: bool):
+    if plan.spec.cost is not None:  # a spec put together by hand, not checked, has no cost
+        rows_fit(plan.spec.cost, rows, traced)
 
 
 def _trace_step(spec, step: PlanStep, record, result) -> TraceStep:
