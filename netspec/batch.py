@@ -25,6 +25,7 @@ CHUNK_BYTES = 256 * 1024 * 1024  # one chunk, everything counted, takes at most 
 MAX_CHUNK_ROWS = 131_072
 CELL_BYTES = 32  # a number as CSV text (in its line, then parsed) and as printed output
 ROW_BYTES = 200  # a row's line and result strings themselves, and their places in lists
+LONG_SENTENCE = 1024  # characters: a `say` sentence this long, written on every row, counts toward --max-printout
 
 
 def chunk_rows(spec: CheckedSpec, limits: Limits | None = None) -> int:
@@ -45,6 +46,8 @@ def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberSty
             write: Callable[[str], None], atomic_target: bool, limits: Limits | None = None) -> int:
     """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
     rows = chunk_rows(spec, limits)
+    if fmt == "json" and spec.cost.decision_chars > LONG_SENTENCE:
+        _sentences_fit(spec, path)
     if atomic_target:
         return _run_chunks(spec, plan, path, fmt, style, write, rows)
     if _held_output(spec, path) < HOLD_IN_MEMORY:
@@ -56,18 +59,29 @@ def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberSty
     return _run_chunks(spec, plan, path, fmt, style, write, rows)
 
 
+def _sentences_fit(spec: CheckedSpec, path: str):
+    """JSON writes the sentence on every row: a long one, times the rows, is a printout of its own (NS702).
+    The output of ordinary rows grows with the file, as it should, and is not limited."""
+    lines = _lines(path)
+    cost.printout_fits(spec.cost, lines * spec.cost.decision_chars,
+                       f"the `say` sentence ({spec.cost.decision_chars:,} characters) on each of {lines:,} rows",
+                       "write the sentence shorter, run fewer rows, or give --format csv or text")
+
+
+def _lines(path: str) -> int:
+    """The lines of the file, counted a block at a time (a second a gigabyte); 0 when it cannot be read."""
+    try:
+        with open(path, "rb") as stream:
+            return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
 def _held_output(spec: CheckedSpec, path: str) -> int:
     """About how large the output of the whole file is: a file over HOLD_IN_MEMORY is never counted,
     a smaller one by its lines (a long `say` sentence makes a small file's output large)."""
     size = _size(path)
-    if size >= HOLD_IN_MEMORY:
-        return size
-    try:
-        with open(path, "rb") as stream:
-            lines = stream.read().count(b"\n") + 1
-    except OSError:
-        return 0
-    return lines * row_text_bytes(spec)
+    return size if size >= HOLD_IN_MEMORY else (_lines(path) + 1) * row_text_bytes(spec)
 
 
 def _run_chunks(spec, plan, path, fmt, style, write, rows: int, render: bool = True) -> int:
