@@ -120,7 +120,7 @@ CATALOGUE = (
           "write `output out labels from VOCABULARY`"),
     Entry("NS803", "generation settings out of range (from Python): steps, temperature or seed",
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
-    Entry("NS804", "`generate` whose steps would do more operations than the limit (20 billion by default)",
+    Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
 )
 

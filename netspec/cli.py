@@ -142,7 +142,7 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
     rows = _rows(checked, assignments, csv_path, example)
     _results_fit(checked, len(rows.values))
-    result = run_rows(compile_plan(checked), rows.values, rows.ids)
+    result = run_rows(compile_plan(checked), rows.values, rows.ids, exact=True)  # one row's numbers: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output)
 
 
@@ -293,7 +293,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help=f"Tokens to add, one per run of the network (at most {MAX_GENERATE_STEPS:,}).")
 @click.option("--max-operations", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most operations all the steps together may do, counted before the first "
-                   "(default 20,000,000,000: about a minute).")
+                   "(default 100,000,000,000: some five minutes).")
 @click.option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
 @click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")

@@ -50,7 +50,11 @@ class SpecCost:
 
     @property
     def run_bytes(self) -> int:
-        """The fast path's peak for one row: the values still to be read, plus the step's own temporaries."""
+        return self.peak_bytes()
+
+    def peak_bytes(self, exact: bool = False) -> int:
+        """A run's peak for one row: the values still to be read, plus the step's own temporaries (an
+        exact run, netspec/ops/arithmetic.py, computes with the explaining kernels and drops their records)."""
         remaining = {step.name: 0 for step in self.steps}
         for k, step in enumerate(self.steps):
             for name in step.inputs:
@@ -58,7 +62,7 @@ class SpecCost:
         live = {"input": self.input_width}
         peak = self.input_width
         for k, step in enumerate(self.steps):
-            peak = max(peak, sum(live.values()) + step.cost.kernel)
+            peak = max(peak, sum(live.values()) + (step.cost.explain if exact else step.cost.kernel))
             live[step.name] = step.cost.neurons
             for name in [n for n in live if remaining.get(n, -1) <= k and n != self.output and n != step.name]:
                 del live[name]
@@ -149,10 +153,10 @@ def sentence_fits(spec_cost: SpecCost, limits: Limits, span) -> SpecCheckError |
 
 
 # ---- asked by later stages ----
-def rows_fit(spec_cost: SpecCost, rows: int, traced: bool, limits: Limits | None = None):
+def rows_fit(spec_cost: SpecCost, rows: int, traced: bool, limits: Limits | None = None, exact: bool = False):
     """Raise (NS505) when running, or tracing, `rows` rows at once would take more than --max-memory."""
     limits = limits or spec_cost.limits
-    per_row = spec_cost.trace_bytes if traced else spec_cost.run_bytes
+    per_row = spec_cost.trace_bytes if traced else spec_cost.peak_bytes(exact)
     need = per_row * rows
     if need > limits.max_bytes:
         what = "tracing" if traced else "running"

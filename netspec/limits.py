@@ -14,7 +14,7 @@ from dataclasses import dataclass
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
 DEFAULT_MAX_STEPS = 2_000  # once repeats are written out: GPT-2 XL's 48 blocks at some 20 steps each are 1,000; checking 2,000 takes about half a second
 DEFAULT_MAX_PRINTOUT = 50 * 1024**2  # 50 MiB: a printout anyone would read, and then some
-DEFAULT_MAX_OPERATIONS = 20_000_000_000  # `generate`: about a minute (a 2,000-token causal attention, 1.5e8 operations a step, runs 2 steps a second); tiny_gpt needs 1.5e9 for 10,000 steps
+DEFAULT_MAX_OPERATIONS = 100_000_000_000  # `generate`: some five minutes of one core; tiny_gpt's 10,000 steps need 7.6e10 (about 3 minutes)
 MAX_GENERATE_STEPS = 10_000  # `netspec generate --steps`: a long text, still a few seconds
 
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,

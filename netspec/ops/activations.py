@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
+from netspec.ops.arithmetic import EXACT, FAST
+from netspec.ops.base import EXACT_CALL, OpDef, ShapeResult, elementwise_cost
 
 
 def check_one_value(ctx, call) -> ShapeResult | None:
@@ -28,38 +29,38 @@ def _per_position(x, options):
     return x.reshape(x.shape[0], options["positions"], -1) if "positions" in options else x
 
 
-def _identity(xs, ps, options):
+def _identity(xs, ps, options, arith=EXACT):
     return xs[0].copy(), {"x": xs[0]}
 
 
-def _relu(xs, ps, options):
+def _relu(xs, ps, options, arith=EXACT):
     return np.maximum(xs[0], 0.0), {"x": xs[0]}
 
 
-def _logistic(xs, ps, options):
+def _logistic(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
-    exp_neg = np.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
+    exp_neg = arith.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
     denominator = 1.0 + exp_neg
     return 1.0 / denominator, {"x": x, "exp_neg": exp_neg, "denominator": denominator}
 
 
-def _tanh(xs, ps, options):
-    return np.tanh(xs[0]), {"x": xs[0]}
+def _tanh(xs, ps, options, arith=EXACT):
+    return arith.tanh(xs[0]), {"x": xs[0]}
 
 
-def _softmax(xs, ps, options):
+def _softmax(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)  # (batch, n), or (batch, positions, d)
     largest = x.max(axis=-1, keepdims=True)  # (batch, 1); subtracting it keeps e^x from overflowing
     shifted = x - largest
-    exps = np.exp(shifted)
-    total = exps.sum(axis=-1, keepdims=True)
+    exps = arith.exp(shifted)
+    total = arith.sum(exps, axis=-1, keepdims=True)
     result = (exps / total).reshape(xs[0].shape)
     return result, {"x": x, "largest": largest, "shifted": shifted, "exps": exps, "total": total}
 
 
-def _divide_by_sum(xs, ps, options):
+def _divide_by_sum(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)
-    total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
+    total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
     return (x / total).reshape(xs[0].shape), {"x": x, "total": total}
 
 
@@ -70,24 +71,26 @@ def _validate_positive(name, x):
 
 
 def _fast(explain):
-    return lambda xs, ps, options: explain(xs, ps, options)[0]
+    return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
-def activation_cost(args, options):
-    """softmax, the widest of them, keeps x, shifted, exps and the result, each as wide as x."""
-    return elementwise_cost(args, options, kernel=4, explain=5, operations=6) if args else None
+def _cost(calls: int):
+    """softmax, the widest of them, keeps x, shifted, exps and the result, each as wide as x;
+    logistic, tanh and softmax call one correctly rounded function per number."""
+    return lambda args, options: elementwise_cost(args, options, kernel=4, explain=5,
+                                                  operations=6 + calls * EXACT_CALL) if args else None
 
 
-def _op(name, summary, explain, validate=None):
+def _op(name, summary, explain, validate=None, calls=0):
     return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate,
-                 cost=activation_cost)
+                 cost=_cost(calls))
 
 
 OPS = (
     _op("identity", "the number unchanged", _identity),
     _op("relu", "max(0, x): negative numbers become 0", _relu),
-    _op("logistic", "1 / (1 + e^(−x)), between 0 and 1", _logistic),
-    _op("tanh", "tanh(x), between −1 and 1", _tanh),
-    _op("softmax", "e^x / sum of e^x over the layer", _softmax),
+    _op("logistic", "1 / (1 + e^(−x)), between 0 and 1", _logistic, calls=1),
+    _op("tanh", "tanh(x), between −1 and 1", _tanh, calls=1),
+    _op("softmax", "e^x / sum of e^x over the layer", _softmax, calls=1),
     _op("divide_by_sum", "x / sum of x over the layer", _divide_by_sum, _validate_positive),
 )

@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.arithmetic import EXACT
+from netspec.ops.base import EXACT_CALL, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.options import Option
 
 OPTIONS = (
@@ -104,7 +105,7 @@ def attention_explain(xs, ps, options):
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
     score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
-    scores = score_terms.sum(axis=-1)  # (batch, heads, nq, nk): q · k
+    scores = EXACT.sum(score_terms, axis=-1)  # (batch, heads, nq, nk): q · k, in the printed order
     root = np.sqrt(np.float64(q.shape[-1]))
     scaled = scores / root if options["scale"] == "sqrt" else scores
     visible = np.ones(scores.shape[-2:], dtype=bool)
@@ -112,11 +113,11 @@ def attention_explain(xs, ps, options):
         visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]  # (nq, nk)
     largest = np.where(visible, scaled, -np.inf).max(axis=-1, keepdims=True)  # softmax: subtract the largest first
     shifted = scaled - largest
-    exps = np.where(visible, np.exp(np.where(visible, shifted, 0.0)), 0.0)  # a masked key's weight is exactly 0
-    total = exps.sum(axis=-1, keepdims=True)
+    exps = np.where(visible, EXACT.exp(np.where(visible, shifted, 0.0)), 0.0)  # a masked key's weight is exactly 0
+    total = EXACT.sum(exps, axis=-1, keepdims=True)
     weights = exps / total  # (batch, heads, nq, nk)
     value_terms = weights[..., None] * v[:, :, None, :, :]  # (batch, heads, nq, nk, dvh)
-    mixed = value_terms.sum(axis=-2)  # (batch, heads, nq, dvh)
+    mixed = EXACT.sum(value_terms, axis=-2)  # (batch, heads, nq, dvh)
     result = mixed.transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)  # heads side by side at each position
     record = {"q": q, "k": k, "v": v, "score_terms": score_terms, "scores": scores, "root": root, "scaled": scaled,
               "visible": visible, "largest": largest, "shifted": shifted, "exps": exps, "total": total,
@@ -143,7 +144,8 @@ def attention_kernel(xs, ps, options):
 
 def attention_cost(args, options) -> Cost | None:
     """Every query meets every key: heads × queries × keys scores per row, and the explaining
-    kernel keeps each score's and each weighted value's terms (queries × keys × features)."""
+    kernel keeps each score's and each weighted value's terms (queries × keys × features); each score
+    has its exp."""
     if len(args) != 3 or not all(arg.positions and not arg.table for arg in args):
         return None
     q, k, v = args
@@ -154,7 +156,7 @@ def attention_cost(args, options) -> Cost | None:
     result = queries * v.features
     copies = q.width + k.width + v.width  # each head's slice, laid out for the matrix products
     return Cost(4 * heads * pairs + 2 * result + copies, pairs * (q.features + v.features) + 7 * heads * pairs
-                + 3 * result, pairs * (q.features + v.features) + 5 * heads * pairs, result)
+                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_CALL) * heads * pairs, result)
 
 
 OPS = (OpDef("attention", "softmax(q · k [÷ √d]) weighted sum of v, per query", "attention", check_attention,

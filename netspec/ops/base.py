@@ -50,7 +50,8 @@ class Cost:
     kernel: the numbers the fast kernel holds at its peak, its result included;
     explain: the numbers the explaining kernel keeps for a trace, its result included
     (dense keeps every product, attention every score term);
-    operations: multiplications, additions and the like, for a time budget;
+    operations: multiplications, additions and the like, for a time budget, as an exact run (the
+    explaining kernels) does them: each correctly rounded function counts EXACT_CALL;
     neurons: the result's width: each neuron gets a name when the spec is checked.
     netspec/cost.py adds them up over the steps and refuses what is over a limit.
     """
@@ -59,6 +60,10 @@ class Cost:
     explain: int
     operations: int
     neurons: int
+
+
+EXACT_CALL = 3_000  # operations one correctly rounded exp, tanh, sin … counts for: computed a number at a time in
+#                    Python (netspec/ops/arithmetic.py) it takes some 10 µs, the time NumPy takes for 3,000
 
 
 def elementwise_cost(args, options, kernel: int = 2, explain: int = 3, operations: int = 4) -> Cost:
