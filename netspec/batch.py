@@ -65,7 +65,7 @@ def _sentences_fit(spec: CheckedSpec, path: str):
     lines = _lines(path)
     cost.printout_fits(spec.cost, lines * spec.cost.decision_chars,
                        f"the `say` sentence ({spec.cost.decision_chars:,} characters) on each of {lines:,} rows",
-                       "write the sentence shorter, run fewer rows, or give --format csv or text")
+                       "write the sentence shorter or run fewer rows (--format csv and text do not repeat it)")
 
 
 def _lines(path: str) -> int:

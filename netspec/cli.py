@@ -248,12 +248,14 @@ def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict
     from netspec.render import ACCEPTS, trace_fits, trace_size
 
     chosen = {"focus", "detail", "blank"} & set(printout)
-    if not chosen and "focus" in ACCEPTS[fmt] and \
-            trace_size(checked, rows, fmt, terms, **printout) > checked.cost.limits.max_printout:
-        click.echo(f"note: the whole trace would be larger than --max-printout; it works out the output "
-                   f"`{checked.output}` in full and shows every other step in short", err=True)
-        printout = {**printout, "focus": checked.output}
-    trace_fits(checked, rows, fmt, terms, **printout)
+    if chosen or "focus" not in ACCEPTS[fmt] or \
+            trace_size(checked, rows, fmt, terms, **printout) <= checked.cost.limits.max_printout:
+        trace_fits(checked, rows, fmt, terms, **printout)
+        return printout
+    printout = {**printout, "focus": checked.output}
+    trace_fits(checked, rows, fmt, terms, **printout)  # still too large: refused with what the short form needs
+    click.echo(f"note: the whole trace would be larger than --max-printout; it works out the output "
+               f"`{checked.output}` in full and shows every other step in short", err=True)
     return printout
 
 

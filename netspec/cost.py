@@ -111,12 +111,16 @@ class Tally:
             return _over_memory(f"layer `{name}` would need {describe_bytes(need)} for a single row "
                                 f"({cost.kernel:,} numbers at once)", need, self.limits, span,
                                 "make the sequence shorter or the layer narrower")
-        names = (self.neurons + cost.neurons) * NAME_BYTES
-        if self.neurons + cost.neurons > FREE_NEURONS and names > self.limits.max_bytes:
-            return _over_memory(f"layer `{name}` would bring the neurons to {self.neurons + cost.neurons:,}, whose "
-                                f"names alone take {describe_bytes(names)}", names, self.limits, span,
+        count = self.neurons + cost.neurons
+        return self.admit_names(f"layer `{name}` would bring the neurons to {count:,}", count, span,
                                 "make the sequence shorter or the layers narrower")
-        return None
+
+    def admit_names(self, what: str, count: int, span, hint: str) -> SpecCheckError | None:
+        """An error when `count` names (of neurons, or of a table's columns) would take more than the limit."""
+        names = count * NAME_BYTES
+        if count <= FREE_NEURONS or names <= self.limits.max_bytes:
+            return None
+        return _over_memory(f"{what}, whose names alone take {describe_bytes(names)}", names, self.limits, span, hint)
 
     def record(self, name: str, op: str, inputs: tuple[str, ...], cost: Cost):
         self.steps.append(StepCost(name, op, tuple(inputs), cost))

@@ -98,6 +98,16 @@ def test_names_of_a_huge_embedding_are_refused_before_they_are_made(tmp_path):
     _refused(done, "NS224", "layer `x`", "--max-memory")
 
 
+def test_names_of_a_table_from_a_small_file_are_refused_before_they_are_made(tmp_path):
+    """A 77 KB compressed file of 8,000,000 zeros: 64 MB of numbers fit in --max-memory 1GB, but the
+    8,000,000 column names, some 150 bytes each, would take 1.1 GiB."""
+    np.savez_compressed(tmp_path / "zeros.npz", W=np.zeros((1, 8_000_000)))
+    path = tmp_path / "wide.net"
+    path.write_text('input a\nweights W from "zeros.npz" key "W"\nlayer out = dense(input, W)\n')
+    _refused(netspec_cli("check", path, "--max-memory", "1GB"), "NS224", "W has 8,000,000 columns", "1.1 GiB",
+             "--max-memory 2GB")
+
+
 # ---- run --csv: chunks sized by the cost per row ----
 def test_chunk_size_shrinks_for_attention(tmp_path):
     """tokens 500: attention's kernel holds 4 · 500² = 1,000,000 numbers (8 MB) a row, so a 256 MiB chunk

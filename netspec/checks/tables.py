@@ -46,6 +46,12 @@ class TableChecks:
             self.errors.append(error)
             self.broken.add(name.text)
             return
+        refused = self.tally.admit_names(f"{name.text} has {array.shape[-1]:,} columns", array.shape[-1], node.span,
+                                         "give the table fewer columns")  # each is named, one by one, below
+        if refused is not None:
+            self.errors.append(refused)
+            self.broken.add(name.text)
+            return
         columns = tuple(str(i) for i in range(1, array.shape[-1] + 1))
         rows = ("",) * array.shape[0] if node.kind == "weights" else ()
         self.params[name.text] = ParamDraft(name.text, node.kind, array, rows, columns, node.span, labelled=False)
