@@ -99,7 +99,7 @@ def test_names_of_a_huge_embedding_are_refused_before_they_are_made(tmp_path):
 
 
 def test_names_of_a_table_from_a_small_file_are_refused_before_they_are_made(tmp_path):
-    """A 77 KB compressed file of 8,000,000 zeros: 64 MB of numbers fit in --max-memory 1GB, but the
+    """A 62 KB compressed file of 8,000,000 zeros: 64 MB of numbers fit in --max-memory 1GB, but the
     8,000,000 column names, some 150 bytes each, would take 1.1 GiB."""
     np.savez_compressed(tmp_path / "zeros.npz", W=np.zeros((1, 8_000_000)))
     path = tmp_path / "wide.net"
