@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from netspec.errors import NetspecError, SpecCheckError
 from netspec.limits import Limits, describe_bytes
@@ -48,13 +49,21 @@ class SpecCost:
     limits: Limits = Limits()  # the limits the spec was checked under, which every later stage keeps
     where: object = None  # the spec file's first line (a source.Span): where a refusal points
 
-    @property
+    @cached_property
     def run_bytes(self) -> int:
-        return self.peak_bytes()
+        """The fast kernels' peak for one row (asked for at every chunk and every generated token: kept)."""
+        return self._peak(exact=False)
+
+    @cached_property
+    def exact_bytes(self) -> int:
+        """An exact run's peak (netspec/ops/arithmetic.py): the explaining kernels, their records dropped."""
+        return self._peak(exact=True)
 
     def peak_bytes(self, exact: bool = False) -> int:
-        """A run's peak for one row: the values still to be read, plus the step's own temporaries (an
-        exact run, netspec/ops/arithmetic.py, computes with the explaining kernels and drops their records)."""
+        return self.exact_bytes if exact else self.run_bytes
+
+    def _peak(self, exact: bool) -> int:
+        """A run's peak for one row: the values still to be read, plus the step's own temporaries."""
         remaining = {step.name: 0 for step in self.steps}
         for k, step in enumerate(self.steps):
             for name in step.inputs:
