@@ -32,7 +32,7 @@ class Limits:
 
 def parse_size(text: str) -> int | None:
     """`512MB`, `4G`, `1000000` → bytes; None when the text is not a size."""
-    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", text)
     if not found or found.group(2).lower() not in UNITS:
         return None
     return int(float(found.group(1)) * UNITS[found.group(2).lower()])

@@ -159,6 +159,10 @@ def _bad_character(source: Source, error: UnexpectedCharacters) -> SpecSyntaxErr
     if char == '"':
         return SpecSyntaxError("unclosed quote: text in quotes must end on the same line", span,
                                hint='add the closing " before the end of the line', code="NS104")
+    if char.isdigit():  # not 0-9, which the grammar takes: ৪ or ３, that Python's float() would read
+        return SpecSyntaxError(f"the digit {char!r} ({unicodedata.name(char, 'a digit')}) is not one of 0-9", span,
+                               hint=f"numbers are written with the digits 0 to 9 only: write {unicodedata.digit(char)}",
+                               code="NS106")
     shown = repr(char) if _stands_alone(char) else f"U+{ord(char):04X}" if char else "end of file"
     return SpecSyntaxError(f"unexpected character {shown}", span, hint=_hint(source, error), code="NS101")
 

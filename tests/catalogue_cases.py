@@ -23,6 +23,7 @@ SPEC_CASES = {
     "NS102": "input a\nlayer out relu(input)\n",
     "NS103": "input a\nweights W:\n",
     "NS104": 'input a "red\n',
+    "NS106": "input a range 0 to １\n",
     "NS105": "input a\nrepeat 2 times:\n  layer h = relu(input)\noutput h\n",
     "NS112": b"input \xff\n",
     "NS201": NET + "layer p = softmax(outt)\n",
@@ -62,6 +63,7 @@ INPUT_CASES = {
     "NS307": ["-i", "R=3", "-i", "R=4"],
     "NS312": ["--example", "tulip"],
     "NS315": ["-i", "R"],
+    "NS320": ["-i", "R=３２", "-i", "G=1", "-i", "B=1", "-i", "Vol=1"],
 }
 
 TEXT_CASES = {  # run with specs/humpty_chars.net, whose input `text` takes 12 characters

@@ -64,6 +64,8 @@ CSV_ERRORS = {
                      "R must be between 0 and 255"),
     "short_row": (3, 1, "row 2 has 3 cells but the header has 4", None),
     "empty_cell": (2, 4, "row 1, column G: no number given", None),
+    "fullwidth_digit": (2, 5, "row 1, column G: '1０7' is written with the digit '０' (FULLWIDTH DIGIT ZERO), "
+                              "which is not one of 0-9", "write 107"),
     "blank_line_then_bad": (4, 11, "row 2, column Vol: Vol=-1 is outside its range (volume in ml, at least 0)",
                             "Vol must be at least 0"),
 }
@@ -176,3 +178,15 @@ def test_unknown_example(leaf):
         inputs.from_examples(leaf, "sunflwer")
     assert caught.value.message == "the spec has no example called `sunflwer`"
     assert caught.value.hint == "did you mean `sunflower`?"
+
+
+@pytest.mark.parametrize("value, shown, digit", [("３２", "３２", "３ (FULLWIDTH DIGIT THREE)"), ("৪", "৪", "৪ (BENGALI DIGIT FOUR)"),
+                                                 ("1²", "1²", "² (SUPERSCRIPT TWO)")], ids=["fullwidth", "bengali", "superscript"])
+def test_an_input_with_digits_other_than_0_to_9_is_refused(leaf, value, shown, digit):
+    """Python's float() reads ３２ as 32 and ৪ as 4; an input is written with the digits 0 to 9 only."""
+    with pytest.raises(InputError) as caught:
+        inputs.from_assignments(leaf, [f"R={value}", "G=1", "B=1", "Vol=1"])
+    char, name = digit.split(" ", 1)
+    assert caught.value.message == f"--input R: {shown!r} is written with the digit {char!r} {name}, which is not one of 0-9"
+    assert caught.value.code == "NS320"
+    assert "0 to 9" in caught.value.hint
