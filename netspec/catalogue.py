@@ -48,6 +48,8 @@ CATALOGUE = (
     Entry("NS216", "two inputs with one name, or `as` where nothing is reused", "give each input its own name"),
     Entry("NS217", "a wrong number of output labels", "one label per output neuron"),
     Entry("NS220", "a number in the spec too large for float64 (over about 1.8e308)", "write a smaller number"),
+    Entry("NS224", "a vocabulary numbered from past 2**53, where float64 cannot tell its tokens' numbers apart",
+          "write `numbered from 0` or `numbered from 1`"),
     Entry("NS221", "a repeat count that is not a whole number of at least 1", "write it like `repeat 3 times:`"),
     Entry("NS222", "a statement that cannot stand inside a repeat (input, output, decide, example, another repeat, …)",
           "a repeat's body holds layers, weights, biases and vectors; move the rest out"),

@@ -50,6 +50,7 @@ SPEC_CASES = {
     "NS221": NET + "repeat 0 times:\n  layer out = relu(out)\nend\n",
     "NS222": NET + "repeat 2 times:\n  layer out = relu(out)\n  output out\nend\n",
     "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
+    "NS224": 'vocabulary v characters "ab" numbered from 1e300\n' + NET,
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
 }
 
