@@ -73,6 +73,8 @@ CATALOGUE = (
     Entry("NS309", "a CSV row with the wrong number of cells, or broken quoting", "one cell per column"),
     Entry("NS310", "an empty CSV file, or one with a header only", "add a header and rows of numbers"),
     Entry("NS311", "a CSV file that cannot be read or is not UTF-8", "check the path; save it as UTF-8"),
+    Entry("NS321", "a CSV line longer than 4 MiB characters, or with more than 100,000 cells",
+          "one row of numbers a line, one column per input"),
     Entry("NS312", "no examples to run, or no example of that name", "add an `example` line, or give inputs"),
     Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),

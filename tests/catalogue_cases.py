@@ -77,6 +77,7 @@ CSV_CASES = {
     "NS309": "R,G,B,Vol\n1,2,3\n",
     "NS310": "R,G,B,Vol\n",
     "NS311": b"R,G,B,Vol\n1,2,3,\xff\n",
+    "NS321": "R,G,B,Vol" + ",x" * 100_000 + "\n1,2,3,4\n",
 }
 
 WEIGHT_CASES = {
