@@ -26,7 +26,7 @@ CATALOGUE = (
     Entry("NS105", "a `repeat` block without its `end`", "write `end` on its own line after the block's last statement"),
     Entry("NS106", "a digit that is not one of 0-9 (such as ৪ or ３)", "write numbers with the digits 0 to 9"),
     Entry("NS110", "the spec file cannot be read (missing, a folder, unreadable)", "check the path"),
-    Entry("NS111", "the spec file is larger than 50 MB", "keep large weights in a weight file"),
+    Entry("NS111", "the spec file is larger than 16 MiB", "keep large weights in a weight file"),
     Entry("NS112", "the spec file is not UTF-8 text", "save it as UTF-8 plain text"),
     # ---- checking names, shapes and meanings: NS2xx ----
     Entry("NS201", "an unknown name: value, weights, bias, input, output or decision", "use a declared name; see the hint"),
@@ -53,8 +53,8 @@ CATALOGUE = (
     Entry("NS221", "a repeat count that is not a whole number of at least 1", "write it like `repeat 3 times:`"),
     Entry("NS222", "a statement that cannot stand inside a repeat (input, output, decide, example, another repeat, …)",
           "a repeat's body holds layers, weights, biases and vectors; move the rest out"),
-    Entry("NS223", "a repeat that would write out more steps or tables than the limit (2,000 each by default)",
-          "repeat fewer times, or raise the limit with --max-steps"),
+    Entry("NS223", "a spec whose layers, or what its repeats write out, are more steps or tables than the limit "
+          "(2,000 each by default)", "repeat fewer times, or raise the limit with --max-steps"),
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     Entry("NS240", "a sequence operation given values of the wrong shape (q, k and v; heads; concat; positions)",
           "follow the hint: it names the shapes that fit"),

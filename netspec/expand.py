@@ -184,9 +184,10 @@ def _check_size(statements, repeats: list[nodes.Repeat], limits: Limits):
     numbers = sum(_numbers(s) for s in plain) + sum(int(r.count.value) * _numbers_in(r.body) for r in repeats)
     biggest = max(repeats, key=lambda r: r.count.value * max(len(r.body), 1))
     if steps > limits.max_steps or tables > limits.max_steps:
+        needed = max(steps, tables)
         raise SpecCheckError(_too_long(biggest, steps, tables, numbers, limits), biggest.count.span, code="NS223",
-                             hint="repeat fewer times, or raise the limit with --max-steps (from Python: "
-                                  "Limits(max_steps=...))")
+                             hint=f"repeat fewer times, or raise the limit with --max-steps {needed} (from Python: "
+                                  f"Limits(max_steps={needed}))")
     if numbers * 8 > limits.max_bytes:
         raise WeightFileError(_too_large(biggest, numbers, limits), biggest.count.span, code="NS409",
                               hint="repeat fewer times, or raise the limit with --max-memory")

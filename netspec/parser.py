@@ -10,13 +10,15 @@ import contextlib
 import difflib
 import functools
 import gc
+import re
 import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from netspec import nodes
-from netspec.errors import NetspecError, SpecSyntaxError
+from netspec.errors import NetspecError, SpecCheckError, SpecSyntaxError
 from netspec.grammar import lark_parser
+from netspec.limits import Limits
 from netspec.source import Source, Span
 
 TERMINAL_WORDS = {
@@ -95,9 +97,21 @@ def _collector_paused():
             gc.enable()
 
 
-def parse(source: Source) -> nodes.Spec:
-    """Parse one spec; raise SpecSyntaxError pointing at the first place that does not fit."""
+# A line that starts like this is a layer statement: no other statement, and no table row
+# or header (a header holds no `=`), can. Comments start with # and quotes end on their line.
+LAYER_LINE = re.compile(r"^[ \t]*layer[ \t]+[^\W\d]\w*[ \t]*=", re.MULTILINE)
+
+
+def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
+    """Parse one spec; raise SpecSyntaxError pointing at the first place that does not fit.
+
+    With `limits`, a spec whose layers alone are more steps than limits.max_steps is refused
+    first, from its text: parsing 200,000 layers would take half a minute before any count.
+    """
     from netspec.transform import ToNodes
+
+    if limits is not None:
+        _refuse_too_many_layers(source, limits.max_steps)
 
     parser = lark_parser()
     try:
@@ -110,6 +124,20 @@ def parse(source: Source) -> nodes.Spec:
         if isinstance(error.orig_exc, NetspecError):
             raise error.orig_exc from None
         raise
+
+
+def _refuse_too_many_layers(source: Source, most: int) -> None:
+    """Each layer line is at least one step (a repeat's body makes more); count them without parsing."""
+    starts = [found.start() for found in LAYER_LINE.finditer(source.text)]
+    if len(starts) <= most:
+        return
+    first_over = starts[most] + len(source.text[starts[most]:]) - len(source.text[starts[most]:].lstrip())
+    line = source.text.count("\n", 0, first_over) + 1
+    column = first_over - (source.text.rfind("\n", 0, first_over) + 1) + 1
+    raise SpecCheckError(f"the spec has {len(starts):,} layers, more than the limit of {most:,} steps",
+                         Span(source, line, column, line, column + len("layer")), code="NS223",
+                         hint=f"raise the limit with --max-steps {len(starts)} (from Python: "
+                              f"Limits(max_steps={len(starts)})), if the spec comes from someone you trust")
 
 
 def _syntax_error(source: Source, error: UnexpectedInput) -> SpecSyntaxError:

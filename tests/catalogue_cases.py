@@ -195,12 +195,13 @@ def _vocabulary_errors(folder: Path) -> dict:
 
 def _other_errors(folder: Path) -> dict:
     import netspec
+    from netspec.limits import MAX_SPEC_BYTES
     from netspec.errors import NetspecError
 
     found = {"NS110": _cli_error(["check", str(folder / "absent.net")])}
     big = folder / "big.net"
     with big.open("wb") as stream:
-        stream.truncate(50_000_001)
+        stream.truncate(MAX_SPEC_BYTES + 1)
     found["NS111"] = _cli_error(["check", str(big)])
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])

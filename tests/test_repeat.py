@@ -396,3 +396,33 @@ def test_load_units_expands_within_the_limits_given():
     unit = load_units(STACK, limits=Limits(max_steps=10))
     assert not unit.spec.of_type(nodes.Repeat)
     assert len(unit.spec.of_type(nodes.Layer)) == 10
+
+
+def _plain_layers(count: int, last: str = "") -> str:
+    lines = ["input a", "input b", "layer h0 = relu(input)"] + [f"layer h{k} = relu(h{k - 1})" for k in range(1, count)]
+    return "\n".join(lines) + "\n" + last
+
+
+def test_plain_layers_count_against_the_steps_limit_before_the_spec_is_parsed(tmp_path):
+    """2,001 layers and no repeat: refused with the count, at the first layer past the limit,
+    before parsing (the syntax error on the last line is never reached; 200,000 layers took 30 s)."""
+    path = _write(tmp_path, _plain_layers(DEFAULT_MAX_STEPS + 1, "layer broken = (\n"))
+    errors = _errors(path)
+    assert [(e.code, e.span.line) for e in errors] == [("NS223", DEFAULT_MAX_STEPS + 3)]
+    assert errors[0].message == (f"the spec has {DEFAULT_MAX_STEPS + 2:,} layers, more than the limit of "
+                                 f"{DEFAULT_MAX_STEPS:,} steps")
+    assert f"--max-steps {DEFAULT_MAX_STEPS + 2}" in errors[0].hint
+
+
+def test_plain_layers_within_a_raised_limit_load(tmp_path):
+    path = _write(tmp_path, _plain_layers(DEFAULT_MAX_STEPS + 1))
+    assert len(netspec.load_spec(path, Limits(max_steps=DEFAULT_MAX_STEPS + 1)).steps) == DEFAULT_MAX_STEPS + 1
+    assert _errors(path, Limits(max_steps=DEFAULT_MAX_STEPS))[0].code == "NS223"
+
+
+def test_plain_layers_beside_a_repeat_count_too(tmp_path):
+    """8 plain layers and a repeat of 2 steps, 3 times: 14 steps, refused under a limit of 13."""
+    path = _write(tmp_path, _plain_layers(8, "repeat 3 times:\n  layer g = relu(h7)\n  layer h7 = relu(g)\nend\n"))
+    errors = _errors(path, Limits(max_steps=13))
+    assert errors[0].code == "NS223" and "14 steps" in errors[0].message and "--max-steps 14" in errors[0].hint
+    assert len(netspec.load_spec(path, Limits(max_steps=14)).steps) == 14
