@@ -426,3 +426,18 @@ def test_plain_layers_beside_a_repeat_count_too(tmp_path):
     errors = _errors(path, Limits(max_steps=13))
     assert errors[0].code == "NS223" and "14 steps" in errors[0].message and "--max-steps 14" in errors[0].hint
     assert len(netspec.load_spec(path, Limits(max_steps=14)).steps) == 14
+
+
+def test_a_spec_text_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    """A bias row of 4.45 million numbers in 48 MB took 2 minutes and 6.3 GB to parse; a spec
+    may be at most MAX_SPEC_BYTES (16 MiB), and the hint points at weight files."""
+    from netspec.limits import MAX_SPEC_BYTES
+
+    path = tmp_path / "big.net"
+    with path.open("wb") as stream:
+        stream.write(b"input a\nbias b:\n")
+        stream.truncate(17_000_000)
+    errors = _errors(path)
+    assert [e.code for e in errors] == ["NS111"]
+    assert errors[0].message == f"{path} is 17,000,000 bytes; a .net file may be at most {MAX_SPEC_BYTES:,}"
+    assert "weight file" in errors[0].hint
