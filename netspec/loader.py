@@ -54,7 +54,7 @@ def read_source(path: str | Path, shown_as: str | None = None) -> Source:
 def _too_large(shown: str, size: int) -> InputError:
     return InputError(f"{shown} is {size:,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111",
                       hint='keep large tables in a weight file (`weights W from "w.npy"`): each number written '
-                           "in a spec takes some 700 bytes of memory while it is read")
+                           "in a spec takes some hundreds of bytes of memory while it is read")
 
 
 def _decode(data: bytes, shown: str) -> str:

@@ -10,15 +10,16 @@ import contextlib
 import difflib
 import functools
 import gc
+import itertools
 import re
 import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from netspec import nodes
-from netspec.errors import NetspecError, SpecCheckError, SpecSyntaxError
+from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxError
 from netspec.grammar import lark_parser
-from netspec.limits import Limits
+from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
 
 TERMINAL_WORDS = {
@@ -99,17 +100,20 @@ def _collector_paused():
 
 # A line that starts like this is a layer statement: no other statement, and no table row
 # or header (a header holds no `=`), can. Comments start with # and quotes end on their line.
-LAYER_LINE = re.compile(r"^[ \t]*layer[ \t]+[^\W\d]\w*[ \t]*=", re.MULTILINE)
+LAYER_LINE = re.compile(r"^[ \t]*(layer)[ \t]+[^\W\d]\w*[ \t]*=", re.MULTILINE)
 
 
 def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
     """Parse one spec; raise SpecSyntaxError pointing at the first place that does not fit.
 
-    With `limits`, a spec whose layers alone are more steps than limits.max_steps is refused
+    A spec of more than MAX_SPEC_WORDS words is refused from its text: every number becomes
+    a Lark token of some 350 bytes, and a tree around it, before it is one float. With
+    `limits`, a spec whose layers alone are more steps than limits.max_steps is refused
     first, from its text: parsing 200,000 layers would take half a minute before any count.
     """
     from netspec.transform import ToNodes
 
+    _refuse_too_many_words(source)
     if limits is not None:
         _refuse_too_many_layers(source, limits.max_steps)
 
@@ -126,18 +130,35 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
         raise
 
 
+def _refuse_too_many_words(source: Source) -> None:
+    if len(source.text) <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
+        return
+    words = re.finditer(r"\S+", source.text)
+    over = next(itertools.islice(words, MAX_SPEC_WORDS, None), None)
+    if over is None:
+        return
+    raise InputError(f"the spec holds more than {MAX_SPEC_WORDS:,} words and numbers",
+                     _span_at(source, over.start(), len(over.group())), code="NS111",
+                     hint='keep large tables in a weight file (`weights W from "w.npy"`): each number written in a '
+                          "spec takes some hundreds of bytes of memory while it is read")
+
+
 def _refuse_too_many_layers(source: Source, most: int) -> None:
     """Each layer line is at least one step (a repeat's body makes more); count them without parsing."""
-    starts = [found.start() for found in LAYER_LINE.finditer(source.text)]
+    starts = [found.start(1) for found in LAYER_LINE.finditer(source.text)]
     if len(starts) <= most:
         return
-    first_over = starts[most] + len(source.text[starts[most]:]) - len(source.text[starts[most]:].lstrip())
-    line = source.text.count("\n", 0, first_over) + 1
-    column = first_over - (source.text.rfind("\n", 0, first_over) + 1) + 1
     raise SpecCheckError(f"the spec has {len(starts):,} layers, more than the limit of {most:,} steps",
-                         Span(source, line, column, line, column + len("layer")), code="NS223",
+                         _span_at(source, starts[most], len("layer")), code="NS223",
                          hint=f"raise the limit with --max-steps {len(starts)} (from Python: "
                               f"Limits(max_steps={len(starts)})), if the spec comes from someone you trust")
+
+
+def _span_at(source: Source, offset: int, width: int) -> Span:
+    """The Span of `width` characters at character `offset` of the text (on one line)."""
+    line = source.text.count("\n", 0, offset) + 1
+    column = offset - (source.text.rfind("\n", 0, offset) + 1) + 1
+    return Span(source, line, column, line, column + width)
 
 
 def _syntax_error(source: Source, error: UnexpectedInput) -> SpecSyntaxError:

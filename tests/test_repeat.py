@@ -441,3 +441,16 @@ def test_a_spec_text_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     assert [e.code for e in errors] == ["NS111"]
     assert errors[0].message == f"{path} is 17,000,000 bytes; a .net file may be at most {MAX_SPEC_BYTES:,}"
     assert "weight file" in errors[0].hint
+
+
+def test_a_spec_of_more_words_than_the_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    """Each number written in a spec costs some hundreds of bytes while parsed, so a spec may hold
+    at most MAX_SPEC_WORDS words; past that it is refused from its text, pointing at the first word over."""
+    import netspec.parser
+
+    monkeypatch.setattr(netspec.parser, "MAX_SPEC_WORDS", 1_000)
+    path = _write(tmp_path, "input a\nbias b:\n x\n" + " 1" * 999 + "\nlayer o = relu(input)\n")
+    errors = _errors(path)
+    assert [(e.code, e.span.line, e.span.column) for e in errors] == [("NS111", 4, 2 * 996)]
+    assert errors[0].message == "the spec holds more than 1,000 words and numbers"
+    assert "weight file" in errors[0].hint
