@@ -26,7 +26,7 @@ CATALOGUE = (
     Entry("NS105", "a `repeat` block without its `end`", "write `end` on its own line after the block's last statement"),
     Entry("NS106", "a digit that is not one of 0-9 (such as ৪ or ３)", "write numbers with the digits 0 to 9"),
     Entry("NS110", "the spec file cannot be read (missing, a folder, unreadable)", "check the path"),
-    Entry("NS111", "the spec file is larger than 16 MiB, or holds more than 2,000,000 words and numbers", "keep large weights in a weight file"),
+    Entry("NS111", "the spec file is larger than 16 MiB, or holds more than 1,000,000 words and numbers", "keep large weights in a weight file"),
     Entry("NS112", "the spec file is not UTF-8 text", "save it as UTF-8 plain text"),
     # ---- checking names, shapes and meanings: NS2xx ----
     Entry("NS201", "an unknown name: value, weights, bias, input, output or decision", "use a declared name; see the hint"),
