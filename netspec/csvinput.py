@@ -120,7 +120,8 @@ def _cells(path: str, line: int, raw: str) -> list[str]:
     except csv.Error as error:
         opened = _unclosed_quote(raw)
         if opened is None:
-            raise InputError(f"{path}:{line}: the CSV is malformed ({error})", _line_span(path, line, raw),
+            raise InputError(f"the CSV is malformed on this line ({error})", _line_span(path, line, raw),
+                             hint='a quoted cell is written "like this", with "" for a quote inside it',
                              code="NS309") from None
         at = Span(_line_source(path, line, raw), line, opened + 1, line, opened + 2)
         raise InputError("the quote that opens this cell is not closed on its line", at,

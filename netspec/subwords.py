@@ -21,7 +21,7 @@ Without `##` entries the token numbers do not record where a word ends: "cats" a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CONTINUES = "##"  # BERT's mark of a piece that continues a word
 UNKNOWN = "[UNK]"  # BERT's token for a word the vocabulary cannot split
@@ -52,8 +52,10 @@ class PieceTable:
 
     known: frozenset[str]
     marked: bool  # True when some entry starts with ##: later pieces of a word are the ## ones
-    first: dict  # the trie of the pieces a word can start with: every entry
-    later: dict  # the trie of the pieces after it: the ## entries without their ## (every entry when unmarked)
+    # the trie of the pieces a word can start with (every entry), and of the pieces after the
+    # first (the ## entries without their ##; every entry when there are none): both follow from `known`
+    first: dict = field(compare=False, repr=False)
+    later: dict = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, entries) -> "PieceTable":

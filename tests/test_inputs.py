@@ -239,3 +239,12 @@ def test_a_header_with_more_columns_than_the_limit_is_refused(leaf, tmp_path):
         inputs.from_csv(leaf, str(path))
     assert caught.value.code == "NS321"
     assert caught.value.message == f"{path}:1: the line has {MAX_CSV_COLUMNS + 4:,} cells, more than the {MAX_CSV_COLUMNS:,} a CSV may have"
+
+
+def test_a_quote_inside_a_cell_is_refused_at_its_line(leaf, tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text('R,G,B,Vol\n"32",107,56,11.2\n"3"2,1,1,1\n')
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(path))
+    assert (caught.value.span.line, caught.value.code) == (3, "NS309")
+    assert caught.value.message == "the CSV is malformed on this line (',' expected after '\"')"
