@@ -454,3 +454,17 @@ def test_a_spec_of_more_words_than_the_limit_is_refused_before_it_is_parsed(tmp_
     assert [(e.code, e.span.line, e.span.column) for e in errors] == [("NS111", 4, 2 * 996)]
     assert errors[0].message == "the spec holds more than 1,000 words and numbers"
     assert "weight file" in errors[0].hint
+
+
+def test_the_layers_of_a_used_network_count_too(tmp_path):
+    """1,500 layers in base.net and 600 more in a spec that uses it: 2,100 steps in all, refused
+    though each file alone is under the limit."""
+    (tmp_path / "base.net").write_text(_plain_layers(1_500))
+    reuse = ['use "base.net"'] + [f"layer g{k} = relu(h1499)" for k in range(600)]
+    path = _write(tmp_path, "\n".join(reuse) + "\n")
+    errors = _errors(path)
+    assert [e.code for e in errors] == ["NS223"]
+    assert errors[0].message == ("the spec has 2,100 steps with those of the network it uses, more than the limit "
+                                 f"of {DEFAULT_MAX_STEPS:,} steps")
+    assert "--max-steps 2100" in errors[0].hint
+    assert len(netspec.load_spec(path, Limits(max_steps=2_100)).steps) == 2_100
