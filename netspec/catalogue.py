@@ -60,7 +60,7 @@ CATALOGUE = (
           "follow the hint: it names the shapes that fit"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
-    Entry("NS224", "a layer whose one row would take more memory than the limit (attention over a long text: "
+    Entry("NS226", "a layer whose one row would take more memory than the limit (attention over a long text: "
           "queries × keys scores), or whose neurons' names would", "shorten the sequence, or raise it with --max-memory"),
     Entry("NS225", "a `say` sentence that, filled in, is longer than a whole printout may be",
           "write {decision} fewer times, or raise the limit with --max-printout"),

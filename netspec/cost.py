@@ -143,7 +143,7 @@ class Tally:
 
 def _over_memory(what: str, need: int, limits: Limits, span, hint: str) -> SpecCheckError:
     return SpecCheckError(f"{what}, more than the limit of {describe_bytes(limits.max_bytes)}", span,
-                          hint=f"{hint}, or raise the limit with --max-memory {raised(need)}", code="NS224")
+                          hint=f"{hint}, or raise the limit with --max-memory {raised(need)}", code="NS226")
 
 
 def raised(need: float) -> str:

@@ -52,7 +52,7 @@ SPEC_CASES = {
     "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
     "NS224": 'vocabulary v characters "ab" numbered from 1e300\n' + NET,
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
-    "NS224": 'vocabulary v characters "ab"\ninput text "a long text" tokens 20000 from v\n'
+    "NS226": 'vocabulary v characters "ab"\ninput text "a long text" tokens 20000 from v\n'
              "weights E:\n   e1  e2\n a 1   0\n b 0   1\nlayer x = embed(input, E)\nlayer s = attention(x, x, x)\n",
     "NS225": NET.replace("y  z", "y  " + "z" * 2000)
              + 'say "' + "{decision} " * 40_000 + '"\n',

@@ -74,7 +74,7 @@ def test_attention_over_a_long_text_is_refused_at_check(tmp_path, tokens):
     path.write_text(_attention(tokens, example=True))
     need = 4 * tokens**2 * 8 / 1024**3
     done = netspec_cli("check", path)
-    _refused(done, "NS224", "layer `s`", f"{need:.1f} GiB for a single row", "--max-memory")
+    _refused(done, "NS226", "layer `s`", f"{need:.1f} GiB for a single row", "--max-memory")
 
 
 def test_the_refusal_names_the_limit_that_would_let_it_through(tmp_path):
@@ -95,7 +95,7 @@ def test_names_of_a_huge_embedding_are_refused_before_they_are_made(tmp_path):
     path.write_text('vocabulary v characters "ab" numbered from 1\ninput text "t" tokens 100000 from v\n'
                     'weights E from "E.npy"\nlayer x = embed(input, E)\n')
     done = netspec_cli("check", path)
-    _refused(done, "NS224", "layer `x`", "--max-memory")
+    _refused(done, "NS226", "layer `x`", "--max-memory")
 
 
 def test_names_of_a_table_from_a_small_file_are_refused_before_they_are_made(tmp_path):
@@ -104,7 +104,7 @@ def test_names_of_a_table_from_a_small_file_are_refused_before_they_are_made(tmp
     np.savez_compressed(tmp_path / "zeros.npz", W=np.zeros((1, 8_000_000)))
     path = tmp_path / "wide.net"
     path.write_text('input a\nweights W from "zeros.npz" key "W"\nlayer out = dense(input, W)\n')
-    _refused(netspec_cli("check", path, "--max-memory", "1GB"), "NS224", "W has 8,000,000 columns", "1.1 GiB",
+    _refused(netspec_cli("check", path, "--max-memory", "1GB"), "NS226", "W has 8,000,000 columns", "1.1 GiB",
              "--max-memory 2GB")
 
 
@@ -137,7 +137,7 @@ def test_a_single_row_over_the_limit_is_refused_up_front(tmp_path):
     path.write_text(_attention(500))
     rows = tmp_path / "rows.csv"
     rows.write_text("text\n" + "ab" * 250 + "\n")
-    _refused(netspec_cli("run", path, "--csv", rows, "--max-memory", "4MB"), "NS224", "--max-memory 8MB")
+    _refused(netspec_cli("run", path, "--csv", rows, "--max-memory", "4MB"), "NS226", "--max-memory 8MB")
 
 
 # ---- say ----
