@@ -113,7 +113,7 @@ CATALOGUE = (
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
     Entry("NS503", "layer_norm of equal numbers with eps=0: the variance is 0", "state an eps, like eps=1e-5"),
     Entry("NS504", "a token number that is no entry of the vocabulary (from Python)", "give the text, not numbers"),
-    Entry("NS505", "running or tracing that many rows at once would take more memory than the limit",
+    Entry("NS505", "running, tracing or printing that many rows at once would take more memory than the limit",
           "give fewer rows, or raise it with --max-memory"),
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),

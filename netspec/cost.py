@@ -25,6 +25,7 @@ NUMBER_BYTES = 8  # float64
 NAME_BYTES = 150  # a neuron's name and label as Python strings, with their places in the tuples (measured: ~120)
 FREE_NEURONS = 1_000_000  # names the checker always affords (150 MB), so that a tiny --max-memory still checks a spec
 SAY_PLACEHOLDER = "{decision}"
+RENDER_BYTES = 10  # memory a printout takes while it is made, per byte it writes (measured: JSON 10-11×, SVG 9×)
 SHORT_STEP = 16  # numbers a step shown in short writes: its first and last few results
 
 
@@ -191,12 +192,18 @@ def chunk_rows(spec_cost: SpecCost, target: int, most: int, limits: Limits, row_
 
 
 def printout_fits(spec_cost: SpecCost, estimate: int, what: str, shorter: str):
-    """Raise (NS702) when a printout would be larger than --max-printout; `shorter` says how to make it smaller."""
+    """Raise (NS702) when a printout would be larger than --max-printout, and (NS505) when making it would
+    take more than --max-memory; `shorter` says how to make it smaller."""
     limits = spec_cost.limits
     if estimate > limits.max_printout:
         raise NetspecError(f"{what} would be about {describe_bytes(estimate)}, more than the limit of "
                            f"{describe_bytes(limits.max_printout)} for a printout", spec_cost.where, code="NS702",
                            hint=f"{shorter}, or raise the limit with --max-printout {raised(estimate)}")
+    if estimate * RENDER_BYTES > limits.max_bytes:  # only when --max-printout was raised far above its default
+        raise NetspecError(f"making {what} (about {describe_bytes(estimate)}) would take about "
+                           f"{describe_bytes(estimate * RENDER_BYTES)} of memory, more than the limit of "
+                           f"{describe_bytes(limits.max_bytes)}", spec_cost.where, code="NS505",
+                           hint=f"{shorter}, or raise the limit with --max-memory {raised(estimate * RENDER_BYTES)}")
 
 
 def work_fits(spec_cost: SpecCost, steps: int, limits: Limits | None = None):

@@ -216,6 +216,16 @@ def test_the_printout_estimate_is_an_upper_bound_not_far_above(tmp_path, fmt):
     assert len(printed) <= trace_size(spec, 1, fmt, **layout) <= 4 * len(printed)
 
 
+def test_a_printout_lifted_past_the_memory_limit_is_refused_by_memory(tmp_path):
+    """--max-printout 1GB lets the JSON of 2,000 dense steps through: (2,000 · (16·16 products + 2·16) + 16 inputs)
+    numbers at 180 bytes, and 8 KiB, are 103,691,072 bytes (98.9 MiB); but making it takes about ten bytes of
+    memory a byte written, 989 MiB, more than --max-memory 500MB."""
+    done = netspec_cli("trace", _deep(tmp_path, 1999), "--format", "json", "--max-printout", "1GB",
+                       "--max-memory", "500MB")
+    assert (2_000 * (16 * 16 + 2 * 16) + 16) * 180 + 8 * 1024 == 103_691_072
+    _refused(done, "NS505", "of memory", "--max-memory 989MB")
+
+
 def test_a_trace_over_the_printout_limit_is_shortened_as_if_focused():
     """tiny_gpt's four examples, fully worked at --detail neuron, are estimated over a 1 MB limit: the
     text trace works out the output in full and the rest in short, as for --focus out."""
