@@ -22,6 +22,7 @@ from netspec.limits import Limits
 from netspec.loader import Unit
 from netspec.model import CheckedSpec, InputInfo, Param, Step, Value
 from netspec.vocabulary import TextInput, Vocabulary
+from netspec.weights import WeightFiles
 
 
 class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
@@ -41,6 +42,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
+        self.weight_files = WeightFiles()  # each weight file opened once for all its tables
+        self.read_files: list[tuple[int, int]] = [u.source.identity for u in unit.chain() if u.source.identity]
 
     # ---- reporting ----
     def fail(self, message, span, hint=None, notes=None, code=None):
@@ -101,7 +104,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         sources = [u.source for u in self.unit.chain()]
         return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
                            self.values, params, self.steps, output, decision, examples,
-                           vocabularies=self.vocabularies, texts=self.texts)
+                           vocabularies=self.vocabularies, texts=self.texts,
+                           read_files=frozenset(self.read_files + self.weight_files.identities))
 
     def _final_param(self, draft: ParamDraft) -> Param:
         rows_from, cols_from = self.bindings.get(draft.name, (None, None))
@@ -117,4 +121,8 @@ def _stem(path: str) -> str:
 
 def check_units(unit: Unit, limits: Limits = Limits()) -> CheckedSpec:
     """Check a loaded spec; raise SpecErrors listing every problem found."""
-    return Checker(unit, limits).check()
+    checker = Checker(unit, limits)
+    try:
+        return checker.check()
+    finally:
+        checker.weight_files.close()

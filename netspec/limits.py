@@ -15,6 +15,13 @@ DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room 
 DEFAULT_MAX_STEPS = 2_000  # once repeats are written out: GPT-2 XL's 48 blocks at some 20 steps each are 1,000; checking 2,000 takes about half a second
 MAX_GENERATE_STEPS = 10_000  # `netspec generate --steps`: a long text, still a few seconds
 
+# What netspec reads of a file before it knows what is inside: each is checked on the opened file.
+MAX_SPEC_BYTES = 50_000_000  # a .net file; large weights belong in a weight file
+MAX_USE_DEPTH = 32  # specs in one chain of `use`: the article's deepest is 2
+MAX_VOCABULARY_BYTES = 16 * 1024**2  # BERT's vocab.txt is 232 kB; the largest are a few MB
+MAX_SAFETENSORS_HEADER = 16 * 1024**2  # GPT-2 XL's header is 100 kB: 16 MiB of JSON takes a second to parse
+MAX_NPY_HEADER = 100_000  # an .npy header (alone, or an .npz member's): NumPy itself writes well under 1 kB
+
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
          "t": 1024**4, "tb": 1024**4}
 
@@ -50,10 +57,14 @@ def describe_bytes(count: float) -> str:
 def outside_folder(folder: Path, written: str, limits: Limits) -> Path | None:
     """The spec's folder when the file `written` (relative to it, symlinks followed) lies outside it
     and that is not allowed; None otherwise. Weight and vocabulary files share this one fence."""
-    if limits.allow_outside:
-        return None
+    return None if limits.allow_outside else fence_breach(folder, folder / written)
+
+
+def fence_breach(folder: Path, target: Path) -> Path | None:
+    """`folder`, resolved, when `target` (symlinks followed) lies outside it; None when inside.
+    netspec/files.py asks it again of the file it opened, so a link swapped meanwhile is caught."""
     try:
-        inside, target = folder.resolve(), (folder / written).resolve()
+        inside, target = folder.resolve(), target.resolve()
     except (OSError, ValueError):  # a NUL byte in the name: no such file can exist, the reader says so
         return None
     return None if target == inside or inside in target.parents else inside

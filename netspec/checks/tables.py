@@ -40,7 +40,8 @@ class TableChecks:
         folder = Path(node.span.source.path).parent if node.span else Path(".")
         budget = self.limits.max_bytes - self._bytes_held()
         try:
-            array = load_declared(node.kind, name.text, node.path, node.key, node.shape, folder, self.limits, budget)
+            array = load_declared(node.kind, name.text, node.path, node.key, node.shape, folder, self.limits, budget,
+                                  self.weight_files)
         except NetspecError as error:
             error.span = error.span or node.span
             self.errors.append(error)
