@@ -100,7 +100,8 @@ CATALOGUE = (
           "save one token a line, as UTF-8"),
     Entry("NS415", "a vocabulary file that is empty, has a blank line or a token with a space, or lists a token twice",
           "one token a line, each once"),
-    Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy)",
+    Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
+          "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),

@@ -382,27 +382,19 @@ def _emit(text: str, output: str | None, inputs: frozenset = frozenset()):
         click.echo(text, nl=False)
 
 
-class _Stopped(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so a half-written -o file's temp file is removed."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum, frame):
-    raise _Stopped(signum)
-
-
 def _catch_signals() -> dict:
-    """Turn SIGTERM and SIGHUP into _Stopped while a command runs; the handlers they had, to put back."""
+    """While a command runs, Ctrl-C, SIGTERM and SIGHUP unwind through netspec/outfile.py's handler,
+    which removes a half-written -o file's temp file; the handlers they had, to put back."""
     import signal
     import threading
 
+    from netspec.outfile import stop
+
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         return {}
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    return {signum: signal.signal(signum, _stop) for signum in wanted}
+    wanted = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    return {signum: signal.signal(signum, stop) for signum in wanted
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None)}  # nohup's ignored SIGHUP stays ignored
 
 
 def _restore_signals(previous: dict):
@@ -423,6 +415,7 @@ def main(argv=None):
 
 def _main(argv):
     from netspec.errors import NetspecError
+    from netspec.outfile import Stopped
 
     try:
         cli.main(args=argv, prog_name="netspec", standalone_mode=False)
@@ -433,7 +426,7 @@ def _main(argv):
         sys.stdout.flush()
         sys.stderr.write(format_error(error))
         sys.exit(error.exit_code)
-    except _Stopped as stopped:
+    except Stopped as stopped:
         import signal
 
         sys.stderr.write(f"netspec: stopped by {signal.Signals(stopped.signum).name}\n")

@@ -21,6 +21,7 @@ MAX_USE_DEPTH = 32  # specs in one chain of `use`: the article's deepest is 2
 MAX_VOCABULARY_BYTES = 16 * 1024**2  # BERT's vocab.txt is 232 kB; the largest are a few MB
 MAX_SAFETENSORS_HEADER = 16 * 1024**2  # GPT-2 XL's header is 100 kB: 16 MiB of JSON takes a second to parse
 MAX_NPY_HEADER = 100_000  # an .npy header (alone, or an .npz member's): NumPy itself writes well under 1 kB
+MAX_NPZ_DIRECTORY = 4 * 1024**2  # an .npz's zip directory, some 100 bytes an array: GPT-2 XL's is 60 kB
 
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
          "t": 1024**4, "tb": 1024**4}

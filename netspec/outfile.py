@@ -1,13 +1,16 @@
 """Text and a path in, a complete file out: written whole or not at all.
 
 The text is written to a temporary file in the target folder and renamed over the
-target, so an error or an interrupt never leaves a partial file or a stray temp file.
+target, so an error or an interrupt (Ctrl-C; SIGTERM and SIGHUP, which netspec/cli.py
+turns into an exception that unwinds the same way) never leaves a partial file or a
+stray temp file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import tempfile
 from pathlib import Path
@@ -39,20 +42,52 @@ def atomic_stream(path: str, inputs: frozenset = frozenset()):
     if not folder.is_dir():
         raise OutputFileError(f"cannot write {path}: the folder {folder} does not exist", code="NS701")
     mode = _mode_for(path, target, inputs)
+    temp = None
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with _signals_held():  # a signal between making the temp file and knowing its name would leave it
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         os.chmod(temp, mode)  # mkstemp makes 0600
-    except OSError as error:
-        raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
-    try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
         os.replace(temp, target)
     except BaseException as error:
-        Path(temp).unlink(missing_ok=True)
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
         raise
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C, so a temp file is removed on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_holding: list[int] = []  # non-empty while a temp file is being made: signals wait in it (after a 0)
+
+
+def stop(signum, frame):
+    """The handler cli.py sets for Ctrl-C, SIGTERM and SIGHUP: unwind at once, or, while a temp file
+    is being made and named, as soon as its name is known (so it can be removed)."""
+    if _holding:
+        _holding.append(signum)
+        return
+    raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    _holding.append(0)
+    try:
+        yield
+    finally:
+        waiting = _holding[1:]
+        _holding.clear()
+        if waiting:
+            stop(waiting[0], None)
 
 
 @contextlib.contextmanager

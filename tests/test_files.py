@@ -183,6 +183,16 @@ def test_a_huge_npy_header_inside_an_npz_is_refused_before_it_is_inflated(tmp_pa
     assert error.code == "NS416" and "w.npz[W]" in error.message
 
 
+def test_an_npz_with_a_huge_directory_is_refused_before_the_directory_is_read(tmp_path):
+    """100 empty members named with 48,000 letters each make a zip directory of 4.6 MiB (as 80,000 members
+    with short names would), over the 4 MiB netspec reads."""
+    with zipfile.ZipFile(tmp_path / "w.npz", "w") as archive:
+        for k in range(100):
+            archive.writestr(f"{k:03}" + "a" * 48_000 + ".npy", b"")
+    error = _error(_spec(tmp_path, 'weights W from "w.npz" key "a1"'))
+    assert error.code == "NS416" and "zip directory of 4.6 MiB" in error.message and "4.0 MiB" in error.message
+
+
 # ---- headers checked before numbers ----
 
 def test_an_npz_member_shorter_than_its_header_says_is_refused_before_reading(tmp_path):
