@@ -43,6 +43,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
         self.weight_files = WeightFiles()  # each weight file opened once for all its tables
+        self.pending: dict[str, list] = {}  # file tables whose numbers are read once the spec checks
         self.read_files: list[tuple[int, int]] = [u.source.identity for u in unit.chain() if u.source.identity]
 
     # ---- reporting ----
@@ -80,6 +81,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         if (output is None or decision is None) and not self.errors:  # never hand on a spec without an answer
             self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
                       hint="add a layer such as `layer out = dense(input, W1)`")
+        if not self.errors:
+            self._read_pending()
         if self.errors:
             raise SpecErrors(fold_copies(self.errors))
         return self._result(output, decision, examples)

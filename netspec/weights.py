@@ -347,20 +347,44 @@ def _check_size(name: str, header: TensorHeader, size: int):
                               f"file holds {describe_bytes(max(size - header.offset, 0))}", code="NS408")
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A file's tensor whose header passed every check: its numbers are read by read_numbers, once
+    the rest of the spec has checked against its shape (a wrong file costs no reading at all)."""
+
+    name: str
+    written: str
+    file: WeightFile
+    key: str | None
+    header: TensorHeader
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.header.shape
+
+
 def load_declared(kind: str, name: str, written: str, key: str | None, declared: tuple[int, ...] | None,
                   folder: Path, limits: Limits, budget: int, files: WeightFiles | None = None) -> np.ndarray:
-    """The array a `weights ... from` line names, after every check that needs no numbers.
+    """The array a `weights ... from` line names: check_declared, then read_numbers.
+
+    files: the weight files this load has opened (each is opened once); none: opened and closed here.
+    """
+    if files is not None:
+        return read_numbers(check_declared(kind, name, written, key, declared, folder, limits, budget, files))
+    files = WeightFiles()
+    try:
+        return read_numbers(check_declared(kind, name, written, key, declared, folder, limits, budget, files))
+    finally:
+        files.close()
+
+
+def check_declared(kind: str, name: str, written: str, key: str | None, declared: tuple[int, ...] | None,
+                   folder: Path, limits: Limits, budget: int, files: WeightFiles) -> Pending:
+    """Every check on the tensor a `weights ... from` line names that needs no numbers.
 
     budget: the bytes still free under limits.max_bytes; the tensor is refused before
     it is read when its float64 copy would not fit.
-    files: the weight files this load has opened (each is opened once); none: opened and closed here.
     """
-    if files is None:
-        files = WeightFiles()
-        try:
-            return load_declared(kind, name, written, key, declared, folder, limits, budget, files)
-        finally:
-            files.close()
     if declared is not None and min(declared) < 0:
         raise WeightFileError(f"the shape of {name} must be whole numbers, like shape (4, 3)", code="NS407")
     file = files.get(folder, written, limits)
@@ -377,9 +401,15 @@ def load_declared(kind: str, name: str, written: str, key: str | None, declared:
         raise WeightFileError(f"{name} would need {describe_bytes(need)} of memory, more than the "
                               f"{describe_bytes(max(budget, 0))} left under the limit of "
                               f"{describe_bytes(limits.max_bytes)}", hint="raise the limit with --max-memory", code="NS409")
-    array = load(file, key, header)
+    return Pending(name, written, file, key, header)
+
+
+def read_numbers(pending: Pending) -> np.ndarray:
+    """The tensor's numbers as float64, all of them finite."""
+    array = load(pending.file, pending.key, pending.header)
     if not np.isfinite(array).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise WeightFileError(f"{name} in {written} holds {array[where]} at position {where}", code="NS411",
+        raise WeightFileError(f"{pending.name} in {pending.written} holds {array[where]} at position {where}",
+                              code="NS411",
                               hint="weights must be ordinary numbers; NaN and infinity cannot be computed with")
     return array

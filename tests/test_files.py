@@ -204,18 +204,35 @@ def test_an_npz_member_shorter_than_its_header_says_is_refused_before_reading(tm
     assert error.code == "NS408" and "truncated" in error.message
 
 
+def test_a_header_that_does_not_fit_the_layer_is_refused_before_any_number_is_read(tmp_path, monkeypatch):
+    """No `shape` written: the header's 2000 × 2000 (30 MiB of zeros in a 31 kB file; 20000 × 20000 would be
+    3 GiB in 3 MB, inside the 4 GiB limit) is checked against the layer that reads it, which takes 2 inputs,
+    before a number is inflated."""
+    import netspec.weights as weights
+
+    with zipfile.ZipFile(tmp_path / "w.npz", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("W.npy", _npy("(2000, 2000)", data=bytes(8 * 2000 * 2000)))
+    assert (tmp_path / "w.npz").stat().st_size < 100_000
+
+    def load(*args):
+        raise AssertionError("the numbers were read")
+
+    monkeypatch.setattr(weights, "load", load)
+    error = _error(_spec(tmp_path, 'weights W from "w.npz"'))
+    assert error.code == "NS204" and "W has 2000 rows" in error.message
+
+
 _MEMORY = """
-import resource, sys, numpy as np
+import resource, sys
+from pathlib import Path
 sys.path.insert(0, {root!r})
-import netspec, netspec.errors
 from netspec.limits import Limits
-netspec.load_spec({small!r})
+from netspec.weights import load_declared
+load_declared("weights", "W", "leaf.npz", "W1", (4, 3), Path({weights!r}), Limits(), 10**6)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-try:  # read whole, then refused by the checker: a 2-input spec cannot take {rows} rows
-    netspec.load_spec({path!r}, Limits(max_bytes={limit}))
-except netspec.errors.NetspecError as error:
-    assert "W has {rows} rows" in error.message, error.message
+array = load_declared("weights", "W", "w.npz", None, None, Path({folder!r}), Limits(max_bytes={limit}), {limit})
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+assert array.shape == ({rows}, 1024) and array.dtype == "float64" and not array.any()
 print((after - before) * 1024)
 """
 
@@ -228,8 +245,7 @@ def test_an_npz_member_takes_no_more_memory_than_its_float64_copy(tmp_path, dtyp
     with zipfile.ZipFile(tmp_path / "w.npz", "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("W.npy", "w", force_zip64=True) as member:
             np.lib.format.write_array(member, np.zeros((rows, 1024), dtype=dtype))
-    path = _spec(tmp_path, 'weights W from "w.npz"')
-    script = _MEMORY.format(root=str(ROOT), small=str(ROOT / "specs" / "leaf_from_file.net"), path=str(path),
+    script = _MEMORY.format(root=str(ROOT), weights=str(ROOT / "specs" / "weights"), folder=str(tmp_path),
                             limit=210 * 1024**2, rows=rows)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
