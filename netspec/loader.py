@@ -49,13 +49,18 @@ def _refused(refused: FileRefused, shown: str) -> NetspecError:
     if refused.reason == "missing":
         return InputError(f"no such spec file: {shown}", hint="check the path; specs end in .net", code="NS110")
     if refused.reason == "too_large":
-        return InputError(f"{shown} is {refused.size:,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}",
-                          code="NS111")
+        return _too_large(shown, refused.size)
     if refused.reason == "outside":
         return SpecCheckError(f"{shown} lies outside the folder of the spec that uses it ({refused.folder})",
                               hint="a spec may only use specs in its own folder; pass --allow-outside if you trust it",
                               code="NS213")
     return InputError(refused.message, code="NS110")
+
+
+def _too_large(shown: str, size: int) -> InputError:
+    return InputError(f"{shown} is {size:,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111",
+                      hint='keep large tables in a weight file (`weights W from "w.npy"`): each number written '
+                           "in a spec takes some hundreds of bytes of memory while it is read")
 
 
 def _decode(data: bytes, shown: str) -> str:
@@ -85,7 +90,7 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: boo
     """
     limits = limits or Limits(allow_outside=allow_outside)
     source = read_source(path, fence=_fence)
-    spec = parse(source)
+    spec = parse(source, limits)
     uses = spec.of_type(nodes.Use)
     if len(uses) > 1:
         raise SpecCheckError("a spec can use one other network", uses[1].span,
