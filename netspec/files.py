@@ -5,7 +5,9 @@ afterwards leaves a gap in which a symbolic link can be swapped for one that lea
 spec's folder, and a device or a pipe named as a file can be read forever. So every reader
 (specs, `use`, weight files, vocabularies, CSV files) opens the file once, checks what it
 opened - a regular file, inside the folder, within its size cap - and reads from that
-same descriptor. Each reader turns a FileRefused into its own coded error.
+same descriptor. Each reader turns a FileRefused into its own coded error. A CSV file
+given on the command line is opened the same way, with no fence and no cap (it is
+streamed): `open_checked(path, None, None, "CSV file")`, its `stream` wrapped as text.
 """
 
 from __future__ import annotations
