@@ -146,3 +146,18 @@ def test_a_signal_mid_write_leaves_no_temp_file(tmp_path, signum):
     assert process.returncode == 128 + signum, stderr
     assert "Traceback" not in stderr and "stopped" in stderr
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_vocabulary_file_counts_among_the_files_a_command_reads(tmp_path):
+    """What `-o` is checked against: the spec and its vocabulary file, by device and inode."""
+    import netspec
+
+    (tmp_path / "v.txt").write_text("cat\n##s\n")
+    spec = tmp_path / "spec.net"
+    spec.write_text('vocabulary v subwords from "v.txt"\ninput a\ninput b\nweights W:\n   y  z\n a 1  2\n b 3  4\n'
+                    "layer out = dense(input, W)\n")
+    read = netspec.load_spec(spec).read_files
+    assert read == {(os.stat(p).st_dev, os.stat(p).st_ino) for p in (spec, tmp_path / "v.txt")}
+    with pytest.raises(OutputFileError) as caught:
+        write_atomic(str(tmp_path / "v.txt"), "x", read)
+    assert caught.value.code == "NS702" and (tmp_path / "v.txt").read_text() == "cat\n##s\n"
