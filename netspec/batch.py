@@ -60,7 +60,7 @@ def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberSty
 
 
 def _sentences_fit(spec: CheckedSpec, path: str):
-    """JSON writes the sentence on every row: a long one, times the rows, is a printout of its own (NS702).
+    """JSON writes the sentence on every row: a long one, times the rows, is a printout of its own (NS703).
     The output of ordinary rows grows with the file, as it should, and is not limited."""
     lines = _lines(path)
     cost.printout_fits(spec.cost, lines * spec.cost.decision_chars,

@@ -192,12 +192,12 @@ def chunk_rows(spec_cost: SpecCost, target: int, most: int, limits: Limits, row_
 
 
 def printout_fits(spec_cost: SpecCost, estimate: int, what: str, shorter: str):
-    """Raise (NS702) when a printout would be larger than --max-printout, and (NS505) when making it would
+    """Raise (NS703) when a printout would be larger than --max-printout, and (NS505) when making it would
     take more than --max-memory; `shorter` says how to make it smaller."""
     limits = spec_cost.limits
     if estimate > limits.max_printout:
         raise NetspecError(f"{what} would be about {describe_bytes(estimate)}, more than the limit of "
-                           f"{describe_bytes(limits.max_printout)} for a printout", spec_cost.where, code="NS702",
+                           f"{describe_bytes(limits.max_printout)} for a printout", spec_cost.where, code="NS703",
                            hint=f"{shorter}, or raise the limit with --max-printout {raised(estimate)}")
     if estimate * RENDER_BYTES > limits.max_bytes:  # only when --max-printout was raised far above its default
         raise NetspecError(f"making {what} (about {describe_bytes(estimate)}) would take about "

@@ -163,7 +163,7 @@ def test_a_long_sentence_on_every_csv_row_is_refused_and_shrinks_the_chunks(tmp_
     assert batch.chunk_rows(spec) <= 256 * 1024**2 // (2 * 440_000) == 305
     rows = tmp_path / "rows.csv"
     rows.write_text("a,b\n" + "1,2\n" * 2_000)
-    _refused(netspec_cli("run", path, "--csv", rows, "--format", "json"), "NS702", "--max-printout")
+    _refused(netspec_cli("run", path, "--csv", rows, "--format", "json"), "NS703", "--max-printout")
 
 
 # ---- printouts of a wide layer ----
@@ -181,12 +181,12 @@ def _wide(tmp_path) -> str:
 
 def test_a_json_trace_of_a_wide_layer_is_refused(tmp_path):
     """JSON writes every product (5,120,000, about 180 bytes each): some 900 MB, over 50 MB."""
-    _refused(netspec_cli("trace", _wide(tmp_path), "--format", "json"), "NS702", "json trace", "--max-printout")
+    _refused(netspec_cli("trace", _wide(tmp_path), "--format", "json"), "NS703", "json trace", "--max-printout")
 
 
 def test_a_drawing_of_a_wide_layer_is_refused(tmp_path):
     """A circle per neuron: 20,000 + 320,000 + 320,000 + 16 neurons, about 250 bytes each: 165 MB, over 50 MB."""
-    _refused(netspec_cli("draw", _wide(tmp_path)), "NS702", "drawing", "--max-printout")
+    _refused(netspec_cli("draw", _wide(tmp_path)), "NS703", "drawing", "--max-printout")
 
 
 def _deep(tmp_path, copies: int):
@@ -202,7 +202,7 @@ def _deep(tmp_path, copies: int):
 def test_a_long_repeat_traced_as_json_is_refused(tmp_path):
     """1,999 copies of a 16 × 16 dense: 2,000 · (256 products + 32) numbers, about 100 MB as JSON."""
     path = _deep(tmp_path, 1999)
-    _refused(netspec_cli("trace", path, "--format", "json"), "NS702", "--max-printout 99MB")
+    _refused(netspec_cli("trace", path, "--format", "json"), "NS703", "--max-printout 99MB")
     trace_fits(netspec.load_spec(path, Limits(max_printout=99 * 1024**2)), 1, "json")  # the limit it names will do
 
 
@@ -236,7 +236,7 @@ def test_a_trace_over_the_printout_limit_is_shortened_as_if_focused(tmp_path):
     done = netspec_cli("trace", path, "--max-printout", "500KB")
     assert done.returncode == 0 and "larger than --max-printout" in done.stderr
     assert done.stdout == netspec_cli("trace", path, "--focus", spec.output).stdout
-    _refused(netspec_cli("trace", path, "--detail", "neuron", "--max-printout", "500KB"), "NS702", "--max-printout")
+    _refused(netspec_cli("trace", path, "--detail", "neuron", "--max-printout", "500KB"), "NS703", "--max-printout")
 
 
 def test_tracing_many_rows_is_refused_by_memory_before_it_starts():

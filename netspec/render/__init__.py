@@ -45,7 +45,7 @@ def trace_size(spec, rows: int, fmt: str, max_terms: int = 8, **printout) -> int
 
 
 def trace_fits(spec, rows: int, fmt: str, max_terms: int = 8, **printout):
-    """Raise (NS702) when that trace would be larger than the spec's --max-printout."""
+    """Raise (NS703) when that trace would be larger than the spec's --max-printout."""
     from netspec.cost import printout_fits
 
     shorter = "trace fewer rows" + ("" if fmt == "json" else ", --focus one value, a --detail of summary or layer")
@@ -54,7 +54,7 @@ def trace_fits(spec, rows: int, fmt: str, max_terms: int = 8, **printout):
 
 
 def drawing_fits(spec):
-    """Raise (NS702) when `netspec draw` would write more than --max-printout: a circle per neuron, a line per weight."""
+    """Raise (NS703) when `netspec draw` would write more than --max-printout: a circle per neuron, a line per weight."""
     from netspec.cost import printout_fits
 
     items = sum(step.cost.neurons for step in spec.cost.steps) + spec.cost.input_width + spec.parameter_count
