@@ -22,7 +22,7 @@ import netspec
 from netspec.errors import NetspecError, flatten
 from netspec.limits import Limits
 
-from conftest import ROOT
+from conftest import ROOT, SPECS
 
 NET = "input a\ninput b\n{line}\nlayer out = dense(input, W)\n"
 
@@ -329,3 +329,15 @@ def test_a_full_standard_output_is_a_message_not_a_traceback():
     assert done.returncode == 1
     assert "could not write" in done.stderr and "No space left on device" in done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_csv_that_is_a_pipe_or_a_device_is_refused(tmp_path):
+    """`--csv` reads a regular file only: a FIFO would wait for a writer forever, /dev/zero never ends."""
+    from clirun import invoke
+
+    fifo = tmp_path / "rows.csv"
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero"):
+        result = invoke("run", SPECS / "leaf.net", "--csv", path)
+        assert result.exit_code == 1
+        assert "is not a regular file" in result.stderr and "[NS311]" in result.stderr
