@@ -9,6 +9,7 @@ infinity inside the network), and only then run again and printed.
 from __future__ import annotations
 
 import os
+import stat
 from typing import Callable
 
 from netspec import cost
@@ -69,12 +70,16 @@ def _sentences_fit(spec: CheckedSpec, path: str):
 
 
 def _lines(path: str) -> int:
-    """The lines of the file, counted a block at a time (a second a gigabyte); 0 when it cannot be read."""
+    """The lines of a regular file, counted a block at a time (a second a gigabyte); 0 for anything else
+    (a pipe is opened without waiting for a writer, and never read): the CSV reader says why it cannot be read."""
     try:
-        with open(path, "rb") as stream:
-            return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return 0
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return 0
+        return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
 
 
 def _held_output(spec: CheckedSpec, path: str) -> int:
