@@ -4,6 +4,10 @@ Nothing is half-written: into a file, the output goes to a temporary file that i
 renamed only when every row has run; onto the screen, a file too large to hold its
 output in memory is first read through once to check every row (inputs, and NaN or
 infinity inside the network), and only then run again and printed.
+
+A chunk holds as many rows as the cost model (netspec/cost.py) says fit in CHUNK_BYTES and
+--max-memory, so memory stays bounded whatever the network: a 500-token attention runs 33
+rows at a time, a small network 131,072.
 """
 
 from __future__ import annotations
