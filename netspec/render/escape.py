@@ -71,8 +71,11 @@ def json_text(text: str) -> str:
 # ---- HTML and SVG ----
 
 def html_text(text: str) -> str:
-    """Text or an attribute value for HTML and SVG (XML): `& < > " '` as entities, controls shown visibly."""
-    return html.escape(visible(text), quote=True)
+    """Text or an attribute value for HTML and SVG (XML): `& < > " '` as entities, controls shown visibly.
+
+    Newline and tab stay: both are plain white space there (a diagram's titles are several lines).
+    """
+    return html.escape(visible(text, keep="\n\t"), quote=True)
 
 
 def css_string(text: str) -> str:
@@ -88,15 +91,16 @@ def css_string(text: str) -> str:
 
 _MD_ALWAYS = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", "*": "\\*", "`": "\\`", "[": "\\[", "]": "\\]",
               "|": "\\|", "~": "\\~"}
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|[-=](?=[-=\s]*$)|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def markdown(text: str) -> str:
     """Text for Markdown (CommonMark or GitHub's): read as plain text wherever it stands, table cells included.
 
     `<` and `&` are entities, so no HTML tag or entity can start; `* ` [ ] | ~ \\` are backslash-escaped;
-    `_` too, unless it stands inside a word (`leaf_or_flower`), where it never makes emphasis. A `#`, `>`,
-    `-`, `+`, `=` or `1.` at the start is escaped, as it would begin a heading, quote or list at a line's start.
+    `_` too, unless it stands inside a word (`leaf_or_flower`), where it never makes emphasis. What would
+    begin a heading, quote, list or rule at a line's start (`#`, `>`, `- `, `+ `, `1. `, `---`) is escaped
+    there. A `>` elsewhere stays (`Leaf 0.8 > Flower 0.2`): with every `<` an entity it can close no tag.
     """
     text = "".join(_MD_ALWAYS.get(c, c) for c in visible(text))
     text = re.sub(r"(?<![^\W_])_|_(?![^\W_])", r"\\_", text)
