@@ -147,7 +147,7 @@ def test_terminal_output_has_no_raw_control_or_bidi_character(case):
     h, _, paths, printed = case
     outputs = [p[fmt] for p in printed.values() for fmt in ("text", "blank.text", "json")]
     for path in paths.values():
-        outputs += [invoke("check", path).output]
+        outputs += [invoke("check", path).output, repr(netspec.printout(path))]
         outputs += [invoke("run", path, "--examples", "--format", fmt).output for fmt in ("text", "json", "csv")]
     for output in outputs:
         assert RAW_TERMINAL.search(output) is None, repr(RAW_TERMINAL.search(output))
