@@ -94,22 +94,24 @@ def css_string(text: str) -> str:
 
 # ---- Markdown ----
 
-_MD_ALWAYS = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", "*": "\\*", "`": "\\`", "[": "\\[", "]": "\\]",
+_MD_ALWAYS = {"\\": "\\\\", "&": "&amp;", "<": "&lt;", "*": "\\*", "`": "\\`", "[": "\\[",
               "|": "\\|", "~": "\\~"}
 _LINE_START = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|[-=](?=[-=\s]*$)|\d{1,9}(?=[.)](?:\s|$)))")
 
 
-def markdown(text: str) -> str:
+def markdown(text: str, line_start: bool = False) -> str:
     """Text for Markdown (CommonMark or GitHub's): read as plain text wherever it stands, table cells included.
 
-    `<` and `&` are entities, so no HTML tag or entity can start; `* ` [ ] | ~ \\` are backslash-escaped;
-    `_` too, unless it stands inside a word (`leaf_or_flower`), where it never makes emphasis. What would
-    begin a heading, quote, list or rule at a line's start (`#`, `>`, `- `, `+ `, `1. `, `---`) is escaped
-    there. A `>` elsewhere stays (`Leaf 0.8 > Flower 0.2`): with every `<` an entity it can close no tag.
+    `<` and `&` are entities, so no HTML tag or entity can start; `[` is escaped, so no link, image or
+    reference can open (`]` alone opens nothing, and stays: `W[1]` reads `W\\[1]`); `*`, the backtick,
+    `|`, `~` and `\\` are escaped; `_` too, unless it stands inside a word (`leaf_or_flower`), where it never makes emphasis. For text
+    that begins a line (`line_start`), what would open a heading, quote, list or rule there (`#`, `>`,
+    `- `, `+ `, `1. `, `---`) is escaped too. A `>` elsewhere stays (`Leaf 0.8 > Flower 0.2`): with every
+    `<` an entity it can close no tag.
     """
     text = "".join(_MD_ALWAYS.get(c, c) for c in visible(text))
     text = re.sub(r"(?<![^\W_])_|_(?![^\W_])", r"\\_", text)
-    match = _LINE_START.match(text)
+    match = _LINE_START.match(text) if line_start else None
     if match:
         lead, mark = match.groups()
         text = lead + (mark + "\\" if mark[0].isdigit() else "\\" + mark) + text[match.end():]
@@ -135,7 +137,7 @@ TEXT_MAP = {
     "≤": r"$\le$", "≥": r"$\ge$", "Φ": r"$\Phi$", "√": r"$\surd$", "π": r"$\pi$", "²": r"$^2$", "÷": r"$\div$",
 }
 MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
-            "‡": r"\ddagger ", "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^{2}", "÷": r"\div "}
+            "‡": r"\ddagger ", "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div "}
 MATH_SPECIALS = {"%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$", "\\": r"\backslash{}", "{": r"\{",
                  "}": r"\}", "~": r"\sim{}", "'": r"\text{'}"}
 WORD = r"[A-Za-z][A-Za-z0-9]*(?:\\_[A-Za-z0-9]+)*[,:]?"
@@ -179,7 +181,8 @@ def _math_char(c: str, keep: str) -> str:
 def _braced_exponents(text: str, keep: str = "") -> str:
     """`e^(…)` → `e^{(…)}` with the group closed at its matching parenthesis; `e^0.5` → `e^{0.5}`.
 
-    Any other `^` is a caret, unless it raises a number (`10000^3`) that is not already raised.
+    Any other `^` is a caret, unless it raises a number or symbol the program wrote (`10000^3`, `x²`),
+    one token, as TeX reads it, and not one just raised (a double superscript stops pdflatex).
     """
     out, i, raised = [], 0, -1
     while i < len(text):
@@ -194,14 +197,14 @@ def _braced_exponents(text: str, keep: str = "") -> str:
             i = raised = i + match.end()
             continue
         if text[i] == "^":
-            power = re.match(r"\^(\{2\}|(?:\{-\})?[0-9.]+)", text[i:])
+            raised_token = re.match(r"\^(\d|\{2\}|\{-\}|\{\\approx\})", text[i:])
             if text[i + 1:i + 2] and text[i + 1] in keep:  # a blank raised: the caller draws it
                 out.append("^")
                 i += 1
                 continue
-            if power and i != raised and i > 0 and (text[i - 1].isalnum() or text[i - 1] in ")}"):
-                out.append(power.group() if power.group(1) == "{2}" else "^{" + power.group(1) + "}")
-                i = raised = i + power.end()
+            if raised_token and i != raised:  # `(2 − 5)^2`, `10000^≈0.33`: the program's own powers
+                out.append(raised_token.group())
+                i = raised = i + raised_token.end()
                 continue
             out.append(CARET)
             i += 1

@@ -26,7 +26,7 @@ def render_markdown(trace: Trace, style: NumberStyle = NumberStyle(), max_terms:
     options = options or PrintOptions(style, max_terms)
     lines = [f"# {md(spec.name)}" + (" · worksheet" if options.blank else ""), ""]
     if spec.description:
-        lines += [md(spec.description), ""]
+        lines += [md(spec.description, line_start=True), ""]
     lines += [f"{code(provenance(spec))} · {options.style.header()}", "", f"**Network** {md(network_line(spec))}", ""]
     lines += _md_table(("value", "operation", "shape", "parameters", "spec line"), _cells(summary_rows(spec)))
     rows = worked_rows(trace)
@@ -67,7 +67,7 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
     if view.table:
         lines += _weight_table(view, options) + [""]
     for piece in view.preamble:
-        lines += [_text(preamble_parts(piece, options)), ""]
+        lines += [_text(preamble_parts(piece, options), line_start=True), ""]
     for expanded, views in view.runs():
         if not expanded:
             lines += [" · ".join(_value(v, options) for v in views), ""]
@@ -78,7 +78,10 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
     return lines[:-1]
 
 
-def _text(parts: tuple) -> str:
+def _text(parts: tuple, line_start: bool = False) -> str:
+    """The parts in Markdown; with `line_start`, the first escaped as what begins a line."""
+    if line_start and parts and isinstance(parts[0], str):
+        return md(parts[0], line_start=True) + joined(parts[1:], BLANK_MD, md)
     return joined(parts, BLANK_MD, md)
 
 
@@ -123,8 +126,9 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     from netspec.decision import sentence
 
     if options.blank:
-        return [f"{md(trace.spec.decision.describe())}  →  {BLANK_MD}", "",
+        return [f"{md(trace.spec.decision.describe(), line_start=True)}  →  {BLANK_MD}", "",
                 f"**{filled(lambda hole: sentence(trace.spec.decision, hole), BLANK_MD, md)}**"]
     mismatch = example_mismatch(row, trace)
-    return [md(decision_text(row, trace, options.style).replace("Decision · ", "")), "", f"**{md(row.sentence)}**",
+    return [md(decision_text(row, trace, options.style).replace("Decision · ", ""), line_start=True), "",
+            f"**{md(row.sentence)}**",
             *(["", f"✗ {md(mismatch)}"] if mismatch else [])]
