@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
 
 
@@ -28,38 +29,38 @@ def _per_position(x, options):
     return x.reshape(x.shape[0], options["positions"], -1) if "positions" in options else x
 
 
-def _identity(xs, ps, options):
+def _identity(xs, ps, options, arith=EXACT):
     return xs[0].copy(), {"x": xs[0]}
 
 
-def _relu(xs, ps, options):
+def _relu(xs, ps, options, arith=EXACT):
     return np.maximum(xs[0], 0.0), {"x": xs[0]}
 
 
-def _logistic(xs, ps, options):
+def _logistic(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
-    exp_neg = np.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
+    exp_neg = arith.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
     denominator = 1.0 + exp_neg
     return 1.0 / denominator, {"x": x, "exp_neg": exp_neg, "denominator": denominator}
 
 
-def _tanh(xs, ps, options):
-    return np.tanh(xs[0]), {"x": xs[0]}
+def _tanh(xs, ps, options, arith=EXACT):
+    return arith.tanh(xs[0]), {"x": xs[0]}
 
 
-def _softmax(xs, ps, options):
+def _softmax(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)  # (batch, n), or (batch, positions, d)
     largest = x.max(axis=-1, keepdims=True)  # (batch, 1); subtracting it keeps e^x from overflowing
     shifted = x - largest
-    exps = np.exp(shifted)
-    total = exps.sum(axis=-1, keepdims=True)
+    exps = arith.exp(shifted)
+    total = arith.sum(exps, axis=-1, keepdims=True)
     result = (exps / total).reshape(xs[0].shape)
     return result, {"x": x, "largest": largest, "shifted": shifted, "exps": exps, "total": total}
 
 
-def _divide_by_sum(xs, ps, options):
+def _divide_by_sum(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)
-    total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
+    total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
     return (x / total).reshape(xs[0].shape), {"x": x, "total": total}
 
 
@@ -70,7 +71,7 @@ def _validate_positive(name, x):
 
 
 def _fast(explain):
-    return lambda xs, ps, options: explain(xs, ps, options)[0]
+    return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
 def _op(name, summary, explain, validate=None):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from netspec.errors import Note
+from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
 
 
@@ -122,7 +123,7 @@ def dense_kernel(xs, ps, options):
 def dense_explain(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
     products = x[:, :, None] * weights[None, :, :]  # (batch, n_in, n_out)
-    sums = products.sum(axis=1)  # (batch, n_out)
+    sums = EXACT.sum(products, axis=1)  # (batch, n_out), added in the order the trace prints
     record = {"x": x, "weights": weights, "products": products, "sums": sums}
     if len(ps) > 1:
         record["bias"] = ps[1]
@@ -144,7 +145,7 @@ def dense_each_explain(xs, ps, options):
     batch, n = x.shape[0], options["positions"]
     positions = x.reshape(batch, n, -1)  # (batch, n, d)
     products = positions[:, :, :, None] * weights[None, None, :, :]  # (batch, n, d, out)
-    sums = products.sum(axis=2)  # (batch, n, out)
+    sums = EXACT.sum(products, axis=2)  # (batch, n, out), added in the order the trace prints
     record = {"x": positions, "weights": weights, "products": products, "sums": sums}
     if len(ps) > 1:
         record["bias"] = ps[1]

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from netspec.ops.activations import check_one_value
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef
 from netspec.ops.erf import erf
 
@@ -23,19 +24,19 @@ C = math.sqrt(2.0 / math.pi)  # √(2/π) ≈ 0.79788
 K = 0.044715
 
 
-def _gelu(xs, ps, options):
+def _gelu(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
     scaled = x * ROOT_HALF  # x/√2
-    erf_scaled = erf(scaled)
+    erf_scaled = erf(scaled, arith.exp)
     phi = (1.0 + erf_scaled) * 0.5  # Φ(x), the share of x that passes
     return x * phi, {"x": x, "scaled": scaled, "erf": erf_scaled, "phi": phi}
 
 
-def _gelu_tanh(xs, ps, options):
+def _gelu_tanh(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
     cube = x * x * x
     inner = C * (x + K * cube)
-    tanh_inner = np.tanh(inner)
+    tanh_inner = arith.tanh(inner)
     result = 0.5 * x * (1.0 + tanh_inner)
     record = {"x": x, "cube": cube, "k_cube": K * cube, "sum": x + K * cube, "inner": inner,
               "tanh": tanh_inner, "c": np.float64(C), "k": np.float64(K)}
@@ -43,7 +44,7 @@ def _gelu_tanh(xs, ps, options):
 
 
 def _fast(explain):
-    return lambda xs, ps, options: explain(xs, ps, options)[0]
+    return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
 OPS = (
