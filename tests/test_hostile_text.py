@@ -2,8 +2,8 @@
 
 Each hostile string goes into every free-text field the grammar allows (the network's
 description, input meanings and units, table row and column labels, output labels, the
-decision's labels, vocabulary tokens, the `say` sentence, example labels and texts) and
-into the spec's file name; every format is rendered and checked as its reader would
+decision's labels, vocabulary tokens inline and in a vocabulary file, the `say` sentence,
+example labels and texts) and into the spec's file name; every format is rendered and checked as its reader would
 use it: terminal text for raw controls, SVG with an XML parser, the HTML page and the
 Markdown (rendered by markdown-it) in Chromium for script, the LaTeX with pdflatex in its
 default mode for a file read or written. pdflatex and Chromium tests skip without them.
@@ -19,6 +19,7 @@ import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import netspec
@@ -47,7 +48,8 @@ RAW_TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-
 
 
 def _specs(h: str) -> dict[str, str]:
-    """Three specs with `h` in every quoted string: a dense/add network, a sign decision, a text input."""
+    """Specs with `h` in every quoted string: a dense/add network, a sign decision, a text input of words,
+    and one of sub-words whose vocabulary is a file."""
     said = h.replace("{", "(").replace("}", ")")  # a sentence may name no placeholder but {decision}
     token = h.replace(" ", "")  # a word of a `words` vocabulary holds no space
     dense = f'''network hostile "{h} description"
@@ -96,7 +98,24 @@ decide largest
 say "{said} {{decision}}"
 example e1: text="{token}1 plain" -> "{h} o4"
 '''
-    return {"dense": dense, "sign": sign, "words": words}
+    pieces = f'''network hostile_pieces "{h}"
+vocabulary pieces subwords from "vocab.txt"
+input word "{h} word" tokens 2 from pieces
+weights E from "e.npz" key "E" shape (3, 2)
+layer out = embed(input, E)
+output out
+decide largest
+say "{said} {{decision}}"
+example e1: word="{"".join(h.split())}1 {"".join(h.split())}2" -> word2_e2
+'''
+    return {"dense": dense, "sign": sign, "words": words, "pieces": pieces}
+
+
+def _vocabulary_files(folder: Path, h: str) -> None:
+    """The pieces spec's vocabulary, a token a line (one holds a `"`, which no quoted string can), and E."""
+    token = "".join(h.split())  # a vocabulary file's token holds no white space at all
+    (folder / "vocab.txt").write_text(f'{token}1\n{token}2\nq"uote{token}\n', encoding="utf-8")
+    np.savez(folder / "e.npz", E=np.array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]))
 
 
 def _printed(h: str, folder: Path, file_name: str) -> tuple[dict, dict]:
@@ -107,6 +126,8 @@ def _printed(h: str, folder: Path, file_name: str) -> tuple[dict, dict]:
         path = folder / kind / file_name
         path.parent.mkdir()
         path.write_text(text, encoding="utf-8")
+        if kind == "pieces":
+            _vocabulary_files(path.parent, h)
         paths[kind] = path
         printed[kind] = _every_format(path)
     return paths, printed
@@ -241,8 +262,11 @@ def test_tex_compiles_and_reads_or_writes_no_file(case):
     """pdflatex in its default mode (no shell escape), run where secret.txt lies: the PDF shows the
     labels as text, never the secret, and nothing is written by \\write18 or \\openout."""
     h, folder, _, printed = case
-    for kind, found in printed.items():
-        for fmt in ("tex", "blank.tex") if kind == "dense" else ("tex",):  # pdflatex takes a second a document
+    every = folder.name.startswith(("everything", "file_name"))  # pdflatex takes a second a document:
+    for kind, found in printed.items():                         # the other cases compile two specs
+        if kind not in ("dense", "words") and not every:
+            continue
+        for fmt in ("tex", "blank.tex") if kind == "dense" else ("tex",):
             name = f"{kind}-{fmt.replace('.', '-')}"
             (folder / f"{name}.tex").write_text(found[fmt], encoding="utf-8")
             done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
@@ -257,7 +281,7 @@ def test_tex_compiles_and_reads_or_writes_no_file(case):
                 assert "input" in shown and "secret.txt" in shown  # the command, printed as text
     assert not (folder / "PWNED").exists() and not (folder / "OPENED.tex").exists()
     assert sorted(p.name for p in folder.iterdir() if p.suffix not in (".tex", ".pdf", ".log", ".aux")) == [
-        "dense", "secret.txt", "sign", "words"]
+        "dense", "pieces", "secret.txt", "sign", "words"]  # no file but the printouts' own
 
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
