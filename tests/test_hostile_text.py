@@ -345,3 +345,24 @@ def test_the_test_catches_an_unescaped_printout(tab, tmp_path):
     page.write_text(f"<!DOCTYPE html><html><body>{_markdown_html(raw)}</body></html>", encoding="utf-8")
     seen = _opened(tab, page)
     assert seen["pwned"] == 1 and seen["scripts"] == 1
+
+
+def test_each_escape_on_its_own():
+    """The escaping functions on the smallest cases, the expected text written out by hand."""
+    from netspec.render import escape
+
+    assert escape.visible("a\x1bb\u202ec\x00\n") == "a\\x1bb\\u202ec\\x00\\x0a"
+    assert escape.terminal_lines("ok\n\x9b2J") == "ok\n\\x9b2J"
+    assert json.loads(escape.json_text(json.dumps("\u202e\x9b", ensure_ascii=False))) == "\u202e\x9b"
+    assert escape.html_text('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
+    assert escape.css_string('a"\\\f}<') == '"a\\"\\\\\\\\x0c}\\3c "'
+    assert escape.markdown("leaf_or_flower > 2") == "leaf_or_flower > 2"  # as the printouts of specs/ have it
+    assert escape.markdown("_x_ *y* [z](j) <b>|`") == "\\_x\\_ \\*y\\* \\[z](j) &lt;b>\\|\\`"
+    assert escape.markdown("# 1. - a", line_start=True) == "\\# 1. - a"
+    assert escape.markdown("1. a", line_start=True) == "1\\. a"
+    assert escape.markdown_code("a`b") == "`` a`b ``"
+    assert escape.tex_text("\\x{y}%") == "\\textbackslash{}x\\{y\\}\\%"
+    assert escape.tex_math("^^5c") == "\\text{\\textasciicircum}^5c"  # no `^^`: TeX reads no backslash
+    assert escape.tex_math("a^1^2") == "a^1\\text{\\textasciicircum}2"  # never a double superscript
+    assert escape.tex_math("\\input{f}") == "\\backslash{}input\\{f\\}"
+    assert escape.tex_math("(2 − 5)^2 + e^(x − 1)") == "(2 - 5)^2 + e^{(x - 1)}"  # the program's own powers

@@ -104,10 +104,10 @@ def markdown(text: str, line_start: bool = False) -> str:
 
     `<` and `&` are entities, so no HTML tag or entity can start; `[` is escaped, so no link, image or
     reference can open (`]` alone opens nothing, and stays: `W[1]` reads `W\\[1]`); `*`, the backtick,
-    `|`, `~` and `\\` are escaped; `_` too, unless it stands inside a word (`leaf_or_flower`), where it never makes emphasis. For text
-    that begins a line (`line_start`), what would open a heading, quote, list or rule there (`#`, `>`,
-    `- `, `+ `, `1. `, `---`) is escaped too. A `>` elsewhere stays (`Leaf 0.8 > Flower 0.2`): with every
-    `<` an entity it can close no tag.
+    `|`, `~` and `\\` are escaped; `_` too, unless it stands inside a word (`leaf_or_flower`), where it
+    never makes emphasis. For text that begins a line (`line_start`), what would open a heading, quote,
+    list or rule there (`#`, `>`, `- `, `+ `, `1. `, `---`) is escaped too. A `>` elsewhere stays
+    (`Leaf 0.8 > Flower 0.2`): with every `<` an entity it can close no tag.
     """
     text = "".join(_MD_ALWAYS.get(c, c) for c in visible(text))
     text = re.sub(r"(?<![^\W_])_|_(?![^\W_])", r"\\_", text)

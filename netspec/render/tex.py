@@ -125,8 +125,8 @@ def _math(parts: tuple) -> str:
     """
     blank = free_char(*(p for p in parts if p is not BLANK))  # no free text can hold it, so no text becomes a box
     text = tex_math(joined(parts, blank, visible), keep=blank)
-    text = re.sub(rf"e\^(?:\{{(\([^{{}}]*{blank}[^{{}}]*\))\}}|{blank})", lambda m: r"\exp" + (m.group(1) or f"({blank})"),
-                  text)
+    raised = rf"e\^(?:\{{(\([^{{}}]*{blank}[^{{}}]*\))\}}|{blank})"
+    text = re.sub(raised, lambda m: r"\exp" + (m.group(1) or f"({blank})"), text)
     return text.replace(blank, BLANK_TEX)
 
 
