@@ -28,7 +28,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import EXACT_CALL, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.options import Option
 
 OPTIONS = (
@@ -156,7 +156,7 @@ def attention_cost(args, options) -> Cost | None:
     result = queries * v.features
     copies = q.width + k.width + v.width  # each head's slice, laid out for the matrix products
     return Cost(4 * heads * pairs + 2 * result + copies, pairs * (q.features + v.features) + 7 * heads * pairs
-                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_CALL) * heads * pairs, result)
+                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_EXP) * heads * pairs, result)
 
 
 OPS = (OpDef("attention", "softmax(q · k [÷ √d]) weighted sum of v, per query", "attention", check_attention,
