@@ -34,10 +34,10 @@ import numpy as np
 from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.model import CheckedSpec
+from netspec.ops import lookup
 from netspec.source import Span
 from netspec.vocabulary import TextInput
 
-PROBABILITY_OPS = ("softmax", "divide_by_sum")  # last layers whose outputs are already probabilities
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def pick(chances: np.ndarray, draw: float) -> int:
 
 def outputs_are_probabilities(spec: CheckedSpec) -> bool:
     """True when the step that makes the output is softmax or divide_by_sum."""
-    return any(step.output == spec.output and step.op in PROBABILITY_OPS for step in spec.steps)
+    return any(step.output == spec.output and lookup(step.op).probabilities for step in spec.steps)
 
 
 def generating_input(spec: CheckedSpec) -> TextInput:

@@ -74,7 +74,7 @@ def _recorded(t) -> np.ndarray:
     """Every number the run recorded: inputs, parameters, each step's intermediates and result."""
     arrays = [t.inputs] + [p.array for s in t.steps for p in s.params]
     for step in t.steps:
-        arrays += [np.asarray(v) for v in step.record.values()] + [step.result]
+        arrays += step.record.arrays() + [step.result]
     return np.concatenate([a.reshape(-1) for a in arrays])
 
 

@@ -43,6 +43,11 @@ class LayerChecks:
         self.steps.append(Step(name, result.op or op.name, result.inputs, result.params, result.options, node.span,
                                text))
 
+    @staticmethod
+    def operation(name: str):
+        """The OpDef of a checked step's operation (add asks which steps name their neurons after a table)."""
+        return ops.lookup(name)
+
     def _sequence_of(self, result) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A result's positions and features: as its rule says, or its first input's when it has the same neurons."""
         if result.positions:

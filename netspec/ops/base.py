@@ -1,4 +1,4 @@
-"""What every operation provides: a shape rule, a batch kernel and an explaining kernel."""
+"""What every operation provides: a shape rule, a batch kernel, an explaining kernel, its worked form and drawing."""
 
 from __future__ import annotations
 
@@ -32,24 +32,58 @@ def sequence_names(positions, features) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class OpDef:
-    """One operation.
+class Diagram:
+    """How a drawing shows a step. `weights`: a line per weight from every input neuron to every
+    output neuron, and a weight's address (`W1[R,h1]`) focuses that line and the sum it enters
+    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula."""
 
-    check(ctx, call) -> ShapeResult | None     validates arguments through ctx.fail
-    kernel(xs, ps, options) -> array           (batch, n_out), the fast path
-    explain(xs, ps, options) -> (array, dict)  the same result plus every intermediate
-    family: "dense" or "activation", for the summary line
-    fault(xs, ps, options, row) -> NumericError | None   why a row's result is not finite
-                                               why a result of `row` is not finite, in the
+    weights: bool = False
+
+
+ELEMENTWISE = Diagram()
+WEIGHTED = Diagram(weights=True)
+
+
+@dataclass(frozen=True)
+class OpDef:
+    """One operation, everything about it in one place (its module under netspec/ops/).
+
+    check(ctx, call) -> ShapeResult | None      validates arguments through ctx.fail (ops/context.py)
+    kernel(xs, ps, options) -> array            (batch, n_out), the fast path of `netspec run`
+    explain(xs, ps, options) -> (array, Record) the same result plus every intermediate, typed
+    worked(step, row) -> (preamble, items)      the trace's working of one row, in ops/worked.py's pieces
+    diagram                                     how a drawing shows the step
+    kind                                        what it is; the network line lists every operation but
+                                                weighted sums by name
+    validate(x, source, labels, row_name) -> NumericError | None   inputs the operation refuses
+    fault(xs, ps, options, row) -> NumericError | None   why a result of `row` is not finite, in the
                                                operation's own words (the runner names the step)
+    table_labels(step, param) -> (rows, columns)   the names a trace gives a table's numbers, when
+                                               not the table's own labels
+    probabilities                               its outputs add up to 1 (generation samples them as they are)
+    names_from_table                            its neurons are named after its table's columns (add
+                                                matches a file's numbered neurons by position)
+    gradient                                    the backward rule, for training (none yet)
     """
 
     name: str
-    summary: str
-    family: str
+    kind: str
     check: Callable
     kernel: Callable[[list[np.ndarray], list[np.ndarray], dict], np.ndarray]
-    explain: Callable[[list[np.ndarray], list[np.ndarray], dict], tuple[np.ndarray, dict]]
+    explain: Callable[[list[np.ndarray], list[np.ndarray], dict], tuple[np.ndarray, object]]
+    worked: Callable
+    diagram: Diagram = ELEMENTWISE
     validate: Callable | None = None
     fault: Callable | None = None
     hidden: bool = False  # reached through another operation's shape rule, never called by name
+    table_labels: Callable | None = None
+    probabilities: bool = False
+    names_from_table: bool = False  # its result's neurons are named after its table's columns
+    gradient: Callable | None = None
+
+    @property
+    def weighted_sum(self) -> bool:
+        return self.kind == WEIGHTED_SUM
+
+
+WEIGHTED_SUM = "weighted sum"

@@ -12,10 +12,13 @@ row per number of the whole sequence reads it side by side (the article's 12 × 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, OpDef, ShapeResult, sequence_names
+from netspec.ops.worked import Record, Sum, Term, address
 
 
 def check_dense(ctx, call) -> ShapeResult | None:
@@ -119,15 +122,22 @@ def dense_kernel(xs, ps, options):
     return y
 
 
+@dataclass(frozen=True)
+class Dense(Record):
+    x: np.ndarray  # (batch, n_in), or (batch, n, d) at each position
+    weights: np.ndarray  # (n_in, n_out)
+    products: np.ndarray  # (batch, n_in, n_out), or (batch, n, d, out)
+    sums: np.ndarray  # (batch, n_out), or (batch, n, out)
+    bias: np.ndarray | None = None  # (n_out,)
+
+
 def dense_explain(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
     products = x[:, :, None] * weights[None, :, :]  # (batch, n_in, n_out)
     sums = products.sum(axis=1)  # (batch, n_out)
-    record = {"x": x, "weights": weights, "products": products, "sums": sums}
     if len(ps) > 1:
-        record["bias"] = ps[1]
-        return sums + ps[1], record
-    return sums, record
+        return sums + ps[1], Dense(x, weights, products, sums, ps[1])
+    return sums, Dense(x, weights, products, sums)
 
 
 def dense_each_kernel(xs, ps, options):
@@ -145,13 +155,46 @@ def dense_each_explain(xs, ps, options):
     positions = x.reshape(batch, n, -1)  # (batch, n, d)
     products = positions[:, :, :, None] * weights[None, None, :, :]  # (batch, n, d, out)
     sums = products.sum(axis=2)  # (batch, n, out)
-    record = {"x": positions, "weights": weights, "products": products, "sums": sums}
+    record = Dense(positions, weights, products, sums, ps[1] if len(ps) > 1 else None)
     if len(ps) > 1:
-        record["bias"] = ps[1]
         sums = sums + ps[1]
     return sums.reshape(batch, -1), record
 
 
-OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain),
-       OpDef("dense_each", "the same dense layer at every position of a sequence", "dense", check_dense,
-             dense_each_kernel, dense_each_explain, hidden=True))
+def dense_worked(step, r: int):
+    rec = step.record
+    weights = step.params[0]
+    x, products, result = rec.x[r], rec.products[r], step.result[r]  # (n_in,), (n_in, n_out), (n_out,)
+    items = []
+    for j, label in enumerate(step.labels):
+        terms = tuple(Term(step.input_labels[i], float(x[i]), f"{weights.name}[{step.input_labels[i]},{label}]",
+                           float(weights.array[i, j]), float(products[i, j])) for i in range(len(x)))
+        bias = (f"{step.params[1].name}[{label}]", float(rec.bias[j])) if rec.bias is not None else None
+        items.append(Sum(address(step, label), label, terms, bias, float(result[j])))
+    return (), items
+
+
+def dense_each_worked(step, r: int):
+    """One sum per position and output feature, over that position's features only."""
+    rec, weights = step.record, step.params[0]
+    x, products = rec.x[r], rec.products[r]  # (n, d), (n, d, out)
+    n, d = x.shape
+    out = products.shape[-1]
+    preamble = [(f"the same weights {weights.name} ({d} × {out}) at each of the {n} positions",)]
+    items = []
+    for p in range(n):
+        inputs, position = step.input_labels[p * d:(p + 1) * d], step.positions[p]
+        for o in range(out):
+            j = p * out + o
+            label = step.labels[j]
+            terms = tuple(Term(inputs[f], float(x[p, f]), f"{weights.name}[{weights.row_labels[f]},{weights.col_labels[o]}]",
+                               float(weights.array[f, o]), float(products[p, f, o])) for f in range(d))
+            bias = (f"{step.params[1].name}[{weights.col_labels[o]}]", float(rec.bias[o])) if rec.bias is not None else None
+            items.append(Sum(address(step, label), label, terms, bias, float(step.result[r, j]), group=position))
+    return preamble, items
+
+
+OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
+             diagram=WEIGHTED, names_from_table=True),
+       OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
+             hidden=True, names_from_table=True))  # the same dense layer at every position of a sequence

@@ -15,10 +15,13 @@ rows runs at each position, as attention's k, q and v do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.worked import Arg, Chain, Num, Record, address
 
 
 def check_embed(ctx, call) -> ShapeResult | None:
@@ -58,6 +61,13 @@ def _rows_fit(ctx, ref, table, vocabulary) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Embed(Record):
+    ids: np.ndarray  # (batch, n) token numbers
+    rows: np.ndarray  # (batch, n) the row of each, from 0
+    vectors: np.ndarray  # (batch, n, d)
+
+
 def embed_explain(xs, ps, options):
     ids, table = xs[0], ps[0]  # (batch, n) token numbers, (vocab, d)
     batch, n = ids.shape
@@ -66,7 +76,7 @@ def embed_explain(xs, ps, options):
     rows = np.where(valid, picked, 0).astype(np.intp)  # (batch, n)
     vectors = np.where(valid[:, :, None], table[rows], np.nan)  # (batch, n, d); NaN marks a number that is no token
     result = vectors.reshape(batch, n * table.shape[1])  # (batch, n·d) side by side
-    return result, {"ids": ids, "rows": rows, "vectors": vectors}
+    return result, Embed(ids, rows, vectors)
 
 
 def embed_kernel(xs, ps, options):
@@ -82,5 +92,33 @@ def embed_fault(xs, ps, options, row):
                         code="NS504")
 
 
-OPS = (OpDef("embed", "each token's row of the table, side by side", "embedding", check_embed, embed_kernel,
-             embed_explain, fault=embed_fault),)
+def embed_worked(step, r: int):
+    """One line per token (its number picks a row of the table), then each number as `E[h,e1]`."""
+    rec, table = step.record, step.params[0]
+    ids, rows, vectors = rec.ids[r], rec.rows[r], rec.vectors[r]  # (n,), (n,), (n, d)
+    columns = step.step.options["columns"]
+    n, d = vectors.shape
+    preamble = [(f"each token number picks its row of {table.name} (one row per token of "
+                 f"{step.step.options['vocabulary']}: {table.row_labels[0]} is row 1); the {n} rows of {d} numbers "
+                 f"are set side by side: {n} × {d} = ", Num(n * d), " numbers",)]
+    items = []
+    for k, position in enumerate(step.input_labels):
+        token = table.row_labels[rows[k]]
+        pieces = [f"{position} = ", Arg(ids[k]), f" → row {token} of {table.name}: "]
+        for c in range(d):
+            pieces += ([", "] if c else []) + [Arg(vectors[k, c])]
+        preamble.append((*pieces, f" → {position}_{columns[0]} … {position}_{columns[-1]}"))
+        items += [Chain(address(step, f"{position}_{column}"), f"{position}_{column}",
+                        ((f"{table.name}[{token},{column}]",), (Num(vectors[k, c]),)))
+                  for c, column in enumerate(columns)]
+    return preamble, items
+
+
+def embed_table_labels(step, param):
+    """A trace names the table's numbers `E[token,feature]`: its columns are the features it makes."""
+    return param.row_labels, step.options["columns"]
+
+
+# each token's row of the table, side by side
+OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, fault=embed_fault,
+             table_labels=embed_table_labels, names_from_table=True),)
