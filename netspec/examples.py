@@ -33,7 +33,7 @@ def verify_examples(spec: CheckedSpec, plan: Plan, style=None) -> list[ExampleRe
     if not spec.examples:
         return []
     rows = np.stack([e.inputs for e in spec.examples])
-    result = run(plan, rows, [f"example {e.name}" for e in spec.examples])
+    result = run(plan, rows, [f"example {e.name}" for e in spec.examples], exact=True)
     return [_compare(example, dict(zip(spec.output_labels, map(float, outputs))), decision, style)
             for example, outputs, decision in zip(spec.examples, result.outputs, result.decisions)]
 

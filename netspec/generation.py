@@ -35,6 +35,7 @@ from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.model import CheckedSpec
 from netspec.ops import lookup
+from netspec.ops.arithmetic import EXACT
 from netspec.source import Span
 from netspec.vocabulary import TextInput
 
@@ -122,7 +123,7 @@ def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperatur
     vocabulary = text_input.vocabulary
     made = []
     for _ in range(steps):
-        outputs = run(plan, np.array([numbers], dtype=np.float64)).outputs[0]  # (n_tokens,)
+        outputs = run(plan, np.array([numbers], dtype=np.float64), exact=True).outputs[0]  # (n_tokens,)
         chances = probabilities(outputs, temperature, as_probabilities)
         draw = None if rng is None else float(rng.random())
         k = int(np.argmax(outputs)) if draw is None else pick(chances, draw)
@@ -138,9 +139,9 @@ def probabilities(outputs: np.ndarray, temperature: float = 1.0, are_probabiliti
     The max is subtracted before dividing by T, so a tiny T gives 0s and a 1, never NaN.
     """
     with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
-        logits = np.log(outputs) if are_probabilities else outputs  # log 0 = −∞: a token that cannot come
-        scaled = np.exp((logits - logits.max()) / temperature)  # (n_tokens,), the largest is exactly 1
-    return scaled / scaled.sum()
+        logits = EXACT.log(outputs) if are_probabilities else outputs  # log 0 = −∞: a token that cannot come
+        scaled = EXACT.exp((logits - logits.max()) / temperature)  # (n_tokens,), the largest is exactly 1
+    return scaled / EXACT.sum(scaled, axis=-1)
 
 
 def pick(chances: np.ndarray, draw: float) -> int:

@@ -3,6 +3,12 @@
 A batch is one array of shape (rows, inputs): each step is one NumPy operation over all
 rows at once. After each step the result is checked for NaN and infinity, so a fault is
 reported at the step where it first appears.
+
+Two ways to run: the fast kernels (BLAS matrix products, NumPy's functions) for batches,
+whose last bit may differ between machines, and `exact=True`, the explaining kernels'
+arithmetic (sums in the printed order, correctly rounded functions: ops/arithmetic.py),
+which gives the same bits on every machine. Whatever one row shows a person, its outputs,
+its example check, a generated token, comes from the exact way.
 """
 
 from __future__ import annotations
@@ -24,16 +30,21 @@ class RunResult:
     decisions: list[str]
 
 
-def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None) -> RunResult:
-    """Run every row through the fast kernels; outputs (rows, n_out) and decisions."""
+def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exact: bool = False) -> RunResult:
+    """Run every row through the fast kernels (or, `exact`, the trace's arithmetic); outputs and decisions."""
     values = {plan.spec.input_value: rows}
     with np.errstate(all="ignore"):
         for step, done in zip(plan.steps, plan.last_uses):
-            values[step.step.output] = _checked(step, step.op.kernel, values, row_ids, plan)
+            kernel = _without_record(step.op.explain) if exact else step.op.kernel
+            values[step.step.output] = _checked(step, kernel, values, row_ids, plan)
             for name in done:  # a large batch keeps only the values later steps still read
                 del values[name]
     outputs = values[plan.spec.output]
     return RunResult(outputs, decide(plan.spec.decision, outputs))
+
+
+def _without_record(explain):
+    return lambda xs, ps, options: explain(xs, ps, options)[0]
 
 
 def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:

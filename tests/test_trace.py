@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,8 +11,7 @@ import pytest
 import netspec
 from netspec.inputs import from_examples
 from netspec.render import render_trace_as
-from netspec.render.numbers import NumberStyle, factor, num
-from netspec.render.worked import Sum, worked_rows
+from netspec.render.numbers import NumberStyle, num
 from netspec.runner import trace
 
 from conftest import SPECS
@@ -52,22 +52,32 @@ def test_leaf_text_shows_the_article_calculation():
     assert "≈" not in text.split("\n", 2)[2]  # every number of the leaf calculation is exact in 5 decimals
 
 
+# leaf_bias.net's first layer for the leaf (R, G, B, Vol = 32, 107, 56, 11.2), by hand: each
+# input × its weight from the spec's table W1, and the neuron's bias from b1.
+HAND_FIRST_LAYER = {
+    "h1": ([32 * 0.10, 107 * -0.29, 56 * -0.07, 11.2 * 0.46], 0.25),
+    "h2": ([32 * 0.12, 107 * -0.05, 56 * 0.04, 11.2 * 0.16], 0.0),
+    "h3": ([32 * -0.36, 107 * -0.21, 56 * -0.27, 11.2 * 0.18], 0.0),
+}
+
+
 @pytest.mark.parametrize("fmt", ["text", "md"])
-def test_every_shown_sum_is_the_recorded_one(fmt):
-    """Each product and total printed equals the Trace's recorded number after formatting."""
+def test_every_shown_sum_adds_up_in_the_printed_order(fmt):
+    """Each neuron's products are printed in order, and its total is exactly (to the bit) those
+    products added first to last, then the bias: the sum a learner does on paper."""
     traced = _traced("leaf_bias", "leaf")
     text = _render(traced, fmt)
-    for row in worked_rows(traced):
-        for step in row.steps:
-            for item in step.items:
-                if isinstance(item, Sum):
-                    recorded = step.trace_step.record.products[0]
-                    column = step.trace_step.labels.index(item.label)
-                    for i, term in enumerate(item.terms):
-                        assert term.product == recorded[i, column]
-                        assert factor(term.product) in text
-                    assert item.total == step.trace_step.result[0, column]
-                    assert num(item.total) in text
+    for column, (label, (products, bias)) in enumerate(HAND_FIRST_LAYER.items()):
+        total = products[0]
+        for product in products[1:]:
+            total += product
+        total += bias
+        assert traced.steps[0].result[0, column] == total
+        working = text[re.search(rf"{label}\W*=", text).start():]
+        working = working[:re.search(r"\n\W*h\d\W*=|Step 2", working[1:]).end()]
+        places = [working.index(num(product)) for product in products]
+        assert places == sorted(places), f"{label}: products not printed in order"
+        assert num(total) in working
 
 
 def test_json_trace_holds_the_recorded_numbers_exactly():

@@ -14,7 +14,7 @@ import pkgutil
 
 from netspec.ops.base import OpDef, ShapeResult
 
-SHARED = ("base", "context", "erf", "options", "worked")  # the modules every operation is written with
+SHARED = ("arithmetic", "base", "context", "erf", "options", "worked")  # the modules every operation is written with
 
 
 def _gather() -> dict[str, OpDef]:

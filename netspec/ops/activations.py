@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import NumericError
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
 from netspec.ops.worked import (Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron, positions,
                                 total_chain)
@@ -60,38 +61,38 @@ class DivideBySum(Record):
     total: np.ndarray
 
 
-def _identity(xs, ps, options):
+def _identity(xs, ps, options, arith=EXACT):
     return xs[0].copy(), Elementwise(xs[0])
 
 
-def _relu(xs, ps, options):
+def _relu(xs, ps, options, arith=EXACT):
     return np.maximum(xs[0], 0.0), Elementwise(xs[0])
 
 
-def _logistic(xs, ps, options):
+def _logistic(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
-    exp_neg = np.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
+    exp_neg = arith.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
     denominator = 1.0 + exp_neg
     return 1.0 / denominator, Logistic(x, exp_neg, denominator)
 
 
-def _tanh(xs, ps, options):
-    return np.tanh(xs[0]), Elementwise(xs[0])
+def _tanh(xs, ps, options, arith=EXACT):
+    return arith.tanh(xs[0]), Elementwise(xs[0])
 
 
-def _softmax(xs, ps, options):
+def _softmax(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)  # (batch, n), or (batch, positions, d)
     largest = x.max(axis=-1, keepdims=True)  # (batch, 1); subtracting it keeps e^x from overflowing
     shifted = x - largest
-    exps = np.exp(shifted)
-    total = exps.sum(axis=-1, keepdims=True)
+    exps = arith.exp(shifted)
+    total = arith.sum(exps, axis=-1, keepdims=True)
     result = (exps / total).reshape(xs[0].shape)
     return result, Softmax(x, largest, shifted, exps, total)
 
 
-def _divide_by_sum(xs, ps, options):
+def _divide_by_sum(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)
-    total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
+    total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
     return (x / total).reshape(xs[0].shape), DivideBySum(x, total)
 
 
@@ -162,7 +163,7 @@ def _divide_by_sum_worked(step, r: int):
 
 
 def _fast(explain):
-    return lambda xs, ps, options: explain(xs, ps, options)[0]
+    return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
 def _op(name, explain, worked, validate=None, probabilities=False):

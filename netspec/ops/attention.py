@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note
+from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
@@ -126,7 +127,7 @@ def attention_explain(xs, ps, options):
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
     score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
-    scores = score_terms.sum(axis=-1)  # (batch, heads, nq, nk): q · k
+    scores = EXACT.sum(score_terms, axis=-1)  # (batch, heads, nq, nk): q · k, in the printed order
     root = np.sqrt(np.float64(q.shape[-1]))
     scaled = scores / root if options["scale"] == "sqrt" else scores
     visible = np.ones(scores.shape[-2:], dtype=bool)
@@ -134,11 +135,11 @@ def attention_explain(xs, ps, options):
         visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]  # (nq, nk)
     largest = np.where(visible, scaled, -np.inf).max(axis=-1, keepdims=True)  # softmax: subtract the largest first
     shifted = scaled - largest
-    exps = np.where(visible, np.exp(np.where(visible, shifted, 0.0)), 0.0)  # a masked key's weight is exactly 0
-    total = exps.sum(axis=-1, keepdims=True)
+    exps = np.where(visible, EXACT.exp(np.where(visible, shifted, 0.0)), 0.0)  # a masked key's weight is exactly 0
+    total = EXACT.sum(exps, axis=-1, keepdims=True)
     weights = exps / total  # (batch, heads, nq, nk)
     value_terms = weights[..., None] * v[:, :, None, :, :]  # (batch, heads, nq, nk, dvh)
-    mixed = value_terms.sum(axis=-2)  # (batch, heads, nq, dvh)
+    mixed = EXACT.sum(value_terms, axis=-2)  # (batch, heads, nq, dvh)
     result = mixed.transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)  # heads side by side at each position
     return result, Attention(q, k, v, score_terms, scores, root, scaled, visible, largest, shifted, exps, total,
                              weights, value_terms, first)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from netspec.errors import Note
+from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, OpDef, ShapeResult, sequence_names
 from netspec.ops.worked import Record, Sum, Term, address
 
@@ -134,7 +135,7 @@ class Dense(Record):
 def dense_explain(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
     products = x[:, :, None] * weights[None, :, :]  # (batch, n_in, n_out)
-    sums = products.sum(axis=1)  # (batch, n_out)
+    sums = EXACT.sum(products, axis=1)  # (batch, n_out), added in the order the trace prints
     if len(ps) > 1:
         return sums + ps[1], Dense(x, weights, products, sums, ps[1])
     return sums, Dense(x, weights, products, sums)
@@ -154,7 +155,7 @@ def dense_each_explain(xs, ps, options):
     batch, n = x.shape[0], options["positions"]
     positions = x.reshape(batch, n, -1)  # (batch, n, d)
     products = positions[:, :, :, None] * weights[None, None, :, :]  # (batch, n, d, out)
-    sums = products.sum(axis=2)  # (batch, n, out)
+    sums = EXACT.sum(products, axis=2)  # (batch, n, out), added in the order the trace prints
     record = Dense(positions, weights, products, sums, ps[1] if len(ps) > 1 else None)
     if len(ps) > 1:
         sums = sums + ps[1]

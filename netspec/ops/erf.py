@@ -45,11 +45,12 @@ TAIL = float(np.array(0x4006DB6E00000000, dtype=np.uint64).view(np.float64))  # 
 LARGE = 6.0  # erf(x) rounds to ±1 from here on
 
 
-def erf(x: np.ndarray) -> np.ndarray:
+def erf(x: np.ndarray, exp=np.exp) -> np.ndarray:
     """erf of every element of `x` (float64, any shape); NaN stays NaN, ±inf gives ±1.
 
     Each element is computed only by the approximation of its interval (boolean masks),
-    so a large batch costs one approximation per number, not four.
+    so a large batch costs one approximation per number, not four. `exp` is NumPy's for a
+    batch, or a correctly rounded one (ops/arithmetic.py) for the same bits on every machine.
     """
     x = np.asarray(x, dtype=np.float64)
     a = np.abs(x)
@@ -64,19 +65,19 @@ def erf(x: np.ndarray) -> np.ndarray:
         s = a[middle] - 1.0
         result[middle] = np.copysign(ERX + _poly(PA, s) / _poly(QA, s), x[middle])
         tail = (a >= MIDDLE) & (a < LARGE)
-        result[tail] = np.copysign(1.0 - _erfc_tail(a[tail]), x[tail])
+        result[tail] = np.copysign(1.0 - _erfc_tail(a[tail], exp), x[tail])
         large = a >= LARGE  # erf rounds to ±1
         result[large] = np.copysign(1.0, x[large])
     return result
 
 
-def _erfc_tail(a: np.ndarray) -> np.ndarray:
+def _erfc_tail(a: np.ndarray, exp) -> np.ndarray:
     """erfc(a) for 1.25 ≤ a < 6, as fdlibm: exp(−z² − 0.5625)·exp((z − a)(z + a) + R/S) / a."""
     s = 1.0 / (a * a)
     near = a < TAIL
     ratio = np.where(near, _poly(RA, s) / _poly(SA, s), _poly(RB, s) / _poly(SB, s))
     z = (a.view(np.uint64) & np.uint64(0xFFFFFFFF00000000)).view(np.float64)  # a with its low 32 bits cleared
-    return np.exp(-z * z - 0.5625) * np.exp((z - a) * (z + a) + ratio) / a
+    return exp(-z * z - 0.5625) * exp((z - a) * (z + a) + ratio) / a
 
 
 def _poly(coefficients: tuple[float, ...], t: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.ops.activations import check_one_value
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.ops.erf import erf
@@ -45,19 +46,19 @@ class GeluTanh(Record):
     k: np.float64
 
 
-def _gelu(xs, ps, options):
+def _gelu(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
     scaled = x * ROOT_HALF  # x/√2
-    erf_scaled = erf(scaled)
+    erf_scaled = erf(scaled, arith.exp)
     phi = (1.0 + erf_scaled) * 0.5  # Φ(x), the share of x that passes
     return x * phi, Gelu(x, scaled, erf_scaled, phi)
 
 
-def _gelu_tanh(xs, ps, options):
+def _gelu_tanh(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
     cube = x * x * x
     inner = C * (x + K * cube)
-    tanh_inner = np.tanh(inner)
+    tanh_inner = arith.tanh(inner)
     result = 0.5 * x * (1.0 + tanh_inner)
     return result, GeluTanh(x, cube, K * cube, x + K * cube, inner, tanh_inner, np.float64(C), np.float64(K))
 
@@ -92,7 +93,7 @@ def _gelu_tanh_worked(step, r: int):
 
 
 def _fast(explain):
-    return lambda xs, ps, options: explain(xs, ps, options)[0]
+    return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
 OPS = (

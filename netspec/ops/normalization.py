@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note, NumericError
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
@@ -84,16 +85,16 @@ class LayerNorm(Record):
     scaled: np.ndarray | None = None  # normed × scale
 
 
-def layer_norm_explain(xs, ps, options):
+def layer_norm_explain(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n), or (batch, positions, d) for a sequence: each position on its own
     if "positions" in options:
         x = x.reshape(x.shape[0], options["positions"], -1)
     n = np.float64(x.shape[-1])
-    total = x.sum(axis=-1, keepdims=True)  # (batch, 1)
+    total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
     mean = total / n
     deviation = x - mean  # (batch, n)
     squared = deviation * deviation
-    squared_total = squared.sum(axis=-1, keepdims=True)  # (batch, 1)
+    squared_total = arith.sum(squared, axis=-1, keepdims=True)  # (batch, 1)
     variance = squared_total / n  # population variance: ÷N, as the article's standard deviation
     eps = np.float64(options["eps"])
     variance_eps = variance + eps
@@ -109,7 +110,7 @@ def layer_norm_explain(xs, ps, options):
 
 
 def layer_norm_kernel(xs, ps, options):
-    return layer_norm_explain(xs, ps, options)[0]
+    return layer_norm_explain(xs, ps, options, FAST)[0]
 
 
 def layer_norm_fault(xs, ps, options, row):

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, address
@@ -80,8 +81,12 @@ class Encoding(Record):
     use_cos: np.ndarray | None = None  # (d,) cos at this feature
 
 
-def encoding(form: str, n: int, d: int, start: float) -> Encoding:
-    """The (n, d) encoding of `form` and the numbers it is made from, for the trace."""
+def encoding(form: str, n: int, d: int, start: float, arith=EXACT) -> Encoding:
+    """The (n, d) encoding of `form` and the numbers it is made from, for the trace.
+
+    With EXACT (the trace's) the powers, sines and cosines are correctly rounded; a batch
+    uses NumPy's, which may differ in the last bit between machines.
+    """
     p = (start + np.arange(n, dtype=np.float64))[:, None]  # (n, 1) position numbers
     if form == "count":
         return Encoding(p, np.broadcast_to(p, (n, d)).copy())
@@ -94,27 +99,27 @@ def encoding(form: str, n: int, d: int, start: float) -> Encoding:
     else:
         exponent = np.arange(1, d + 1, dtype=np.float64) / n  # i/n, i counted from 1
     base = np.float64(10000.0)
-    power = np.power(base, exponent)  # (d,)
+    power = arith.power(base, exponent)  # (d,); the encoding is data, the same bits in a batch and a trace
     angle = p / power  # (n, d)
     use_cos = np.zeros(d, dtype=bool)  # article_sin: sine everywhere
     if form == "paper":
         use_cos = np.arange(d) % 2 == 1  # features 2k + 1
     elif form == "article_sincos":
         use_cos = np.arange(1, d + 1) % 2 == 1  # the article: sin when i is even, cos when i is odd
-    values = np.where(use_cos, np.cos(angle), np.sin(angle))
+    values = np.where(use_cos, arith.cos(angle), arith.sin(angle))
     return Encoding(p, values, base=base, exponent=exponent, power=power, angle=angle, use_cos=use_cos)
 
 
-def positional_encoding_explain(xs, ps, options):
+def positional_encoding_explain(xs, ps, options, arith=EXACT):
     n, d = options["shape"]
-    found = encoding(options["form"], n, d, options["start"])
+    found = encoding(options["form"], n, d, options["start"], arith)
     batch = xs[0].shape[0]
     result = np.broadcast_to(found.encoding.reshape(1, n * d), (batch, n * d)).copy()
     return result, found
 
 
 def positional_encoding_kernel(xs, ps, options):
-    return positional_encoding_explain(xs, ps, options)[0]
+    return positional_encoding_explain(xs, ps, options, FAST)[0]
 
 
 def positional_encoding_worked(step, r: int):

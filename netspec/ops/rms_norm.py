@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import NumericError
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
 from netspec.ops.normalization import vector_fits
 from netspec.ops.options import Option
@@ -56,13 +57,13 @@ class RmsNorm(Record):
     gain: np.ndarray  # (n,) or (d,)
 
 
-def rms_norm_explain(xs, ps, options):
+def rms_norm_explain(xs, ps, options, arith=EXACT):
     x = xs[0]
     if "positions" in options:
         x = x.reshape(x.shape[0], options["positions"], -1)  # each position on its own
     n = np.float64(x.shape[-1])
     squared = x * x
-    squared_total = squared.sum(axis=-1, keepdims=True)
+    squared_total = arith.sum(squared, axis=-1, keepdims=True)  # first to last, as printed
     mean_square = squared_total / n
     eps = np.float64(options["eps"])
     mean_square_eps = mean_square + eps
@@ -75,7 +76,7 @@ def rms_norm_explain(xs, ps, options):
 
 
 def rms_norm_kernel(xs, ps, options):
-    return rms_norm_explain(xs, ps, options)[0]
+    return rms_norm_explain(xs, ps, options, FAST)[0]
 
 
 def rms_norm_fault(xs, ps, options, row):
