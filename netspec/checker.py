@@ -13,7 +13,7 @@ import difflib
 from netspec import nodes
 from netspec.checks.common import ParamDraft
 from netspec.checks.inputs import InputChecks
-from netspec.checks.layers import LayerChecks
+from netspec.checks.layers import UNSET, LayerChecks
 from netspec.checks.meaning import MeaningChecks
 from netspec.checks.tables import TableChecks
 from netspec.errors import SpecCheckError, SpecErrors
@@ -41,6 +41,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
+        self._relabelling_line = UNSET  # the `output` line that relabels, looked up once (checks/layers.py)
 
     # ---- reporting ----
     def fail(self, message, span, hint=None, notes=None, code=None):

@@ -101,3 +101,41 @@ def test_every_operation_traces_in_every_format_and_draws(name, tmp_path):
     for fmt in FORMATS:
         assert render_trace_as(fmt, trace, style).strip(), f"{name}: empty {fmt} printout"
     assert "<svg" in render_drawing(spec, PrintOptions(style), trace)
+
+
+def _context_members() -> set[str]:
+    from netspec.ops.context import CheckContext
+
+    return {name for name in dir(CheckContext) if not name.startswith("_")} | set(CheckContext.__annotations__)
+
+
+def test_shape_rules_use_only_the_check_context():
+    """Every `ctx.name` a module under netspec/ops/ reads is a member of ops/context.py's CheckContext."""
+    import ast
+    from pathlib import Path
+
+    members = _context_members()
+    used = set()
+    for path in Path(ops.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ctx":
+                used.add((node.attr, path.name))
+    assert used and {name for name, _ in used} <= members, sorted(u for u in used if u[0] not in members)
+
+
+def test_the_checker_provides_the_check_context():
+    from netspec.checker import Checker
+
+    missing = [name for name in _context_members() - {"current", "values", "params"} if not hasattr(Checker, name)]
+    assert not missing
+
+
+def test_a_shape_rule_returns_row_orders_and_leaves_the_tables_alone(tmp_path):
+    """dense reading a table labelled G, R: the rule says 'rows 1, 0'; the checker reorders, once."""
+    path = tmp_path / "order.net"
+    path.write_text("input R\ninput G\nweights W:\n     out\n  G    2\n  R    3\nlayer o = dense(input, W)\n"
+                    "output o\ndecide up if positive otherwise down\n", encoding="utf-8")
+    spec = netspec.load_spec(path)
+    assert spec.params["W"].row_labels == ("R", "G") and spec.params["W"].array[:, 0].tolist() == [3, 2]
+    result = netspec.run_plan(netspec.compile_plan(spec), [[1, 10]])
+    assert result.outputs[0, 0] == 1 * 3 + 10 * 2

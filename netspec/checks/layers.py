@@ -1,4 +1,8 @@
-"""Layer statements in, checked values and steps out; also the services operations' shape rules call."""
+"""Layer statements in, checked values and steps out; also the services operations' shape rules call.
+
+Those services are netspec/ops/context.py's CheckContext: an operation's shape rule uses
+only them, and returns the row orders it needs instead of changing the tables itself.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ from netspec import nodes, ops
 from netspec.checks.common import INPUT_VALUE, ParamDraft, call_text
 from netspec.errors import Note
 from netspec.model import Step, Value
+from netspec.ops.context import RowOrder
 from netspec.source import Span
+
+UNSET = object()  # a cached answer not looked up yet
 
 
 class LayerChecks:
@@ -39,6 +46,8 @@ class LayerChecks:
         shape = (len(positions), len(features)) if positions else (len(result.names),)
         self.values[name] = Value(name, shape, result.names, labels, node.span, positions, features)
         self.bindings.update(result.bindings)
+        for reorder in result.reorders:
+            self._reorder_rows(reorder)
         text = call_text(node.call)
         self.steps.append(Step(name, result.op or op.name, result.inputs, result.params, result.options, node.span,
                                text))
@@ -93,7 +102,7 @@ class LayerChecks:
         Looked up once: asked at every layer, a search of the whole spec made checking a
         10,000-step spec (a repeat written out) take a minute.
         """
-        if not hasattr(self, "_relabelling_line"):
+        if self._relabelling_line is UNSET:
             found = [unit.spec.of_type(nodes.Output) for unit in reversed(self.unit.chain())]
             self._relabelling_line = next((outputs[-1] for outputs in found if outputs), None)
         return self._relabelling_line
@@ -218,14 +227,23 @@ class LayerChecks:
                   notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")], code="NS208")
         return True
 
-    def reorder_rows(self, name: str, order: list[int], names: tuple[str, ...] | None = None):
-        """Put a table's rows in the order of the value it reads (by label, or by position with `names`)."""
-        draft = self.params[name]
-        if names is not None:
-            draft.row_names = tuple(names)
+    def _reorder_rows(self, reorder: RowOrder):
+        """Put a table's rows in the order of the value it reads (by label, or by position with `names`):
+        a shape rule says how (ShapeResult.reorders), the checker does it."""
+        draft = self.params[reorder.table]
+        if reorder.names is not None:
+            draft.row_names = tuple(reorder.names)
             return
-        draft.array = draft.array[order]
-        draft.row_names = tuple(draft.row_names[i] for i in order)
+        draft.array = draft.array[list(reorder.order)]
+        draft.row_names = tuple(draft.row_names[i] for i in reorder.order)
+
+    def is_bound(self, table: str) -> bool:
+        return table in self.bindings
+
+    def step_of(self, value: str) -> Step | None:
+        """The step that computes `value`, searched from the latest: a dict of every step, made at every add,
+        made checking a repeat written out to 10,000 steps take half a minute."""
+        return next((step for step in reversed(self.steps) if step.output == value), None)
 
     def _duplicate(self, name: nodes.Name, first):
         self.fail(f"`{name.text}` is declared twice", name.span, hint="give each name one meaning",

@@ -14,11 +14,12 @@ import numpy as np
 from netspec.errors import NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.worked import (Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron, positions,
                                 total_chain)
 
 
-def check_one_value(ctx, call) -> ShapeResult | None:
+def check_one_value(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, call.op.text, ("a value",))
     if refs is None:
         return None

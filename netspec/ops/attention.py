@@ -31,6 +31,7 @@ import numpy as np
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
 
@@ -45,7 +46,7 @@ OPTIONS = (
 )
 
 
-def check_attention(ctx, call) -> ShapeResult | None:
+def check_attention(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "attention", ("queries q", "keys k", "values v"), options=OPTIONS)
     options = ctx.keywords(call, "attention", OPTIONS)
     if refs is None or options is None:

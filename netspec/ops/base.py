@@ -7,6 +7,8 @@ from typing import Callable
 
 import numpy as np
 
+from netspec.ops.context import RowOrder
+
 
 @dataclass(frozen=True)
 class ShapeResult:
@@ -14,6 +16,8 @@ class ShapeResult:
 
     `bindings` ties each parameter's rows and columns to the values whose neurons label
     them, so a weight reads `W1[R,h1]` even after a reused network is relabelled.
+    `reorders`: a shape rule never changes the checker's tables; it says how their rows
+    must be ordered, and the checker does it (ops/context.py).
     """
 
     inputs: tuple[str, ...]
@@ -24,6 +28,7 @@ class ShapeResult:
     positions: tuple[str, ...] = ()  # set when the result is a sequence: names are position_feature
     features: tuple[str, ...] = ()
     op: str | None = None  # the registered operation that computes it, when not the one called
+    reorders: tuple[RowOrder, ...] = ()  # tables whose rows the checker puts in the order of the value read
 
 
 def sequence_names(positions, features) -> tuple[str, ...]:
@@ -48,7 +53,8 @@ WEIGHTED = Diagram(weights=True)
 class OpDef:
     """One operation, everything about it in one place (its module under netspec/ops/).
 
-    check(ctx, call) -> ShapeResult | None      validates arguments through ctx.fail (ops/context.py)
+    check(ctx, call) -> ShapeResult | None      validates arguments through ctx.fail (ctx: ops/context.py's
+                                                CheckContext, all a shape rule may ask of the checker)
     kernel(xs, ps, options) -> array            (batch, n_out), the fast path of `netspec run`
     explain(xs, ps, options) -> (array, Record) the same result plus every intermediate, typed
     worked(step, row) -> (preamble, items)      the trace's working of one row, in ops/worked.py's pieces

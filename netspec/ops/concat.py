@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 
 MAX_WIDTH = 1_000_000  # numbers per row; each has a name, and a trace a line
 
-def check_concat(ctx, call) -> ShapeResult | None:
+def check_concat(ctx: CheckContext, call) -> ShapeResult | None:
     count = max(len(call.args), 2)  # any number of values, at least two
     refs = ctx.positional(call, "concat", ("a value",) * count)
     if refs is None:
@@ -79,7 +80,7 @@ def concat_kernel(xs, ps, options):
     return concat_explain(xs, ps, options)[0]
 
 
-def check_last(ctx, call) -> ShapeResult | None:
+def check_last(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "last", ("a sequence",))
     if refs is None:
         return None
@@ -98,7 +99,7 @@ def pick_explain(xs, ps, options):
     return xs[0][:, list(options["indices"])], Pick()
 
 
-def _no_check(ctx, call):  # a pick step is made by the checker, never written
+def _no_check(ctx: CheckContext, call):  # a pick step is made by the checker, never written
     return None
 
 

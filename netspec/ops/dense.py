@@ -19,10 +19,11 @@ import numpy as np
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Record, Sum, Term, address
 
 
-def check_dense(ctx, call) -> ShapeResult | None:
+def check_dense(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "dense", ("a value", "a weights table"), optional=("a bias",))
     if refs is None:
         return None
@@ -33,31 +34,32 @@ def check_dense(ctx, call) -> ShapeResult | None:
         return None
     if x.is_sequence and len(weights.row_names) == len(x.features):
         return _check_each_position(ctx, refs, x, weights, bias)
-    if not _rows_fit(ctx, refs[0], x, refs[1], weights) or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
+    rows = _rows_fit(ctx, refs[0], x, refs[1], weights)
+    if rows is None or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
         return None
     params = (weights.name,) + ((bias.name,) if bias else ())
     bindings = {weights.name: (x.name, ctx.current)}
     if bias:
         bindings[bias.name] = (None, ctx.current)
     names = weights.col_names if weights.labelled else tuple(f"{_stem(ctx.current)}{i}" for i in weights.col_names)
-    return ShapeResult((x.name,), params, names, bindings=bindings)
+    return ShapeResult((x.name,), params, names, bindings=bindings, reorders=(rows,))
 
 
 def _check_each_position(ctx, refs, x, weights, bias) -> ShapeResult | None:
     """W reads one position's features: the same weights at every position, a sequence out."""
     features = replace(x, names=x.features, labels=x.features)
-    if not _rows_fit(ctx, refs[0], features, refs[1], weights) or not _bias_fits(
-            ctx, refs[2] if bias else None, weights, bias):
+    rows = _rows_fit(ctx, refs[0], features, refs[1], weights)
+    if rows is None or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
         return None
     params = (weights.name,) + ((bias.name,) if bias else ())
     columns = weights.col_names if weights.labelled else tuple(f"{_stem(ctx.current)}{i}" for i in weights.col_names)
     return ShapeResult((x.name,), params, sequence_names(x.positions, columns),
                        options={"positions": len(x.positions)}, positions=x.positions, features=columns,
-                       op="dense_each")
+                       op="dense_each", reorders=(rows,))
 
 
-def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
-    """W's row labels must name exactly x's neurons; rows are then put in x's order."""
+def _rows_fit(ctx: CheckContext, x_ref, x, w_ref, weights) -> RowOrder | None:
+    """W's row labels must name exactly x's neurons; the order that puts its rows in x's order, or None."""
     rows, wanted = weights.row_names, x.names
     if len(rows) != len(wanted):
         per_position = f" or one row per feature ({len(x.features)}) to run at each position" if x.positions else ""
@@ -66,15 +68,14 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  hint=f"give {weights.name} one row for each of {_listed(x.names)}{per_position}",
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
-        return False
-    if weights.name in ctx.bindings and tuple(wanted) != tuple(weights.row_names):
+        return None
+    if ctx.is_bound(weights.name) and tuple(wanted) != tuple(weights.row_names):
         ctx.fail(f"{weights.name} is already used by a layer that reads {', '.join(weights.row_names)} in that order, "
                  f"but `{x.name}` lists them as {', '.join(wanted)}", w_ref.span, code="NS205",
                  hint=f"give this layer its own table, or list the neurons of `{x.name}` in the same order")
-        return False
+        return None
     if not weights.labelled:  # numbers from a file: row i listens to x's neuron i
-        ctx.reorder_rows(weights.name, list(range(len(wanted))), names=wanted)
-        return True
+        return RowOrder(weights.name, names=tuple(wanted))
     if set(rows) != set(wanted) or len(set(rows)) != len(rows):
         missing = [n for n in wanted if n not in rows]
         extra = [n for n in rows if n not in wanted]
@@ -82,10 +83,8 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  f"{', '.join(wanted)}", w_ref.span,
                  hint=_label_hint(missing, extra),
                  notes=[Note(weights.span, f"{weights.name} is declared")], code="NS205")
-        return False
-    order = [rows.index(n) for n in wanted]
-    ctx.reorder_rows(weights.name, order)
-    return True
+        return None
+    return RowOrder(weights.name, tuple(rows.index(n) for n in wanted))
 
 
 def _stem(name: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address
 
@@ -30,7 +31,7 @@ OPTIONS = (
 )
 
 
-def check_dropout(ctx, call) -> ShapeResult | None:
+def check_dropout(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "dropout", ("a value",), options=OPTIONS)
     options = ctx.keywords(call, "dropout", OPTIONS)
     if refs is None or options is None:

@@ -21,10 +21,11 @@ import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 
 
-def check_embed(ctx, call) -> ShapeResult | None:
+def check_embed(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "embed", ("a text's tokens", "an embedding table"))
     if refs is None:
         return None
@@ -36,29 +37,29 @@ def check_embed(ctx, call) -> ShapeResult | None:
         ctx.fail(f"embed reads token numbers, but `{x.name}` is not the tokens of one text input", refs[0].span,
                  hint="declare `input text tokens 12 from chars` and write embed(input, E)", code="NS207")
         return None
-    if not _rows_fit(ctx, refs[1], table, vocabulary):
+    rows = _rows_fit(ctx, refs[1], table, vocabulary)
+    if rows is None:
         return None
     columns = tuple(c if table.labelled else f"e{c}" for c in table.col_names)
     names = sequence_names(x.names, columns)
     options = {"start": vocabulary.start, "vocabulary": vocabulary.name, "columns": columns}
-    return ShapeResult((x.name,), (table.name,), names, options=options, positions=x.names, features=columns)
+    return ShapeResult((x.name,), (table.name,), names, options=options, positions=x.names, features=columns,
+                       reorders=(rows,))
 
 
-def _rows_fit(ctx, ref, table, vocabulary) -> bool:
-    """One row per token, in the vocabulary's order (by label, or by position from a file)."""
+def _rows_fit(ctx: CheckContext, ref, table, vocabulary) -> RowOrder | None:
+    """One row per token, in the vocabulary's order (by label, or by position from a file); None if not."""
     rows, wanted = table.row_names, vocabulary.labels
     if len(rows) == len(wanted) and not table.labelled:
-        ctx.reorder_rows(table.name, list(range(len(wanted))), names=wanted)
-        return True
+        return RowOrder(table.name, names=tuple(wanted))
     if len(rows) == len(wanted) and set(rows) == set(wanted):
-        ctx.reorder_rows(table.name, [rows.index(label) for label in wanted])
-        return True
+        return RowOrder(table.name, tuple(rows.index(label) for label in wanted))
     ctx.fail(f"shape mismatch: the vocabulary {vocabulary.name} has {len(wanted)} tokens but {table.name} has "
              f"{len(rows)} rows" + ("" if len(rows) != len(wanted) else " labelled otherwise"), ref.span,
              hint=f"give {table.name} one row per token, labelled {', '.join(wanted[:4])}, …",
              notes=[Note(table.span, f"{table.name} is declared"), Note(vocabulary.span, f"{vocabulary.name} is declared")],
              code="NS204")
-    return False
+    return None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import numpy as np
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
 
@@ -30,7 +31,7 @@ OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
                       "0 in the article"),)
 
 
-def check_layer_norm(ctx, call) -> ShapeResult | None:
+def check_layer_norm(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "layer_norm", ("a value",), optional=("a scale vector", "a shift vector"),
                           options=OPTIONS)
     options = ctx.keywords(call, "layer_norm", OPTIONS)

@@ -35,6 +35,7 @@ import numpy as np
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 
@@ -46,7 +47,7 @@ OPTIONS = (
 )
 
 
-def check_positional_encoding(ctx, call) -> ShapeResult | None:
+def check_positional_encoding(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "positional_encoding", ("a sequence",), options=OPTIONS)
     options = ctx.keywords(call, "positional_encoding", OPTIONS)
     if refs is None or options is None:
@@ -162,7 +163,7 @@ _ENCODING_WORDS = {
 }
 
 
-def check_positional_embedding(ctx, call) -> ShapeResult | None:
+def check_positional_embedding(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "positional_embedding", ("a sequence", "a table of positions"))
     if refs is None:
         return None

@@ -15,10 +15,11 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, per_neuron
 
 
-def check_add(ctx, call) -> ShapeResult | None:
+def check_add(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "add", ("a value", "a value"))
     if refs is None:
         return None
@@ -36,27 +37,21 @@ def check_add(ctx, call) -> ShapeResult | None:
     return ShapeResult((x.name, y.name), (), x.names, options=options)
 
 
-def _numbered(ctx, value) -> bool:
+def _numbered(ctx: CheckContext, value) -> bool:
     """True when the value's neurons were numbered after a table from a file (`h1, h2, …`, no labels).
 
     Follows the value back through steps that keep their input's neurons (relu, layer_norm,
     positional_embedding, …) to the step that named them (`OpDef.names_from_table`: a dense
     layer or an embedding), whose table came from a file.
     """
-    step = _step_of(ctx, value.name)
+    step = ctx.step_of(value.name)
     while step is not None and not ctx.operation(step.op).names_from_table:
         first = ctx.values.get(step.inputs[0]) if step.inputs else None
         if first is None or first.names != ctx.values[step.output].names:
             return False
-        step = _step_of(ctx, first.name)
+        step = ctx.step_of(first.name)
     weights = ctx.params.get(step.params[0]) if step is not None and step.params else None
     return weights is not None and weights.kind == "weights" and not weights.labelled
-
-
-def _step_of(ctx, name: str):
-    """The step that computes `name`, searched from the latest: a dict of every step, made at every add,
-    made checking a repeat written out to 10,000 steps take half a minute."""
-    return next((step for step in reversed(ctx.steps) if step.output == name), None)
 
 
 def _mismatch(ctx, call, x, y):

@@ -21,6 +21,7 @@ import numpy as np
 from netspec.errors import NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.normalization import vector_fits
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
@@ -30,7 +31,7 @@ OPTIONS = (Option("eps", "number", 1e-6, low=0.0,
                       "0 in the paper's exact form"),)
 
 
-def check_rms_norm(ctx, call) -> ShapeResult | None:
+def check_rms_norm(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "rms_norm", ("a value", "a gain vector"), options=OPTIONS)
     options = ctx.keywords(call, "rms_norm", OPTIONS)
     if refs is None or options is None:
