@@ -12,11 +12,12 @@ import os
 from typing import Callable
 
 from netspec.csvinput import read_chunks
+from netspec.inputs import Rows
 from netspec.model import CheckedSpec
 from netspec.plan import Plan
-from netspec.render.numbers import NumberStyle
-from netspec.render.results import render_results
-from netspec.runner import run
+from netspec.runner import RunResult, run
+
+Show = Callable[[Rows, RunResult, int], str]  # a chunk's rows, their results, the rows before it -> the text written
 
 HOLD_IN_MEMORY = 64 * 1024 * 1024  # CSV files below this size are run once, their output held until the end
 CHUNK_BYTES = 64 * 1024 * 1024  # the widest value of one chunk takes at most this much memory
@@ -31,26 +32,28 @@ def chunk_rows(spec: CheckedSpec) -> int:
     return int(min(MAX_CHUNK_ROWS, max(4096, CHUNK_BYTES // (8 * widest))))
 
 
-def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberStyle,
-            write: Callable[[str], None], atomic_target: bool) -> int:
-    """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
+def run_csv(spec: CheckedSpec, plan: Plan, path: str, show: Show, write: Callable[[str], None],
+            atomic_target: bool) -> int:
+    """Run every row of the CSV at `path`, writing each chunk's results as `show` words them
+    (render/results.py's chunk_writer) through `write`; returns the row count."""
     if atomic_target:
-        return _run_chunks(spec, plan, path, fmt, style, write)
+        return _run_chunks(spec, plan, path, show, write)
     if _size(path) < HOLD_IN_MEMORY:
         pieces: list[str] = []
-        count = _run_chunks(spec, plan, path, fmt, style, pieces.append)
+        count = _run_chunks(spec, plan, path, show, pieces.append)
         write("".join(pieces))
         return count
-    _run_chunks(spec, plan, path, fmt, style, lambda text: None, render=False)
-    return _run_chunks(spec, plan, path, fmt, style, write)
+    _run_chunks(spec, plan, path, None, lambda text: None)
+    return _run_chunks(spec, plan, path, show, write)
 
 
-def _run_chunks(spec, plan, path, fmt, style, write, render: bool = True) -> int:
+def _run_chunks(spec, plan, path, show: Show | None, write) -> int:
+    """show None: only run (the first pass over a file too large to hold its output)."""
     count = 0
     for chunk in read_chunks(spec, path, chunk_rows(spec)):
         result = run(plan, chunk.values, chunk.ids)
-        if render:
-            write(render_results(spec, chunk, result, fmt, style, first=count, header=count == 0))
+        if show is not None:
+            write(show(chunk, result, count))
         count += len(chunk.values)
     return count
 

@@ -19,7 +19,7 @@ from netspec.checks.tables import TableChecks
 from netspec.errors import SpecCheckError, SpecErrors
 from netspec.expand import fold_copies
 from netspec.limits import Limits
-from netspec.loader import Unit
+from netspec.loader import Unit, load_units
 from netspec.model import CheckedSpec, InputInfo, Param, Step, Value
 from netspec.vocabulary import TextInput, Vocabulary
 
@@ -119,3 +119,9 @@ def _stem(path: str) -> str:
 def check_units(unit: Unit, limits: Limits = Limits()) -> CheckedSpec:
     """Check a loaded spec; raise SpecErrors listing every problem found."""
     return Checker(unit, limits).check()
+
+
+def load_spec(path, limits: Limits | None = None) -> CheckedSpec:
+    """Read, parse and check a spec file (netspec.load_spec); the stages after checking import it from here."""
+    limits = limits or Limits()
+    return check_units(load_units(path, allow_outside=limits.allow_outside, limits=limits), limits)

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from netspec import __version__
+from netspec.version import __version__
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.render import SUFFIX_FORMATS
 
@@ -137,15 +137,16 @@ def _run_csv(checked, csv_path, fmt, style, output):
     """A CSV of any size, streamed: see netspec/batch.py for why nothing is half-written."""
     from netspec import compile_plan
     from netspec.batch import run_csv
+    from netspec.render.results import chunk_writer
 
-    plan = compile_plan(checked)
+    plan, show = compile_plan(checked), chunk_writer(checked, fmt, style)
     if output:
         from netspec.outfile import atomic_stream
 
         with atomic_stream(output) as stream:
-            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True)
+            run_csv(checked, plan, csv_path, show, stream.write, atomic_target=True)
     else:
-        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False)
+        run_csv(checked, plan, csv_path, show, lambda text: click.echo(text, nl=False), atomic_target=False)
 
 
 @cli.command()
@@ -168,7 +169,7 @@ def check(spec, dump, digits, ascii):
     if dump == "plan":
         return click.echo(repr(plan))
     style = NumberStyle(digits, ascii)
-    results = verify_examples(checked, plan, style)
+    results = verify_examples(checked, plan)
     click.echo(render_check(checked, results, style), nl=False)
     failed = [r for r in results if not r.ok]
     if failed:

@@ -31,11 +31,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netspec.checker import load_spec
 from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
+from netspec.plan import compile_plan
+from netspec.runner import run
 from netspec.source import Span
 from netspec.vocabulary import TextInput
 
@@ -98,8 +101,6 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     picks one at random and records it in the result, so the run can be repeated).
     """
     if not isinstance(spec, CheckedSpec):
-        from netspec import load_spec
-
         spec = load_spec(spec, limits)
     _check_settings(steps, sample, temperature, seed)
     text_input = generating_input(spec)
@@ -115,9 +116,6 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
 
 def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperature: float, rng):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
-    from netspec import compile_plan
-    from netspec.runner import run
-
     plan = compile_plan(spec)
     as_probabilities = outputs_are_probabilities(spec)
     vocabulary = text_input.vocabulary

@@ -5,7 +5,7 @@ Shared by `netspec check` and the trace header, so both describe a network the s
 
 from __future__ import annotations
 
-from netspec import __version__
+from netspec.version import __version__
 from netspec.model import CheckedSpec
 from netspec.ops import lookup
 
