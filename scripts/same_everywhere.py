@@ -3,7 +3,7 @@
 OpenBLAS picks a kernel for the CPU it runs on, and each kernel adds in its own order;
 OPENBLAS_CORETYPE forces one, so one machine can show what five kinds of machine print.
 This runs, once per kernel in a fresh process, every spec's trace (text, Markdown, HTML,
-LaTeX, JSON), `run --format json` on its examples, `check`, and the README's `generate`
+LaTeX, JSON), the drawing (SVG), `run --format json` on its examples, `check`, and the README's `generate`
 commands, and reports any output that differs between kernels.
 
     python scripts/same_everywhere.py            # all five kernels; exit 1 on any difference
@@ -36,10 +36,21 @@ def commands() -> list[list[str]]:
     for spec in sorted((ROOT / "specs").glob("*.net")):
         name = f"specs/{spec.name}"
         found += [["trace", name, "--format", fmt] for fmt in TRACE_FORMATS]
-        found += [["run", name, "--format", "json"], ["check", name]]
+        found += [["run", name, "--format", "json"], ["check", name], ["draw", name]]
+        found += [["draw", name, "--example", example] for example in _examples(spec)[:1]]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     found += [shlex.split(line) for line in re.findall(r"^\$ netspec (generate .*)$", readme, re.M)]
     return found
+
+
+def _examples(spec: Path) -> list[str]:
+    """The spec's example names, to draw one with every value; none when it does not load."""
+    import netspec
+
+    try:
+        return [example.name for example in netspec.load_spec(spec).examples]
+    except Exception:  # a spec that does not load is compared by its error message alone
+        return []
 
 
 def worker() -> None:
