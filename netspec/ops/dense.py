@@ -20,7 +20,7 @@ from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
-from netspec.ops.worked import Record, Sum, Term, address
+from netspec.ops.worked import Bias, Record, Sum, Term, address
 
 
 def check_dense(ctx: CheckContext, call) -> ShapeResult | None:
@@ -169,7 +169,7 @@ def dense_worked(step, r: int):
     for j, label in enumerate(step.labels):
         terms = tuple(Term(step.input_labels[i], float(x[i]), f"{weights.name}[{step.input_labels[i]},{label}]",
                            float(weights.array[i, j]), float(products[i, j])) for i in range(len(x)))
-        bias = (f"{step.params[1].name}[{label}]", float(rec.bias[j])) if rec.bias is not None else None
+        bias = Bias(step.params[1].name, label, float(rec.bias[j])) if rec.bias is not None else None
         items.append(Sum(address(step, label), label, terms, bias, float(result[j])))
     return (), items
 
@@ -189,7 +189,7 @@ def dense_each_worked(step, r: int):
             label = step.labels[j]
             terms = tuple(Term(inputs[f], float(x[p, f]), f"{weights.name}[{weights.row_labels[f]},{weights.col_labels[o]}]",
                                float(weights.array[f, o]), float(products[p, f, o])) for f in range(d))
-            bias = (f"{step.params[1].name}[{weights.col_labels[o]}]", float(rec.bias[o])) if rec.bias is not None else None
+            bias = Bias(step.params[1].name, weights.col_labels[o], float(rec.bias[o])) if rec.bias is not None else None
             items.append(Sum(address(step, label), label, terms, bias, float(step.result[r, j]), group=position))
     return preamble, items
 

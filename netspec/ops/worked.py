@@ -35,13 +35,27 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Bias:
+    """The bias a weighted sum adds: entry `column` of the table `table`, kept apart so no printout parses a name."""
+
+    table: str
+    column: str
+    value: float
+
+    @property
+    def address(self) -> str:
+        """`b1[h1]`, as every printout and --focus name it."""
+        return f"{self.table}[{self.column}]"
+
+
+@dataclass(frozen=True)
 class Sum:
     """neuron = Σ input·weight (+ bias): every term, the bias and the total the plan used."""
 
     address: str
     label: str
     terms: tuple[Term, ...]
-    bias: tuple[str, float] | None
+    bias: Bias | None
     total: float
     group: str | None = None  # the sequence position it belongs to; --focus on a position shows its group
 

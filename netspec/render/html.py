@@ -140,8 +140,8 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
         cells = "".join(_weight_cell(s.terms[i].w, c, options) for s, c in zip(sums, col_class))
         parts.append(f'<tr{row_class}><th scope="row">{escape(term.input)}</th><td class="x">{x}</td>{cells}</tr>')
     if sums[0].bias:
-        cells = "".join(_weight_cell(s.bias[1], c, options) for s, c in zip(sums, col_class))
-        name = escape(sums[0].bias[0].split("[")[0])
+        cells = "".join(_weight_cell(s.bias.value, c, options) for s, c in zip(sums, col_class))
+        name = escape(sums[0].bias.table)
         parts.append(f'<tr class="bias"><th scope="row">{name}</th><td class="x">+</td>{cells}</tr>')
     results = "".join(f'<td class="result{c}">{BOX if options.blank else escape(num(s.total, style))}</td>'
                       for s, c in zip(sums, col_class))

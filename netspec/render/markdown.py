@@ -93,7 +93,7 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
              *(num(s.terms[i].w, style) for s in sums))
             for i, t in enumerate(first.terms)]
     if first.bias:
-        rows.append(("bias", "", *(num(s.bias[1], style) for s in sums)))
+        rows.append(("bias", "", *(num(s.bias.value, style) for s in sums)))
     return _md_table(header, rows, ["---"] + ["---:"] * (len(header) - 1))
 
 

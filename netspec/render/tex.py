@@ -197,7 +197,7 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     rows = [(tex_text(t.input), cell(t.x) if view.given_x or not options.blank else f"${BLANK_TEX}$",
              *(cell(s.terms[i].w) for s in sums)) for i, t in enumerate(sums[0].terms)]
     if sums[0].bias:
-        rows.append(("bias", "", *(cell(s.bias[1]) for s in sums)))
+        rows.append(("bias", "", *(cell(s.bias.value) for s in sums)))
     results = (tex_text(view.step.trace_step.name), "=",
                *(f"${BLANK_TEX}$" if options.blank else cell(s.total) for s in sums))
     head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"

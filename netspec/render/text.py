@@ -125,7 +125,7 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     rows = [(t.input, num(t.x, style) if view.given_x or not options.blank else BLANK_TEXT,
              *(num(s.terms[i].w, style) for s in sums)) for i, t in enumerate(sums[0].terms)]
     if sums[0].bias:
-        rows.append(("bias", "", *(num(s.bias[1], style) for s in sums)))
+        rows.append(("bias", "", *(num(s.bias.value, style) for s in sums)))
     return table(rows, header)
 
 

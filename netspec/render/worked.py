@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from netspec.ops import lookup
-from netspec.ops.worked import Arg, Chain, Num, Sum, Term, address
+from netspec.ops.worked import Arg, Bias, Chain, Num, Sum, Term, address
 from netspec.trace import Trace, TraceStep
 
 
@@ -98,4 +98,4 @@ def _worked_step(number: int, step: TraceStep, row: int) -> WorkedStep:
 
 
 
-__all__ = ["Arg", "Chain", "Num", "Sum", "Term", "WorkedRow", "WorkedStep", "elided_terms", "worked_rows"]
+__all__ = ["Arg", "Bias", "Chain", "Num", "Sum", "Term", "WorkedRow", "WorkedStep", "elided_terms", "worked_rows"]

@@ -106,9 +106,9 @@ def _working(item, options: PrintOptions) -> str:
     numbers = [f"{factor(t.x, style)}·{factor(t.w, style)}" if t else f"… {elided} more …" for t in shown]
     products = [factor(t.product, style) if t else "…" for t in shown]
     if item.bias:
-        names.append(item.bias[0])
-        numbers.append(factor(item.bias[1], style))
-        products.append(factor(item.bias[1], style))
+        names.append(item.bias.address)
+        numbers.append(factor(item.bias.value, style))
+        products.append(factor(item.bias.value, style))
     pad = " " * len(item.label)
     return "\n".join([f"{item.label} = " + " + ".join(names), f"{pad} = " + " + ".join(numbers),
                       f"{pad} = " + " + ".join(products), f"{pad} {total_text(item, elided, style)}"])
