@@ -39,7 +39,7 @@ def _input_options(command):
 
 def _number_options(command):
     command = click.option("--ascii", is_flag=True, help="Numbers with an ASCII minus (-) and ~ for rounded (labels and rules are unchanged).")(command)
-    command = click.option("--digits", type=click.IntRange(1, 15), default=5, show_default=True,
+    command = click.option("--digits", type=_Whole(1, 15), default=5, show_default=True,
                            help="Decimal places shown.")(command)
     return command
 
@@ -76,6 +76,15 @@ class _Size(click.ParamType):
         return size
 
 
+class _Whole(click.IntRange):
+    """A whole number in a range, written with the digits 0 to 9: int() alone would read ２ as 2."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.isascii():
+            raise click.BadParameter(f"{value!r} is not a whole number written with the digits 0 to 9", ctx, param)
+        return super().convert(value, param, ctx)
+
+
 def _safety_options(command):
     """--allow-outside, --max-memory and --max-steps, kept in the click context for _load_spec."""
 
@@ -88,7 +97,7 @@ def _safety_options(command):
         click.get_current_context().meta["netspec.limits"] = limits
         return command(*args, **kwargs)
 
-    with_limits = click.option("--max-steps", type=click.IntRange(min=1), default=None, metavar="N",
+    with_limits = click.option("--max-steps", type=_Whole(min=1), default=None, metavar="N",
                                help="Most steps, and most tables, once `repeat` blocks are written out "
                                     "(default 2,000).")(with_limits)
     with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
@@ -181,10 +190,10 @@ def check(spec, dump, digits, ascii):
 @click.argument("spec", metavar="SPEC")
 @_safety_options
 @_input_options
-@click.option("--row", type=click.IntRange(min=1), metavar="N", help="With --csv: trace only data row N.")
+@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
-@click.option("--terms", type=click.IntRange(min=0), default=8, show_default=True,
+@click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
 @_printout_options
 @_number_options
@@ -222,7 +231,7 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 @click.argument("spec", metavar="SPEC")
 @_safety_options
 @_input_options
-@click.option("--row", type=click.IntRange(min=1), metavar="N", help="With --csv: draw data row N.")
+@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
 @click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
 @_number_options
@@ -250,12 +259,12 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 @_safety_options
 @click.option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
-@click.option("--steps", type=click.IntRange(1, MAX_GENERATE_STEPS), default=15, show_default=True,
+@click.option("--steps", type=_Whole(1, MAX_GENERATE_STEPS), default=15, show_default=True,
               help=f"Tokens to add, one per run of the network (at most {MAX_GENERATE_STEPS:,}).")
 @click.option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
 @click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, metavar="N",
+@click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")

@@ -25,7 +25,8 @@ copied into every copy: shared numbers, counted once per copy. Every written-out
 keeps the span of its line in the body, as a CopySpan that says which copy it is.
 
 The copies are counted before any is written: steps and tables against Limits.max_steps,
-and the numbers their tables declare against Limits.max_bytes.
+and the numbers their tables declare against Limits.max_bytes. Every layer is a step, those
+outside repeats and those of the networks a spec uses included.
 """
 
 from __future__ import annotations
@@ -73,13 +74,16 @@ def expand(spec: nodes.Spec, limits: Limits = Limits(), base: Sequence[nodes.Spe
     exceed `limits`.
     """
     repeats = spec.of_type(nodes.Repeat)
-    if not repeats and not any(latest_names(base)):
-        return spec
+    used = sum(_count(b.statements, nodes.Layer) for b in base)  # the steps of the networks it uses
+    if not repeats:
+        _check_steps(spec, used, limits)
+        if not any(latest_names(base)):
+            return spec
     problems = [problem for repeat in repeats for problem in _problems(repeat)]
     if problems:
         raise SpecErrors(problems)
     if repeats:
-        _check_size(spec.statements, repeats, limits)
+        _check_size(spec.statements, repeats, limits, used)
     writer = _Writer(base)
     with collector_paused():  # as for parsing: many small nodes that all live on
         written = tuple(s for statement in spec.statements for s in writer.write(statement))
@@ -176,17 +180,30 @@ def _declared_twice(name: nodes.Name, first: nodes.Name) -> SpecCheckError:
                           notes=[Note(first.span, "first declared")], code="NS203")
 
 
-def _check_size(statements, repeats: list[nodes.Repeat], limits: Limits):
+def _check_steps(spec: nodes.Spec, used: int, limits: Limits) -> None:
+    """Without repeats: the spec's layers and those of the networks it uses, against the steps limit."""
+    layers = spec.of_type(nodes.Layer)
+    steps = used + len(layers)
+    if steps > limits.max_steps:
+        first_over = layers[max(limits.max_steps - used, 0)]
+        counted = " with those of the network it uses" if used else ""
+        raise SpecCheckError(f"the spec has {steps:,} steps{counted}, more than the limit of {limits.max_steps:,} "
+                             "steps", first_over.span, code="NS223",
+                             hint=f"raise the limit with --max-steps {steps} (from Python: Limits(max_steps={steps}))")
+
+
+def _check_size(statements, repeats: list[nodes.Repeat], limits: Limits, used: int = 0):
     """Refuse a repeat whose copies would exceed the limits, saying what they would need."""
     plain = [s for s in statements if not isinstance(s, nodes.Repeat)]
-    steps = _count(plain, nodes.Layer) + sum(int(r.count.value) * _count(r.body, nodes.Layer) for r in repeats)
+    steps = used + _count(plain, nodes.Layer) + sum(int(r.count.value) * _count(r.body, nodes.Layer) for r in repeats)
     tables = _count(plain, TABLES) + sum(int(r.count.value) * _count(r.body, TABLES) for r in repeats)
     numbers = sum(_numbers(s) for s in plain) + sum(int(r.count.value) * _numbers_in(r.body) for r in repeats)
     biggest = max(repeats, key=lambda r: r.count.value * max(len(r.body), 1))
     if steps > limits.max_steps or tables > limits.max_steps:
+        needed = max(steps, tables)
         raise SpecCheckError(_too_long(biggest, steps, tables, numbers, limits), biggest.count.span, code="NS223",
-                             hint="repeat fewer times, or raise the limit with --max-steps (from Python: "
-                                  "Limits(max_steps=...))")
+                             hint=f"repeat fewer times, or raise the limit with --max-steps {needed} (from Python: "
+                                  f"Limits(max_steps={needed}))")
     if numbers * 8 > limits.max_bytes:
         raise WeightFileError(_too_large(biggest, numbers, limits), biggest.count.span, code="NS409",
                               hint="repeat fewer times, or raise the limit with --max-memory")

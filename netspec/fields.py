@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from netspec.errors import InputError
 from netspec.model import CheckedSpec, InputInfo
 from netspec.source import Span
 
-NUMBER = re.compile(r"\s*[+\-\u2212]?(\d+(\.\d*)?|\.\d+)([eE][+\-]?\d+)?\s*")
+NUMBER = re.compile(r"\s*[+\-\u2212]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?\s*")  # \d would take ３ and ৪
 NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 
@@ -35,6 +36,9 @@ def parse_number(text: str, where: str, span: Span | None = None) -> float:
     if not NUMBER.fullmatch(text):
         if not text.strip():
             raise InputError(f"{where}: no number given", span, hint="every input needs a number", code="NS301")
+        foreign = next((c for c in text if c.isdigit() and not c.isascii()), None)
+        if foreign is not None:
+            raise _foreign_digit(text.strip(), foreign, where, span)
         if text.strip().lower() in NOT_FINITE:
             raise InputError(f"{where}: {text.strip()!r} is not a finite number", span,
                              hint="inputs must be ordinary numbers; NaN and infinity cannot be computed with", code="NS302")
@@ -45,6 +49,17 @@ def parse_number(text: str, where: str, span: Span | None = None) -> float:
         raise InputError(f"{where}: {text.strip()} is too large for a float64 number", span,
                          hint="numbers must be smaller than about 1.8e308", code="NS303")
     return value
+
+
+def _foreign_digit(text: str, digit: str, where: str, span: Span | None) -> InputError:
+    """`３２` or `৪`: a digit Python's float() reads but a person may not; pointed at, with the number in 0-9."""
+    ascii_text = "".join(str(unicodedata.digit(c, "")) if c.isdigit() and not c.isascii() else c for c in text)
+    if span is not None and span.line == span.end_line:  # a CSV cell: point at the digit itself
+        column = span.column + span.source.line(span.line)[span.column - 1:].find(digit)
+        span = Span(span.source, span.line, column, span.line, column + 1)
+    return InputError(f"{where}: {text!r} is written with the digit {digit!r} ({unicodedata.name(digit, 'a digit')}), "
+                      "which is not one of 0-9", span, hint=f"numbers are written with the digits 0 to 9 only: write {ascii_text}",
+                      code="NS320")
 
 
 def field_values(spec: CheckedSpec, field: str, value: str, where: str, span: Span | None = None) -> dict[str, float]:

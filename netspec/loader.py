@@ -12,11 +12,10 @@ from pathlib import Path
 from netspec import nodes
 from netspec.errors import InputError, SpecCheckError
 from netspec.expand import expand
-from netspec.limits import Limits
+from netspec.limits import MAX_SPEC_BYTES, Limits
 from netspec.parser import parse
 from netspec.source import Source, Span
 
-MAX_SPEC_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -41,15 +40,21 @@ def read_source(path: str | Path, shown_as: str | None = None) -> Source:
             raise InputError(f"{shown} is a folder, not a .net file", code="NS110")
         size = path.stat().st_size
         if size > MAX_SPEC_BYTES:  # refused before a byte of it is read
-            raise InputError(f"{shown} is {size:,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111")
+            raise _too_large(shown, size)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"no such spec file: {shown}", hint="check the path; specs end in .net", code="NS110") from None
     except OSError as error:
         raise InputError(f"cannot read {shown}: {error.strerror}", code="NS110") from None
     if len(data) > MAX_SPEC_BYTES:
-        raise InputError(f"{shown} is {len(data):,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111")
+        raise _too_large(shown, len(data))
     return Source(shown, _decode(data, shown))
+
+
+def _too_large(shown: str, size: int) -> InputError:
+    return InputError(f"{shown} is {size:,} bytes; a .net file may be at most {MAX_SPEC_BYTES:,}", code="NS111",
+                      hint='keep large tables in a weight file (`weights W from "w.npy"`): each number written '
+                           "in a spec takes some hundreds of bytes of memory while it is read")
 
 
 def _decode(data: bytes, shown: str) -> str:
@@ -79,7 +84,7 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: boo
     """
     limits = limits or Limits(allow_outside=allow_outside)
     source = read_source(path)
-    spec = parse(source)
+    spec = parse(source, limits)
     uses = spec.of_type(nodes.Use)
     if len(uses) > 1:
         raise SpecCheckError("a spec can use one other network", uses[1].span,

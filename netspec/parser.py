@@ -10,13 +10,16 @@ import contextlib
 import difflib
 import functools
 import gc
+import itertools
+import re
 import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from netspec import nodes
-from netspec.errors import NetspecError, SpecSyntaxError
+from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxError
 from netspec.grammar import lark_parser
+from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
 
 TERMINAL_WORDS = {
@@ -95,9 +98,24 @@ def collector_paused():
             gc.enable()
 
 
-def parse(source: Source) -> nodes.Spec:
-    """Parse one spec; raise SpecSyntaxError pointing at the first place that does not fit."""
+# A line that starts like this is a layer statement: no other statement, and no table row
+# or header (a header holds no `=`), can. Comments start with # and quotes end on their line.
+LAYER_LINE = re.compile(r"^[ \t]*(layer)[ \t]+[^\W\d]\w*[ \t]*=", re.MULTILINE)
+
+
+def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
+    """Parse one spec; raise SpecSyntaxError pointing at the first place that does not fit.
+
+    A spec of more than MAX_SPEC_WORDS words is refused from its text: every number becomes
+    a Lark token of some 350 bytes, and a tree around it, before it is one float. With
+    `limits`, a spec whose layers alone are more steps than limits.max_steps is refused
+    first, from its text: parsing 200,000 layers would take half a minute before any count.
+    """
     from netspec.transform import ToNodes
+
+    _refuse_too_many_words(source)
+    if limits is not None:
+        _refuse_too_many_layers(source, limits.max_steps)
 
     parser = lark_parser()
     try:
@@ -110,6 +128,37 @@ def parse(source: Source) -> nodes.Spec:
         if isinstance(error.orig_exc, NetspecError):
             raise error.orig_exc from None
         raise
+
+
+def _refuse_too_many_words(source: Source) -> None:
+    if len(source.text) <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
+        return
+    words = re.finditer(r"\S+", source.text)
+    over = next(itertools.islice(words, MAX_SPEC_WORDS, None), None)
+    if over is None:
+        return
+    raise InputError(f"the spec holds more than {MAX_SPEC_WORDS:,} words and numbers",
+                     _span_at(source, over.start(), len(over.group())), code="NS111",
+                     hint='keep large tables in a weight file (`weights W from "w.npy"`): each number written in a '
+                          "spec takes some hundreds of bytes of memory while it is read")
+
+
+def _refuse_too_many_layers(source: Source, most: int) -> None:
+    """Each layer line is at least one step (a repeat's body makes more); count them without parsing."""
+    starts = [found.start(1) for found in LAYER_LINE.finditer(source.text)]
+    if len(starts) <= most:
+        return
+    raise SpecCheckError(f"the spec has {len(starts):,} layers, more than the limit of {most:,} steps",
+                         _span_at(source, starts[most], len("layer")), code="NS223",
+                         hint=f"raise the limit with --max-steps {len(starts)} (from Python: "
+                              f"Limits(max_steps={len(starts)})), if the spec comes from someone you trust")
+
+
+def _span_at(source: Source, offset: int, width: int) -> Span:
+    """The Span of `width` characters at character `offset` of the text (on one line)."""
+    line = source.text.count("\n", 0, offset) + 1
+    column = offset - (source.text.rfind("\n", 0, offset) + 1) + 1
+    return Span(source, line, column, line, column + width)
 
 
 def _syntax_error(source: Source, error: UnexpectedInput) -> SpecSyntaxError:
@@ -159,6 +208,10 @@ def _bad_character(source: Source, error: UnexpectedCharacters) -> SpecSyntaxErr
     if char == '"':
         return SpecSyntaxError("unclosed quote: text in quotes must end on the same line", span,
                                hint='add the closing " before the end of the line', code="NS104")
+    if char.isdigit():  # not 0-9, which the grammar takes: ৪ or ３, that Python's float() would read
+        return SpecSyntaxError(f"the digit {char!r} ({unicodedata.name(char, 'a digit')}) is not one of 0-9", span,
+                               hint=f"numbers are written with the digits 0 to 9 only: write {unicodedata.digit(char)}",
+                               code="NS106")
     shown = repr(char) if _stands_alone(char) else f"U+{ord(char):04X}" if char else "end of file"
     return SpecSyntaxError(f"unexpected character {shown}", span, hint=_hint(source, error), code="NS101")
 

@@ -21,7 +21,7 @@ Without `##` entries the token numbers do not record where a word ends: "cats" a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CONTINUES = "##"  # BERT's mark of a piece that continues a word
 UNKNOWN = "[UNK]"  # BERT's token for a word the vocabulary cannot split
@@ -36,46 +36,71 @@ class Split:
     stuck: int | None = None
 
 
+END = ""  # the key that marks, in a node of a Trie, that the letters walked so far are an entry
+
+
 @dataclass(frozen=True)
 class PieceTable:
-    """The entries of a sub-word vocabulary, ready for splitting words."""
+    """The entries of a sub-word vocabulary, ready for splitting words.
+
+    The entries are kept as two tries (nested dicts, one letter per level): the pieces a
+    word may start with, and the pieces after the first. Finding the longest piece at a
+    letter walks the word only as far as some entry goes on matching, so a word of L
+    letters costs at most L times the longest entry, and usually a few steps per letter;
+    trying every length an entry has instead cost L times that count times the length.
+    """
 
     known: frozenset[str]
     marked: bool  # True when some entry starts with ##: later pieces of a word are the ## ones
-    first: tuple[int, ...]  # the lengths a word's first piece can have, longest first
-    later: tuple[int, ...]  # the same for the pieces after it (without the ##)
+    # the trie of the pieces a word can start with (every entry), and of the pieces after the
+    # first (the ## entries without their ##; every entry when there are none): both follow from `known`
+    first: dict = field(compare=False, repr=False)
+    later: dict = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, entries) -> "PieceTable":
         marked = any(e.startswith(CONTINUES) and len(e) > len(CONTINUES) for e in entries)
-        first = sorted({len(e) for e in entries if e}, reverse=True)
-        marks = len(CONTINUES)
-        later = sorted({len(e) - marks for e in entries if e.startswith(CONTINUES) and len(e) > marks},
-                       reverse=True) if marked else first
-        return cls(frozenset(entries), marked, tuple(first), tuple(later))
+        first = _trie(e for e in entries if e)
+        later = _trie(e[len(CONTINUES):] for e in entries
+                      if e.startswith(CONTINUES) and len(e) > len(CONTINUES)) if marked else first
+        return cls(frozenset(entries), marked, first, later)
 
     def split(self, word: str) -> Split:
         """`cats` → cat, s (or cat, ##s): the longest matching piece first, letter by letter."""
         pieces, start = [], 0
         while start < len(word):
-            piece = self._longest(word, start)
-            if piece is None:
+            length = _longest(self.later if start else self.first, word, start)
+            if not length:
                 return Split(word, tuple(pieces), start)
-            pieces.append(piece)
-            start += len(piece) - (len(CONTINUES) if start and self.marked else 0)
+            pieces.append(self.continuation(word[start:start + length]) if start else word[:length])
+            start += length
         return Split(word, tuple(pieces))
-
-    def _longest(self, word: str, start: int) -> str | None:
-        """Only the lengths some entry has are tried, so a long entry costs one look, not one per letter."""
-        mark = CONTINUES if start and self.marked else ""
-        for length in self.later if start else self.first:
-            if start + length <= len(word) and mark + word[start:start + length] in self.known:
-                return mark + word[start:start + length]
-        return None
 
     def continuation(self, letters: str) -> str:
         """How a piece for `letters` in the middle of a word is written in this vocabulary."""
         return CONTINUES + letters if self.marked else letters
+
+
+def _trie(pieces) -> dict:
+    root: dict = {}
+    for piece in pieces:
+        node = root
+        for letter in piece:
+            node = node.setdefault(letter, {})
+        node[END] = True
+    return root
+
+
+def _longest(trie: dict, word: str, start: int) -> int:
+    """The length of the longest entry of `trie` that `word` spells from letter `start`; 0 for none."""
+    node, longest = trie, 0
+    for at in range(start, len(word)):
+        node = node.get(word[at])
+        if node is None:
+            break
+        if END in node:
+            longest = at - start + 1
+    return longest
 
 
 def words_of(text: str) -> list[re.Match]:

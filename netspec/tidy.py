@@ -228,7 +228,7 @@ def _is_number(token) -> bool:
 
 def _integer_part(number: str) -> str:
     """What stands left of the decimal point: `-0` of `-0.36`, `1` of `1e-5`."""
-    return re.match(r"[+\-\u2212]?\d*", number).group()
+    return re.match(r"[+\-\u2212]?[0-9]*", number).group()
 
 
 INPUT_COLUMNS = ("name", "as", "meaning", "unit", "bound", "tokens")  # the columns of a run of inputs, in order

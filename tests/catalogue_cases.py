@@ -23,6 +23,7 @@ SPEC_CASES = {
     "NS102": "input a\nlayer out relu(input)\n",
     "NS103": "input a\nweights W:\n",
     "NS104": 'input a "red\n',
+    "NS106": "input a range 0 to １\n",
     "NS105": "input a\nrepeat 2 times:\n  layer h = relu(input)\noutput h\n",
     "NS112": b"input \xff\n",
     "NS201": NET + "layer p = softmax(outt)\n",
@@ -49,6 +50,7 @@ SPEC_CASES = {
     "NS221": NET + "repeat 0 times:\n  layer out = relu(out)\nend\n",
     "NS222": NET + "repeat 2 times:\n  layer out = relu(out)\n  output out\nend\n",
     "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
+    "NS224": 'vocabulary v characters "ab" numbered from 1e300\n' + NET,
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
 }
 
@@ -62,6 +64,7 @@ INPUT_CASES = {
     "NS307": ["-i", "R=3", "-i", "R=4"],
     "NS312": ["--example", "tulip"],
     "NS315": ["-i", "R"],
+    "NS320": ["-i", "R=３２", "-i", "G=1", "-i", "B=1", "-i", "Vol=1"],
 }
 
 TEXT_CASES = {  # run with specs/humpty_chars.net, whose input `text` takes 12 characters
@@ -74,6 +77,7 @@ CSV_CASES = {
     "NS309": "R,G,B,Vol\n1,2,3\n",
     "NS310": "R,G,B,Vol\n",
     "NS311": b"R,G,B,Vol\n1,2,3,\xff\n",
+    "NS321": "R,G,B,Vol" + ",x" * 100_000 + "\n1,2,3,4\n",
 }
 
 WEIGHT_CASES = {
@@ -191,12 +195,13 @@ def _vocabulary_errors(folder: Path) -> dict:
 
 def _other_errors(folder: Path) -> dict:
     import netspec
+    from netspec.limits import MAX_SPEC_BYTES
     from netspec.errors import NetspecError
 
     found = {"NS110": _cli_error(["check", str(folder / "absent.net")])}
     big = folder / "big.net"
     with big.open("wb") as stream:
-        stream.truncate(50_000_001)
+        stream.truncate(MAX_SPEC_BYTES + 1)
     found["NS111"] = _cli_error(["check", str(big)])
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])

@@ -231,3 +231,10 @@ def test_python_m_netspec_end_to_end():
 
     for result in (ok, bad, misuse):
         assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_whole_number_option_takes_the_digits_0_to_9_only():
+    """click reads `--row ２` (a fullwidth two) as 2 through int(); netspec refuses it as misuse."""
+    result = invoke("trace", LEAF, "--csv", str(ROOT / "specs" / "objects.csv"), "--row", "２")
+    assert result.exit_code == 2
+    assert "'２' is not a whole number written with the digits 0 to 9" in result.output

@@ -227,7 +227,7 @@ class Workspace:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     space = Workspace(tmp_path_factory.mktemp("fuzz") / "specs")
-    space.check({"case.net": space.pristine["leaf.net"]})  # warm up: imports and the grammar cache
+    space.check({"case.net": space.pristine["leaf.net"]})  # warm up: imports and the parse tables
     STATS.__init__()
     return space
 

@@ -64,6 +64,9 @@ CSV_ERRORS = {
                      "R must be between 0 and 255"),
     "short_row": (3, 1, "row 2 has 3 cells but the header has 4", None),
     "empty_cell": (2, 4, "row 1, column G: no number given", None),
+    "unclosed_quote": (3, 5, "the quote that opens this cell is not closed on its line", "closing"),
+    "fullwidth_digit": (2, 5, "row 1, column G: '1０7' is written with the digit '０' (FULLWIDTH DIGIT ZERO), "
+                              "which is not one of 0-9", "write 107"),
     "blank_line_then_bad": (4, 11, "row 2, column Vol: Vol=-1 is outside its range (volume in ml, at least 0)",
                             "Vol must be at least 0"),
 }
@@ -176,3 +179,72 @@ def test_unknown_example(leaf):
         inputs.from_examples(leaf, "sunflwer")
     assert caught.value.message == "the spec has no example called `sunflwer`"
     assert caught.value.hint == "did you mean `sunflower`?"
+
+
+@pytest.mark.parametrize("value, shown, digit", [("３２", "３２", "３ (FULLWIDTH DIGIT THREE)"), ("৪", "৪", "৪ (BENGALI DIGIT FOUR)"),
+                                                 ("1²", "1²", "² (SUPERSCRIPT TWO)")], ids=["fullwidth", "bengali", "superscript"])
+def test_an_input_with_digits_other_than_0_to_9_is_refused(leaf, value, shown, digit):
+    """Python's float() reads ３２ as 32 and ৪ as 4; an input is written with the digits 0 to 9 only."""
+    with pytest.raises(InputError) as caught:
+        inputs.from_assignments(leaf, [f"R={value}", "G=1", "B=1", "Vol=1"])
+    char, name = digit.split(" ", 1)
+    assert caught.value.message == f"--input R: {shown!r} is written with the digit {char!r} {name}, which is not one of 0-9"
+    assert caught.value.code == "NS320"
+    assert "0 to 9" in caught.value.hint
+
+
+# ---- CSV files beyond the stated limits (netspec/limits.py) ----
+
+def test_a_header_of_many_columns_is_checked_in_linear_time(leaf, tmp_path):
+    """80,000 unknown columns: comparing each with every one before it took 49 s."""
+    import time
+
+    path = tmp_path / "wide.csv"
+    path.write_text("R,G,B,Vol," + ",".join(f"x{k}" for k in range(80_000)) + "\n1,2,3,4\n")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(path))
+    assert time.perf_counter() - started < 5
+    assert caught.value.code == "NS308" and "unknown columns x0, x1" in caught.value.message
+
+
+def test_a_line_longer_than_the_limit_is_refused_in_bounded_memory(leaf, tmp_path):
+    """A line past MAX_CSV_LINE_CHARS is refused at its line, without reading the whole of it."""
+    import tracemalloc
+
+    from netspec.limits import MAX_CSV_LINE_CHARS
+
+    path = tmp_path / "long.csv"
+    with path.open("w") as stream:
+        stream.write("R,G,B,Vol\n1,2,3,4\n")
+        stream.write("1," * (3 * MAX_CSV_LINE_CHARS // 2) + "4\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as caught:
+            inputs.from_csv(leaf, str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.code == "NS321"
+    assert caught.value.message == f"{path}:3: the line is longer than {MAX_CSV_LINE_CHARS:,} characters"
+    assert peak < 6 * MAX_CSV_LINE_CHARS  # the line is 3 times the limit; its cells would take 40 times
+
+
+def test_a_header_with_more_columns_than_the_limit_is_refused(leaf, tmp_path):
+    from netspec.limits import MAX_CSV_COLUMNS
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["R", "G", "B", "Vol"] + ["x"] * MAX_CSV_COLUMNS) + "\n1,2,3,4\n")
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(path))
+    assert caught.value.code == "NS321"
+    assert caught.value.message == f"{path}:1: the line has {MAX_CSV_COLUMNS + 4:,} cells, more than the {MAX_CSV_COLUMNS:,} a CSV may have"
+
+
+def test_a_quote_inside_a_cell_is_refused_at_its_line(leaf, tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text('R,G,B,Vol\n"32",107,56,11.2\n"3"2,1,1,1\n')
+    with pytest.raises(InputError) as caught:
+        inputs.from_csv(leaf, str(path))
+    assert (caught.value.span.line, caught.value.code) == (3, "NS309")
+    assert caught.value.message == "the CSV is malformed on this line (',' expected after '\"')"

@@ -396,3 +396,75 @@ def test_load_units_expands_within_the_limits_given():
     unit = load_units(STACK, limits=Limits(max_steps=10))
     assert not unit.spec.of_type(nodes.Repeat)
     assert len(unit.spec.of_type(nodes.Layer)) == 10
+
+
+def _plain_layers(count: int, last: str = "") -> str:
+    lines = ["input a", "input b", "layer h0 = relu(input)"] + [f"layer h{k} = relu(h{k - 1})" for k in range(1, count)]
+    return "\n".join(lines) + "\n" + last
+
+
+def test_plain_layers_count_against_the_steps_limit_before_the_spec_is_parsed(tmp_path):
+    """2,001 layers and no repeat: refused with the count, at the first layer past the limit,
+    before parsing (the syntax error on the last line is never reached; 200,000 layers took 30 s)."""
+    path = _write(tmp_path, _plain_layers(DEFAULT_MAX_STEPS + 1, "layer broken = (\n"))
+    errors = _errors(path)
+    assert [(e.code, e.span.line) for e in errors] == [("NS223", DEFAULT_MAX_STEPS + 3)]
+    assert errors[0].message == (f"the spec has {DEFAULT_MAX_STEPS + 2:,} layers, more than the limit of "
+                                 f"{DEFAULT_MAX_STEPS:,} steps")
+    assert f"--max-steps {DEFAULT_MAX_STEPS + 2}" in errors[0].hint
+
+
+def test_plain_layers_within_a_raised_limit_load(tmp_path):
+    path = _write(tmp_path, _plain_layers(DEFAULT_MAX_STEPS + 1))
+    assert len(netspec.load_spec(path, Limits(max_steps=DEFAULT_MAX_STEPS + 1)).steps) == DEFAULT_MAX_STEPS + 1
+    assert _errors(path, Limits(max_steps=DEFAULT_MAX_STEPS))[0].code == "NS223"
+
+
+def test_plain_layers_beside_a_repeat_count_too(tmp_path):
+    """8 plain layers and a repeat of 2 steps, 3 times: 14 steps, refused under a limit of 13."""
+    path = _write(tmp_path, _plain_layers(8, "repeat 3 times:\n  layer g = relu(h7)\n  layer h7 = relu(g)\nend\n"))
+    errors = _errors(path, Limits(max_steps=13))
+    assert errors[0].code == "NS223" and "14 steps" in errors[0].message and "--max-steps 14" in errors[0].hint
+    assert len(netspec.load_spec(path, Limits(max_steps=14)).steps) == 14
+
+
+def test_a_spec_text_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    """A bias row of 4.45 million numbers in 48 MB took 2 minutes and 6.3 GB to parse; a spec
+    may be at most MAX_SPEC_BYTES (16 MiB), and the hint points at weight files."""
+    from netspec.limits import MAX_SPEC_BYTES
+
+    path = tmp_path / "big.net"
+    with path.open("wb") as stream:
+        stream.write(b"input a\nbias b:\n")
+        stream.truncate(17_000_000)
+    errors = _errors(path)
+    assert [e.code for e in errors] == ["NS111"]
+    assert errors[0].message == f"{path} is 17,000,000 bytes; a .net file may be at most {MAX_SPEC_BYTES:,}"
+    assert "weight file" in errors[0].hint
+
+
+def test_a_spec_of_more_words_than_the_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    """Each number written in a spec costs some hundreds of bytes while parsed, so a spec may hold
+    at most MAX_SPEC_WORDS words; past that it is refused from its text, pointing at the first word over."""
+    import netspec.parser
+
+    monkeypatch.setattr(netspec.parser, "MAX_SPEC_WORDS", 1_000)
+    path = _write(tmp_path, "input a\nbias b:\n x\n" + " 1" * 999 + "\nlayer o = relu(input)\n")
+    errors = _errors(path)
+    assert [(e.code, e.span.line, e.span.column) for e in errors] == [("NS111", 4, 2 * 996)]
+    assert errors[0].message == "the spec holds more than 1,000 words and numbers"
+    assert "weight file" in errors[0].hint
+
+
+def test_the_layers_of_a_used_network_count_too(tmp_path):
+    """1,500 layers in base.net and 600 more in a spec that uses it: 2,100 steps in all, refused
+    though each file alone is under the limit."""
+    (tmp_path / "base.net").write_text(_plain_layers(1_500))
+    reuse = ['use "base.net"'] + [f"layer g{k} = relu(h1499)" for k in range(600)]
+    path = _write(tmp_path, "\n".join(reuse) + "\n")
+    errors = _errors(path)
+    assert [e.code for e in errors] == ["NS223"]
+    assert errors[0].message == ("the spec has 2,100 steps with those of the network it uses, more than the limit "
+                                 f"of {DEFAULT_MAX_STEPS:,} steps")
+    assert "--max-steps 2100" in errors[0].hint
+    assert len(netspec.load_spec(path, Limits(max_steps=2_100)).steps) == 2_100

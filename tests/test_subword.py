@@ -385,3 +385,56 @@ def test_a_word_that_starts_with_the_continuation_mark_is_shown_as_given(tmp_pat
     text = netspec.load_spec(str(path)).texts["word"]
     numbers = text.tokenize("## s a", "test")
     assert text.decode(numbers) == "## s a"
+
+
+# ---- the cost of splitting: linear in the word, whatever the vocabulary ----
+
+def _oracle_split(entries, word):
+    """The first tokenizer, kept as the reference: at each letter try every length an entry has, longest first."""
+    marked = any(e.startswith("##") and len(e) > 2 for e in entries)
+    known = set(entries)
+    first = sorted({len(e) for e in entries if e}, reverse=True)
+    later = sorted({len(e) - 2 for e in entries if e.startswith("##") and len(e) > 2}, reverse=True) if marked else first
+    pieces, start = [], 0
+    while start < len(word):
+        mark = "##" if start and marked else ""
+        piece = next((mark + word[start:start + n] for n in (later if start else first)
+                      if start + n <= len(word) and mark + word[start:start + n] in known), None)
+        if piece is None:
+            return tuple(pieces), start
+        pieces.append(piece)
+        start += len(piece) - len(mark)
+    return tuple(pieces), None
+
+
+def test_splits_equal_the_first_tokenizer_on_random_words():
+    """2,000 random vocabularies and words over a small alphabet, plain and ## forms, with and
+    without odd entries (`##` alone, an entry that starts with ## in a plain vocabulary)."""
+    import random
+
+    chance = random.Random(20261201)
+    for case in range(2_000):
+        letters = "ab#" if case % 7 == 0 else "abc"
+        entries = {"".join(chance.choice(letters) for _ in range(chance.randint(1, 5))) for _ in range(chance.randint(1, 12))}
+        if case % 2:
+            entries |= {"##" + e for e in list(entries)[: chance.randint(0, len(entries))]}
+        if case % 11 == 0:
+            entries.add("##")
+        entries = tuple(sorted(entries))
+        word = "".join(chance.choice(letters) for _ in range(chance.randint(1, 14)))
+        found = split(entries, word)
+        assert (found.pieces, found.stuck) == _oracle_split(entries, word), (entries, word)
+
+
+def test_a_long_word_against_entries_of_every_length_splits_quickly():
+    """A vocabulary with an entry of every length up to 2,000 and a 20,000-letter word: the
+    first tokenizer tried 2,000 lengths, each a slice up to 2,000 letters long, at every piece
+    (minutes); walking the entries letter by letter stops at the first letter no entry continues."""
+    import time
+
+    entries = tuple("b" * n for n in range(1, 2_001)) + ("a",)
+    word = "a" * 20_000
+    started = time.perf_counter()
+    found = split(entries, word)
+    assert found.pieces == ("a",) * 20_000 and found.stuck is None
+    assert time.perf_counter() - started < 2

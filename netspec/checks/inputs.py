@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from netspec import nodes
@@ -11,6 +12,9 @@ from netspec.model import InputInfo, Value
 from netspec.subwords import never_matches
 from netspec.vocabfile import read_tokens
 from netspec.vocabulary import TextInput, Vocabulary
+
+
+EXACT_WHOLE = 2**53  # float64 holds every whole number up to here, and not every one past it
 
 
 class InputChecks:
@@ -24,7 +28,7 @@ class InputChecks:
             return
         start = 1 if node.start is None else node.start
         entries = self._vocabulary_entries(node)
-        if entries is None:
+        if entries is None or not self._countable(node, start, len(entries or ())):
             self.broken.add(name)
             return
         repeated = _repeated(entries)
@@ -36,6 +40,20 @@ class InputChecks:
             self.broken.add(name)
             return
         self.vocabularies[name] = Vocabulary(name, node.kind, entries, int(start), node.span)
+
+    def _countable(self, node: nodes.Vocabulary, start: float, count: int) -> bool:
+        """Every token gets its own number: float64 holds each whole number only up to 2**53."""
+        hint = "number the tokens from a small whole number, like `numbered from 1`"
+        if not math.isfinite(start):
+            self.fail(f"the vocabulary {node.name.text} is numbered from a number too large for float64 "
+                      "(over about 1.8e308)", node.span, hint=hint, code="NS220")
+            return False
+        if max(abs(start), abs(start + count - 1)) > EXACT_WHOLE:
+            self.fail(f"the vocabulary {node.name.text} is numbered from {start:g}, past {EXACT_WHOLE:,} (2**53): "
+                      f"float64 cannot give its {count:,} tokens different numbers there", node.span, hint=hint,
+                      code="NS224")
+            return False
+        return True
 
     def _vocabulary_entries(self, node: nodes.Vocabulary) -> tuple[str, ...] | None:
         """The tokens as listed, or read from `subwords from "vocab.txt"`; None after an error."""
@@ -136,7 +154,11 @@ class InputChecks:
             seen[info.label] = info.span
 
     def _check_range(self, node: nodes.Input):
-        if node.low is not None and node.high is not None and node.low > node.high:
+        if any(bound is not None and not math.isfinite(bound) for bound in (node.low, node.high)):
+            self.fail(f"the range of `{node.name.text}` has a bound too large for float64 (over about 1.8e308)",
+                      node.span, hint="write the bounds as numbers float64 can hold, or leave the range out",
+                      code="NS220")
+        elif node.low is not None and node.high is not None and node.low > node.high:
             self.fail(f"the range of `{node.name.text}` runs from {node.low:g} down to {node.high:g}", node.span,
                       hint="write the smaller number first: range LOW to HIGH", code="NS212")
 
