@@ -21,8 +21,8 @@ from netspec import ops
 PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
-    ("base", ("source", "errors", "limits", "version", "grammar", "subwords", "catalogue", "outfile", "diagnostics")),
-    ("parse", ("nodes", "transform", "parser", "tidy")),
+    ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
+    ("parse", ("grammar", "nodes", "transform", "parser", "tidy")),
     ("expand", ("expand", "loader")),
     ("check", ("model", "vocabulary", "vocabfile", "weights", "checks", "checks.*", "checker", "ops", "ops.*")),
     ("plan", ("plan", "trace")),

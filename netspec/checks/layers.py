@@ -234,8 +234,13 @@ class LayerChecks:
         if reorder.names is not None:
             draft.row_names = tuple(reorder.names)
             return
-        draft.array = draft.array[list(reorder.order)]
-        draft.row_names = tuple(draft.row_names[i] for i in reorder.order)
+        order = list(reorder.order)
+        if reorder.table in self.pending:  # numbers not read yet: reordered once they are
+            before = self.pending[reorder.table][2]
+            self.pending[reorder.table][2] = order if before is None else [before[i] for i in order]
+        else:
+            draft.array = draft.array[order]
+        draft.row_names = tuple(draft.row_names[i] for i in order)
 
     def is_bound(self, table: str) -> bool:
         return table in self.bindings
