@@ -135,3 +135,14 @@ def test_no_operation_is_named_in_a_comparison_outside_ops():
             if named and any(ASKS_OP.search(ast.unparse(o)) for o in operands if not _op_name_constants(o)):
                 found.append(f"netspec/{path.relative_to(PACKAGE)}:{node.lineno}: {ast.unparse(node)}")
     assert not found, "\n".join(found)
+
+
+def test_the_answer_key_and_the_blank_decision_are_written_once():
+    """Only render/printer.py walks rows for an answer key (`options.answers()`) or writes a blank decision's sentence."""
+    found = []
+    for name in ("render.text", "render.markdown", "render.html", "render.tex"):
+        source = MODULES[name].read_text(encoding="utf-8")
+        found += [f"{name}: {what}" for what in ("answers()", "sentence(", "worked_rows(", "step_views(")
+                  if what in source]
+    assert not found, found
+    assert "answers()" in MODULES["render.printer"].read_text(encoding="utf-8")
