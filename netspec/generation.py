@@ -34,6 +34,7 @@ import numpy as np
 from netspec.checker import load_spec
 from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
+from netspec.cost import work_fits
 from netspec.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
@@ -98,12 +99,15 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     """Continue `text` by `steps` tokens with the spec's network (a path or a loaded spec).
 
     Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
-    picks one at random and records it in the result, so the run can be repeated).
+    picks one at random and records it in the result, so the run can be repeated). A run whose
+    steps would do more operations than limits.max_operations is refused before the first step.
     """
     if not isinstance(spec, CheckedSpec):
         spec = load_spec(spec, limits)
     _check_settings(steps, sample, temperature, seed)
     text_input = generating_input(spec)
+    if spec.cost is not None:  # steps × one run's operations, against --max-operations (netspec/cost.py)
+        work_fits(spec.cost, steps, limits or spec.cost.limits)
     numbers = text_input.tokenize(text, "the starting text")
     seed_chosen = sample and seed is None
     if seed_chosen:

@@ -30,7 +30,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_CALL, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
@@ -247,5 +247,22 @@ def _attention_softmax(step, r, h, qi, query, keys, head, visible) -> list:
     return items
 
 
+def attention_cost(args, options) -> Cost | None:
+    """Every query meets every key: heads × queries × keys scores per row, and the explaining
+    kernel keeps each score's and each weighted value's terms (queries × keys × features); each score
+    has its exp."""
+    if len(args) != 3 or not all(arg.positions and not arg.table for arg in args):
+        return None
+    q, k, v = args
+    heads = options.get("heads", 1)
+    heads = int(heads) if isinstance(heads, (int, float)) and 1 <= heads <= q.features else 1
+    queries = 1 if options.get("query") == "last" else q.positions
+    pairs = queries * k.positions
+    result = queries * v.features
+    copies = q.width + k.width + v.width  # each head's slice, laid out for the matrix products
+    return Cost(4 * heads * pairs + 2 * result + copies, pairs * (q.features + v.features) + 7 * heads * pairs
+                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_CALL) * heads * pairs, result)
+
+
 # softmax(q · k [÷ √d]) weighted sum of v, per query
-OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked),)
+OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost),)

@@ -31,6 +31,52 @@ class ShapeResult:
     reorders: tuple[RowOrder, ...] = ()  # tables whose rows the checker puts in the order of the value read
 
 
+@dataclass(frozen=True)
+class Arg:
+    """One argument's shape as the cost model sees it, before any neuron is named.
+
+    A value: `positions` × `features` for a sequence, 0 × width for a vector. A table:
+    rows × columns; a bias or vector: 0 × its numbers.
+    """
+
+    positions: int
+    features: int
+    table: bool = False
+
+    @property
+    def width(self) -> int:
+        return max(self.positions, 1) * self.features
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one row of an operation takes, counted in float64 numbers (8 bytes each).
+
+    kernel: the numbers the fast kernel holds at its peak, its result included;
+    explain: the numbers the explaining kernel keeps for a trace, its result included
+    (dense keeps every product, attention every score term);
+    operations: multiplications, additions and the like, for a time budget, as an exact run (the
+    explaining kernels) does them: each correctly rounded function counts EXACT_CALL;
+    neurons: the result's width: each neuron gets a name when the spec is checked.
+    netspec/cost.py adds them up over the steps and refuses what is over a limit.
+    """
+
+    kernel: int
+    explain: int
+    operations: int
+    neurons: int
+
+
+EXACT_CALL = 3_000  # operations one correctly rounded exp, tanh, sin … counts for: computed a number at a time in
+#                    Python (netspec/ops/arithmetic.py) it takes some 10 µs, the time NumPy takes for 3,000
+
+
+def elementwise_cost(args, options, kernel: int = 2, explain: int = 3, operations: int = 4) -> Cost:
+    """A result as wide as the first argument, made with a few temporaries of that width."""
+    width = args[0].width
+    return Cost(kernel * width, explain * width, operations * width, width)
+
+
 def sequence_names(positions, features) -> tuple[str, ...]:
     """`humpty_k1, humpty_k2, …, sat_k2`: a sequence's neurons, position by position."""
     return tuple(f"{position}_{feature}" for position in positions for feature in features)
@@ -64,6 +110,10 @@ class OpDef:
     validate(x, source, labels, row_name) -> NumericError | None   inputs the operation refuses
     fault(xs, ps, options, row) -> NumericError | None   why a result of `row` is not finite, in the
                                                operation's own words (the runner names the step)
+    cost(args, options) -> Cost | None           one row's memory and work from the arguments'
+                                                shapes (Arg) and the options as written, before
+                                                the shape rule names any neuron; None when the
+                                                arguments make no sense (the shape rule says why)
     table_labels(step, param) -> (rows, columns)   the names a trace gives a table's numbers, when
                                                not the table's own labels
     probabilities                               its outputs add up to 1 (generation samples them as they are)
@@ -82,6 +132,7 @@ class OpDef:
     validate: Callable | None = None
     fault: Callable | None = None
     hidden: bool = False  # reached through another operation's shape rule, never called by name
+    cost: Callable = elementwise_cost
     table_labels: Callable | None = None
     probabilities: bool = False
     names_from_table: bool = False  # its result's neurons are named after its table's columns

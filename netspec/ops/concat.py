@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 
@@ -133,8 +133,19 @@ def pick_kernel(xs, ps, options):
     return pick_explain(xs, ps, options)[0]
 
 
+def concat_cost(args, options) -> Cost | None:
+    """The values side by side: the pieces laid out per position, then joined."""
+    width = sum(arg.width for arg in args)
+    return Cost(2 * width, 2 * width, width, width)
+
+
+def last_cost(args, options) -> Cost | None:
+    """One position's features."""
+    return Cost(args[0].features, args[0].features, args[0].features, args[0].features) if args else None
+
+
 # pick: some of a value's numbers (one text's tokens); last: the numbers at the last position of a sequence
 # (the next token's scores); concat: values side by side (at each position, for sequences)
 OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True),
-       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked),
-       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked),)
+       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost),
+       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost),)

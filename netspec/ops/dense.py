@@ -18,7 +18,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Bias, Record, Sum, Term, address
 
@@ -194,7 +194,19 @@ def dense_each_worked(step, r: int):
     return preamble, items
 
 
+def dense_cost(args, options) -> Cost | None:
+    """The explaining kernel keeps every product: n_in × n_out per row, or positions × d × out
+    when the same weights run at every position (the rule check_dense uses to tell them apart)."""
+    if len(args) < 2 or not args[1].table:
+        return None
+    x, out = args[0], args[1].features
+    if x.positions and args[1].positions == x.features:
+        n = x.positions
+        return Cost(n * out, n * x.features * out + 2 * n * out, n * x.features * out, n * out)
+    return Cost(out, x.width * out + 2 * out, x.width * out, out)
+
+
 OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
-             diagram=WEIGHTED, names_from_table=True),
+             diagram=WEIGHTED, names_from_table=True, cost=dense_cost),
        OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
-             hidden=True, names_from_table=True))  # the same dense layer at every position of a sequence
+             hidden=True, names_from_table=True, cost=dense_cost))  # the same dense layer at every position of a sequence

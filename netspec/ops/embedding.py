@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 
@@ -120,6 +120,14 @@ def embed_table_labels(step, param):
     return param.row_labels, step.options["columns"]
 
 
+def embed_cost(args, options) -> Cost | None:
+    """n tokens × d numbers each: the rows picked, the NaN mask applied, then side by side."""
+    if len(args) != 2 or not args[1].table or args[0].table:
+        return None
+    tokens, d = args[0].width, args[1].features
+    return Cost(3 * tokens * d + 2 * tokens, 2 * tokens * d + 3 * tokens, tokens * d, tokens * d)
+
+
 # each token's row of the table, side by side
 OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, fault=embed_fault,
-             table_labels=embed_table_labels, names_from_table=True),)
+             table_labels=embed_table_labels, names_from_table=True, cost=embed_cost),)

@@ -17,7 +17,7 @@ import numpy as np
 
 from netspec.ops.activations import check_one_value
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef
+from netspec.ops.base import EXACT_CALL, OpDef, elementwise_cost
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.ops.erf import erf
 
@@ -96,9 +96,14 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
+def gelu_cost(args, options):
+    """Up to seven arrays as wide as x for the trace (gelu_tanh's cube, inner, tanh, …); an exp or a tanh each."""
+    return elementwise_cost(args, options, kernel=8, explain=8, operations=30 + EXACT_CALL) if args else None
+
+
 OPS = (
     # x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU
-    OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked),
+    OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost),
     # x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation
-    OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked),
+    OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost),
 )

@@ -21,7 +21,7 @@ import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
@@ -183,6 +183,11 @@ def _normalised(step, r: int, j: int, f: int, label: str, deviation, std, normed
                   group=group)]
 
 
+def layer_norm_cost(args, options):
+    """deviation, squared, normed (twice), scaled and the result, each as wide as x."""
+    return elementwise_cost(args, options, kernel=7, explain=7, operations=8) if args else None
+
+
 # (x − mean)/√(variance + eps) over the layer, then × scale + shift
 OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
-             layer_norm_worked, fault=layer_norm_fault),)
+             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost),)

@@ -34,7 +34,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import EXACT_CALL, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, address
@@ -232,9 +232,14 @@ def positional_embedding_table_labels(step, param):
     return _row_names(param), param.col_labels
 
 
+def positional_cost(args, options):
+    """The encoding's angle, power and values (a sin and a cos each), then one copy per row."""
+    return elementwise_cost(args, options, kernel=5, explain=6, operations=8 + 2 * EXACT_CALL) if args else None
+
+
 # fixed numbers per position and feature (sin/cos, named forms); x + the table's row for each position
 OPS = (OpDef("positional_encoding", "position", check_positional_encoding, positional_encoding_kernel,
-             positional_encoding_explain, positional_encoding_worked),
+             positional_encoding_explain, positional_encoding_worked, cost=positional_cost),
        OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
              positional_embedding_explain, positional_embedding_worked,
-             table_labels=positional_embedding_table_labels))
+             table_labels=positional_embedding_table_labels, cost=positional_cost))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from netspec.render.size import drawing_fits, trace_fits, trace_size  # noqa: F401 (the sizes, re-exported)
+
 FORMATS = ("text", "md", "json", "html", "tex")
 
 # The format a file's suffix names, for `-o FILE` and Printout.save (csv: `netspec run` only).
@@ -29,7 +31,9 @@ def formats_taking(option: str) -> list[str]:
 
 
 def render_trace_as(fmt: str, trace, style, max_terms: int = 8, **printout) -> str:
-    """Pick the renderer by name; each imports only itself. `printout`: see render/view.py PrintOptions."""
+    """Pick the renderer by name; each imports only itself. `printout`: see render/view.py PrintOptions.
+    A printout the cost model finds larger than --max-printout is refused before it is made."""
+    trace_fits(trace.spec, len(trace.row_ids), fmt, max_terms, **printout)
     if fmt == "json":
         from netspec.render.trace_json import render_json
 
