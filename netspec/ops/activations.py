@@ -13,7 +13,7 @@ import numpy as np
 
 from netspec.errors import NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import EXACT_CALL, OpDef, ShapeResult, elementwise_cost
+from netspec.ops.base import EXACT_CALL, EXACT_EXP, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import (Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron, positions,
                                 total_chain)
@@ -167,24 +167,26 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
-def _op(name, explain, worked, validate=None, probabilities=False, calls=0):
+def _op(name, explain, worked, validate=None, probabilities=False, function_operations=0):
     return OpDef(name, "activation", check_one_value, _fast(explain), explain, worked, validate=validate,
-                 probabilities=probabilities, cost=_cost(calls))
+                 probabilities=probabilities, cost=_cost(function_operations))
 
 
-def _cost(calls: int):
+def _cost(function_operations: int):
     """softmax, the widest of them, keeps x, shifted, exps and the result, each as wide as x;
-    logistic, tanh and softmax call one correctly rounded function per number."""
+    logistic and softmax call the exact exp once per number, tanh the correctly rounded tanh."""
     return lambda args, options: elementwise_cost(args, options, kernel=4, explain=5,
-                                                  operations=6 + calls * EXACT_CALL) if args else None
+                                                  operations=6 + function_operations) if args else None
 
 
 OPS = (
     _op("identity", _identity, per_neuron(_identity_one)),  # the number unchanged
     _op("relu", _relu, per_neuron(_relu_one)),  # max(0, x): negative numbers become 0
-    _op("logistic", _logistic, per_neuron(_logistic_one), calls=1),  # 1 / (1 + e^(−x)), between 0 and 1
-    _op("tanh", _tanh, per_neuron(_tanh_one), calls=1),  # tanh(x), between −1 and 1
-    _op("softmax", _softmax, _softmax_worked, probabilities=True, calls=1),  # e^x / sum of e^x over the layer
+    _op("logistic", _logistic, per_neuron(_logistic_one),  # 1 / (1 + e^(−x)), between 0 and 1
+        function_operations=EXACT_EXP),
+    _op("tanh", _tanh, per_neuron(_tanh_one), function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
+    _op("softmax", _softmax, _softmax_worked, probabilities=True,  # e^x / sum of e^x over the layer
+        function_operations=EXACT_EXP),
     _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _validate_positive,  # x / sum of x over the layer
         probabilities=True),
 )

@@ -30,7 +30,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import EXACT_CALL, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
@@ -261,7 +261,7 @@ def attention_cost(args, options) -> Cost | None:
     result = queries * v.features
     copies = q.width + k.width + v.width  # each head's slice, laid out for the matrix products
     return Cost(4 * heads * pairs + 2 * result + copies, pairs * (q.features + v.features) + 7 * heads * pairs
-                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_CALL) * heads * pairs, result)
+                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_EXP) * heads * pairs, result)
 
 
 # softmax(q · k [÷ √d]) weighted sum of v, per query

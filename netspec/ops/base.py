@@ -67,8 +67,9 @@ class Cost:
     neurons: int
 
 
-EXACT_CALL = 3_000  # operations one correctly rounded exp, tanh, sin … counts for: computed a number at a time in
+EXACT_CALL = 3_000  # operations one correctly rounded tanh, sin, cos … counts for: computed a number at a time in
 #                    Python (netspec/ops/arithmetic.py) it takes some 10 µs, the time NumPy takes for 3,000
+EXACT_EXP = 60  # operations one exact exp counts for: fdlibm's steps, vectorised, about 0.3 µs a number
 
 
 def elementwise_cost(args, options, kernel: int = 2, explain: int = 3, operations: int = 4) -> Cost:

@@ -98,7 +98,7 @@ def _fast(explain):
 
 def gelu_cost(args, options):
     """Up to seven arrays as wide as x for the trace (gelu_tanh's cube, inner, tanh, …); an exp or a tanh each."""
-    return elementwise_cost(args, options, kernel=8, explain=8, operations=30 + EXACT_CALL) if args else None
+    return elementwise_cost(args, options, kernel=8, explain=8, operations=30 + EXACT_CALL) if args else None  # gelu_tanh's tanh
 
 
 OPS = (
