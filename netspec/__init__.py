@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from netspec.version import __version__
 
 
 def load_spec(path, limits=None):
@@ -17,12 +17,9 @@ def load_spec(path, limits=None):
     limits: a netspec.limits.Limits (memory for tensors, files outside the spec's folder, steps once
     repeats are written out).
     """
-    from netspec.checker import check_units
-    from netspec.limits import Limits
-    from netspec.loader import load_units
+    from netspec.checker import load_spec as _load
 
-    limits = limits or Limits()
-    return check_units(load_units(path, allow_outside=limits.allow_outside, limits=limits), limits)
+    return _load(path, limits)
 
 
 def compile_plan(spec):

@@ -18,12 +18,13 @@ from typing import Callable
 
 from netspec import cost
 from netspec.csvinput import read_chunks
+from netspec.inputs import Rows
 from netspec.limits import Limits
 from netspec.model import CheckedSpec
 from netspec.plan import Plan
-from netspec.render.numbers import NumberStyle
-from netspec.render.results import render_results
-from netspec.runner import run
+from netspec.runner import RunResult, run
+
+Show = Callable[[Rows, RunResult, int], str]  # a chunk's rows, their results, the rows before it -> the text written
 
 HOLD_IN_MEMORY = 64 * 1024 * 1024  # output below this size is held until the end, then printed at once
 CHUNK_BYTES = 256 * 1024 * 1024  # one chunk, everything counted, takes at most this much memory (or --max-memory)
@@ -47,21 +48,23 @@ def row_text_bytes(spec: CheckedSpec) -> int:
     return CELL_BYTES * (len(spec.inputs) + len(spec.output_labels)) + 2 * spec.cost.decision_chars + ROW_BYTES
 
 
-def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberStyle,
-            write: Callable[[str], None], atomic_target: bool, limits: Limits | None = None) -> int:
-    """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
+def run_csv(spec: CheckedSpec, plan: Plan, path: str, show: Show, write: Callable[[str], None],
+            atomic_target: bool, limits: Limits | None = None, sentence_per_row: bool = False) -> int:
+    """Run every row of the CSV at `path`, writing each chunk's results as `show` words them
+    (render/results.py's chunk_writer) through `write`; returns the row count. `sentence_per_row`:
+    the output repeats the `say` sentence on every row (JSON), so a long one is checked first."""
     rows = chunk_rows(spec, limits)
-    if fmt == "json" and spec.cost.decision_chars > LONG_SENTENCE:
+    if sentence_per_row and spec.cost.decision_chars > LONG_SENTENCE:
         _sentences_fit(spec, path)
     if atomic_target:
-        return _run_chunks(spec, plan, path, fmt, style, write, rows)
+        return _run_chunks(spec, plan, path, show, write, rows)
     if _held_output(spec, path) < HOLD_IN_MEMORY:
         pieces: list[str] = []
-        count = _run_chunks(spec, plan, path, fmt, style, pieces.append, rows)
+        count = _run_chunks(spec, plan, path, show, pieces.append, rows)
         write("".join(pieces))
         return count
-    _run_chunks(spec, plan, path, fmt, style, lambda text: None, rows, render=False)
-    return _run_chunks(spec, plan, path, fmt, style, write, rows)
+    _run_chunks(spec, plan, path, None, lambda text: None, rows)
+    return _run_chunks(spec, plan, path, show, write, rows)
 
 
 def _sentences_fit(spec: CheckedSpec, path: str):
@@ -93,12 +96,13 @@ def _held_output(spec: CheckedSpec, path: str) -> int:
     return size if size >= HOLD_IN_MEMORY else (_lines(path) + 1) * row_text_bytes(spec)
 
 
-def _run_chunks(spec, plan, path, fmt, style, write, rows: int, render: bool = True) -> int:
+def _run_chunks(spec, plan, path, show: Show | None, write, rows: int) -> int:
+    """show None: only run (the first pass over a file too large to hold its output)."""
     count = 0
     for chunk in read_chunks(spec, path, rows):
         result = run(plan, chunk.values, chunk.ids)
-        if render:
-            write(render_results(spec, chunk, result, fmt, style, first=count, header=count == 0))
+        if show is not None:
+            write(show(chunk, result, count))
         count += len(chunk.values)
     return count
 

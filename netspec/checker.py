@@ -13,14 +13,14 @@ import difflib
 from netspec import nodes
 from netspec.checks.common import INPUT_VALUE, ParamDraft
 from netspec.checks.inputs import InputChecks
-from netspec.checks.layers import LayerChecks
+from netspec.checks.layers import UNSET, LayerChecks
 from netspec.checks.meaning import MeaningChecks
 from netspec.checks.tables import TableChecks
 from netspec.cost import Tally, sentence_fits
 from netspec.errors import SpecCheckError, SpecErrors
 from netspec.expand import fold_copies
 from netspec.limits import Limits
-from netspec.loader import Unit
+from netspec.loader import Unit, load_units
 from netspec.model import CheckedSpec, InputInfo, Param, Step, Value
 from netspec.vocabulary import TextInput, Vocabulary
 from netspec.weights import WeightFiles
@@ -43,6 +43,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
+        self._relabelling_line = UNSET  # the `output` line that relabels, looked up once (checks/layers.py)
         self.tally = Tally(limits)  # one row's memory and work, layer by layer (netspec/cost.py)
         self.weight_files = WeightFiles()  # each weight file opened once for all its tables
         self.pending: dict[str, list] = {}  # file tables whose numbers are read once the spec checks
@@ -138,3 +139,9 @@ def check_units(unit: Unit, limits: Limits = Limits()) -> CheckedSpec:
         return checker.check()
     finally:
         checker.weight_files.close()
+
+
+def load_spec(path, limits: Limits | None = None) -> CheckedSpec:
+    """Read, parse and check a spec file (netspec.load_spec); the stages after checking import it from here."""
+    limits = limits or Limits()
+    return check_units(load_units(path, allow_outside=limits.allow_outside, limits=limits), limits)

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from netspec import __version__
+from netspec.version import __version__
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.render import SUFFIX_FORMATS
 
@@ -169,17 +169,19 @@ def _run_csv(checked, csv_path, fmt, style, output):
     """A CSV of any size, streamed: see netspec/batch.py for why nothing is half-written."""
     from netspec import compile_plan
     from netspec.batch import run_csv
+    from netspec.render.results import chunk_writer
 
-    plan = compile_plan(checked)
-    limits = _limits()
+    plan, show = compile_plan(checked), chunk_writer(checked, fmt, style)
+    limits, per_row = _limits(), fmt == "json"  # JSON repeats the sentence on every row
     if output:
         from netspec.outfile import atomic_stream
 
         with atomic_stream(output, _read(checked, csv_path)) as stream:
-            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True, limits=limits)
+            run_csv(checked, plan, csv_path, show, stream.write, atomic_target=True, limits=limits,
+                    sentence_per_row=per_row)
     else:
-        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False,
-                limits=limits)
+        run_csv(checked, plan, csv_path, show, lambda text: click.echo(text, nl=False), atomic_target=False,
+                limits=limits, sentence_per_row=per_row)
 
 
 @cli.command()
@@ -202,7 +204,7 @@ def check(spec, dump, digits, ascii):
     if dump == "plan":
         return click.echo(repr(plan))
     style = NumberStyle(digits, ascii)
-    results = verify_examples(checked, plan, style)
+    results = verify_examples(checked, plan)
     click.echo(render_check(checked, results, style), nl=False)
     failed = [r for r in results if not r.ok]
     if failed:

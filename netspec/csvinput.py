@@ -22,8 +22,8 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from netspec.errors import InputError
+from netspec.fields import Rows, check_range, did_you_mean, field_values
 from netspec.files import FileRefused, open_checked
-from netspec.inputs import Rows, _check_range, _did_you_mean, field_values
 from netspec.limits import CSV_CHUNK_CHARS, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS
 from netspec.model import CheckedSpec
 from netspec.source import Source, Span
@@ -164,7 +164,7 @@ def _chunk(spec, path, lines: list[str], line: int, before: int, columns: list[i
         return _careful(spec, path, lines, line, before, columns, width)
     values = values[:, columns]
     for i, (info, column) in enumerate(zip(spec.inputs, values.T)):
-        _check_range(info, column, lambda row: f"row {before + row + 1}, column {info.label}",
+        check_range(info, column, lambda row: f"row {before + row + 1}, column {info.label}",
                      lambda row: _cell_span(path, line + row, lines[row], lines[row].split(","), columns[i]))
     return Rows(values, RowIds(before + 1, line, len(values)))
 
@@ -219,7 +219,7 @@ def _column_order(spec: CheckedSpec, path: str, raw: str, cells: list[str]) -> l
     missing = [label for label in labels if label not in position]
     extra = [h for h in header if h not in known]
     if missing or extra:
-        hint = _did_you_mean(extra[0], missing) if extra and missing else None
+        hint = did_you_mean(extra[0], missing) if extra and missing else None
         separator = next((mark for mark in (";", "\t", "|") if len(header) == 1 and mark in header[0]), None)
         if separator is not None:
             shown = "tabs" if separator == "\t" else f"`{separator}`"

@@ -36,10 +36,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from netspec import nodes
-from netspec.checks.common import INPUT_VALUE
 from netspec.errors import NetspecError, Note, SpecCheckError, SpecErrors, WeightFileError
 from netspec.limits import Limits, describe_bytes
-from netspec.parser import _collector_paused
+from netspec.nodes import INPUT_VALUE
+from netspec.parser import collector_paused
 from netspec.source import CopySpan, Span
 
 TABLES = (nodes.Weights, nodes.Bias, nodes.Vector, nodes.ParamFile)
@@ -85,7 +85,7 @@ def expand(spec: nodes.Spec, limits: Limits = Limits(), base: Sequence[nodes.Spe
     if repeats:
         _check_size(spec.statements, repeats, limits, used)
     writer = _Writer(base)
-    with _collector_paused():  # as for parsing: many small nodes that all live on
+    with collector_paused():  # as for parsing: many small nodes that all live on
         written = tuple(s for statement in spec.statements for s in writer.write(statement))
     if writer.errors:
         raise SpecErrors(writer.errors)

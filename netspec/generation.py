@@ -31,15 +31,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netspec.checker import load_spec
 from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.cost import work_fits
 from netspec.model import CheckedSpec
+from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
+from netspec.plan import compile_plan
+from netspec.runner import run
 from netspec.source import Span
 from netspec.vocabulary import TextInput
 
-PROBABILITY_OPS = ("softmax", "divide_by_sum")  # last layers whose outputs are already probabilities
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,6 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     steps would do more operations than limits.max_operations is refused before the first step.
     """
     if not isinstance(spec, CheckedSpec):
-        from netspec import load_spec
-
         spec = load_spec(spec, limits)
     _check_settings(steps, sample, temperature, seed)
     text_input = generating_input(spec)
@@ -119,9 +120,6 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
 
 def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperature: float, rng):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
-    from netspec import compile_plan
-    from netspec.runner import run
-
     plan = compile_plan(spec)
     as_probabilities = outputs_are_probabilities(spec)
     vocabulary = text_input.vocabulary
@@ -157,7 +155,7 @@ def pick(chances: np.ndarray, draw: float) -> int:
 
 def outputs_are_probabilities(spec: CheckedSpec) -> bool:
     """True when the step that makes the output is softmax or divide_by_sum."""
-    return any(step.output == spec.output and step.op in PROBABILITY_OPS for step in spec.steps)
+    return any(step.output == spec.output and lookup(step.op).probabilities for step in spec.steps)
 
 
 def generating_input(spec: CheckedSpec) -> TextInput:

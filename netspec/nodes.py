@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from netspec.source import Span
 
+INPUT_VALUE = "input"  # the word a spec names its inputs by, as one value: `dense(input, W1)`
+
 
 def _span():
     return field(default=None, compare=False, repr=False)

@@ -94,7 +94,8 @@ def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, 
     inputs: {"R": 32, ...} for one row, or a list of such dicts; with none, the spec's
     examples (or only `example`). Every value is checked as `--input` checks it.
     """
-    from netspec import compile_plan, load_spec
+    from netspec.checker import load_spec
+    from netspec.plan import compile_plan
     from netspec.model import CheckedSpec
     from netspec.runner import trace as trace_rows
 

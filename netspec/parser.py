@@ -86,7 +86,7 @@ MISTAKES = {
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def collector_paused():
     """Parsing makes millions of small objects that all live on; Python's cycle collector
     would rescan them again and again (a third of the time for 670,000 inline numbers)."""
     was_enabled = gc.isenabled()
@@ -119,7 +119,7 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
 
     parser = lark_parser()
     try:
-        with _collector_paused():
+        with collector_paused():
             tree = parser.parse(source.text + "\n")
             return ToNodes(source).transform(tree)
     except UnexpectedInput as error:

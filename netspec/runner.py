@@ -59,16 +59,16 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
     steps = []
     with np.errstate(all="ignore"):
         for step in plan.steps:
-            record = {}
+            records = []  # the explaining kernel's typed record, kept as it passes the checks
 
-            def explained(xs, ps, options, _op=step.op, _record=record):
+            def explained(xs, ps, options, _op=step.op, _records=records):
                 result, found = _op.explain(xs, ps, options)
-                _record.update(found)
+                _records.append(found)
                 return result
 
             result = _checked(step, explained, values, row_ids, plan)
             values[step.step.output] = result
-            steps.append(_trace_step(spec, step, record, result))
+            steps.append(_trace_step(spec, step, records[0], result))
     outputs = values[spec.output]
     return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
 
@@ -96,14 +96,12 @@ def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
 
 
 def _validate(step: PlanStep, x, row_ids, plan):
-    bad = step.op.validate(step.step.op, x)
-    if bad is not None:
-        row, col = bad
-        labels = plan.spec.values[step.step.inputs[0]].labels
-        raise NumericError(
-            f"{step.step.op} needs numbers that are not negative, but {step.step.inputs[0]}.{labels[col]} "
-            f"is {x[row, col]:g} in {_row_name(row_ids, row)}", step.step.span,
-            hint="softmax turns any numbers, negative ones too, into probabilities", code="NS502")
+    """Numbers the operation refuses, in its own words (OpDef.validate); the runner adds where."""
+    source = step.step.inputs[0]
+    found = step.op.validate(x, source, plan.spec.values[source].labels, lambda row: _row_name(row_ids, row))
+    if found is not None:
+        found.span = step.step.span
+        raise found
 
 
 def _report_non_finite(step: PlanStep, result, row_ids, plan, xs):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.model import CheckedSpec, Param, Step
+from netspec.ops.worked import Record
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class TraceStep:
     params: tuple[Param, ...]
     input_labels: tuple[str, ...]
     labels: tuple[str, ...]
-    record: dict
+    record: Record  # the explaining kernel's typed record (each op's own dataclass)
     result: np.ndarray
     positions: tuple[str, ...] = ()  # the result's sequence positions, when it is a sequence
 

@@ -83,6 +83,30 @@ def layer_norm(torch) -> dict[str, np.ndarray]:
     return found
 
 
+def rms_norm(torch) -> dict[str, np.ndarray]:
+    """Rows divided by their root mean square, times a gain, for several eps; a sequence per position."""
+    rng = np.random.default_rng(13)
+    cases = {  # name: (x, eps, positions); a sequence is stored (rows, positions·features)
+        "plain": (rng.normal(size=(4, 6)), 1e-6, 1),
+        "eps_zero": (np.array([[1.0, 2, 2, 4], [3.0, -1, 0.5, -2]]), 0.0, 1),
+        "eps_big": (rng.normal(size=(3, 5)), 0.1, 1),
+        "single": (np.array([[3.0], [-2.5]]), 1e-6, 1),
+        "zeros": (np.zeros((2, 4)), 1e-6, 1),
+        "large": (1e6 + rng.normal(size=(3, 4)), 1e-6, 1),
+        "huge": (1e150 * rng.normal(size=(3, 4)), 1e-6, 1),
+        "sequence": (rng.normal(size=(2, 3 * 4)), 1e-5, 3),
+    }
+    found = {}
+    for name, (x, eps, n) in cases.items():
+        d = x.shape[-1] // n
+        gain = rng.normal(size=d)
+        t = torch.nn.functional.rms_norm(torch.from_numpy(x.reshape(x.shape[0], n, d)), (d,), torch.from_numpy(gain),
+                                         eps)
+        found.update({f"{name}.x": x, f"{name}.eps": np.float64(eps), f"{name}.positions": np.float64(n),
+                      f"{name}.gain": gain, f"{name}.y": t.numpy().reshape(x.shape)})
+    return found
+
+
 def attention(torch) -> dict[str, np.ndarray]:
     """scaled_dot_product_attention on (batch, heads, positions, features): the standard and the article's forms.
 
@@ -199,7 +223,7 @@ def main() -> int:
     torch.set_default_dtype(torch.float64)
     OUT.mkdir(parents=True, exist_ok=True)
     files = {**elementwise(torch), "softmax": softmax(torch), "layer_norm": layer_norm(torch),
-             "attention": attention(torch), "multihead": multihead(torch), "sequences": sequences(torch),
+             "rms_norm": rms_norm(torch), "attention": attention(torch), "multihead": multihead(torch), "sequences": sequences(torch),
              "positional": positional(torch), "layers": layers(torch)}
     for name, arrays in files.items():
         assert all(a.dtype == np.float64 for a in arrays.values()), name

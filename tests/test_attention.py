@@ -62,8 +62,8 @@ def test_attention_alone_ignores_order():
 def test_the_trace_shows_scores_weights_and_the_weighted_sum():
     trace = _trace("attention_3tok", "sat")
     step = next(s for s in trace.steps if s.name == "a")
-    np.testing.assert_allclose(step.record["scores"][0, 0, 0], [0.7, 0, 0], rtol=0, atol=1e-16)
-    np.testing.assert_allclose(step.record["weights"][0, 0, 0], _softmax([0.7, 0, 0]), rtol=1e-15)
+    np.testing.assert_allclose(step.record.scores[0, 0, 0], [0.7, 0, 0], rtol=0, atol=1e-16)
+    np.testing.assert_allclose(step.record.weights[0, 0, 0], _softmax([0.7, 0, 0]), rtol=1e-15)
     text = netspec.printout(str(SPECS / "attention_3tok.net"), {"text": "humpty dumpty sat"}).text()
     for shown in ("one query, from the last position text3 (the article's form)", "no scaling (the article's form)",
                   "score(text3, text1)  = q.text3_q1·k.text1_k1 + q.text3_q2·k.text1_k2",
@@ -260,7 +260,7 @@ def test_one_token_attends_to_itself(tmp_path):
     spec = netspec.load_spec(str(path))
     trace = netspec.trace_plan(netspec.compile_plan(spec), [[2]])
     step = next(s for s in trace.steps if s.name == "a")
-    assert step.record["weights"][0].ravel().tolist() == [1.0]
+    assert step.record.weights[0].ravel().tolist() == [1.0]
     np.testing.assert_array_equal(trace.outputs[0], [1.0, -1.0])  # (2, 0) normalised: mean 1, std 1
 
 

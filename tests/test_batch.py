@@ -12,6 +12,7 @@ import netspec.batch as batch
 from netspec.csvinput import read_chunks
 from netspec.errors import InputError, NumericError
 from netspec.render.numbers import NumberStyle
+from netspec.render.results import chunk_writer
 
 from conftest import SPECS
 
@@ -52,7 +53,8 @@ def test_streamed_output_equals_one_batch(tmp_path, leaf, monkeypatch):
         monkeypatch.setattr(batch, "chunk_rows", lambda spec, limits=None, n=chunk_rows: n)
         for fmt in ("json", "csv"):
             pieces = []
-            count = batch.run_csv(spec, plan, str(path), fmt, NumberStyle(), pieces.append, atomic_target=True)
+            show = chunk_writer(spec, fmt, NumberStyle())
+            count = batch.run_csv(spec, plan, str(path), show, pieces.append, atomic_target=True)
             assert count == 300
             outputs.setdefault(fmt, set()).add("".join(pieces))
     assert len(outputs["json"]) == 1 and len(outputs["csv"]) == 1
@@ -77,7 +79,7 @@ def test_a_bad_late_row_prints_nothing(tmp_path, leaf, monkeypatch, bad_cell, er
     monkeypatch.setattr(batch, "chunk_rows", lambda spec, limits=None: 16)
     printed = io.StringIO()
     with pytest.raises(error) as caught:
-        batch.run_csv(spec, plan, str(csv_path), "csv", NumberStyle(), printed.write, atomic_target=False)
+        batch.run_csv(spec, plan, str(csv_path), chunk_writer(spec, "csv", NumberStyle()), printed.write, atomic_target=False)
     assert printed.getvalue() == ""
     assert "151" in caught.value.message
 
@@ -92,7 +94,7 @@ def test_json_lines_and_csv_read_back_exactly(tmp_path):
     rows = _random_rows(20)
     csv_path = _csv(tmp_path, rows.tolist())
     pieces = []
-    batch.run_csv(spec, plan, str(csv_path), "json", NumberStyle(), pieces.append, atomic_target=True)
+    batch.run_csv(spec, plan, str(csv_path), chunk_writer(spec, "json", NumberStyle()), pieces.append, atomic_target=True)
     import json
 
     records = [json.loads(line) for line in "".join(pieces).splitlines()]
@@ -101,7 +103,7 @@ def test_json_lines_and_csv_read_back_exactly(tmp_path):
     assert [r["decision"] for r in records] == expected.decisions
     assert records[3]["row"] == 4 and records[3]["inputs"]["Vol"] == rows[3, 3]
     pieces = []
-    batch.run_csv(spec, plan, str(csv_path), "csv", NumberStyle(), pieces.append, atomic_target=True)
+    batch.run_csv(spec, plan, str(csv_path), chunk_writer(spec, "csv", NumberStyle()), pieces.append, atomic_target=True)
     import csv as csv_module
 
     table = list(csv_module.reader(io.StringIO("".join(pieces))))

@@ -58,10 +58,10 @@ def test_trace_records_every_product_and_sum(leaf):
     spec, plan = leaf
     traced = trace(plan, np.array([LEAF], dtype=float), ["leaf"])
     hidden, out = traced.steps
-    np.testing.assert_allclose(hidden.record["products"][0][:, 0], [32 * 0.10, 107 * -0.29, 56 * -0.07, 11.2 * 0.46],
+    np.testing.assert_allclose(hidden.record.products[0][:, 0], [32 * 0.10, 107 * -0.29, 56 * -0.07, 11.2 * 0.46],
                                atol=1e-15)
     np.testing.assert_allclose(hidden.result[0], LEAF_HIDDEN, atol=1e-12)
-    np.testing.assert_allclose(out.record["x"][0], hidden.result[0], atol=0)  # step 2 used step 1's numbers
+    np.testing.assert_allclose(out.record.x[0], hidden.result[0], atol=0)  # step 2 used step 1's numbers
     np.testing.assert_allclose(out.result[0], [0.79584, 0.25122], atol=1e-12)
     assert traced.decisions == ("Leaf",)
 

@@ -28,7 +28,7 @@ def check_op(name, xs, params, expected, atol=1e-12, rtol=1e-12):
 def test_dense_with_bias():
     # [1, 2] · [[0.5, -1], [0.25, 3]] + [0.1, -0.2] = [1·0.5 + 2·0.25 + 0.1, 1·(−1) + 2·3 − 0.2]
     record = check_op("dense", [[1, 2]], [[[0.5, -1], [0.25, 3]], [0.1, -0.2]], [[1.1, 4.8]])
-    np.testing.assert_allclose(record["products"][0], [[0.5, -1], [0.5, 6]])
+    np.testing.assert_allclose(record.products[0], [[0.5, -1], [0.5, 6]])
 
 
 def test_dense_single_number_and_zero():
@@ -50,8 +50,8 @@ def test_logistic(x):
 
 def test_logistic_records_its_steps():
     record = check_op("logistic", [[0.79584]], [], [[1 / (1 + math.exp(-0.79584))]])
-    assert record["exp_neg"][0, 0] == pytest.approx(math.exp(-0.79584), rel=1e-15)
-    assert record["denominator"][0, 0] == pytest.approx(1 + math.exp(-0.79584), rel=1e-15)
+    assert record.exp_neg[0, 0] == pytest.approx(math.exp(-0.79584), rel=1e-15)
+    assert record.denominator[0, 0] == pytest.approx(1 + math.exp(-0.79584), rel=1e-15)
 
 
 @pytest.mark.parametrize("x", [0.0, 2.522, -47.094, 0.5], ids=["zero", "h2", "h3", "half"])
@@ -63,7 +63,7 @@ def test_tanh(x):
 def test_softmax_leaf_outputs():
     a, b = math.exp(0.79584), math.exp(0.25122)
     record = check_op("softmax", [[0.79584, 0.25122]], [], [[a / (a + b), b / (a + b)]])
-    assert record["largest"][0, 0] == 0.79584  # the step the trace shows: subtract the largest first
+    assert record.largest[0, 0] == 0.79584  # the step the trace shows: subtract the largest first
 
 
 def test_softmax_article_five_one_versus_zero_one():

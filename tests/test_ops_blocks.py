@@ -60,8 +60,8 @@ def test_gelu_tanh_by_hand():
 
 def test_gelu_trace_shows_phi_for_each_neuron():
     rec = ops.lookup("gelu").explain([rows(1.0, -1.0)], [], {})[1]
-    np.testing.assert_allclose(rec["phi"], rows(0.8413447460685429, 0.15865525393145707), rtol=1e-15)
-    np.testing.assert_allclose(rec["scaled"], rows(1 / math.sqrt(2), -1 / math.sqrt(2)), rtol=1e-15)
+    np.testing.assert_allclose(rec.phi, rows(0.8413447460685429, 0.15865525393145707), rtol=1e-15)
+    np.testing.assert_allclose(rec.scaled, rows(1 / math.sqrt(2), -1 / math.sqrt(2)), rtol=1e-15)
 
 
 CLASSIC = rows(2, 4, 4, 4, 5, 5, 7, 9)  # mean 5, squared deviations add to 32, variance 32/8 = 4, std 2
@@ -71,8 +71,8 @@ def test_layer_norm_by_hand():
     """(x − 5)/2 for the classic eight, with the article's eps = 0 (issue 4)."""
     check_op("layer_norm", [CLASSIC], [], {"eps": 0.0}, rows(-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2))
     rec = ops.lookup("layer_norm").explain([CLASSIC], [], {"eps": 0.0})[1]
-    assert (rec["mean"][0, 0], rec["squared_total"][0, 0], rec["variance"][0, 0], rec["std"][0, 0]) == (5, 32, 4, 2)
-    assert rec["squared"].tolist() == [[9, 1, 1, 1, 0, 0, 4, 16]]
+    assert (rec.mean[0, 0], rec.squared_total[0, 0], rec.variance[0, 0], rec.std[0, 0]) == (5, 32, 4, 2)
+    assert rec.squared.tolist() == [[9, 1, 1, 1, 0, 0, 4, 16]]
 
 
 def test_layer_norm_eps_and_scale_shift_by_hand():

@@ -92,6 +92,18 @@ def test_layer_norm_matches_torch(case):
     check_op("layer_norm", [x], params, {"eps": eps}, arrays[f"{case}.y"], atol=atol)
 
 
+RMS_NORM = _cases(_load("rms_norm"))
+
+
+@pytest.mark.parametrize("case", RMS_NORM)
+def test_rms_norm_matches_torch(case):
+    """x / √(mean(x²) + eps) · gain: eps 0, 1e-6 and 0.1; one neuron; zeros, large and huge numbers; a sequence."""
+    arrays = _load("rms_norm")
+    x, eps, n = arrays[f"{case}.x"], float(arrays[f"{case}.eps"]), int(arrays[f"{case}.positions"])
+    options = {"eps": eps, **({"positions": n} if n > 1 else {})}
+    check_op("rms_norm", [x], [arrays[f"{case}.gain"]], options, arrays[f"{case}.y"])
+
+
 ATTENTION = _cases(_load("attention"))
 
 
@@ -187,7 +199,7 @@ def test_rerecording_gives_the_stored_numbers():
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     fresh = {**script.elementwise(torch), "softmax": script.softmax(torch), "layer_norm": script.layer_norm(torch),
-             "attention": script.attention(torch), "multihead": script.multihead(torch),
+             "rms_norm": script.rms_norm(torch), "attention": script.attention(torch), "multihead": script.multihead(torch),
              "sequences": script.sequences(torch), "positional": script.positional(torch),
              "layers": script.layers(torch)}
     for name, arrays in fresh.items():

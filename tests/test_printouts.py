@@ -74,7 +74,7 @@ def _recorded(t) -> np.ndarray:
     """Every number the run recorded: inputs, parameters, each step's intermediates and result."""
     arrays = [t.inputs] + [p.array for s in t.steps for p in s.params]
     for step in t.steps:
-        arrays += [np.asarray(v) for v in step.record.values()] + [step.result]
+        arrays += step.record.arrays() + [step.result]
     return np.concatenate([a.reshape(-1) for a in arrays])
 
 
@@ -242,7 +242,7 @@ def test_every_address_a_trace_prints_is_one_focus_accepts():
                 focus = parse_focus(t.spec, item.address, row)  # a value's own item, or one it quotes (attention's k)
                 assert item.address.startswith(f"{focus.value}.{focus.label}"), (spec_name, item.address)
                 if isinstance(item, Sum):  # a weight, a bias, or in attention's q·k the number of k
-                    for address in [term.weight for term in item.terms] + ([item.bias[0]] if item.bias else []):
+                    for address in [term.weight for term in item.terms] + ([item.bias.address] if item.bias else []):
                         parse_focus(t.spec, address, row)
                     continue
                 reads = [read for stage in item.stages for piece in stage if isinstance(piece, str)

@@ -86,7 +86,7 @@ def test_json_trace_holds_the_recorded_numbers_exactly():
     row = document["rows"][0]
     h1 = row["steps"][0]["items"][0]
     assert h1["address"] == "hidden.h1"
-    assert [t["product"] for t in h1["terms"]] == list(traced.steps[0].record["products"][0][:, 0])
+    assert [t["product"] for t in h1["terms"]] == list(traced.steps[0].record.products[0][:, 0])
     assert h1["result"] == traced.steps[0].result[0, 0]
     assert row["outputs"] == {"Leaf": traced.outputs[0, 0], "Flower": traced.outputs[0, 1]}
     assert row["decision"] == "Leaf"

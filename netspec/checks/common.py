@@ -8,7 +8,7 @@ import numpy as np
 
 from netspec import nodes
 
-INPUT_VALUE = "input"
+INPUT_VALUE = nodes.INPUT_VALUE
 DEFAULT_TOLERANCE = 1e-6
 MAX_TOKENS = 100_000  # a text input's context length: one input neuron per token
 

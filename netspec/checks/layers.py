@@ -1,4 +1,8 @@
-"""Layer statements in, checked values and steps out; also the services operations' shape rules call."""
+"""Layer statements in, checked values and steps out; also the services operations' shape rules call.
+
+Those services are netspec/ops/context.py's CheckContext: an operation's shape rule uses
+only them, and returns the row orders it needs instead of changing the tables itself.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from netspec.ops.base import Arg, Cost, elementwise_cost
 from netspec.checks.common import INPUT_VALUE, ParamDraft, call_text
 from netspec.errors import Note
 from netspec.model import Step, Value
+from netspec.ops.context import RowOrder
 from netspec.source import Span
+
+UNSET = object()  # a cached answer not looked up yet
 
 
 class LayerChecks:
@@ -43,6 +50,8 @@ class LayerChecks:
         shape = (len(positions), len(features)) if positions else (len(result.names),)
         self.values[name] = Value(name, shape, result.names, labels, node.span, positions, features)
         self.bindings.update(result.bindings)
+        for reorder in result.reorders:
+            self._reorder_rows(reorder)
         text = call_text(node.call)
         self.steps.append(Step(name, result.op or op.name, result.inputs, result.params, result.options, node.span,
                                text))
@@ -77,6 +86,11 @@ class LayerChecks:
         if refused is not None:
             self.errors.append(refused)
         return refused is None
+
+    @staticmethod
+    def operation(name: str):
+        """The OpDef of a checked step's operation (add asks which steps name their neurons after a table)."""
+        return ops.lookup(name)
 
     def _sequence_of(self, result) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A result's positions and features: as its rule says, or its first input's when it has the same neurons."""
@@ -123,7 +137,7 @@ class LayerChecks:
         Looked up once: asked at every layer, a search of the whole spec made checking a
         10,000-step spec (a repeat written out) take a minute.
         """
-        if not hasattr(self, "_relabelling_line"):
+        if self._relabelling_line is UNSET:
             found = [unit.spec.of_type(nodes.Output) for unit in reversed(self.unit.chain())]
             self._relabelling_line = next((outputs[-1] for outputs in found if outputs), None)
         return self._relabelling_line
@@ -249,18 +263,28 @@ class LayerChecks:
                   notes=[Note(later[0].name.span, f"`{ref.name.text}` is declared")], code="NS208")
         return True
 
-    def reorder_rows(self, name: str, order: list[int], names: tuple[str, ...] | None = None):
-        """Put a table's rows in the order of the value it reads (by label, or by position with `names`)."""
-        draft = self.params[name]
-        if names is not None:
-            draft.row_names = tuple(names)
+    def _reorder_rows(self, reorder: RowOrder):
+        """Put a table's rows in the order of the value it reads (by label, or by position with `names`):
+        a shape rule says how (ShapeResult.reorders), the checker does it."""
+        draft = self.params[reorder.table]
+        if reorder.names is not None:
+            draft.row_names = tuple(reorder.names)
             return
-        if name in self.pending:  # numbers not read yet: reordered once they are
-            before = self.pending[name][2]
-            self.pending[name][2] = list(order) if before is None else [before[i] for i in order]
+        order = list(reorder.order)
+        if reorder.table in self.pending:  # numbers not read yet: reordered once they are
+            before = self.pending[reorder.table][2]
+            self.pending[reorder.table][2] = order if before is None else [before[i] for i in order]
         else:
             draft.array = draft.array[order]
         draft.row_names = tuple(draft.row_names[i] for i in order)
+
+    def is_bound(self, table: str) -> bool:
+        return table in self.bindings
+
+    def step_of(self, value: str) -> Step | None:
+        """The step that computes `value`, searched from the latest: a dict of every step, made at every add,
+        made checking a repeat written out to 10,000 steps take half a minute."""
+        return next((step for step in reversed(self.steps) if step.output == value), None)
 
     def _duplicate(self, name: nodes.Name, first):
         self.fail(f"`{name.text}` is declared twice", name.span, hint="give each name one meaning",

@@ -1,21 +1,35 @@
 """Operation name in, OpDef out: the registry of every operation a layer can use.
 
-Each operation brings a shape rule (used by the checker), a batch kernel (used by
-`netspec run`), and an explaining kernel that returns the result together with every
-intermediate number (used by `netspec trace`). New operations are added here; the
-grammar does not change.
+Each operation is one module here that declares `OPS`: its shape rule (used by the
+checker), batch kernel (`netspec run`), explaining kernel with its typed record and worked
+form (`netspec trace`), diagram form and options (netspec/ops/base.py, OpDef). The
+registry gathers every module's OPS, so a new operation is one new module; the grammar
+does not change.
 """
 
 from __future__ import annotations
 
-from netspec.ops.base import OpDef, ShapeResult
-from netspec.ops import (activations, attention, concat, dense, dropout, embedding, gelu, normalization, positional,
-                         residual)
+import importlib
+import pkgutil
 
-REGISTRY: dict[str, OpDef] = {op.name: op for op in (*dense.OPS, *activations.OPS, *gelu.OPS,
-                                                     *normalization.OPS, *residual.OPS, *dropout.OPS,
-                                                     *embedding.OPS, *positional.OPS, *attention.OPS,
-                                                     *concat.OPS)}
+from netspec.ops.base import OpDef, ShapeResult
+
+SHARED = ("arithmetic", "base", "context", "erf", "options", "worked")  # the modules every operation is written with
+
+
+def _gather() -> dict[str, OpDef]:
+    """Every OpDef of every operation module, in module-name order (the same on every machine)."""
+    found: dict[str, OpDef] = {}
+    for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+        if module in SHARED:
+            continue
+        for op in importlib.import_module(f"{__name__}.{module}").OPS:
+            assert op.name not in found, f"two operations are called {op.name}"
+            found[op.name] = op
+    return found
+
+
+REGISTRY: dict[str, OpDef] = _gather()
 ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
 
 

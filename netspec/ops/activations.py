@@ -7,13 +7,19 @@ divide_by_sum look at the whole layer so that the outputs add up to 1. On a sequ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from netspec.errors import NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import EXACT_CALL, EXACT_EXP, OpDef, ShapeResult, elementwise_cost
+from netspec.ops.context import CheckContext
+from netspec.ops.worked import (Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron, positions,
+                                total_chain)
 
 
-def check_one_value(ctx, call) -> ShapeResult | None:
+def check_one_value(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, call.op.text, ("a value",))
     if refs is None:
         return None
@@ -29,23 +35,50 @@ def _per_position(x, options):
     return x.reshape(x.shape[0], options["positions"], -1) if "positions" in options else x
 
 
+@dataclass(frozen=True)
+class Elementwise(Record):
+    x: np.ndarray  # (batch, n)
+
+
+@dataclass(frozen=True)
+class Logistic(Record):
+    x: np.ndarray  # (batch, n)
+    exp_neg: np.ndarray  # e^(−x)
+    denominator: np.ndarray  # 1 + e^(−x)
+
+
+@dataclass(frozen=True)
+class Softmax(Record):
+    x: np.ndarray  # (batch, n), or (batch, positions, d)
+    largest: np.ndarray  # (batch, 1) or (batch, positions, 1)
+    shifted: np.ndarray  # x − largest
+    exps: np.ndarray  # e^shifted
+    total: np.ndarray  # the sum of exps
+
+
+@dataclass(frozen=True)
+class DivideBySum(Record):
+    x: np.ndarray
+    total: np.ndarray
+
+
 def _identity(xs, ps, options, arith=EXACT):
-    return xs[0].copy(), {"x": xs[0]}
+    return xs[0].copy(), Elementwise(xs[0])
 
 
 def _relu(xs, ps, options, arith=EXACT):
-    return np.maximum(xs[0], 0.0), {"x": xs[0]}
+    return np.maximum(xs[0], 0.0), Elementwise(xs[0])
 
 
 def _logistic(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
     exp_neg = arith.exp(-x)  # e^(−x); overflows to inf for x < −709, and 1/inf is the right limit 0
     denominator = 1.0 + exp_neg
-    return 1.0 / denominator, {"x": x, "exp_neg": exp_neg, "denominator": denominator}
+    return 1.0 / denominator, Logistic(x, exp_neg, denominator)
 
 
 def _tanh(xs, ps, options, arith=EXACT):
-    return arith.tanh(xs[0]), {"x": xs[0]}
+    return arith.tanh(xs[0]), Elementwise(xs[0])
 
 
 def _softmax(xs, ps, options, arith=EXACT):
@@ -55,23 +88,88 @@ def _softmax(xs, ps, options, arith=EXACT):
     exps = arith.exp(shifted)
     total = arith.sum(exps, axis=-1, keepdims=True)
     result = (exps / total).reshape(xs[0].shape)
-    return result, {"x": x, "largest": largest, "shifted": shifted, "exps": exps, "total": total}
+    return result, Softmax(x, largest, shifted, exps, total)
 
 
 def _divide_by_sum(xs, ps, options, arith=EXACT):
     x = _per_position(xs[0], options)
     total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
-    return (x / total).reshape(xs[0].shape), {"x": x, "total": total}
+    return (x / total).reshape(xs[0].shape), DivideBySum(x, total)
 
 
-def _validate_positive(name, x):
-    """divide_by_sum only makes probabilities of positive numbers (the article's caveat)."""
+def _validate_positive(x, source: str, labels, row_name):
+    """divide_by_sum only makes probabilities of numbers that are not negative (the article's caveat)."""
     bad = np.argwhere(x < 0)
-    return None if bad.size == 0 else tuple(bad[0])
+    if bad.size == 0:
+        return None
+    row, col = bad[0]
+    return NumericError(f"divide_by_sum needs numbers that are not negative, but {source}.{labels[col]} is "
+                        f"{x[row, col]:g} in {row_name(row)}",
+                        hint="softmax turns any numbers, negative ones too, into probabilities", code="NS502")
+
+
+# ---- worked forms ----
+
+def _identity_one(step, r, j, label):
+    return Chain(address(step, label), label, ((Num(step.result[r, j]),),))
+
+
+def _relu_one(step, r, j, label):
+    x = step.record.x[r, j]
+    return Chain(address(step, label), label, (("max(0, ", Arg(x), ")"), (Num(step.result[r, j]),)))
+
+
+def _logistic_one(step, r, j, label):
+    rec = step.record
+    x, e, d = rec.x[r, j], rec.exp_neg[r, j], rec.denominator[r, j]
+    return Chain(address(step, label), label, (
+        ("1 / (1 + e^(−", Num(x), "))"),
+        ("1 / (1 + ", Num(e), ")"),
+        ("1 / ", Num(d)),
+        (Num(step.result[r, j]),),
+    ))
+
+
+def _tanh_one(step, r, j, label):
+    x = step.record.x[r, j]
+    return Chain(address(step, label), label, (("tanh(", Arg(x), ")"), (Num(step.result[r, j]),)))
+
+
+def _softmax_worked(step, r: int):
+    preamble = [("subtracting the largest number first keeps e^x from overflowing and does not change the result"
+                 + ("; each position adds up to 1 on its own" if step.positions else ""),)]
+    items = []
+    for group, offset, labels, (x, largest, shifted, exps, total) in positions(
+            step, r, "x", "largest", "shifted", "exps", "total"):
+        items.append(largest_chain(step, group, x, largest[0]))
+        items += [Chain(f"{step.name}.e^{label}", f"e^{label}",
+                        (("e^(", Arg(x[j]), " − ", Num(largest[0]), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)),
+                        group=group)
+                  for j, label in enumerate(labels)]
+        items.append(total_chain(step, grouped("sum", group), exps, total[0], group))
+        items += [Chain(address(step, label), label, ((Num(exps[j]), " / ", Num(total[0])),
+                                                      (Num(step.result[r, offset + j]),)), group=group)
+                  for j, label in enumerate(labels)]
+    return preamble, items
+
+
+def _divide_by_sum_worked(step, r: int):
+    items = []
+    for group, offset, labels, (x, total) in positions(step, r, "x", "total"):
+        items.append(total_chain(step, grouped("sum", group), x, total[0], group))
+        items += [Chain(address(step, label), label, ((Num(x[j]), " / ", Num(total[0])),
+                                                      (Num(step.result[r, offset + j]),)), group=group)
+                  for j, label in enumerate(labels)]
+    return (), items
 
 
 def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
+
+
+def _op(name, explain, worked, validate=None, probabilities=False, function_operations=0):
+    return OpDef(name, "activation", check_one_value, _fast(explain), explain, worked, validate=validate,
+                 probabilities=probabilities, cost=_cost(function_operations))
 
 
 def _cost(function_operations: int):
@@ -81,16 +179,14 @@ def _cost(function_operations: int):
                                                   operations=6 + function_operations) if args else None
 
 
-def _op(name, summary, explain, validate=None, function_operations=0):
-    return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate,
-                 cost=_cost(function_operations))
-
-
 OPS = (
-    _op("identity", "the number unchanged", _identity),
-    _op("relu", "max(0, x): negative numbers become 0", _relu),
-    _op("logistic", "1 / (1 + e^(−x)), between 0 and 1", _logistic, function_operations=EXACT_EXP),
-    _op("tanh", "tanh(x), between −1 and 1", _tanh, function_operations=EXACT_CALL),
-    _op("softmax", "e^x / sum of e^x over the layer", _softmax, function_operations=EXACT_EXP),
-    _op("divide_by_sum", "x / sum of x over the layer", _divide_by_sum, _validate_positive),
+    _op("identity", _identity, per_neuron(_identity_one)),  # the number unchanged
+    _op("relu", _relu, per_neuron(_relu_one)),  # max(0, x): negative numbers become 0
+    _op("logistic", _logistic, per_neuron(_logistic_one),  # 1 / (1 + e^(−x)), between 0 and 1
+        function_operations=EXACT_EXP),
+    _op("tanh", _tanh, per_neuron(_tanh_one), function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
+    _op("softmax", _softmax, _softmax_worked, probabilities=True,  # e^x / sum of e^x over the layer
+        function_operations=EXACT_EXP),
+    _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _validate_positive,  # x / sum of x over the layer
+        probabilities=True),
 )

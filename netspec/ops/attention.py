@@ -24,12 +24,16 @@ the same length.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
+from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
 
 OPTIONS = (
     Option("query", "word", "all", choices=("all", "last"),
@@ -42,7 +46,7 @@ OPTIONS = (
 )
 
 
-def check_attention(ctx, call) -> ShapeResult | None:
+def check_attention(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "attention", ("queries q", "keys k", "values v"), options=OPTIONS)
     options = ctx.keywords(call, "attention", OPTIONS)
     if refs is None or options is None:
@@ -98,6 +102,25 @@ def _split(x, n, heads):
     return x.reshape(batch, n, heads, -1).transpose(0, 2, 1, 3)
 
 
+@dataclass(frozen=True)
+class Attention(Record):
+    q: np.ndarray  # (batch, heads, nq, dh)
+    k: np.ndarray  # (batch, heads, nk, dh)
+    v: np.ndarray  # (batch, heads, nk, dvh)
+    score_terms: np.ndarray  # (batch, heads, nq, nk, dh)
+    scores: np.ndarray  # (batch, heads, nq, nk): q · k
+    root: np.float64  # √dh
+    scaled: np.ndarray
+    visible: np.ndarray  # (nq, nk)
+    largest: np.ndarray  # (batch, heads, nq, 1)
+    shifted: np.ndarray
+    exps: np.ndarray
+    total: np.ndarray
+    weights: np.ndarray  # (batch, heads, nq, nk)
+    value_terms: np.ndarray  # (batch, heads, nq, nk, dvh)
+    first: int  # the position of the first query
+
+
 def attention_explain(xs, ps, options):
     heads, nq, nk = options["heads"], options["queries"], options["keys"]
     q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
@@ -119,10 +142,8 @@ def attention_explain(xs, ps, options):
     value_terms = weights[..., None] * v[:, :, None, :, :]  # (batch, heads, nq, nk, dvh)
     mixed = EXACT.sum(value_terms, axis=-2)  # (batch, heads, nq, dvh)
     result = mixed.transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)  # heads side by side at each position
-    record = {"q": q, "k": k, "v": v, "score_terms": score_terms, "scores": scores, "root": root, "scaled": scaled,
-              "visible": visible, "largest": largest, "shifted": shifted, "exps": exps, "total": total,
-              "weights": weights, "value_terms": value_terms, "first": first}
-    return result, record
+    return result, Attention(q, k, v, score_terms, scores, root, scaled, visible, largest, shifted, exps, total,
+                             weights, value_terms, first)
 
 
 def attention_kernel(xs, ps, options):
@@ -142,6 +163,90 @@ def attention_kernel(xs, ps, options):
     return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
 
 
+def attention_worked(step, r: int):
+    """Per head and query: each score q·k, (÷ √d), the softmax weights, then each output as Σ weight·v."""
+    rec, options = step.record, step.step.options
+    q_name, k_name, v_name = step.step.inputs
+    queries, keys = options["query_positions"], options["key_positions"]
+    heads, first = options["heads"], rec.first
+    items = []
+    for h in range(heads):
+        for qi in range(rec.scores.shape[2]):
+            items += _attention_query(step, r, h, qi, queries[first + qi], keys, (q_name, k_name, v_name))
+    return [_attention_preamble(step)], items
+
+
+def _attention_preamble(step) -> tuple:
+    options, rec = step.step.options, step.record
+    asks = (f"one query, from the last position {options['query_positions'][-1]} (the article's form)"
+            if options["query"] == "last" else "every position asks its own query")
+    scale = (("each score is divided by ", Num(rec.root), ", the square root of the features per head")
+             if options["scale"] == "sqrt" else ("no scaling (the article's form)",))
+    mask = ("causal mask: a position sees itself and the positions before it" if options["mask"] == "causal"
+            else "no mask: every key is seen")
+    heads = f"; {options['heads']} heads, each on its own slice of the features" if options["heads"] > 1 else ""
+    return (f"{asks}; score = q · k; ", *scale, f"; {mask}; the weights are the softmax of the scores; "
+            f"each output = Σ weight · v{heads}")
+
+
+def _attention_query(step, r, h, qi, query, keys, inputs) -> list:
+    rec, (q_name, k_name, v_name) = step.record, inputs
+    heads = step.step.options["heads"]
+    head = f"h{h + 1}." if heads > 1 else ""
+    dh, dv = rec.q.shape[-1], rec.v.shape[-1]
+    q, k, v = rec.q[r, h, qi], rec.k[r, h], rec.v[r, h]  # (dh,), (nk, dh), (nk, dvh)
+    features = step.step.options["features_of"]  # the feature names of q, k and v
+    visible = rec.visible[qi]
+    items = []
+    for ki, key in enumerate(keys):
+        label = f"{head}score({query}, {key})"
+        if not visible[ki]:
+            items.append(Chain(f"{step.name}.{label}", label, ((f"{key} comes after {query}: masked, weight ",
+                                                               Num(rec.weights[r, h, qi, ki])),), group=f"{head}{query}"))
+            continue
+        terms = tuple(Term(f"{q_name}.{query}_{features[0][h * dh + f]}", float(q[f]),
+                           f"{k_name}.{key}_{features[1][h * dh + f]}", float(k[ki, f]),
+                           float(rec.score_terms[r, h, qi, ki, f])) for f in range(dh))
+        items.append(Sum(f"{step.name}.{label}", label, terms, None, float(rec.scores[r, h, qi, ki]), group=f"{head}{query}"))
+        if step.step.options["scale"] == "sqrt":
+            items.append(Chain(f"{step.name}.{label} scaled", f"{label} scaled", (
+                (Num(rec.scores[r, h, qi, ki]), " / ", Num(rec.root)), (Num(rec.scaled[r, h, qi, ki]),)),
+                group=f"{head}{query}"))
+    items += _attention_softmax(step, r, h, qi, query, keys, head, visible)
+    for f in range(dv):
+        j = (qi if step.positions else 0) * dv * heads + h * dv + f
+        label = step.labels[j]
+        terms = tuple(Term(f"{head}weight({query}, {key})", float(rec.weights[r, h, qi, ki]),
+                           f"{v_name}.{key}_{features[2][h * dv + f]}",
+                           float(v[ki, f]), float(rec.value_terms[r, h, qi, ki, f])) for ki, key in enumerate(keys))
+        items.append(Sum(address(step, label), label, terms, None, float(step.result[r, j]), group=f"{head}{query}"))
+    return items
+
+
+def _attention_softmax(step, r, h, qi, query, keys, head, visible) -> list:
+    """The softmax of one query's scores: the largest, each e^(s − largest), their sum, each weight."""
+    rec = step.record
+    scaled, exps = rec.scaled[r, h, qi], rec.exps[r, h, qi]
+    largest, total = rec.largest[r, h, qi, 0], rec.total[r, h, qi, 0]
+    seen = [ki for ki in range(len(keys)) if visible[ki]]
+    pieces = ["max("]
+    for n, ki in enumerate(seen):
+        pieces += ([", "] if n else []) + [Arg(scaled[ki])]
+    items = [Chain(f"{step.name}.{head}largest({query})", f"{head}largest({query})", ((*pieces, ")"), (Num(largest),)),
+                   group=f"{head}{query}")]
+    for ki in seen:
+        label = f"{head}e({query}, {keys[ki]})"
+        items.append(Chain(f"{step.name}.{label}", label, (("e^(", Arg(scaled[ki]), " − ", Num(largest), ")"),
+                                                           ("e^", Num(rec.shifted[r, h, qi, ki])), (Num(exps[ki]),)),
+                           group=f"{head}{query}"))
+    items.append(total_chain(step, f"{head}sum({query})", exps[seen], total, f"{head}{query}"))
+    for ki in seen:
+        label = f"{head}weight({query}, {keys[ki]})"
+        items.append(Chain(f"{step.name}.{label}", label, ((Num(exps[ki]), " / ", Num(total)),
+                                                           (Num(rec.weights[r, h, qi, ki]),)), group=f"{head}{query}"))
+    return items
+
+
 def attention_cost(args, options) -> Cost | None:
     """Every query meets every key: heads × queries × keys scores per row, and the explaining
     kernel keeps each score's and each weighted value's terms (queries × keys × features); each score
@@ -159,5 +264,5 @@ def attention_cost(args, options) -> Cost | None:
                 + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_EXP) * heads * pairs, result)
 
 
-OPS = (OpDef("attention", "softmax(q · k [÷ √d]) weighted sum of v, per query", "attention", check_attention,
-             attention_kernel, attention_explain, cost=attention_cost),)
+# softmax(q · k [÷ √d]) weighted sum of v, per query
+OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost),)

@@ -9,13 +9,17 @@ kept when they are all different; otherwise each is prefixed by its value's name
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext
+from netspec.ops.worked import Chain, Num, Record, address
 
 MAX_WIDTH = 1_000_000  # numbers per row; each has a name, and a trace a line
 
-def check_concat(ctx, call) -> ShapeResult | None:
+def check_concat(ctx: CheckContext, call) -> ShapeResult | None:
     count = max(len(call.args), 2)  # any number of values, at least two
     refs = ctx.positional(call, "concat", ("a value",) * count)
     if refs is None:
@@ -55,18 +59,28 @@ def check_concat(ctx, call) -> ShapeResult | None:
     return ShapeResult(inputs, (), features, options=options)
 
 
+@dataclass(frozen=True)
+class Concat(Record):
+    widths: tuple[int, ...]  # each value's numbers per position
+
+
+@dataclass(frozen=True)
+class Pick(Record):
+    """A pick copies numbers: nothing in between."""
+
+
 def concat_explain(xs, ps, options):
     n = options["positions"]
     pieces = [x.reshape(x.shape[0], n, -1) for x in xs]  # (batch, n, d_i): each value per position
     result = np.concatenate(pieces, axis=-1).reshape(xs[0].shape[0], -1)
-    return result, {"widths": options["widths"]}
+    return result, Concat(options["widths"])
 
 
 def concat_kernel(xs, ps, options):
     return concat_explain(xs, ps, options)[0]
 
 
-def check_last(ctx, call) -> ShapeResult | None:
+def check_last(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "last", ("a sequence",))
     if refs is None:
         return None
@@ -82,11 +96,41 @@ def check_last(ctx, call) -> ShapeResult | None:
 
 
 def pick_explain(xs, ps, options):
-    return xs[0][:, list(options["indices"])], {}
+    return xs[0][:, list(options["indices"])], Pick()
 
 
-def _no_check(ctx, call):  # a pick step is made by the checker, never written
+def _no_check(ctx: CheckContext, call):  # a pick step is made by the checker, never written
     return None
+
+
+def concat_worked(step, r: int):
+    """Each number taken over from the value it comes from."""
+    widths, inputs = step.step.options["widths"], step.step.inputs
+    n = max(len(step.positions), 1)
+    items = []
+    for p in range(n):
+        offset = p * sum(widths)
+        for source, width, start in zip(inputs, widths, np.cumsum((0,) + tuple(widths[:-1]))):
+            for f in range(width):
+                j = offset + int(start) + f
+                label = step.labels[j]
+                where = f"{source}.{step.step.options['sources'][inputs.index(source)][p * width + f]}"
+                items.append(Chain(address(step, label), label, ((where,), (Num(step.result[r, j]),)),
+                                   group=step.positions[p] if step.positions else None))
+    count = " at each position" if step.positions else ""
+    return [(f"{', '.join(inputs)} set side by side{count}",)], items
+
+
+def pick_worked(step, r: int):
+    indices = step.step.options["indices"]
+    source = step.step.inputs[0]
+    items = [Chain(address(step, label), label, ((f"{source}.{step.input_labels[i]}",), (Num(step.result[r, j]),)))
+             for j, (label, i) in enumerate(zip(step.labels, indices))]
+    return (), items
+
+
+def pick_kernel(xs, ps, options):
+    return pick_explain(xs, ps, options)[0]
 
 
 def concat_cost(args, options) -> Cost | None:
@@ -100,9 +144,8 @@ def last_cost(args, options) -> Cost | None:
     return Cost(args[0].features, args[0].features, args[0].features, args[0].features) if args else None
 
 
-OPS = (OpDef("pick", "some of a value's numbers (one text's tokens)", "combine", _no_check,
-             lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain, hidden=True),
-       OpDef("last", "the numbers at the last position of a sequence (the next token's scores)", "combine",
-             check_last, lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain, cost=last_cost),
-       OpDef("concat", "values side by side (at each position, for sequences)", "combine", check_concat,
-             concat_kernel, concat_explain, cost=concat_cost),)
+# pick: some of a value's numbers (one text's tokens); last: the numbers at the last position of a sequence
+# (the next token's scores); concat: values side by side (at each position, for sequences)
+OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True),
+       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost),
+       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost),)

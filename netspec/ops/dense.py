@@ -12,14 +12,18 @@ row per number of the whole sequence reads it side by side (the article's 12 × 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext, RowOrder
+from netspec.ops.worked import Bias, Record, Sum, Term, address
 
 
-def check_dense(ctx, call) -> ShapeResult | None:
+def check_dense(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "dense", ("a value", "a weights table"), optional=("a bias",))
     if refs is None:
         return None
@@ -30,31 +34,32 @@ def check_dense(ctx, call) -> ShapeResult | None:
         return None
     if x.is_sequence and len(weights.row_names) == len(x.features):
         return _check_each_position(ctx, refs, x, weights, bias)
-    if not _rows_fit(ctx, refs[0], x, refs[1], weights) or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
+    rows = _rows_fit(ctx, refs[0], x, refs[1], weights)
+    if rows is None or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
         return None
     params = (weights.name,) + ((bias.name,) if bias else ())
     bindings = {weights.name: (x.name, ctx.current)}
     if bias:
         bindings[bias.name] = (None, ctx.current)
     names = weights.col_names if weights.labelled else tuple(f"{_stem(ctx.current)}{i}" for i in weights.col_names)
-    return ShapeResult((x.name,), params, names, bindings=bindings)
+    return ShapeResult((x.name,), params, names, bindings=bindings, reorders=(rows,))
 
 
 def _check_each_position(ctx, refs, x, weights, bias) -> ShapeResult | None:
     """W reads one position's features: the same weights at every position, a sequence out."""
     features = replace(x, names=x.features, labels=x.features)
-    if not _rows_fit(ctx, refs[0], features, refs[1], weights) or not _bias_fits(
-            ctx, refs[2] if bias else None, weights, bias):
+    rows = _rows_fit(ctx, refs[0], features, refs[1], weights)
+    if rows is None or not _bias_fits(ctx, refs[2] if bias else None, weights, bias):
         return None
     params = (weights.name,) + ((bias.name,) if bias else ())
     columns = weights.col_names if weights.labelled else tuple(f"{_stem(ctx.current)}{i}" for i in weights.col_names)
     return ShapeResult((x.name,), params, sequence_names(x.positions, columns),
                        options={"positions": len(x.positions)}, positions=x.positions, features=columns,
-                       op="dense_each")
+                       op="dense_each", reorders=(rows,))
 
 
-def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
-    """W's row labels must name exactly x's neurons; rows are then put in x's order."""
+def _rows_fit(ctx: CheckContext, x_ref, x, w_ref, weights) -> RowOrder | None:
+    """W's row labels must name exactly x's neurons; the order that puts its rows in x's order, or None."""
     rows, wanted = weights.row_names, x.names
     if len(rows) != len(wanted):
         per_position = f" or one row per feature ({len(x.features)}) to run at each position" if x.positions else ""
@@ -63,15 +68,14 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  hint=f"give {weights.name} one row for each of {_listed(x.names)}{per_position}",
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
-        return False
-    if weights.name in ctx.bindings and tuple(wanted) != tuple(weights.row_names):
+        return None
+    if ctx.is_bound(weights.name) and tuple(wanted) != tuple(weights.row_names):
         ctx.fail(f"{weights.name} is already used by a layer that reads {', '.join(weights.row_names)} in that order, "
                  f"but `{x.name}` lists them as {', '.join(wanted)}", w_ref.span, code="NS205",
                  hint=f"give this layer its own table, or list the neurons of `{x.name}` in the same order")
-        return False
+        return None
     if not weights.labelled:  # numbers from a file: row i listens to x's neuron i
-        ctx.reorder_rows(weights.name, list(range(len(wanted))), names=wanted)
-        return True
+        return RowOrder(weights.name, names=tuple(wanted))
     if set(rows) != set(wanted) or len(set(rows)) != len(rows):
         missing = [n for n in wanted if n not in rows]
         extra = [n for n in rows if n not in wanted]
@@ -79,10 +83,8 @@ def _rows_fit(ctx, x_ref, x, w_ref, weights) -> bool:
                  f"{', '.join(wanted)}", w_ref.span,
                  hint=_label_hint(missing, extra),
                  notes=[Note(weights.span, f"{weights.name} is declared")], code="NS205")
-        return False
-    order = [rows.index(n) for n in wanted]
-    ctx.reorder_rows(weights.name, order)
-    return True
+        return None
+    return RowOrder(weights.name, tuple(rows.index(n) for n in wanted))
 
 
 def _stem(name: str) -> str:
@@ -120,15 +122,22 @@ def dense_kernel(xs, ps, options):
     return y
 
 
+@dataclass(frozen=True)
+class Dense(Record):
+    x: np.ndarray  # (batch, n_in), or (batch, n, d) at each position
+    weights: np.ndarray  # (n_in, n_out)
+    products: np.ndarray  # (batch, n_in, n_out), or (batch, n, d, out)
+    sums: np.ndarray  # (batch, n_out), or (batch, n, out)
+    bias: np.ndarray | None = None  # (n_out,)
+
+
 def dense_explain(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
     products = x[:, :, None] * weights[None, :, :]  # (batch, n_in, n_out)
     sums = EXACT.sum(products, axis=1)  # (batch, n_out), added in the order the trace prints
-    record = {"x": x, "weights": weights, "products": products, "sums": sums}
     if len(ps) > 1:
-        record["bias"] = ps[1]
-        return sums + ps[1], record
-    return sums, record
+        return sums + ps[1], Dense(x, weights, products, sums, ps[1])
+    return sums, Dense(x, weights, products, sums)
 
 
 def dense_each_kernel(xs, ps, options):
@@ -146,11 +155,43 @@ def dense_each_explain(xs, ps, options):
     positions = x.reshape(batch, n, -1)  # (batch, n, d)
     products = positions[:, :, :, None] * weights[None, None, :, :]  # (batch, n, d, out)
     sums = EXACT.sum(products, axis=2)  # (batch, n, out), added in the order the trace prints
-    record = {"x": positions, "weights": weights, "products": products, "sums": sums}
+    record = Dense(positions, weights, products, sums, ps[1] if len(ps) > 1 else None)
     if len(ps) > 1:
-        record["bias"] = ps[1]
         sums = sums + ps[1]
     return sums.reshape(batch, -1), record
+
+
+def dense_worked(step, r: int):
+    rec = step.record
+    weights = step.params[0]
+    x, products, result = rec.x[r], rec.products[r], step.result[r]  # (n_in,), (n_in, n_out), (n_out,)
+    items = []
+    for j, label in enumerate(step.labels):
+        terms = tuple(Term(step.input_labels[i], float(x[i]), f"{weights.name}[{step.input_labels[i]},{label}]",
+                           float(weights.array[i, j]), float(products[i, j])) for i in range(len(x)))
+        bias = Bias(step.params[1].name, label, float(rec.bias[j])) if rec.bias is not None else None
+        items.append(Sum(address(step, label), label, terms, bias, float(result[j])))
+    return (), items
+
+
+def dense_each_worked(step, r: int):
+    """One sum per position and output feature, over that position's features only."""
+    rec, weights = step.record, step.params[0]
+    x, products = rec.x[r], rec.products[r]  # (n, d), (n, d, out)
+    n, d = x.shape
+    out = products.shape[-1]
+    preamble = [(f"the same weights {weights.name} ({d} × {out}) at each of the {n} positions",)]
+    items = []
+    for p in range(n):
+        inputs, position = step.input_labels[p * d:(p + 1) * d], step.positions[p]
+        for o in range(out):
+            j = p * out + o
+            label = step.labels[j]
+            terms = tuple(Term(inputs[f], float(x[p, f]), f"{weights.name}[{weights.row_labels[f]},{weights.col_labels[o]}]",
+                               float(weights.array[f, o]), float(products[p, f, o])) for f in range(d))
+            bias = Bias(step.params[1].name, weights.col_labels[o], float(rec.bias[o])) if rec.bias is not None else None
+            items.append(Sum(address(step, label), label, terms, bias, float(step.result[r, j]), group=position))
+    return preamble, items
 
 
 def dense_cost(args, options) -> Cost | None:
@@ -165,6 +206,7 @@ def dense_cost(args, options) -> Cost | None:
     return Cost(out, x.width * out + 2 * out, x.width * out, out)
 
 
-OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain, cost=dense_cost),
-       OpDef("dense_each", "the same dense layer at every position of a sequence", "dense", check_dense,
-             dense_each_kernel, dense_each_explain, hidden=True, cost=dense_cost))
+OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
+             diagram=WEIGHTED, names_from_table=True, cost=dense_cost),
+       OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
+             hidden=True, names_from_table=True, cost=dense_cost))  # the same dense layer at every position of a sequence

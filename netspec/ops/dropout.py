@@ -13,8 +13,14 @@ netspec runs networks, it does not train them, so there is no random mask here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
+from netspec.ops.worked import Chain, Num, Record, address
 
 MODES = ("article", "inverted")
 OPTIONS = (
@@ -25,7 +31,7 @@ OPTIONS = (
 )
 
 
-def check_dropout(ctx, call) -> ShapeResult | None:
+def check_dropout(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "dropout", ("a value",), options=OPTIONS)
     options = ctx.keywords(call, "dropout", OPTIONS)
     if refs is None or options is None:
@@ -36,17 +42,41 @@ def check_dropout(ctx, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (), x.names, options=options)
 
 
+@dataclass(frozen=True)
+class Dropout(Record):
+    x: np.ndarray  # (batch, n)
+    p: float  # the share of connections dropped in training
+    keep: float | None = None  # 1 − p, mode=article
+
+
 def dropout_explain(xs, ps, options):
     x = xs[0]  # (batch, n)
     if options["mode"] == "inverted":
-        return x.copy(), {"x": x, "p": options["p"]}
+        return x.copy(), Dropout(x, options["p"])
     keep = 1.0 - options["p"]  # the share of connections kept in training
-    return x * keep, {"x": x, "p": options["p"], "keep": keep}
+    return x * keep, Dropout(x, options["p"], keep)
 
 
 def dropout_kernel(xs, ps, options):
     return dropout_explain(xs, ps, options)[0]
 
 
-OPS = (OpDef("dropout", "at inference: × (1 − p) (mode=article) or unchanged (mode=inverted)", "dropout",
-             check_dropout, dropout_kernel, dropout_explain),)
+def dropout_worked(step, r: int):
+    rec = step.record
+    if rec.keep is None:  # mode=inverted
+        preamble = ("mode=inverted (PyTorch, nanoGPT): training divides by 1 − p, so at inference dropout changes "
+                    "nothing; p = ", Num(rec.p))
+        source = step.step.inputs[0]
+        items = [Chain(address(step, label), label, ((f"{source}.{label}",), (Num(step.result[r, j]),)))
+                 for j, label in enumerate(step.labels)]
+        return [preamble], items
+    preamble = ("mode=article: at inference every weight is used, multiplied by 1 − p = 1 − ", Num(rec.p),
+                " = ", Num(rec.keep), "; so is every number the layer passes on")
+    items = [Chain(address(step, label), label, ((Num(rec.x[r, j]), "·", Num(rec.keep)),
+                                                 (Num(step.result[r, j]),)))
+             for j, label in enumerate(step.labels)]
+    return [preamble], items
+
+
+# at inference: × (1 − p) (mode=article) or unchanged (mode=inverted)
+OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked),)

@@ -15,13 +15,17 @@ rows runs at each position, as attention's k, q and v do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.context import CheckContext, RowOrder
+from netspec.ops.worked import Arg, Chain, Num, Record, address
 
 
-def check_embed(ctx, call) -> ShapeResult | None:
+def check_embed(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "embed", ("a text's tokens", "an embedding table"))
     if refs is None:
         return None
@@ -33,29 +37,36 @@ def check_embed(ctx, call) -> ShapeResult | None:
         ctx.fail(f"embed reads token numbers, but `{x.name}` is not the tokens of one text input", refs[0].span,
                  hint="declare `input text tokens 12 from chars` and write embed(input, E)", code="NS207")
         return None
-    if not _rows_fit(ctx, refs[1], table, vocabulary):
+    rows = _rows_fit(ctx, refs[1], table, vocabulary)
+    if rows is None:
         return None
     columns = tuple(c if table.labelled else f"e{c}" for c in table.col_names)
     names = sequence_names(x.names, columns)
     options = {"start": vocabulary.start, "vocabulary": vocabulary.name, "columns": columns}
-    return ShapeResult((x.name,), (table.name,), names, options=options, positions=x.names, features=columns)
+    return ShapeResult((x.name,), (table.name,), names, options=options, positions=x.names, features=columns,
+                       reorders=(rows,))
 
 
-def _rows_fit(ctx, ref, table, vocabulary) -> bool:
-    """One row per token, in the vocabulary's order (by label, or by position from a file)."""
+def _rows_fit(ctx: CheckContext, ref, table, vocabulary) -> RowOrder | None:
+    """One row per token, in the vocabulary's order (by label, or by position from a file); None if not."""
     rows, wanted = table.row_names, vocabulary.labels
     if len(rows) == len(wanted) and not table.labelled:
-        ctx.reorder_rows(table.name, list(range(len(wanted))), names=wanted)
-        return True
+        return RowOrder(table.name, names=tuple(wanted))
     if len(rows) == len(wanted) and set(rows) == set(wanted):
-        ctx.reorder_rows(table.name, [rows.index(label) for label in wanted])
-        return True
+        return RowOrder(table.name, tuple(rows.index(label) for label in wanted))
     ctx.fail(f"shape mismatch: the vocabulary {vocabulary.name} has {len(wanted)} tokens but {table.name} has "
              f"{len(rows)} rows" + ("" if len(rows) != len(wanted) else " labelled otherwise"), ref.span,
              hint=f"give {table.name} one row per token, labelled {', '.join(wanted[:4])}, …",
              notes=[Note(table.span, f"{table.name} is declared"), Note(vocabulary.span, f"{vocabulary.name} is declared")],
              code="NS204")
-    return False
+    return None
+
+
+@dataclass(frozen=True)
+class Embed(Record):
+    ids: np.ndarray  # (batch, n) token numbers
+    rows: np.ndarray  # (batch, n) the row of each, from 0
+    vectors: np.ndarray  # (batch, n, d)
 
 
 def embed_explain(xs, ps, options):
@@ -66,7 +77,7 @@ def embed_explain(xs, ps, options):
     rows = np.where(valid, picked, 0).astype(np.intp)  # (batch, n)
     vectors = np.where(valid[:, :, None], table[rows], np.nan)  # (batch, n, d); NaN marks a number that is no token
     result = vectors.reshape(batch, n * table.shape[1])  # (batch, n·d) side by side
-    return result, {"ids": ids, "rows": rows, "vectors": vectors}
+    return result, Embed(ids, rows, vectors)
 
 
 def embed_kernel(xs, ps, options):
@@ -82,6 +93,33 @@ def embed_fault(xs, ps, options, row):
                         code="NS504")
 
 
+def embed_worked(step, r: int):
+    """One line per token (its number picks a row of the table), then each number as `E[h,e1]`."""
+    rec, table = step.record, step.params[0]
+    ids, rows, vectors = rec.ids[r], rec.rows[r], rec.vectors[r]  # (n,), (n,), (n, d)
+    columns = step.step.options["columns"]
+    n, d = vectors.shape
+    preamble = [(f"each token number picks its row of {table.name} (one row per token of "
+                 f"{step.step.options['vocabulary']}: {table.row_labels[0]} is row 1); the {n} rows of {d} numbers "
+                 f"are set side by side: {n} × {d} = ", Num(n * d), " numbers",)]
+    items = []
+    for k, position in enumerate(step.input_labels):
+        token = table.row_labels[rows[k]]
+        pieces = [f"{position} = ", Arg(ids[k]), f" → row {token} of {table.name}: "]
+        for c in range(d):
+            pieces += ([", "] if c else []) + [Arg(vectors[k, c])]
+        preamble.append((*pieces, f" → {position}_{columns[0]} … {position}_{columns[-1]}"))
+        items += [Chain(address(step, f"{position}_{column}"), f"{position}_{column}",
+                        ((f"{table.name}[{token},{column}]",), (Num(vectors[k, c]),)))
+                  for c, column in enumerate(columns)]
+    return preamble, items
+
+
+def embed_table_labels(step, param):
+    """A trace names the table's numbers `E[token,feature]`: its columns are the features it makes."""
+    return param.row_labels, step.options["columns"]
+
+
 def embed_cost(args, options) -> Cost | None:
     """n tokens × d numbers each: the rows picked, the NaN mask applied, then side by side."""
     if len(args) != 2 or not args[1].table or args[0].table:
@@ -90,5 +128,6 @@ def embed_cost(args, options) -> Cost | None:
     return Cost(3 * tokens * d + 2 * tokens, 2 * tokens * d + 3 * tokens, tokens * d, tokens * d)
 
 
-OPS = (OpDef("embed", "each token's row of the table, side by side", "embedding", check_embed, embed_kernel,
-             embed_explain, fault=embed_fault, cost=embed_cost),)
+# each token's row of the table, side by side
+OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, fault=embed_fault,
+             table_labels=embed_table_labels, names_from_table=True, cost=embed_cost),)

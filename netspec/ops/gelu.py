@@ -11,12 +11,14 @@ digits (tests/test_ops_reference.py).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from netspec.ops.activations import check_one_value
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import EXACT_CALL, OpDef, elementwise_cost
+from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.ops.erf import erf
 
 ROOT_HALF = math.sqrt(0.5)  # 1/√2, as PyTorch's M_SQRT1_2
@@ -24,12 +26,32 @@ C = math.sqrt(2.0 / math.pi)  # √(2/π) ≈ 0.79788
 K = 0.044715
 
 
+@dataclass(frozen=True)
+class Gelu(Record):
+    x: np.ndarray  # (batch, n)
+    scaled: np.ndarray  # x/√2
+    erf: np.ndarray  # erf(x/√2)
+    phi: np.ndarray  # Φ(x)
+
+
+@dataclass(frozen=True)
+class GeluTanh(Record):
+    x: np.ndarray  # (batch, n)
+    cube: np.ndarray  # x·x·x
+    k_cube: np.ndarray  # k·x·x·x
+    sum: np.ndarray  # x + k·x·x·x
+    inner: np.ndarray  # c·(x + k·x·x·x)
+    tanh: np.ndarray  # tanh(inner)
+    c: np.float64
+    k: np.float64
+
+
 def _gelu(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n)
     scaled = x * ROOT_HALF  # x/√2
     erf_scaled = erf(scaled, arith.exp)
     phi = (1.0 + erf_scaled) * 0.5  # Φ(x), the share of x that passes
-    return x * phi, {"x": x, "scaled": scaled, "erf": erf_scaled, "phi": phi}
+    return x * phi, Gelu(x, scaled, erf_scaled, phi)
 
 
 def _gelu_tanh(xs, ps, options, arith=EXACT):
@@ -38,9 +60,36 @@ def _gelu_tanh(xs, ps, options, arith=EXACT):
     inner = C * (x + K * cube)
     tanh_inner = arith.tanh(inner)
     result = 0.5 * x * (1.0 + tanh_inner)
-    record = {"x": x, "cube": cube, "k_cube": K * cube, "sum": x + K * cube, "inner": inner,
-              "tanh": tanh_inner, "c": np.float64(C), "k": np.float64(K)}
-    return result, record
+    return result, GeluTanh(x, cube, K * cube, x + K * cube, inner, tanh_inner, np.float64(C), np.float64(K))
+
+
+def _gelu_worked(step, r: int):
+    rec = step.record
+    preamble = [("the exact GELU: x·Φ(x), where Φ(x) = (1 + erf(x / √2)) / 2 is the share of x that passes",)]
+    items = []
+    for j, label in enumerate(step.labels):
+        x, phi = rec.x[r, j], rec.phi[r, j]
+        items.append(Chain(f"{step.name}.Φ({label})", f"Φ({label})", (
+            ("(1 + erf(", Arg(x), " / √2)) / 2"), ("(1 + erf(", Arg(rec.scaled[r, j]), ")) / 2"),
+            ("(1 + ", Num(rec.erf[r, j]), ") / 2"), (Num(phi),))))
+        items.append(Chain(address(step, label), label, ((Num(x), "·", Num(phi)), (Num(step.result[r, j]),))))
+    return preamble, items
+
+
+def _gelu_tanh_worked(step, r: int):
+    rec = step.record
+    preamble = [("GELU's tanh approximation: x·(1 + tanh(inner)) / 2, where inner = √(2/π)·(x + 0.044715·x·x·x)",)]
+    items = []
+    for j, label in enumerate(step.labels):
+        x, inner, tanh = rec.x[r, j], rec.inner[r, j], rec.tanh[r, j]
+        items.append(Chain(f"{step.name}.inner({label})", f"inner({label})", (
+            ("√(2/π)·(", Num(x), " + 0.044715·", Num(x), "·", Num(x), "·", Num(x), ")"),
+            (Num(rec.c), "·(", Num(x), " + ", Num(rec.k_cube[r, j]), ")"),
+            (Num(rec.c), "·", Num(rec.sum[r, j])), (Num(inner),))))
+        items.append(Chain(f"{step.name}.tanh({label})", f"tanh({label})", (("tanh(", Arg(inner), ")"), (Num(tanh),))))
+        items.append(Chain(address(step, label), label, ((Num(x), "·(1 + ", Num(tanh), ") / 2"),
+                                                         (Num(step.result[r, j]),))))
+    return preamble, items
 
 
 def _fast(explain):
@@ -53,8 +102,8 @@ def gelu_cost(args, options):
 
 
 OPS = (
-    OpDef("gelu", "x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU", "activation",
-          check_one_value, _fast(_gelu), _gelu, cost=gelu_cost),
-    OpDef("gelu_tanh", "x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation", "activation",
-          check_one_value, _fast(_gelu_tanh), _gelu_tanh, cost=gelu_cost),
+    # x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU
+    OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost),
+    # x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation
+    OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost),
 )

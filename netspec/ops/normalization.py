@@ -15,11 +15,15 @@ number per feature.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
+from netspec.ops.context import CheckContext
+from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
 
 OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
@@ -27,7 +31,7 @@ OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
                       "0 in the article"),)
 
 
-def check_layer_norm(ctx, call) -> ShapeResult | None:
+def check_layer_norm(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "layer_norm", ("a value",), optional=("a scale vector", "a shift vector"),
                           options=OPTIONS)
     options = ctx.keywords(call, "layer_norm", OPTIONS)
@@ -42,7 +46,7 @@ def check_layer_norm(ctx, call) -> ShapeResult | None:
     vectors = [ctx.param(ref, "vector") for ref in refs[1:]]
     if x is None or any(v is None for v in vectors):
         return None
-    if not all([_labels_fit(ctx, ref, x, v) for ref, v in zip(refs[1:], vectors)]):
+    if not all([vector_fits(ctx, ref, x, v) for ref, v in zip(refs[1:], vectors)]):
         return None
     bindings = {} if x.is_sequence else {v.name: (None, ctx.current) for v in vectors}
     if x.is_sequence:
@@ -50,7 +54,7 @@ def check_layer_norm(ctx, call) -> ShapeResult | None:
     return ShapeResult((x.name,), tuple(v.name for v in vectors), x.names, options=options, bindings=bindings)
 
 
-def _labels_fit(ctx, ref, x, vector) -> bool:
+def vector_fits(ctx, ref, x, vector) -> bool:
     """A scale or shift has one number per neuron of x (per feature of a sequence), labelled in x's order."""
     wanted = x.features if x.is_sequence else x.names
     if vector.col_names == wanted or (not vector.labelled and len(vector.col_names) == len(wanted)):
@@ -61,6 +65,25 @@ def _labels_fit(ctx, ref, x, vector) -> bool:
              notes=[Note(vector.span, f"{vector.name} is declared"), Note(x.span, f"`{x.name}` is declared")],
              code="NS205")
     return False
+
+
+@dataclass(frozen=True)
+class LayerNorm(Record):
+    x: np.ndarray  # (batch, n), or (batch, positions, d)
+    n: np.float64  # the numbers each mean is over
+    total: np.ndarray  # (batch, 1)
+    mean: np.ndarray
+    deviation: np.ndarray  # x − mean
+    squared: np.ndarray
+    squared_total: np.ndarray
+    variance: np.ndarray  # ÷N
+    eps: np.float64
+    variance_eps: np.ndarray
+    std: np.ndarray  # √(variance + eps)
+    normed: np.ndarray  # (x − mean) / std
+    scale: np.ndarray | None = None  # (n,) or (d,)
+    shift: np.ndarray | None = None
+    scaled: np.ndarray | None = None  # normed × scale
 
 
 def layer_norm_explain(xs, ps, options, arith=EXACT):
@@ -79,15 +102,12 @@ def layer_norm_explain(xs, ps, options, arith=EXACT):
     std = np.sqrt(variance_eps)  # (batch, 1)
     normed = deviation / std  # (batch, n); 0/0 = NaN when every number is equal and eps = 0
     normed = np.where(np.isinf(std), np.nan, normed)  # x / ∞ = 0 would be wrong: the squares overflowed
-    record = {"x": x, "n": n, "total": total, "mean": mean, "deviation": deviation, "squared": squared,
-              "squared_total": squared_total, "variance": variance, "eps": eps, "variance_eps": variance_eps,
-              "std": std, "normed": normed}
+    stats = (x, n, total, mean, deviation, squared, squared_total, variance, eps, variance_eps, std, normed)
     if not ps:
-        return normed.reshape(xs[0].shape), record
+        return normed.reshape(xs[0].shape), LayerNorm(*stats)
     scale, shift = ps  # (n,), (n,)
     scaled = normed * scale
-    record.update(scale=scale, shift=shift, scaled=scaled)
-    return (scaled + shift).reshape(xs[0].shape), record
+    return (scaled + shift).reshape(xs[0].shape), LayerNorm(*stats, scale, shift, scaled)
 
 
 def layer_norm_kernel(xs, ps, options):
@@ -112,11 +132,62 @@ def layer_norm_fault(xs, ps, options, row):
                         code="NS503")
 
 
+def layer_norm_worked(step, r: int):
+    items = []
+    for group, offset, labels, (x, deviation, squared, normed, total, mean, squared_total, variance,
+                                variance_eps, std) in positions(
+            step, r, "x", "deviation", "squared", "normed", "total", "mean", "squared_total", "variance",
+            "variance_eps", "std"):
+        items += _layer_norm_position(step, r, group, offset, labels, x, deviation, squared, normed, total[0],
+                                      mean[0], squared_total[0], variance[0], variance_eps[0], std[0])
+    return [_layer_norm_preamble(step)], items
+
+
+def _layer_norm_position(step, r, group, offset, labels, x, deviation, squared, normed, total, mean, squared_total,
+                         variance, variance_eps, std) -> list:
+    """The statistics of one position (of the whole layer, for a vector), then each of its numbers."""
+    rec, n = step.record, step.record.n
+    items = [mean_chain(step, grouped("mean", group), x, total, n, mean, group)]
+    items += [Chain(f"{step.name}.({label} − mean)²", f"({label} − mean)²", (
+        ("(", Num(x[j]), " − ", Num(mean), ")²"), (Num(deviation[j]), "·", Num(deviation[j])), (Num(squared[j]),)),
+        group=group) for j, label in enumerate(labels)]
+    items.append(mean_chain(step, grouped("variance", group), squared, squared_total, n, variance, group))
+    std_label = grouped("std", group)
+    items.append(Chain(f"{step.name}.{std_label}", std_label, (
+        ("√(", Num(variance), " + ", Num(rec.eps), ")"), ("√", Num(variance_eps)), (Num(std),)), group=group))
+    for j, label in enumerate(labels):
+        items += _normalised(step, r, offset + j, j, label, deviation[j], std, normed[j], group)
+    return items
+
+
+def _layer_norm_preamble(step) -> tuple:
+    eps = step.record.eps
+    source = {0.0: " (the article's form)", 1e-5: " (as nanoGPT and PyTorch)"}.get(float(eps), "")
+    return ("mean and variance (÷", Num(step.record.n), ") over the layer; eps = ", Num(eps), source,
+            "; each number becomes (x − mean) / std" + (", then × scale + shift" if step.params else ""))
+
+
+def _normalised(step, r: int, j: int, f: int, label: str, deviation, std, normed, group) -> list[Chain]:
+    """`h1 = (x − mean) / std`, or with a scale and shift `h1 normalised = …` then `h1 = n·scale + shift`.
+
+    j counts the value's numbers, f the numbers of one position (the scale's and shift's columns).
+    """
+    divided = (Num(deviation), " / ", Num(std))
+    if not step.params:
+        return [Chain(address(step, label), label, (divided, (Num(step.result[r, j]),)), group=group)]
+    scale, shift = (float(a[f]) for a in (step.record.scale, step.record.shift))
+    scaled = np.asarray(step.record.scaled[r]).reshape(-1)[j]
+    return [Chain(f"{step.name}.{label} normalised", f"{label} normalised", (divided, (Num(normed),)), group=group),
+            Chain(address(step, label), label, ((Num(normed), "·", Num(scale), " + ", Num(shift)),
+                                                (Num(scaled), " + ", Num(shift)), (Num(step.result[r, j]),)),
+                  group=group)]
+
+
 def layer_norm_cost(args, options):
     """deviation, squared, normed (twice), scaled and the result, each as wide as x."""
     return elementwise_cost(args, options, kernel=7, explain=7, operations=8) if args else None
 
 
-OPS = (OpDef("layer_norm", "(x − mean)/√(variance + eps) over the layer, then × scale + shift", "normalization",
-             check_layer_norm, layer_norm_kernel, layer_norm_explain, fault=layer_norm_fault,
-             cost=layer_norm_cost),)
+# (x − mean)/√(variance + eps) over the layer, then × scale + shift
+OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
+             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost),)

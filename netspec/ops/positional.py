@@ -28,12 +28,16 @@ otherwise.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import EXACT_CALL, OpDef, ShapeResult, elementwise_cost
+from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
+from netspec.ops.worked import Arg, Chain, Num, Record, address
 
 FORMS = ("paper", "article_sincos", "article_sin", "fraction", "count")
 OPTIONS = (
@@ -43,7 +47,7 @@ OPTIONS = (
 )
 
 
-def check_positional_encoding(ctx, call) -> ShapeResult | None:
+def check_positional_encoding(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "positional_encoding", ("a sequence",), options=OPTIONS)
     options = ctx.keywords(call, "positional_encoding", OPTIONS)
     if refs is None or options is None:
@@ -64,7 +68,21 @@ def _is_sequence(ctx, ref, x, op_name) -> bool:
     return False
 
 
-def encoding(form: str, n: int, d: int, start: float, arith=EXACT) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class Encoding(Record):
+    """The (n, d) encoding of one form and the numbers it is made from; a form fills only its own."""
+
+    p: np.ndarray  # (n, 1) position numbers
+    encoding: np.ndarray  # (n, d)
+    count: np.float64 | None = None  # fraction: the number of positions
+    base: np.float64 | None = None  # the sin/cos forms: 10000
+    exponent: np.ndarray | None = None  # (d,)
+    power: np.ndarray | None = None  # base^exponent
+    angle: np.ndarray | None = None  # (n, d) p / power
+    use_cos: np.ndarray | None = None  # (d,) cos at this feature
+
+
+def encoding(form: str, n: int, d: int, start: float, arith=EXACT) -> Encoding:
     """The (n, d) encoding of `form` and the numbers it is made from, for the trace.
 
     With EXACT (the trace's) the powers, sines and cosines are correctly rounded; a batch
@@ -72,10 +90,10 @@ def encoding(form: str, n: int, d: int, start: float, arith=EXACT) -> dict[str, 
     """
     p = (start + np.arange(n, dtype=np.float64))[:, None]  # (n, 1) position numbers
     if form == "count":
-        return {"p": p, "encoding": np.broadcast_to(p, (n, d)).copy()}
+        return Encoding(p, np.broadcast_to(p, (n, d)).copy())
     if form == "fraction":
         count = np.float64(n)  # the article: with 3 words, position 1 is 1/3 and position 2 is 2/3
-        return {"p": p, "count": count, "encoding": np.broadcast_to(p / count, (n, d)).copy()}
+        return Encoding(p, np.broadcast_to(p / count, (n, d)).copy(), count=count)
     if form == "paper":
         pair = (np.arange(d) // 2 * 2).astype(np.float64)  # 2k for features 2k and 2k + 1
         exponent = pair / d
@@ -90,14 +108,14 @@ def encoding(form: str, n: int, d: int, start: float, arith=EXACT) -> dict[str, 
     elif form == "article_sincos":
         use_cos = np.arange(1, d + 1) % 2 == 1  # the article: sin when i is even, cos when i is odd
     values = np.where(use_cos, arith.cos(angle), arith.sin(angle))
-    return {"p": p, "base": base, "exponent": exponent, "power": power, "angle": angle, "use_cos": use_cos, "encoding": values}
+    return Encoding(p, values, base=base, exponent=exponent, power=power, angle=angle, use_cos=use_cos)
 
 
 def positional_encoding_explain(xs, ps, options, arith=EXACT):
     n, d = options["shape"]
     found = encoding(options["form"], n, d, options["start"], arith)
     batch = xs[0].shape[0]
-    result = np.broadcast_to(found["encoding"].reshape(1, n * d), (batch, n * d)).copy()
+    result = np.broadcast_to(found.encoding.reshape(1, n * d), (batch, n * d)).copy()
     return result, found
 
 
@@ -105,7 +123,47 @@ def positional_encoding_kernel(xs, ps, options):
     return positional_encoding_explain(xs, ps, options, FAST)[0]
 
 
-def check_positional_embedding(ctx, call) -> ShapeResult | None:
+def positional_encoding_worked(step, r: int):
+    rec, options = step.record, step.step.options
+    form = options["form"]
+    n, d = options["shape"]
+    items = []
+    for p in range(n):
+        group = step.positions[p]
+        for i in range(d):
+            j = p * d + i
+            items.append(Chain(address(step, step.labels[j]), step.labels[j], _encoding_stages(rec, form, p, i, j,
+                                                                                                 step.result[r, j]),
+                               group=group))
+    return [_ENCODING_WORDS[form](options, n, d)], items
+
+
+def _encoding_stages(rec, form, p, i, j, result) -> tuple:
+    position = Num(rec.p[p, 0])
+    if form == "count":
+        return (("position ", position), (Num(result),))
+    if form == "fraction":
+        return ((position, " / ", Num(rec.count)), (Num(result),))
+    function = "cos" if rec.use_cos[i] else "sin"
+    return ((f"{function}(", position, " / ", Num(rec.base), "^", Num(rec.exponent[i]), ")"),
+            (f"{function}(", position, " / ", Num(rec.power[i]), ")"),
+            (f"{function}(", Arg(rec.angle[p, i]), ")"), (Num(result),))
+
+
+_ENCODING_WORDS = {
+    "count": lambda o, n, d: ("form=count (the article's first try): every number of position p is p; positions "
+                              f"from {o['start']:g}",),
+    "fraction": lambda o, n, d: (f"form=fraction (the article's second try): p / {n}, the number of positions",),
+    "article_sin": lambda o, n, d: (f"form=article_sin (the article's formula): sin(p / 10000^(i/{n})), feature i "
+                                    f"from 1, {n} = the context length; positions from {o['start']:g}",),
+    "article_sincos": lambda o, n, d: (f"form=article_sincos (the article): sin(p / 10000^(i/{n})) when i is even, cos "
+                                       f"when i is odd, feature i from 1; positions from {o['start']:g}",),
+    "paper": lambda o, n, d: (f"form=paper (Vaswani et al., the original transformer): sin(p / 10000^(2k/{d})) at feature 2k, cos at "
+                              f"2k + 1, features from 0, {d} = the vector length; positions from {o['start']:g}",),
+}
+
+
+def check_positional_embedding(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "positional_embedding", ("a sequence", "a table of positions"))
     if refs is None:
         return None
@@ -129,16 +187,49 @@ def check_positional_embedding(ctx, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (table.name,), x.names, options={"positions": len(x.positions)})
 
 
+@dataclass(frozen=True)
+class PositionalEmbedding(Record):
+    x: np.ndarray  # (batch, n·d)
+    rows: np.ndarray  # (n, d) row p of the table for position p
+
+
 def positional_embedding_explain(xs, ps, options):
     x, table = xs[0], ps[0]  # (batch, n·d), (limit, d)
     n = options["positions"]
     rows = table[:n]  # row p of the table for position p
     added = rows.reshape(1, -1)
-    return x + added, {"x": x, "rows": rows}
+    return x + added, PositionalEmbedding(x, rows)
 
 
 def positional_embedding_kernel(xs, ps, options):
     return positional_embedding_explain(xs, ps, options)[0]
+
+
+def positional_embedding_worked(step, r: int):
+    rec, table = step.record, step.params[0]
+    n = len(step.positions)
+    d = len(step.labels) // n
+    rows = _row_names(table)[:n]
+    x = rec.x[r]
+    items = []
+    for p in range(n):
+        for f in range(d):
+            j = p * d + f
+            label = step.labels[j]
+            items.append(Chain(address(step, label), label, (
+                (f"{step.step.inputs[0]}.{step.input_labels[j]} + {table.name}[{rows[p]},{table.col_labels[f]}]",),
+                (Num(x[j]), " + ", Num(rec.rows[p, f])), (Num(step.result[r, j]),)), group=step.positions[p]))
+    return [(f"row p of {table.name} is added to position p ({table.name} has {table.array.shape[0]} rows: the "
+             "context limit)",)], items
+
+
+def _row_names(table) -> tuple[str, ...]:
+    """A positions table's row labels; a file's rows (no labels) by number, from 1."""
+    return tuple(label or str(p + 1) for p, label in enumerate(table.row_labels))
+
+
+def positional_embedding_table_labels(step, param):
+    return _row_names(param), param.col_labels
 
 
 def positional_cost(args, options):
@@ -146,8 +237,9 @@ def positional_cost(args, options):
     return elementwise_cost(args, options, kernel=5, explain=6, operations=8 + 2 * EXACT_CALL) if args else None
 
 
-OPS = (OpDef("positional_encoding", "fixed numbers per position and feature (sin/cos, named forms)", "position",
-             check_positional_encoding, positional_encoding_kernel, positional_encoding_explain, cost=positional_cost),
-       OpDef("positional_embedding", "x + the table's row for each position", "position",
-             check_positional_embedding, positional_embedding_kernel, positional_embedding_explain,
-             cost=positional_cost))
+# fixed numbers per position and feature (sin/cos, named forms); x + the table's row for each position
+OPS = (OpDef("positional_encoding", "position", check_positional_encoding, positional_encoding_kernel,
+             positional_encoding_explain, positional_encoding_worked, cost=positional_cost),
+       OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
+             positional_embedding_explain, positional_embedding_worked,
+             table_labels=positional_embedding_table_labels, cost=positional_cost))

@@ -9,11 +9,17 @@ position, as a file's rows are: then x and y need only the same number of neuron
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from netspec.errors import Note
 from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.context import CheckContext
+from netspec.ops.worked import Chain, Num, Record, address, per_neuron
 
 
-def check_add(ctx, call) -> ShapeResult | None:
+def check_add(ctx: CheckContext, call) -> ShapeResult | None:
     refs = ctx.positional(call, "add", ("a value", "a value"))
     if refs is None:
         return None
@@ -31,27 +37,21 @@ def check_add(ctx, call) -> ShapeResult | None:
     return ShapeResult((x.name, y.name), (), x.names, options=options)
 
 
-def _numbered(ctx, value) -> bool:
+def _numbered(ctx: CheckContext, value) -> bool:
     """True when the value's neurons were numbered after a table from a file (`h1, h2, …`, no labels).
 
     Follows the value back through steps that keep their input's neurons (relu, layer_norm,
-    positional_embedding, …) to the step that named them: a dense layer or an embedding
-    whose table came from a file.
+    positional_embedding, …) to the step that named them (`OpDef.names_from_table`: a dense
+    layer or an embedding), whose table came from a file.
     """
-    step = _step_of(ctx, value.name)
-    while step is not None and step.op not in ("dense", "dense_each", "embed"):
+    step = ctx.step_of(value.name)
+    while step is not None and not ctx.operation(step.op).names_from_table:
         first = ctx.values.get(step.inputs[0]) if step.inputs else None
         if first is None or first.names != ctx.values[step.output].names:
             return False
-        step = _step_of(ctx, first.name)
+        step = ctx.step_of(first.name)
     weights = ctx.params.get(step.params[0]) if step is not None and step.params else None
     return weights is not None and weights.kind == "weights" and not weights.labelled
-
-
-def _step_of(ctx, name: str):
-    """The step that computes `name`, searched from the latest: a dict of every step, made at every add,
-    made checking a repeat written out to 10,000 steps take half a minute."""
-    return next((step for step in reversed(ctx.steps) if step.output == name), None)
 
 
 def _mismatch(ctx, call, x, y):
@@ -69,16 +69,31 @@ def _shape(value) -> str:
     return f"{len(value.names)} number{'s' if len(value.names) != 1 else ''} ({', '.join(value.names)})"
 
 
+@dataclass(frozen=True)
+class Add(Record):
+    x: np.ndarray  # (batch, n)
+    y: np.ndarray  # (batch, n), in x's order
+
+
 def add_explain(xs, ps, options):
     x, y = xs  # (batch, n), (batch, n)
     if "order" in options:
         y = y[:, list(options["order"])]  # y's neurons in x's order
-    return x + y, {"x": x, "y": y}
+    return x + y, Add(x, y)
 
 
 def add_kernel(xs, ps, options):
     return add_explain(xs, ps, options)[0]
 
 
-OPS = (OpDef("add", "x + y, neuron by neuron (a residual connection)", "combine", check_add, add_kernel,
-             add_explain),)
+def _add_one(step, r, j, label):
+    rec = step.record
+    first, second = step.step.inputs
+    theirs = step.step.options.get("second_labels")  # y added by position: its neurons have their own labels
+    return Chain(address(step, label), label, ((f"{first}.{label} + {second}.{theirs[j] if theirs else label}",),
+                                               (Num(rec.x[r, j]), " + ", Num(rec.y[r, j])),
+                                               (Num(step.result[r, j]),)))
+
+
+# x + y, neuron by neuron (a residual connection)
+OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one)),)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netspec.render.numbers import NumberStyle, factor, show
-from netspec.render.pieces import piece_text, total_text
+from netspec.render.pieces import piece_text, total_parts
 from netspec.render.view import ItemView, PrintOptions, StepView
 from netspec.render.worked import Chain, Num, Sum
 
@@ -42,8 +42,8 @@ def sum_cells(view: ItemView, step: StepView, options: PrintOptions) -> SumCells
     item = view.item
     columns = [_column(term, view.elided, step.given_x, options) for term in view.shown]
     if item.bias:
-        b = factor(item.bias[1], options.style)
-        columns.append((item.bias[0], item.bias[0], (b,), (b,)))
+        b = factor(item.bias.value, options.style)
+        columns.append((item.bias.address, item.bias.address, (b,), (b,)))
     names, weights, numbers, products = zip(*columns)
     return SumCells(item.label, names, weights, numbers, products,
                     _total(item, view.elided, options.style, options.blank))
@@ -62,9 +62,7 @@ def _column(term, elided: int, given_x: bool, options: PrintOptions) -> tuple:
 def _total(item: Sum, elided: int, style: NumberStyle, blank: bool) -> tuple:
     if blank:
         return ("=", BLANK, "")
-    sign, _, rest = total_text(item, elided, style).partition(" ")
-    value, _, note = rest.partition(" ")
-    return (sign, value, note.strip())
+    return total_parts(item, elided, style)
 
 
 def chain_stages(item: Chain, options: PrintOptions) -> list[tuple[str, tuple]]:

@@ -9,16 +9,16 @@ the worked numbers as empty boxes and puts the answer key on the last page.
 
 from __future__ import annotations
 
-from netspec.render.escape import filled, html_text as escape
-
-from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.cells import BLANK, chain_stages, preamble_parts, sum_cells, value_parts
 from netspec.render.diagram import render_svg
+from netspec.render.escape import html_text as escape
 from netspec.render.html_style import style_sheet
 from netspec.render.numbers import num
+from netspec.render.pieces import input_rows, text_lines
+from netspec.render.printer import Printer
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
-from netspec.render.view import PrintOptions, StepView, step_views, value_chain
-from netspec.render.worked import Sum, WorkedRow, worked_rows
+from netspec.render.view import PrintOptions, StepView, value_chain
+from netspec.render.worked import WorkedRow
 from netspec.trace import Trace
 
 BOX = '<span class="box"></span>'
@@ -26,19 +26,100 @@ BOX = '<span class="box"></span>'
 
 def render_html(trace: Trace, options: PrintOptions = PrintOptions(), page: bool = True) -> str:
     """A whole page, or (page=False) a <div> with its own scoped style, for a notebook cell."""
-    spec = trace.spec
-    rows = worked_rows(trace)
-    body = _front_matter(trace, options)
-    for r, row in enumerate(rows):
-        suffix = f"@{r + 1}" if len(rows) > 1 else ""
-        body += _row(trace, row, suffix, options)
-    if options.blank:
-        body += _answer_key(trace, rows, options.answers())
-    body.append(f"<footer>{escape(provenance(spec))}</footer>")
-    if not page:
-        style = f"<style>{style_sheet(options.paper, provenance(spec), page=False)}</style>"
-        return "\n".join(['<div class="netspec-printout">', style, *body, "</div>"]) + "\n"
-    return _document(trace, options, rows, body)
+    return HtmlPrinter(trace, options, page).render()
+
+
+class HtmlPrinter(Printer):
+    """HTML's leaf hooks: sections, tables and boxes; every free text through `escape` (render/escape.py)."""
+
+    BLANK = BOX
+
+    def __init__(self, trace: Trace, options: PrintOptions = PrintOptions(), page: bool = True):
+        super().__init__(trace, options)
+        self.whole_page = page
+
+    def text(self, text: str) -> str:
+        return escape(text)
+
+    def front(self) -> list[str]:
+        return _front_matter(self.trace, self.options)
+
+    def page(self, lines: list[str], rows: list[WorkedRow]) -> str:
+        spec, options = self.spec, self.options
+        body = lines + [f"<footer>{escape(provenance(spec))}</footer>"]
+        if not self.whole_page:
+            style = f"<style>{style_sheet(options.paper, provenance(spec), page=False)}</style>"
+            return "\n".join(['<div class="netspec-printout">', style, *body, "</div>"]) + "\n"
+        return _document(self.trace, options, rows, body)
+
+    def key_heading(self) -> list[str]:
+        return ['<section class="answer-key">', "<h2>Answer key</h2>"]
+
+    def key_end(self) -> list[str]:
+        return ["</section>"]
+
+    def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
+        if key:  # the answer key: the row's steps and decision under its name
+            return [f"<h3>{escape(row.row_id)}</h3>"]
+        spec = self.spec
+        suffix = f"@{index + 1}" if len(self.trace.row_ids) > 1 else ""
+        parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
+        parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec)]
+        parts += _table(("input", "value", "meaning"), input_rows(row, spec, options.style), "inputs")
+        return parts + _diagram(self.trace, row, suffix, options)
+
+    def row_end(self, key: bool) -> list[str]:
+        return [] if key else ["</section>"]
+
+    def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
+        step = view.step
+        where = f'<span class="where">{escape(step.where)}</span>'
+        parts = [f'<section class="step" data-value="{escape(step.trace_step.name)}">',
+                 f"<h3>Step {step.number} · <code>{escape(step.title)}</code> {where}</h3>"]
+        parts += [f'<p class="preamble">{self.parts(preamble_parts(p, options))}</p>' for p in view.preamble]
+        return parts + (_weight_table(view, options) if view.table else [])
+
+    def values(self, views, options: PrintOptions) -> list[str]:
+        return ['<ul class="values">', *(f"<li>{self._value(v, options)}</li>" for v in views), "</ul>"]
+
+    def _value(self, item_view, options: PrintOptions) -> str:
+        if item_view.gap:
+            return f"<span>… {item_view.gap} more</span>"
+        chain = value_chain(item_view)
+        sign, parts = value_parts(chain.stages[0][0], options)
+        label = f"<strong>{escape(chain.label)}</strong>"
+        return f'<span data-address="{escape(chain.address)}">{label} {sign} {self.parts(parts)}</span>'
+
+    def sum(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
+        cells = sum_cells(item_view, view, options)
+        focus = " focus" if item_view.focused else ""
+        parts = [f'<table class="sum{focus}" data-address="{escape(item_view.item.address)}">']
+        rows = (("names", [escape(c) for c in cells.names], f"<strong>{escape(cells.label)}</strong>"),
+                ("numbers", [self.parts(p) for p in cells.numbers], ""),
+                ("products", [self.parts(p) for p in cells.products], ""))
+        for cls, columns, head in rows:
+            tds = '<td class="plus">+</td>'.join(f"<td>{c}</td>" for c in columns)
+            parts.append(f'<tr class="{cls}"><th>{head}</th><td class="eq">=</td>{tds}</tr>')
+        sign, total, note = cells.total
+        total_html = BOX if total is BLANK else f"<strong>{escape(total)}</strong>"
+        note_html = f' <span class="note">{escape(note)}</span>' if note else ""
+        parts.append(f'<tr class="total"><th></th><td class="eq">{escape(sign)}</td>'
+                     f'<td class="result" colspan="{2 * len(cells.names) - 1}">{total_html}{note_html}</td></tr>')
+        return parts + ["</table>"]
+
+    def chain(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
+        item = item_view.item
+        stages = " ".join(f"{escape(sign)} {self.parts(parts)}" for sign, parts in chain_stages(item, options))
+        focus = " focus" if item_view.focused else ""
+        label = f"<strong>{escape(item.label)}</strong>"
+        return [f'<p class="chain{focus}" data-address="{escape(item.address)}">{label} {stages}</p>']
+
+    def step_close(self, lines: list[str]) -> list[str]:
+        return lines + ["</section>"]
+
+    def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
+        note = [f'<p class="mismatch">✗ {mismatch}</p>'] if mismatch else []
+        return ['<section class="decision">', f"<p>{rule}</p>", f'<p class="sentence">{said}</p>', *note, "</section>"]
 
 
 def _document(trace: Trace, options: PrintOptions, rows: list[WorkedRow], body: list[str]) -> str:
@@ -84,48 +165,6 @@ def _diagram(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -
     return ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]
 
 
-def _row(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
-    spec = trace.spec
-    inputs = input_rows(row, spec, options.style)
-    parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
-    parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec)]
-    parts += _table(("input", "value", "meaning"), inputs, "inputs")
-    parts += _diagram(trace, row, suffix, options)
-    for view in step_views(row, spec, options):
-        parts += _step(view, options)
-    return parts + _decision(row, trace, options) + ["</section>"]
-
-
-def _step(view: StepView, options: PrintOptions) -> list[str]:
-    step = view.step
-    where = f'<span class="where">{escape(step.where)}</span>'
-    parts = [f'<section class="step" data-value="{escape(step.trace_step.name)}">',
-             f"<h3>Step {step.number} · <code>{escape(step.title)}</code> {where}</h3>"]
-    parts += [f'<p class="preamble">{_parts(preamble_parts(p, options))}</p>' for p in view.preamble]
-    if view.table:
-        parts += _weight_table(view, options)
-    for expanded, views in view.runs():
-        if not expanded:
-            parts += ['<ul class="values">', *(f"<li>{_value(v, options)}</li>" for v in views), "</ul>"]
-            continue
-        for item_view in views:
-            parts += _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
-    return parts + ["</section>"]
-
-
-def _parts(parts: tuple) -> str:
-    return joined(parts, BOX, escape)
-
-
-def _value(item_view, options: PrintOptions) -> str:
-    if item_view.gap:
-        return f"<span>… {item_view.gap} more</span>"
-    chain = value_chain(item_view)
-    sign, parts = value_parts(chain.stages[0][0], options)
-    label = f"<strong>{escape(chain.label)}</strong>"
-    return f'<span data-address="{escape(chain.address)}">{label} {sign} {_parts(parts)}</span>'
-
-
 def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     """The AI-by-Hand layout: a row per input with its value, a column per neuron, the results below."""
     sums, style, focus = view.sums, options.style, view.focus
@@ -140,8 +179,8 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
         cells = "".join(_weight_cell(s.terms[i].w, c, options) for s, c in zip(sums, col_class))
         parts.append(f'<tr{row_class}><th scope="row">{escape(term.input)}</th><td class="x">{x}</td>{cells}</tr>')
     if sums[0].bias:
-        cells = "".join(_weight_cell(s.bias[1], c, options) for s, c in zip(sums, col_class))
-        name = escape(sums[0].bias[0].split("[")[0])
+        cells = "".join(_weight_cell(s.bias.value, c, options) for s, c in zip(sums, col_class))
+        name = escape(sums[0].bias.table)
         parts.append(f'<tr class="bias"><th scope="row">{name}</th><td class="x">+</td>{cells}</tr>')
     results = "".join(f'<td class="result{c}">{BOX if options.blank else escape(num(s.total, style))}</td>'
                       for s, c in zip(sums, col_class))
@@ -152,53 +191,3 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
 def _weight_cell(w: float, focus_class: str, options: PrintOptions) -> str:
     sign = "positive" if w > 0 else "negative" if w < 0 else "zero"
     return f'<td class="w {sign}{focus_class}">{escape(num(w, options.style))}</td>'
-
-
-def _sum(item_view, view: StepView, options: PrintOptions) -> list[str]:
-    cells = sum_cells(item_view, view, options)
-    focus = " focus" if item_view.focused else ""
-    parts = [f'<table class="sum{focus}" data-address="{escape(item_view.item.address)}">']
-    rows = (("names", cells.names, f"<strong>{escape(cells.label)}</strong>"),
-            ("numbers", [_parts(p) for p in cells.numbers], ""), ("products", [_parts(p) for p in cells.products], ""))
-    for cls, columns, head in rows:
-        escaped = columns if cls != "names" else [escape(c) for c in columns]
-        tds = '<td class="plus">+</td>'.join(f"<td>{c}</td>" for c in escaped)
-        parts.append(f'<tr class="{cls}"><th>{head}</th><td class="eq">=</td>{tds}</tr>')
-    sign, total, note = cells.total
-    total_html = BOX if total is BLANK else f"<strong>{escape(total)}</strong>"
-    note_html = f' <span class="note">{escape(note)}</span>' if note else ""
-    parts.append(f'<tr class="total"><th></th><td class="eq">{escape(sign)}</td>'
-                 f'<td class="result" colspan="{2 * len(cells.names) - 1}">{total_html}{note_html}</td></tr>')
-    return parts + ["</table>"]
-
-
-def _chain(item_view, options: PrintOptions) -> list[str]:
-    item = item_view.item
-    stages = " ".join(f"{escape(sign)} {_parts(parts)}" for sign, parts in chain_stages(item, options))
-    focus = " focus" if item_view.focused else ""
-    label = f"<strong>{escape(item.label)}</strong>"
-    return [f'<p class="chain{focus}" data-address="{escape(item.address)}">{label} {stages}</p>']
-
-
-def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
-    from netspec.decision import sentence
-
-    if options.blank:
-        rule = f"Decision · {escape(trace.spec.decision.describe())}  →  {BOX}"
-        said = filled(lambda hole: sentence(trace.spec.decision, hole), BOX, escape)
-    else:
-        rule, said = escape(decision_text(row, trace, options.style)), escape(row.sentence)
-    mismatch = None if options.blank else example_mismatch(row, trace)
-    note = [f'<p class="mismatch">✗ {escape(mismatch)}</p>'] if mismatch else []
-    return ['<section class="decision">', f"<p>{rule}</p>", f'<p class="sentence">{said}</p>', *note, "</section>"]
-
-
-def _answer_key(trace: Trace, rows: list[WorkedRow], options: PrintOptions) -> list[str]:
-    """The worksheet's answers: every step worked out, and each row's decision."""
-    parts = ['<section class="answer-key">', "<h2>Answer key</h2>"]
-    for row in rows:
-        parts.append(f"<h3>{escape(row.row_id)}</h3>")
-        for view in step_views(row, trace.spec, options):
-            parts += _step(view, options)
-        parts += _decision(row, trace, options)
-    return parts + ["</section>"]

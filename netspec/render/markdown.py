@@ -8,13 +8,14 @@ render/cells.py, as for the HTML and LaTeX printouts.
 
 from __future__ import annotations
 
-from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
-from netspec.render.escape import filled, markdown as md, markdown_code as code
+from netspec.render.cells import BLANK, chain_stages, preamble_parts, sum_cells, value_parts
+from netspec.render.escape import markdown as md, markdown_code as code
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
-from netspec.render.view import PrintOptions, StepView, step_views, value_chain
-from netspec.render.worked import Sum, WorkedRow, worked_rows
+from netspec.render.pieces import input_rows, text_lines
+from netspec.render.printer import Printer
+from netspec.render.view import PrintOptions, StepView, value_chain
+from netspec.render.worked import WorkedRow
 from netspec.trace import Trace
 
 BLANK_MD = "\\_" * 6  # ______ that Markdown does not read as emphasis
@@ -22,21 +23,85 @@ BLANK_MD = "\\_" * 6  # ______ that Markdown does not read as emphasis
 
 def render_markdown(trace: Trace, style: NumberStyle = NumberStyle(), max_terms: int = 8,
                     options: PrintOptions | None = None) -> str:
-    spec = trace.spec
-    options = options or PrintOptions(style, max_terms)
-    lines = [f"# {md(spec.name)}" + (" · worksheet" if options.blank else ""), ""]
-    if spec.description:
-        lines += [md(spec.description, line_start=True), ""]
-    lines += [f"{code(provenance(spec))} · {options.style.header()}", "", f"**Network** {md(network_line(spec))}", ""]
-    lines += _md_table(("value", "operation", "shape", "parameters", "spec line"), _cells(summary_rows(spec)))
-    rows = worked_rows(trace)
-    for row in rows:
-        lines += ["", *_row(row, trace, options)]
-    if options.blank:
-        lines += ["", "---", "", "# Answer key"]
-        for row in rows:
-            lines += ["", *_row(row, trace, options.answers())]
-    return "\n".join(lines) + "\n"
+    return MarkdownPrinter(trace, options or PrintOptions(style, max_terms)).render()
+
+
+class MarkdownPrinter(Printer):
+    """Markdown's leaf hooks: headings, pipe tables, bold labels; every free text through `md`."""
+
+    BLANK = BLANK_MD
+    GAP = [""]
+    DECISION = ""  # under its own `## Decision` heading
+
+    def text(self, text: str) -> str:
+        return md(text)
+
+    def line_text(self, text: str) -> str:
+        return md(text, line_start=True)
+
+    def front(self) -> list[str]:
+        spec, options = self.spec, self.options
+        lines = [f"# {md(spec.name)}" + (" · worksheet" if options.blank else ""), ""]
+        if spec.description:
+            lines += [md(spec.description, line_start=True), ""]
+        lines += [f"{code(provenance(spec))} · {options.style.header()}", "", f"**Network** {md(network_line(spec))}",
+                  ""]
+        return lines + _md_table(("value", "operation", "shape", "parameters", "spec line"), _cells(summary_rows(spec)))
+
+    def key_heading(self) -> list[str]:
+        return ["", "---", "", "# Answer key"]
+
+    def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
+        spec = self.spec
+        lines = [f"## {md(row.row_id)}", ""]
+        lines += [*(code(line) for line in text_lines(row, spec)), ""] if spec.texts else []
+        return lines + _md_table(("input", "value", "meaning"), _cells(input_rows(row, spec, options.style)),
+                                 ["---", "---:", "---"])
+
+    def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
+        step = view.step
+        lines = [f"### Step {step.number} · {code(step.title)} ({code(step.where)})", ""]
+        if view.table:
+            lines += _weight_table(view, options) + [""]
+        for piece in view.preamble:
+            lines += [self._line(preamble_parts(piece, options)), ""]
+        return lines
+
+    def _line(self, parts: tuple) -> str:
+        """Parts that begin a line: the first escaped as what begins a line."""
+        if parts and isinstance(parts[0], str):
+            return md(parts[0], line_start=True) + self.parts(parts[1:])
+        return self.parts(parts)
+
+    def values(self, views, options: PrintOptions) -> list[str]:
+        return [" · ".join(self._value(v, options) for v in views), ""]
+
+    def _value(self, item_view, options: PrintOptions) -> str:
+        if item_view.gap:
+            return f"… {item_view.gap} more"
+        chain = value_chain(item_view)
+        sign, parts = value_parts(chain.stages[0][0], options)
+        return f"**{md(chain.label)}** {sign} {self.parts(parts)}"
+
+    def sum(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
+        cells = sum_cells(item_view, view, options)
+        numbers = [self.parts(tuple(" × " if p == "·" else p for p in parts)) for parts in cells.numbers]
+        products = [self.parts(parts) for parts in cells.products]
+        sign, total, note = cells.total
+        shown = BLANK_MD if total is BLANK else f"**{md(total)}**"
+        return [f"**{md(cells.label)}** = " + " + ".join(numbers) + "  ",
+                "  = " + " + ".join(products) + f" {sign} {shown}" + (f" {md(note)}" if note else ""), ""]
+
+    def chain(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
+        item = item_view.item
+        stages = "".join(f" {sign} {self.parts(parts)}" for sign, parts in chain_stages(item, options))
+        return [f"**{md(item.label)}**" + stages, ""]
+
+    def step_close(self, lines: list[str]) -> list[str]:
+        return lines[:-1]  # no blank line after the step's last
+
+    def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
+        return ["## Decision", "", rule, "", f"**{said}**", *(["", f"✗ {mismatch}"] if mismatch else [])]
 
 
 def _md_table(header, rows, align=None) -> list[str]:
@@ -50,49 +115,6 @@ def _cells(rows) -> list[tuple[str, ...]]:
     return [tuple(md(str(c)) for c in row) for row in rows]
 
 
-def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
-    style = options.style
-    lines = [f"## {md(row.row_id)}", ""]
-    lines += [*(code(line) for line in text_lines(row, trace.spec)), ""] if trace.spec.texts else []
-    lines += _md_table(("input", "value", "meaning"), _cells(input_rows(row, trace.spec, style)),
-                       ["---", "---:", "---"])
-    for view in step_views(row, trace.spec, options):
-        lines += ["", *_step(view, options)]
-    return lines + ["", "## Decision", "", *_decision(row, trace, options)]
-
-
-def _step(view: StepView, options: PrintOptions) -> list[str]:
-    step = view.step
-    lines = [f"### Step {step.number} · {code(step.title)} ({code(step.where)})", ""]
-    if view.table:
-        lines += _weight_table(view, options) + [""]
-    for piece in view.preamble:
-        lines += [_text(preamble_parts(piece, options), line_start=True), ""]
-    for expanded, views in view.runs():
-        if not expanded:
-            lines += [" · ".join(_value(v, options) for v in views), ""]
-            continue
-        for item_view in views:
-            shown = _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
-            lines += shown + [""]
-    return lines[:-1]
-
-
-def _text(parts: tuple, line_start: bool = False) -> str:
-    """The parts in Markdown; with `line_start`, the first escaped as what begins a line."""
-    if line_start and parts and isinstance(parts[0], str):
-        return md(parts[0], line_start=True) + joined(parts[1:], BLANK_MD, md)
-    return joined(parts, BLANK_MD, md)
-
-
-def _value(item_view, options: PrintOptions) -> str:
-    if item_view.gap:
-        return f"… {item_view.gap} more"
-    chain = value_chain(item_view)
-    sign, parts = value_parts(chain.stages[0][0], options)
-    return f"**{md(chain.label)}** {sign} {_text(parts)}"
-
-
 def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     sums, style, focus = view.sums, options.style, view.focus
     first = sums[0]
@@ -103,32 +125,5 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
              *(num(s.terms[i].w, style) for s in sums))
             for i, t in enumerate(first.terms)]
     if first.bias:
-        rows.append(("bias", "", *(num(s.bias[1], style) for s in sums)))
+        rows.append(("bias", "", *(num(s.bias.value, style) for s in sums)))
     return _md_table(header, rows, ["---"] + ["---:"] * (len(header) - 1))
-
-
-def _sum(item_view, view: StepView, options: PrintOptions) -> list[str]:
-    cells = sum_cells(item_view, view, options)
-    numbers = [_text(tuple(" × " if p == "·" else p for p in parts)) for parts in cells.numbers]
-    products = [_text(parts) for parts in cells.products]
-    sign, total, note = cells.total
-    shown = BLANK_MD if total is BLANK else f"**{md(total)}**"
-    return [f"**{md(cells.label)}** = " + " + ".join(numbers) + "  ",
-            "  = " + " + ".join(products) + f" {sign} {shown}" + (f" {md(note)}" if note else "")]
-
-
-def _chain(item_view, options: PrintOptions) -> list[str]:
-    item = item_view.item
-    return [f"**{md(item.label)}**" + "".join(f" {sign} {_text(parts)}" for sign, parts in chain_stages(item, options))]
-
-
-def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
-    from netspec.decision import sentence
-
-    if options.blank:
-        return [f"{md(trace.spec.decision.describe(), line_start=True)}  →  {BLANK_MD}", "",
-                f"**{filled(lambda hole: sentence(trace.spec.decision, hole), BLANK_MD, md)}**"]
-    mismatch = example_mismatch(row, trace)
-    return [md(decision_text(row, trace, options.style).replace("Decision · ", ""), line_start=True), "",
-            f"**{md(row.sentence)}**",
-            *(["", f"✗ {md(mismatch)}"] if mismatch else [])]

@@ -62,17 +62,24 @@ def _quoted(label: str) -> str:
     return f'"{spelled[label]}" ({label})' if label in spelled else f'"{label}"'
 
 
-def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
-    """`= 0.79584`, or `≈ 0.80 ‡ (...)` when the shown terms do not add up to the shown total."""
+def total_parts(item: Sum, elided: int, style: NumberStyle) -> tuple[str, str, str]:
+    """(`=` or `≈`, the total, a note or ""): the note counts an elided sum's terms, or marks ‡ a
+    total whose shown (rounded) terms do not add up to it. Kept apart so no printout parses them back."""
     shown = show(item.total, style)
-    total = f"{style.approx if shown.rounded else '='} {shown.text}"
+    sign = style.approx if shown.rounded else "="
     if elided:
-        return f"{total}   (all {len(item.terms)} terms{' and the bias' if item.bias else ''} added)"
-    parts = [t.product for t in item.terms] + ([item.bias[1]] if item.bias else [])
+        return sign, shown.text, f"(all {len(item.terms)} terms{' and the bias' if item.bias else ''} added)"
+    parts = [t.product for t in item.terms] + ([item.bias.value] if item.bias else [])
     if terms_disagree(parts, item.total, style):
         by_hand = show(float(sum(show(p, style).decimal for p in parts)), style).text
-        return f"{total} {DAGGER}  (the shown terms are rounded; added as shown they give {by_hand})"
-    return total
+        return sign, shown.text, f"{DAGGER}  (the shown terms are rounded; added as shown they give {by_hand})"
+    return sign, shown.text, ""
+
+
+def total_text(item: Sum, elided: int, style: NumberStyle) -> str:
+    """`= 0.79584`, or `≈ 0.80 ‡ (...)` when the shown terms do not add up to the shown total."""
+    sign, total, note = total_parts(item, elided, style)
+    return f"{sign} {total}" + (("   " if elided else " ") + note if note else "")
 
 
 def chain_text(item: Chain, style: NumberStyle, label: str) -> str:

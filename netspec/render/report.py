@@ -1,8 +1,10 @@
-"""CheckedSpec + example results in, the `netspec check` report out."""
+"""CheckedSpec + example results in, the `netspec check` report out; a failed example's numbers written here."""
 
 from __future__ import annotations
 
-from netspec.examples import ExampleResult
+import math
+
+from netspec.examples import ExampleResult, Mismatch
 from netspec.model import CheckedSpec
 from netspec.render.pieces import MANY_OUTPUTS, top_outputs
 from netspec.render.escape import terminal, terminal_lines
@@ -18,12 +20,25 @@ def render_check(spec: CheckedSpec, results: list[ExampleResult], style: NumberS
         lines += ["", "examples"]
         lines += table([_example_row(r, style) for r in results], ("", "example", "decision", "outputs"))
         for result in results:
-            lines += [f"  {result.name}: {m}" for m in result.mismatches]
+            lines += [f"  {result.name}: {_mismatch(m, style)}" for m in result.mismatches]
         passed = sum(r.ok for r in results)
         lines.append(f"{passed} of {len(results)} examples pass")
     else:
         lines.append("no examples to check")
     return terminal_lines("\n".join(lines)) + "\n"
+
+
+def _mismatch(m: Mismatch, style: NumberStyle) -> str:
+    if m.label is None:
+        return f"decision is {m.got}, expected {m.wanted}"
+    return (f"{m.label} is {_shown(m.got, m.tolerance, style)}, expected {_shown(m.wanted, m.tolerance, style)}"
+            f" within {_shown(m.tolerance, m.tolerance, style)}")
+
+
+def _shown(x: float, tolerance: float, style: NumberStyle) -> str:
+    """x to one decimal place more than the tolerance needs (at least 5), as every printout writes numbers."""
+    places = 5 if tolerance <= 0 or not math.isfinite(tolerance) else math.ceil(-math.log10(tolerance)) + 1
+    return num(x, NumberStyle(min(max(places, 5), 15), style.ascii))
 
 
 def _example_row(result: ExampleResult, style: NumberStyle):

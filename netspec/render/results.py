@@ -26,6 +26,11 @@ def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, s
     return text if header or fmt == "json" else text.split("\n", 1)[1]
 
 
+def chunk_writer(spec: CheckedSpec, fmt: str, style: NumberStyle):
+    """show(chunk, result, first) -> text: one chunk of a streamed batch (netspec/batch.py), the header once."""
+    return lambda chunk, result, first: render_results(spec, chunk, result, fmt, style, first=first, header=first == 0)
+
+
 def _row_name(rows: Rows, i: int, first: int = 0) -> str:
     return rows.names[i] if rows.names else str(first + i + 1)
 

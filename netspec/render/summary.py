@@ -5,8 +5,9 @@ Shared by `netspec check` and the trace header, so both describe a network the s
 
 from __future__ import annotations
 
-from netspec import __version__
+from netspec.version import __version__
 from netspec.model import CheckedSpec
+from netspec.ops import lookup
 
 
 def network_line(spec: CheckedSpec) -> str:
@@ -14,7 +15,7 @@ def network_line(spec: CheckedSpec) -> str:
     widths = [f"{len(spec.inputs)} inputs"] + [f"{spec.values[s.output].shape_text} {s.output}" for s in spec.steps]
     weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
     biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
-    activations = sorted({s.op for s in spec.steps if s.op not in ("dense", "dense_each")})
+    activations = sorted({s.op for s in spec.steps if not lookup(s.op).weighted_sum})  # named, by OpDef.kind
     vectors = sum(p.size for p in spec.params.values() if p.kind == "vector")
     parts = [" → ".join(widths), f"{weights} weights",
              f"{biases} biases" if biases else "no bias", *([f"{vectors} in vectors"] if vectors else []),

@@ -12,12 +12,13 @@ import re
 from dataclasses import replace
 
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
-from netspec.render.escape import filled, free_char, tex_comment, tex_math, tex_text, visible
+from netspec.render.escape import free_char, tex_comment, tex_math, tex_text, visible
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
-from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
-from netspec.render.view import PrintOptions, StepView, step_views, value_chain
-from netspec.render.worked import Sum, WorkedRow, worked_rows
+from netspec.render.pieces import input_rows, text_lines
+from netspec.render.printer import Printer
+from netspec.render.view import PrintOptions, StepView, value_chain
+from netspec.render.worked import WorkedRow
 from netspec.trace import Trace
 
 BLANK_TEX = r"{\blank}"
@@ -46,24 +47,71 @@ def _name(label: str) -> str:
 
 
 def render_tex(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
-    spec = trace.spec
-    options = replace(options, style=replace(options.style, ascii=False))  # LaTeX draws − and ≈ itself
-    rows = worked_rows(trace)
-    lines = [f"% {tex_comment(provenance(spec))}", f"% {options.style.header()}",
-             PREAMBLE % {"paper": options.paper, "provenance": tex_text(provenance(spec))}]
-    lines.append(r"\section*{" + tex_text(spec.name + (" · worksheet" if options.blank else "")) + "}")
-    if spec.description:
-        lines.append(tex_text(spec.description) + "\n")
-    lines += [r"{\small " + tex_text(f"{provenance(spec)} · {options.style.header()}") + "}\n",
-              r"\textbf{Network} " + tex_text(network_line(spec)) + "\n"]
-    lines += _tabular(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec), "lllll")
-    for row in rows:
-        lines += _row(row, trace, options)
-    if options.blank:
-        lines += [r"\clearpage", r"\section*{Answer key}"]
-        for row in rows:
-            lines += _row(row, trace, options.answers(), level=r"\subsection*")
-    return "\n".join(lines + [r"\end{document}"]) + "\n"
+    return TexPrinter(trace, options).render()
+
+
+class TexPrinter(Printer):
+    """LaTeX's leaf hooks: sections, tabulars and align* blocks; free text through tex_text, numbers through tex_math."""
+
+    BLANK = BLANK_TEX
+    DECISION_BLANK = f"${BLANK_TEX}$"  # the decision is a text line: the box in math mode
+
+    def __init__(self, trace: Trace, options: PrintOptions = PrintOptions()):
+        super().__init__(trace, replace(options, style=replace(options.style, ascii=False)))  # LaTeX draws − and ≈
+
+    def text(self, text: str) -> str:
+        return tex_text(text)
+
+    def front(self) -> list[str]:
+        spec, options = self.spec, self.options
+        lines = [f"% {tex_comment(provenance(spec))}", f"% {options.style.header()}",
+                 PREAMBLE % {"paper": options.paper, "provenance": tex_text(provenance(spec))}]
+        lines.append(r"\section*{" + tex_text(spec.name + (" · worksheet" if options.blank else "")) + "}")
+        if spec.description:
+            lines.append(tex_text(spec.description) + "\n")
+        lines += [r"{\small " + tex_text(f"{provenance(spec)} · {options.style.header()}") + "}\n",
+                  r"\textbf{Network} " + tex_text(network_line(spec)) + "\n"]
+        return lines + _tabular(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec), "lllll")
+
+    def page(self, lines: list[str], rows) -> str:
+        return "\n".join(lines + [r"\end{document}"]) + "\n"
+
+    def key_heading(self) -> list[str]:
+        return [r"\clearpage", r"\section*{Answer key}"]
+
+    def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
+        lines = [r"\subsection*{" + tex_text(row.row_id) + "}"]
+        lines += [piece for line in text_lines(row, self.spec) for piece in (tex_text(line), "")]
+        return lines + _tabular(("input", "value", "meaning"), input_rows(row, self.spec, options.style), "lrl")
+
+    def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
+        step = view.step
+        lines = [r"\subsubsection*{\raggedright Step " + str(step.number) + r" $\cdot$ \texttt{"
+                 + tex_text(step.title).replace(", ", r",\allowbreak{} ")
+                 + r"} \hfill{\small\mdseries " + tex_text(step.where) + "}}"]
+        lines += [self.parts(preamble_parts(p, options)) + "\n" for p in view.preamble]
+        return lines + (_weight_table(view, options) if view.table else [])
+
+    def values(self, views, options: PrintOptions) -> list[str]:
+        per_line = _per_line(views)
+        return [r"&" + r",\qquad ".join(_value(v, options) for v in views[k:k + per_line]) + r" \\"
+                for k in range(0, len(views), per_line)]
+
+    def sum(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
+        return _sum(item_view, view, options)
+
+    def chain(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
+        return _chain(item_view, options)
+
+    def items(self, lines: list[str]) -> list[str]:
+        """The step's working as one align* block, its last line without the line break."""
+        if not lines:
+            return []
+        return [r"\begin{align*}", *lines[:-1], lines[-1].removesuffix(r" \\"), r"\end{align*}"]
+
+    def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
+        note = [r"$\times$ " + mismatch + "\n"] if mismatch else []
+        return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n", *note]
 
 
 PAGE_CHARACTERS = 90  # about what a line of an A4 or Letter page holds at 10pt, less the gaps between columns
@@ -79,42 +127,10 @@ def _tabular(header, rows, columns: str, size: str = "") -> list[str]:
     return [r"\begin{center}" + size, *table, r"\end{center}"]
 
 
-def _row(row: WorkedRow, trace: Trace, options: PrintOptions, level: str = r"\subsection*") -> list[str]:
-    inputs = input_rows(row, trace.spec, options.style)
-    lines = [level + "{" + tex_text(row.row_id) + "}"]
-    lines += [piece for line in text_lines(row, trace.spec) for piece in (tex_text(line), "")]
-    lines += _tabular(("input", "value", "meaning"), inputs, "lrl")
-    for view in step_views(row, trace.spec, options):
-        lines += _step(view, options)
-    return lines + _decision(row, trace, options)
-
-
 def _per_line(views) -> int:
     """Results per line: four short ones (`h1 = −26.598`), fewer long ones (`text12_projected16 ≈ −0.75988`)."""
     longest = max(len(view.item.label) for view in views)
     return max(1, min(4, 64 // (longest + 14)))
-
-
-def _step(view: StepView, options: PrintOptions) -> list[str]:
-    step = view.step
-    lines = [r"\subsubsection*{\raggedright Step " + str(step.number) + r" $\cdot$ \texttt{" + tex_text(step.title).replace(", ", r",\allowbreak{} ")
-             + r"} \hfill{\small\mdseries " + tex_text(step.where) + "}}"]
-    lines += [joined(preamble_parts(p, options), BLANK_TEX, tex_text) + "\n" for p in view.preamble]
-    if view.table:
-        lines += _weight_table(view, options)
-    math = []
-    for expanded, views in view.runs():
-        if not expanded:
-            per_line = _per_line(views)
-            math += [r"&" + r",\qquad ".join(_value(v, options) for v in views[k:k + per_line]) + r" \\"
-                     for k in range(0, len(views), per_line)]
-            continue
-        for item_view in views:
-            math += _sum(item_view, view, options) if isinstance(item_view.item, Sum) else _chain(item_view, options)
-    if math:
-        math[-1] = math[-1].removesuffix(r" \\")
-        lines += [r"\begin{align*}", *math, r"\end{align*}"]
-    return lines
 
 
 def _math(parts: tuple) -> str:
@@ -146,7 +162,7 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     rows = [(tex_text(t.input), cell(t.x) if view.given_x or not options.blank else f"${BLANK_TEX}$",
              *(cell(s.terms[i].w) for s in sums)) for i, t in enumerate(sums[0].terms)]
     if sums[0].bias:
-        rows.append(("bias", "", *(cell(s.bias[1]) for s in sums)))
+        rows.append(("bias", "", *(cell(s.bias.value) for s in sums)))
     results = (tex_text(view.step.trace_step.name), "=",
                *(f"${BLANK_TEX}$" if options.blank else cell(s.total) for s in sums))
     head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
@@ -205,16 +221,3 @@ def _chain(item_view, options: PrintOptions) -> list[str]:
     item = item_view.item
     stages = " ".join(f"{_relation(sign)} {_math(parts)}" for sign, parts in chain_stages(item, options))
     return [f"{_name(item.label)} &{stages}" + r" \\"]
-
-
-def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
-    from netspec.decision import sentence
-
-    if options.blank:
-        rule = tex_text(f"Decision · {trace.spec.decision.describe()}  →  ") + f"${BLANK_TEX}$"
-        said = filled(lambda hole: sentence(trace.spec.decision, hole), f"${BLANK_TEX}$", tex_text)
-    else:
-        rule, said = tex_text(decision_text(row, trace, options.style)), tex_text(row.sentence)
-    mismatch = None if options.blank else example_mismatch(row, trace)
-    note = [r"$\times$ " + tex_text(mismatch) + "\n"] if mismatch else []
-    return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n", *note]

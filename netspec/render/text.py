@@ -12,14 +12,14 @@ render/cells.py, as for the other printouts; this module only lays it out in col
 
 from __future__ import annotations
 
-from netspec.decision import sentence
-from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.cells import BLANK, chain_stages, preamble_parts, sum_cells, value_parts
 from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import num
-from netspec.render.pieces import decision_text, example_mismatch, tokens_of
+from netspec.render.pieces import tokens_of
+from netspec.render.printer import Printer
 from netspec.render.summary import network_line, provenance, summary_rows, table
-from netspec.render.view import ItemView, PrintOptions, StepView, step_views, value_chain
-from netspec.render.worked import Sum, WorkedRow, worked_rows
+from netspec.render.view import ItemView, PrintOptions, StepView, value_chain
+from netspec.render.worked import WorkedRow
 from netspec.trace import Trace
 
 WIDTH = 78
@@ -27,37 +27,85 @@ BLANK_TEXT = "______"
 
 
 def render_trace(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
-    spec = trace.spec
-    lines = [terminal(provenance(spec)), options.style.header(), "", f"Network {terminal(network_line(spec))}"]
-    if spec.description:
-        lines.append(f"  {terminal(spec.description)}")
-    lines += table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
-    rows = worked_rows(trace)
-    for row in rows:
-        lines += ["", *_row(row, trace, options)]
-    if options.blank:
-        lines += ["", "═" * WIDTH, "Answer key"]
-        for row in rows:
-            lines += ["", *_row(row, trace, options.answers())]
-    return terminal_lines("\n".join(lines)) + "\n"  # the last guard: no control reaches the terminal raw
+    return TextPrinter(trace, options).render()
 
 
-def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
-    style, inputs = options.style, trace.spec.inputs
-    lines = []
-    if len(trace.row_ids) > 1 or not row.row_id.startswith("the given"):
-        lines += [f"── {row.row_id} " + "─" * max(0, WIDTH - len(row.row_id) - 4), ""]
-    plain = [(label, x) for label, x in row.inputs if label not in _token_inputs(trace.spec)]
-    if plain:
-        lines.append("Input   " + "   ".join(f"{label} = {num(x, style)}" for label, x in plain))
-    for text in trace.spec.texts.values():
-        lines += _text_input(row, text, style)
-    described = [info for info in inputs if info.meaning and info.text is None]
-    width = max((len(i.label) for i in described), default=0)
-    lines += [f"  {info.label.ljust(width)}  {info.describe(style.minus)}" for info in described]
-    for view in step_views(row, trace.spec, options):
-        lines += ["", *_step(view, options)]
-    return lines + ["", *_decision(row, trace, options)]
+class TextPrinter(Printer):
+    """The terminal's leaf hooks: columns of plain text, WIDTH characters wide."""
+
+    BLANK = BLANK_TEXT
+    GAP = [""]
+
+    def front(self) -> list[str]:
+        spec = self.spec
+        lines = [terminal(provenance(spec)), self.options.style.header(), "", f"Network {terminal(network_line(spec))}"]
+        if spec.description:
+            lines.append(f"  {terminal(spec.description)}")
+        return lines + table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
+
+    def page(self, lines: list[str], rows) -> str:
+        return terminal_lines("\n".join(lines)) + "\n"  # the last guard: no control reaches the terminal raw
+
+    def key_heading(self) -> list[str]:
+        return ["", "═" * WIDTH, "Answer key"]
+
+    def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
+        spec, style = self.spec, options.style
+        lines = []
+        if len(self.trace.row_ids) > 1 or not row.row_id.startswith("the given"):
+            lines += [f"── {row.row_id} " + "─" * max(0, WIDTH - len(row.row_id) - 4), ""]
+        plain = [(label, x) for label, x in row.inputs if label not in _token_inputs(spec)]
+        if plain:
+            lines.append("Input   " + "   ".join(f"{label} = {num(x, style)}" for label, x in plain))
+        for text in spec.texts.values():
+            lines += _text_input(row, text, style)
+        described = [info for info in spec.inputs if info.meaning and info.text is None]
+        width = max((len(i.label) for i in described), default=0)
+        return lines + [f"  {info.label.ljust(width)}  {info.describe(style.minus)}" for info in described]
+
+    def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
+        step = view.step
+        title = f"Step {step.number} · {step.title}"
+        lines = [title + step.where.rjust(max(WIDTH - len(title), len(step.where) + 2))]
+        if view.table and view.level == "layer":  # at neuron detail and beyond, the sums show every weight
+            lines += _weight_table(view, options)
+        return lines + ["  " + self.parts(preamble_parts(piece, options)) for piece in view.preamble]
+
+    def values(self, views, options: PrintOptions) -> list[str]:
+        return _wrapped([self._value(v, options) for v in views])
+
+    def _value(self, item_view: ItemView, options: PrintOptions) -> str:
+        if item_view.gap:
+            return f"… {item_view.gap} more"
+        chain = value_chain(item_view)
+        sign, parts = value_parts(chain.stages[0][0], options)
+        return f"{chain.label} {sign} {self.parts(parts)}"
+
+    def sum(self, item_view: ItemView, view: StepView, options: PrintOptions) -> list[str]:
+        cells = sum_cells(item_view, view, options)
+        columns = [(name, self.parts(numbers), self.parts(products))
+                   for name, numbers, products in zip(cells.names, cells.numbers, cells.products)]
+        widths = [max(len(c) for c in column) for column in columns]
+        head = f"  {cells.label.ljust(_label_width(view))} = "
+        pad = " " * (len(head) - 2) + "= "
+        lines = [(head if k == 0 else pad) + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip()
+                 for k in range(3)]
+        sign, total, note = cells.total
+        shown = BLANK_TEXT if total is BLANK else total
+        return lines + [pad[:-2] + f"{sign} {shown}" + (f" {note}" if note else "")]
+
+    def chain(self, item_view: ItemView, view: StepView, options: PrintOptions) -> list[str]:
+        item = item_view.item
+        stages = "".join(f" {sign} {self.parts(parts)}" for sign, parts in chain_stages(item, options))
+        return [f"  {item.label.ljust(_label_width(view))}{stages}"]
+
+    def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
+        return [rule, f"  {said}", *([f"  ✗ {mismatch}"] if mismatch else [])]
+
+
+def _label_width(view: StepView) -> int:
+    """The longest label of the step, so its `=` signs line up."""
+    return max((len(v.item.label) for v in view.items), default=0)
 
 
 def _token_inputs(spec) -> set[str]:
@@ -77,24 +125,6 @@ def _text_input(row: WorkedRow, text, style) -> list[str]:
                     for k in range(0, len(cells), per_line)]
 
 
-def _step(view: StepView, options: PrintOptions) -> list[str]:
-    step = view.step
-    title = f"Step {step.number} · {step.title}"
-    lines = [title + step.where.rjust(max(WIDTH - len(title), len(step.where) + 2))]
-    if view.table and view.level == "layer":  # at neuron detail and beyond, the sums show every weight
-        lines += _weight_table(view, options)
-    lines += ["  " + _text(preamble_parts(piece, options)) for piece in view.preamble]
-    width = max((len(v.item.label) for v in view.items), default=0)
-    for expanded, views in view.runs():
-        if not expanded:
-            lines += _wrapped([_value(v, options) for v in views])
-            continue
-        for item_view in views:
-            render = _sum if isinstance(item_view.item, Sum) else _chain
-            lines += render(item_view, view, width, options)
-    return lines
-
-
 def _wrapped(cells: list[str]) -> list[str]:
     """`a = 1   b = 2 …` on lines of at most WIDTH characters, so a wide layer stays readable."""
     lines = ["  "]
@@ -103,18 +133,6 @@ def _wrapped(cells: list[str]) -> list[str]:
             lines.append("  ")
         lines[-1] += ("   " if len(lines[-1]) > 2 else "") + cell
     return lines
-
-
-def _text(parts: tuple) -> str:
-    return joined(parts, BLANK_TEXT)
-
-
-def _value(item_view: ItemView, options: PrintOptions) -> str:
-    if item_view.gap:
-        return f"… {item_view.gap} more"
-    chain = value_chain(item_view)
-    sign, parts = value_parts(chain.stages[0][0], options)
-    return f"{chain.label} {sign} {_text(parts)}"
 
 
 def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
@@ -126,33 +144,5 @@ def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     rows = [(t.input, num(t.x, style) if view.given_x or not options.blank else BLANK_TEXT,
              *(num(s.terms[i].w, style) for s in sums)) for i, t in enumerate(sums[0].terms)]
     if sums[0].bias:
-        rows.append(("bias", "", *(num(s.bias[1], style) for s in sums)))
+        rows.append(("bias", "", *(num(s.bias.value, style) for s in sums)))
     return table(rows, header)
-
-
-def _sum(item_view: ItemView, view: StepView, width: int, options: PrintOptions) -> list[str]:
-    cells = sum_cells(item_view, view, options)
-    columns = [(name, _text(numbers), _text(products))
-               for name, numbers, products in zip(cells.names, cells.numbers, cells.products)]
-    widths = [max(len(c) for c in column) for column in columns]
-    head = f"  {cells.label.ljust(width)} = "
-    pad = " " * (len(head) - 2) + "= "
-    lines = [(head if k == 0 else pad) + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip()
-             for k in range(3)]
-    sign, total, note = cells.total
-    shown = BLANK_TEXT if total is BLANK else total
-    return lines + [pad[:-2] + f"{sign} {shown}" + (f" {note}" if note else "")]
-
-
-def _chain(item_view: ItemView, view: StepView, width: int, options: PrintOptions) -> list[str]:
-    item = item_view.item
-    stages = "".join(f" {sign} {_text(parts)}" for sign, parts in chain_stages(item, options))
-    return [f"  {item.label.ljust(width)}{stages}"]
-
-
-def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
-    if options.blank:
-        return [f"Decision · {trace.spec.decision.describe()}  →  {BLANK_TEXT}",
-                f"  {sentence(trace.spec.decision, BLANK_TEXT)}"]
-    mismatch = example_mismatch(row, trace)
-    return [decision_text(row, trace, options.style), f"  {row.sentence}", *([f"  ✗ {mismatch}"] if mismatch else [])]

@@ -60,7 +60,7 @@ def _sum(item: Sum) -> dict:
         "result": item.total,
     }
     if item.bias:
-        found["bias"] = {"address": item.bias[0], "value": item.bias[1]}
+        found["bias"] = {"address": item.bias.address, "value": item.bias.value}
     return found
 
 

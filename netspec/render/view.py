@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from netspec.errors import InputError
+from netspec.ops import lookup
 from netspec.render.numbers import NumberStyle
 from netspec.render.worked import Chain, Num, Sum, WorkedRow, WorkedStep, elided_terms
 
@@ -267,13 +268,10 @@ def _table_focus(spec, address: str) -> Focus | None:
 
 def table_labels(step, param) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The row and column names a trace gives the numbers of `param` when `step` reads them
-    (as render/worked.py writes them): an embedding's columns are the features it makes, a
+    (as its operation's worked form writes them: OpDef.table_labels): an embedding's columns are the features it makes, a
     positions table read from a file numbers its rows."""
-    if step.op == "embed":
-        return param.row_labels, step.options["columns"]
-    if step.op == "positional_embedding":
-        return tuple(label or str(p + 1) for p, label in enumerate(param.row_labels)), param.col_labels
-    return param.row_labels, param.col_labels
+    own = lookup(step.op).table_labels
+    return own(step, param) if own is not None else (param.row_labels, param.col_labels)
 
 
 def _entry(param, rows, columns, inside: str) -> tuple[str | None, str] | None:
@@ -287,7 +285,7 @@ def _entry(param, rows, columns, inside: str) -> tuple[str | None, str] | None:
 
 
 def _param_focus(step, param, row: str | None, column: str) -> Focus:
-    if step.op != "dense":
+    if not lookup(step.op).diagram.weights:
         return Focus(step.output)
     return Focus(step.output, column, row)  # a weight: its sum, its input marked; a bias: its neuron
 

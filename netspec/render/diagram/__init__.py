@@ -12,6 +12,7 @@ from netspec.model import CheckedSpec
 from netspec.render.diagram.content import scene
 from netspec.render.diagram.layout import layout
 from netspec.render.diagram.svg import svg
+from netspec.render.size import drawing_fits
 from netspec.render.view import PrintOptions
 from netspec.render.worked import WorkedRow
 
@@ -37,8 +38,6 @@ def _longest(spec: CheckedSpec, content) -> dict[str, int]:
 def render_drawing(spec: CheckedSpec, options: PrintOptions = PrintOptions(), trace=None) -> str:
     """`netspec draw`: a standalone SVG file; the first traced row's values when a trace is given.
     A drawing larger than --max-printout is refused before it is made."""
-    from netspec.render import drawing_fits
-
     drawing_fits(spec)
     if trace is None:
         return render_svg(spec, options)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netspec.model import CheckedSpec, Step
+from netspec.ops import lookup
 from netspec.render.numbers import factor, num, show
 from netspec.render.pieces import chain_text, decision_text, total_text
 from netspec.render.view import Focus, PrintOptions, parse_focus, weight_address
@@ -48,7 +49,7 @@ def scene(spec: CheckedSpec, options: PrintOptions, row: WorkedRow | None = None
     marks = dict(_inputs(spec, options, row))
     for step in spec.steps:
         marks.update(_neurons(spec, step, options, items))
-        if step.op == "dense":
+        if lookup(step.op).diagram.weights:
             marks.update(_weights(spec, step, options, items))
     marks = _emphasised(spec, marks, row, focus, options)
     titles = {spec.input_value: (spec.input_value, "")}
@@ -86,7 +87,7 @@ def _result_text(item, options: PrintOptions) -> str:
 
 def _formula_in_names(spec: CheckedSpec, step: Step, label: str, max_terms: int) -> str:
     """`h1 = R·W1[R,h1] + …` for a dense step, `h1 = relu(weighted.h1)` for the others."""
-    if step.op != "dense":
+    if not lookup(step.op).diagram.weights:
         return f"{label} = {step.op}({step.inputs[0]}.{label})"
     sources = spec.values[step.inputs[0]].labels
     terms = [f"{source}·{weight_address(step.params[0], source, label)}" for source in sources]
@@ -105,9 +106,9 @@ def _working(item, options: PrintOptions) -> str:
     numbers = [f"{factor(t.x, style)}·{factor(t.w, style)}" if t else f"… {elided} more …" for t in shown]
     products = [factor(t.product, style) if t else "…" for t in shown]
     if item.bias:
-        names.append(item.bias[0])
-        numbers.append(factor(item.bias[1], style))
-        products.append(factor(item.bias[1], style))
+        names.append(item.bias.address)
+        numbers.append(factor(item.bias.value, style))
+        products.append(factor(item.bias.value, style))
     pad = " " * len(item.label)
     return "\n".join([f"{item.label} = " + " + ".join(names), f"{pad} = " + " + ".join(numbers),
                       f"{pad} = " + " + ".join(products), f"{pad} {total_text(item, elided, style)}"])
@@ -168,7 +169,7 @@ def _focused(spec: CheckedSpec, marks: dict, focus: Focus) -> dict[str, tuple[st
         return found
     if focus.source is not None:
         found[f"{step.inputs[0]}.{focus.source}"] = ("focus",)
-    if step.op == "dense":
+    if lookup(step.op).diagram.weights:
         for source in spec.values[step.inputs[0]].labels:
             found.update({weight_address(step.params[0], source, label): _weight_focus(focus, source, label)
                           for label in labels})

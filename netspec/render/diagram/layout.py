@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netspec.model import CheckedSpec, Step
+from netspec.ops import lookup
 from netspec.render.view import WIDE
 
 MARGIN = 24
@@ -105,7 +106,7 @@ def _ys(count: int, pitch: float) -> tuple[float, ...]:
 
 
 def _link(step: Step, source: Column, labels, longest: int, right: float) -> Link:
-    if step.op != "dense":
+    if not lookup(step.op).diagram.weights:
         target = _next_column(step.output, labels, longest, right + ACTIVATION_GAP, source.pitch)
         return Link(step, source, target, "elementwise")
     if len(labels) > WIDE or source.kind == "strip":
