@@ -56,7 +56,7 @@ def _outputs(spec, values, style, many: bool) -> list[str]:
 
 def _json(spec, rows, result, style, first) -> str:
     """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
-    quoted = {label: json.dumps(label, ensure_ascii=False) for label in set(result.decisions)}
+    quoted = {label: json.dumps(label, ensure_ascii=False) for label in result.decisions.present()}
     said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
     texts = (', "texts": {' + ", ".join(json.dumps(t, ensure_ascii=False).replace("%", "%%") + ": %s"
                                         for t in spec.texts) + "}") if spec.texts else ""
@@ -87,7 +87,7 @@ def _csv(spec, rows, result, style, first) -> str:
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(["row", *spec.texts, *spec.input_labels, *spec.output_labels,
                                                        "decision"])
-    quoted = {label: _csv_cell(label) for label in set(result.decisions)}
+    quoted = {label: _csv_cell(label) for label in result.decisions.present()}
     decoded = _decoded(spec, rows, _csv_cell)
     numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
     lines = (f"{_row_name(rows, i, first)},{''.join(w + ',' for w in words)}{','.join(map(repr, row))},{quoted[d]}\n"
