@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
 DEFAULT_MAX_STEPS = 2_000  # once repeats are written out: GPT-2 XL's 48 blocks at some 20 steps each are 1,000; checking 2,000 takes about half a second
-MAX_SPEC_BYTES = 16 * 1024**2  # a .net file: some 1.5 million numbers written out, about 1 GiB while parsed
-MAX_SPEC_WORDS = 1_000_000  # words and numbers in a .net file: about 800 MB while parsed at the limit
+MAX_SPEC_BYTES = 16 * 1024**2  # a .net file: some 1.5 million numbers in plain table rows, about 100 MB while read
+MAX_SPEC_WORDS = 1_000_000  # words the grammar reads (plain table rows are read without it): about 800 MB at the limit
 MAX_CSV_LINE_CHARS = 4 * 1024**2  # a CSV line: 100,000 numbers of 40 characters, or a text of 100,000 tokens
 MAX_CSV_COLUMNS = 100_000  # a CSV line's cells: as many as a text input's tokens may be (checks.common.MAX_TOKENS)
 CSV_CHUNK_CHARS = 16 * 1024**2  # the characters of CSV read before a chunk of rows is checked and run
