@@ -25,7 +25,8 @@ CATALOGUE = (
     Entry("NS104", "a quote that is not closed on its line", 'add the closing `"`'),
     Entry("NS105", "a `repeat` block without its `end`", "write `end` on its own line after the block's last statement"),
     Entry("NS106", "a digit that is not one of 0-9 (such as ৪ or ３)", "write numbers with the digits 0 to 9"),
-    Entry("NS110", "the spec file cannot be read (missing, a folder, unreadable)", "check the path"),
+    Entry("NS110", "the spec file cannot be read (missing, a folder, a device or pipe, unreadable)",
+          "check the path: a spec is a regular .net file"),
     Entry("NS111", "the spec file is larger than 16 MiB, or holds more than 1,000,000 words and numbers", "keep large weights in a weight file"),
     Entry("NS112", "the spec file is not UTF-8 text", "save it as UTF-8 plain text"),
     # ---- checking names, shapes and meanings: NS2xx ----
@@ -42,7 +43,8 @@ CATALOGUE = (
     Entry("NS210", "an example without a value for every input", "give every input a number"),
     Entry("NS211", "an example value outside its input's range", "use a value inside the range, or widen the range"),
     Entry("NS212", "a range that runs backwards", "write `range LOW to HIGH`"),
-    Entry("NS213", "`use` of a missing file, a circle of uses, or more than one `use`", "point `use` at one other spec"),
+    Entry("NS213", "`use` of a missing file or one outside the folder, a circle of uses, a chain of uses more than 32 "
+          "specs deep, or more than one `use`", "point `use` at one other spec in the same folder"),
     Entry("NS214", "a spec with no inputs or no layers", "declare inputs and at least one layer"),
     Entry("NS215", "an unknown {placeholder} in the `say` sentence", "only {decision} is filled in"),
     Entry("NS216", "two inputs with one name, or `as` where nothing is reused", "give each input its own name"),
@@ -87,7 +89,7 @@ CATALOGUE = (
     Entry("NS319", "a word that the pieces of a sub-word vocabulary cannot spell, when it has no [UNK]",
           "add the missing piece, or [UNK]"),
     # ---- weight files: NS4xx ----
-    Entry("NS401", "a weight file that does not exist", "the path is relative to the spec's folder"),
+    Entry("NS401", "a weight file that does not exist or is not a regular file", "the path is relative to the spec's folder"),
     Entry("NS402", "a weight file outside the spec's folder", "move it into the folder, or pass --allow-outside"),
     Entry("NS403", "a pickle, which netspec never loads", "save weights with numpy.save, numpy.savez or safetensors"),
     Entry("NS404", "a file whose bytes are not the format its name says", "rename it, or save it again"),
@@ -98,12 +100,16 @@ CATALOGUE = (
     Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
     Entry("NS410", "no array of that key, or several arrays and no key", "name the array with `key`"),
     Entry("NS411", "a weight file that holds NaN or infinity", "save the weights again from finite numbers"),
-    Entry("NS412", "a vocabulary file that does not exist or cannot be read", "the path is relative to the spec's folder"),
+    Entry("NS412", "a vocabulary file that does not exist, is not a regular file or cannot be read",
+          "the path is relative to the spec's folder"),
     Entry("NS413", "a vocabulary file outside the spec's folder", "move it into the folder, or pass --allow-outside"),
     Entry("NS414", "a vocabulary file that is too large (16 MiB, a million tokens) or not UTF-8 text",
           "save one token a line, as UTF-8"),
     Entry("NS415", "a vocabulary file that is empty, has a blank line or a token with a space, or lists a token twice",
           "one token a line, each once"),
+    Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
+          "4 MiB for an .npz's directory)",
+          "save the file again with numpy or safetensors"),
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
@@ -111,7 +117,9 @@ CATALOGUE = (
     Entry("NS504", "a token number that is no entry of the vocabulary (from Python)", "give the text, not numbers"),
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
-    Entry("NS701", "the output file cannot be written", "check the folder exists and is writable"),
+    Entry("NS701", "the output file cannot be written, or is read-only", "check the folder exists and is writable"),
+    Entry("NS702", "`-o` names a file the command reads: the spec, a spec it uses, a weight, vocabulary or CSV file",
+          "write the output to another file"),
     # ---- generating text: NS8xx ----
     Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
           "declare one `input text … tokens N from VOCABULARY`"),

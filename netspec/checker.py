@@ -22,6 +22,7 @@ from netspec.limits import Limits
 from netspec.loader import Unit
 from netspec.model import CheckedSpec, InputInfo, Param, Step, Value
 from netspec.vocabulary import TextInput, Vocabulary
+from netspec.weights import WeightFiles
 
 
 class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
@@ -41,6 +42,9 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
+        self.weight_files = WeightFiles()  # each weight file opened once for all its tables
+        self.pending: dict[str, list] = {}  # file tables whose numbers are read once the spec checks
+        self.read_files: list[tuple[int, int]] = [u.source.identity for u in unit.chain() if u.source.identity]
 
     # ---- reporting ----
     def fail(self, message, span, hint=None, notes=None, code=None):
@@ -77,6 +81,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         if (output is None or decision is None) and not self.errors:  # never hand on a spec without an answer
             self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
                       hint="add a layer such as `layer out = dense(input, W1)`")
+        if not self.errors:
+            self._read_pending()
         if self.errors:
             raise SpecErrors(fold_copies(self.errors))
         return self._result(output, decision, examples)
@@ -101,7 +107,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         sources = [u.source for u in self.unit.chain()]
         return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
                            self.values, params, self.steps, output, decision, examples,
-                           vocabularies=self.vocabularies, texts=self.texts)
+                           vocabularies=self.vocabularies, texts=self.texts,
+                           read_files=frozenset(self.read_files + self.weight_files.identities))
 
     def _final_param(self, draft: ParamDraft) -> Param:
         rows_from, cols_from = self.bindings.get(draft.name, (None, None))
@@ -117,4 +124,8 @@ def _stem(path: str) -> str:
 
 def check_units(unit: Unit, limits: Limits = Limits()) -> CheckedSpec:
     """Check a loaded spec; raise SpecErrors listing every problem found."""
-    return Checker(unit, limits).check()
+    checker = Checker(unit, limits)
+    try:
+        return checker.check()
+    finally:
+        checker.weight_files.close()

@@ -7,6 +7,7 @@ reports command-line misuse itself (exit 2); nothing else ever shows a traceback
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -139,7 +140,7 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
     rows = _rows(checked, assignments, csv_path, example)
     result = run_rows(compile_plan(checked), rows.values, rows.ids, exact=True)  # one row's numbers: the same everywhere
-    _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output)
+    _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
 
 
 def _run_csv(checked, csv_path, fmt, style, output):
@@ -151,7 +152,7 @@ def _run_csv(checked, csv_path, fmt, style, output):
     if output:
         from netspec.outfile import atomic_stream
 
-        with atomic_stream(output) as stream:
+        with atomic_stream(output, _read(checked, csv_path)) as stream:
             run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True)
     else:
         run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False)
@@ -213,7 +214,8 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output)
+    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output,
+          _read(checked, csv_path))
 
 
 def _large_default(checked, fmt: str, printout: dict) -> dict:
@@ -250,7 +252,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
         if len(rows.values) > 1:
             raise click.UsageError("a drawing shows one row; pick one with --row N")
         traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_drawing(checked, options, traced), output)
+    _emit(render_drawing(checked, options, traced), output, _read(checked, csv_path))
 
 
 @cli.command()
@@ -279,7 +281,7 @@ def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, 
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
     generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
-    _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output)
+    _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
 
 
 @cli.command()
@@ -371,27 +373,73 @@ def _format(fmt: str | None, output: str | None, choices: list[str]) -> str:
     return named or "text"
 
 
-def _emit(text: str, output: str | None):
+def _read(checked, csv_path: str | None = None) -> frozenset:
+    """(device, inode) of every file the command reads: the spec, the specs it uses, its weight and
+    vocabulary files, the CSV file. `-o` onto one of them is refused."""
+    from netspec.files import identity_of
+
+    csv = identity_of(csv_path) if csv_path else None
+    return checked.read_files | {csv} if csv else checked.read_files
+
+
+def _emit(text: str, output: str | None, inputs: frozenset = frozenset()):
     if output:
         from netspec.outfile import write_atomic
 
-        write_atomic(output, text)
+        write_atomic(output, text, inputs)
     else:
         click.echo(text, nl=False)
 
 
+def _catch_signals() -> dict:
+    """While a command runs, Ctrl-C, SIGTERM and SIGHUP unwind through netspec/outfile.py's handler,
+    which removes a half-written -o file's temp file; the handlers they had, to put back."""
+    import signal
+    import threading
+
+    from netspec.outfile import stop
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        return {}
+    wanted = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    return {signum: signal.signal(signum, stop) for signum in wanted
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None)}  # nohup's ignored SIGHUP stays ignored
+
+
+def _restore_signals(previous: dict):
+    import signal
+
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
+
 def main(argv=None):
     """Entry point: run the click group, turning every failure into a message and an exit code."""
+    previous = _catch_signals()
+    try:
+        _main(argv)
+    finally:
+        _restore_signals(previous)
+
+
+def _main(argv):
     from netspec.errors import NetspecError
+    from netspec.outfile import Stopped
 
     try:
         cli.main(args=argv, prog_name="netspec", standalone_mode=False)
+        sys.stdout.flush()  # a full disk shows here, not in an unraisable error at exit
     except NetspecError as error:
         from netspec.diagnostics import format_error
 
         sys.stdout.flush()
         sys.stderr.write(format_error(error))
         sys.exit(error.exit_code)
+    except Stopped as stopped:
+        import signal
+
+        sys.stderr.write(f"netspec: stopped by {signal.Signals(stopped.signum).name}\n")
+        sys.exit(128 + stopped.signum)
     except click.exceptions.Abort:
         sys.stderr.write("netspec: interrupted\n")
         sys.exit(130)
@@ -401,6 +449,12 @@ def main(argv=None):
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
+    except OSError as error:
+        if error.errno not in _WRITE_FAILURES:
+            _internal_error(error)
+        _drop_stdout()
+        sys.stderr.write(f"netspec: could not write the output: {error.strerror}\n")
+        sys.exit(1)
     except ModuleNotFoundError as error:  # installed without its dependencies (copied, not pip-installed)
         if os.environ.get("NETSPEC_DEBUG"):
             raise
@@ -408,9 +462,28 @@ def main(argv=None):
                          "with pip (`pip install .` in its folder) so that its dependencies come with it\n")
         sys.exit(1)
     except Exception as error:  # a bug in netspec: say so plainly instead of a traceback
-        if os.environ.get("NETSPEC_DEBUG"):
-            raise
-        sys.stderr.write(f"netspec: internal error: {type(error).__name__}: {error}\n"
-                         "This is a bug in netspec, not in your spec; set NETSPEC_DEBUG=1 to see where it happened.\n")
-        sys.exit(1)
+        _internal_error(error)
     sys.exit(0)
+
+
+_WRITE_FAILURES = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}  # stdout: every
+# file netspec reads or writes by name turns its OSError into a coded error first
+
+
+def _internal_error(error: Exception):
+    if os.environ.get("NETSPEC_DEBUG"):
+        raise error
+    sys.stderr.write(f"netspec: internal error: {type(error).__name__}: {error}\n"
+                     "This is a bug in netspec, not in your spec; set NETSPEC_DEBUG=1 to see where it happened.\n")
+    sys.exit(1)
+
+
+def _drop_stdout():
+    """Point standard output at the null device, so the text that could not be written is not tried
+    again (and reported as an unraisable error) when Python exits."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # a test's stdout has no descriptor: nothing to drop
+        pass

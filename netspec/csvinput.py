@@ -17,12 +17,12 @@ import io
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
 
 from netspec.errors import InputError
+from netspec.files import FileRefused, open_checked
 from netspec.inputs import Rows, _check_range, _did_you_mean, field_values
 from netspec.limits import CSV_CHUNK_CHARS, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS
 from netspec.model import CheckedSpec
@@ -148,13 +148,13 @@ def _unclosed_quote(raw: str) -> int | None:
 
 
 def _open(path: str):
+    """The CSV file opened once and checked on that descriptor: a regular file (a device or a
+    pipe could be read forever), streamed, so with no size cap and no folder fence."""
     try:
-        raw = Path(path).open("rb")
-    except FileNotFoundError:
-        raise InputError(f"no such CSV file: {path}", code="NS311") from None
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}", code="NS311") from None
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        opened = open_checked(path, None, None, "CSV file")
+    except FileRefused as refused:
+        raise InputError(refused.message, code="NS311") from None
+    return io.TextIOWrapper(opened.stream, encoding="utf-8-sig", newline="")
 
 
 def _chunk(spec, path, lines: list[str], line: int, before: int, columns: list[int], width: int) -> Rows:

@@ -20,6 +20,13 @@ MAX_CSV_COLUMNS = 100_000  # a CSV line's cells: as many as a text input's token
 CSV_CHUNK_CHARS = 16 * 1024**2  # the characters of CSV read before a chunk of rows is checked and run
 MAX_GENERATE_STEPS = 10_000  # `netspec generate --steps`: a long text, still a few seconds
 
+# What netspec reads of a file before it knows what is inside: each is checked on the opened file.
+MAX_USE_DEPTH = 32  # specs in one chain of `use`: the article's deepest is 2
+MAX_VOCABULARY_BYTES = 16 * 1024**2  # BERT's vocab.txt is 232 kB; the largest are a few MB
+MAX_SAFETENSORS_HEADER = 16 * 1024**2  # GPT-2 XL's header is 100 kB: 16 MiB of JSON takes a second to parse
+MAX_NPY_HEADER = 100_000  # an .npy header (alone, or an .npz member's): NumPy itself writes well under 1 kB
+MAX_NPZ_DIRECTORY = 4 * 1024**2  # an .npz's zip directory, some 100 bytes an array: GPT-2 XL's is 60 kB
+
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
          "t": 1024**4, "tb": 1024**4}
 
@@ -55,10 +62,14 @@ def describe_bytes(count: float) -> str:
 def outside_folder(folder: Path, written: str, limits: Limits) -> Path | None:
     """The spec's folder when the file `written` (relative to it, symlinks followed) lies outside it
     and that is not allowed; None otherwise. Weight and vocabulary files share this one fence."""
-    if limits.allow_outside:
-        return None
+    return None if limits.allow_outside else fence_breach(folder, folder / written)
+
+
+def fence_breach(folder: Path, target: Path) -> Path | None:
+    """`folder`, resolved, when `target` (symlinks followed) lies outside it; None when inside.
+    netspec/files.py asks it again of the file it opened, so a link swapped meanwhile is caught."""
     try:
-        inside, target = folder.resolve(), (folder / written).resolve()
+        inside, target = folder.resolve(), target.resolve()
     except (OSError, ValueError):  # a NUL byte in the name: no such file can exist, the reader says so
         return None
     return None if target == inside or inside in target.parents else inside

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netspec import nodes
-from netspec.errors import InputError, SpecCheckError
+from netspec.errors import InputError, NetspecError, SpecCheckError
 from netspec.expand import expand
-from netspec.limits import MAX_SPEC_BYTES, Limits
+from netspec.files import FileRefused, open_checked
+from netspec.limits import MAX_SPEC_BYTES, MAX_USE_DEPTH, Limits
 from netspec.parser import parse
 from netspec.source import Source, Span
-
 
 
 @dataclass(frozen=True)
@@ -31,24 +31,30 @@ class Unit:
         return (self.base.chain() if self.base else []) + [self]
 
 
-def read_source(path: str | Path, shown_as: str | None = None) -> Source:
-    """The text of a spec file, or an InputError that says why it cannot be read."""
-    path = Path(path)
+def read_source(path: str | Path, shown_as: str | None = None, fence: Path | None = None) -> Source:
+    """The text of a spec file, or an InputError that says why it cannot be read.
+
+    fence: the folder the file must lie in (a used spec's user's folder); checked, like the
+    file's size and kind, on the descriptor the text is then read from (netspec/files.py).
+    """
     shown = shown_as or str(path)
     try:
-        if path.is_dir():
-            raise InputError(f"{shown} is a folder, not a .net file", code="NS110")
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:  # refused before a byte of it is read
-            raise _too_large(shown, size)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such spec file: {shown}", hint="check the path; specs end in .net", code="NS110") from None
-    except OSError as error:
-        raise InputError(f"cannot read {shown}: {error.strerror}", code="NS110") from None
-    if len(data) > MAX_SPEC_BYTES:
-        raise _too_large(shown, len(data))
-    return Source(shown, _decode(data, shown))
+        with open_checked(path, fence, MAX_SPEC_BYTES, ".net file", shown) as opened:
+            return Source(shown, _decode(opened.read_all(MAX_SPEC_BYTES), shown), identity=opened.identity)
+    except FileRefused as refused:
+        raise _refused(refused, shown) from None
+
+
+def _refused(refused: FileRefused, shown: str) -> NetspecError:
+    if refused.reason == "missing":
+        return InputError(f"no such spec file: {shown}", hint="check the path; specs end in .net", code="NS110")
+    if refused.reason == "too_large":
+        return _too_large(shown, refused.size)
+    if refused.reason == "outside":
+        return SpecCheckError(f"{shown} lies outside the folder of the spec that uses it ({refused.folder})",
+                              hint="a spec may only use specs in its own folder; pass --allow-outside if you trust it",
+                              code="NS213")
+    return InputError(refused.message, code="NS110")
 
 
 def _too_large(shown: str, size: int) -> InputError:
@@ -76,14 +82,14 @@ def _not_utf8(error: UnicodeDecodeError, shown: str) -> InputError:
 
 
 def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: bool = False,
-               limits: Limits | None = None) -> Unit:
+               limits: Limits | None = None, _fence: Path | None = None) -> Unit:
     """Parse `path` and, recursively, every spec it uses (in its own folder, unless allow_outside).
 
     Each unit's repeats are written out (netspec/expand.py) within `limits`; a spec that
     uses another reads the names that spec's repeats bound as their last copies.
     """
     limits = limits or Limits(allow_outside=allow_outside)
-    source = read_source(path)
+    source = read_source(path, fence=_fence)
     spec = parse(source, limits)
     uses = spec.of_type(nodes.Use)
     if len(uses) > 1:
@@ -100,23 +106,33 @@ def _load_base(path: Path, use: nodes.Use, seen: tuple[str, ...], allow_outside:
         raise SpecCheckError(f"`use \"{use.path}\"` reaches outside the folder of {path.name}", use.span, code="NS213",
                              hint="a spec may only use specs in its own folder; pass --allow-outside if you trust it")
     try:
-        resolved, is_file = str(target.resolve()), target.is_file()
+        resolved, exists = str(target.resolve()), target.exists()  # a folder or a device: read_source says so
     except (OSError, ValueError) as error:  # a name too long for the system, or with a NUL byte in it
         reason = getattr(error, "strerror", None) or str(error)
         raise SpecCheckError(f"`use` names a file that cannot exist: {reason.lower()}", use.span,
                              hint=f"write the name of a .net file next to {path.name}", code="NS213") from None
+    if len(seen) >= MAX_USE_DEPTH:
+        raise SpecCheckError(f"`use \"{use.path}\"` makes a chain of uses more than {MAX_USE_DEPTH} specs deep: "
+                             f"{_chain(seen)}", use.span, code="NS213",
+                             hint="use a spec that holds the whole network, instead of one that uses another in turn")
     if resolved in seen:
         chain = " → ".join([Path(p).name for p in seen] + [target.name])
         raise SpecCheckError(f"`use \"{use.path}\"` goes round in a circle: {chain}", use.span,
                              hint="a network cannot use itself, directly or through another spec", code="NS213")
-    if not is_file:
+    if not exists:
         raise SpecCheckError(f"no spec file {use.path} next to {path.name}", use.span, hint=_nearby_spec(target, path, use.path),
                              code="NS213")
     try:
-        return load_units(target, seen, allow_outside, limits)
-    except InputError as error:
+        return load_units(target, seen, allow_outside, limits, None if allow_outside else path.parent)
+    except NetspecError as error:
         error.span = error.span or use.span  # the used file cannot be read: point at the `use` line
         raise
+
+
+def _chain(seen: tuple[str, ...]) -> str:
+    """`s40.net → s39.net → s38.net → … → s9.net`: the first user first, as the chain is followed."""
+    names = [Path(p).name for p in seen]
+    return " → ".join(names if len(names) <= 6 else names[:3] + ["…"] + names[-1:])
 
 
 def _nearby_spec(target: Path, user: Path, written: str) -> str:

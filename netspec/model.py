@@ -169,6 +169,7 @@ class CheckedSpec:
     input_value: str = "input"
     vocabularies: dict = field(default_factory=dict)  # name -> vocabulary.Vocabulary
     texts: dict = field(default_factory=dict)  # name -> vocabulary.TextInput
+    read_files: frozenset = frozenset()  # (device, inode) of every file the spec was read from: never an -o target
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -77,8 +77,10 @@ class Printout:
         return self.text()
 
     def __repr__(self) -> str:
+        from netspec.render.escape import terminal
+
         rows = ", ".join(self.trace.row_ids)
-        return f"<Printout {self.trace.spec.name}: {rows} → {', '.join(self.trace.decisions)}>"
+        return terminal(f"<Printout {self.trace.spec.name}: {rows} → {', '.join(self.trace.decisions)}>")
 
 
 def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, ascii: bool = False,

@@ -1,31 +1,37 @@
 """Text and a path in, a complete file out: written whole or not at all.
 
 The text is written to a temporary file in the target folder and renamed over the
-target, so an error or an interrupt never leaves a partial file or a stray temp file.
+target, so an error or an interrupt (Ctrl-C; SIGTERM and SIGHUP, which netspec/cli.py
+turns into an exception that unwinds the same way) never leaves a partial file or a
+stray temp file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import tempfile
 from pathlib import Path
 
 from netspec.errors import OutputFileError
 
 
-def write_atomic(path: str, text: str) -> None:
-    with atomic_stream(path) as stream:
+def write_atomic(path: str, text: str, inputs: frozenset = frozenset()) -> None:
+    with atomic_stream(path, inputs) as stream:
         stream.write(text)
 
 
 @contextlib.contextmanager
-def atomic_stream(path: str):
+def atomic_stream(path: str, inputs: frozenset = frozenset()):
     """A text stream onto a temporary file that becomes `path` only if the block ends cleanly.
 
     A symbolic link is written through (its target is replaced, the link stays), and a
     target that is not a regular file (a terminal, /dev/stdout, a pipe) is written directly,
-    since renaming over it would replace the device itself.
+    since renaming over it would replace the device itself. An existing target keeps its
+    mode; one that is read-only, or is one of `inputs` ((device, inode) of the files the
+    command reads), is refused before anything is written.
     """
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
@@ -35,20 +41,53 @@ def atomic_stream(path: str):
     folder = target.parent
     if not folder.is_dir():
         raise OutputFileError(f"cannot write {path}: the folder {folder} does not exist", code="NS701")
+    mode = _mode_for(path, target, inputs)
+    temp = None
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
-    except OSError as error:
-        raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
-    try:
+        with _signals_held():  # a signal between making the temp file and knowing its name would leave it
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.chmod(temp, mode)  # mkstemp makes 0600
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
         os.replace(temp, target)
     except BaseException as error:
-        Path(temp).unlink(missing_ok=True)
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
         raise
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C, so a temp file is removed on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_holding: list[int] = []  # non-empty while a temp file is being made: signals wait in it (after a 0)
+
+
+def stop(signum, frame):
+    """The handler cli.py sets for Ctrl-C, SIGTERM and SIGHUP: unwind at once, or, while a temp file
+    is being made and named, as soon as its name is known (so it can be removed)."""
+    if _holding:
+        _holding.append(signum)
+        return
+    raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    _holding.append(0)
+    try:
+        yield
+    finally:
+        waiting = _holding[1:]
+        _holding.clear()
+        if waiting:
+            stop(waiting[0], None)
 
 
 @contextlib.contextmanager
@@ -58,6 +97,21 @@ def _direct(path: str, target: Path):
             yield stream
     except OSError as error:
         raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
+
+
+def _mode_for(path: str, target: Path, inputs: frozenset) -> int:
+    """The finished file's mode: the existing target's, else the usual one for a new file (umask)."""
+    try:
+        info = target.stat()
+    except OSError:
+        return 0o666 & ~_umask()
+    if (info.st_dev, info.st_ino) in inputs:
+        raise OutputFileError(f"-o {path} is an input of this command; writing there would replace it", code="NS702",
+                              hint="write the output to another file")
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):  # renaming over it would bypass the mode
+        raise OutputFileError(f"cannot write {path}: it is read-only", code="NS701",
+                              hint="make it writable (chmod u+w) if it should be replaced, or write to another file")
+    return stat.S_IMODE(info.st_mode)
 
 
 def _umask() -> int:

@@ -12,6 +12,7 @@ class Source:
 
     path: str
     text: str = field(repr=False)
+    identity: tuple[int, int] | None = field(default=None, compare=False, repr=False)  # the file read: (device, inode)
 
     def line(self, number: int) -> str:
         """Line `number` (1-based) without its newline; empty when out of range."""

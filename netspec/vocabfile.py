@@ -3,59 +3,71 @@
 This is the form of BERT's vocab.txt, whose first line is token 0 (`numbered from 0`
 says so). The file is fenced like a weight file (netspec/weights.py): its path is taken
 relative to the spec's folder, a file outside that folder is refused unless
---allow-outside, and its size is checked before a byte of it is read.
+--allow-outside, and its kind (a regular file) and size are checked on the opened file
+before a byte of it is read (netspec/files.py).
 """
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 from netspec.errors import SpecCheckError
-from netspec.limits import Limits, describe_bytes, outside_folder
+from netspec.files import FileRefused, Opened, open_checked
+from netspec.limits import MAX_VOCABULARY_BYTES, Limits, describe_bytes, outside_folder
 from netspec.subwords import never_matches
 
-MAX_VOCABULARY_BYTES = 16 * 1024**2  # BERT's vocab.txt is 232 kB; the largest are a few MB
 MAX_VOCABULARY_TOKENS = 1_000_000  # BERT has 30,522 tokens, multilingual models a few hundred thousand
 
 
-def read_tokens(folder: Path, written: str, limits: Limits) -> tuple[str, ...]:
-    """The tokens of the file `written` (relative to `folder`), in order; a SpecCheckError says what is wrong."""
+def read_tokens(folder: Path, written: str, limits: Limits, read: list | None = None) -> tuple[str, ...]:
+    """The tokens of the file `written` (relative to `folder`), in order; a SpecCheckError says what is wrong.
+
+    read: where to note the (device, inode) of the file read, so `-o` never writes over it.
+    """
     path = _fenced(folder, written, limits)
-    return _tokens(_text(_read(path, written), written), written)
+    with _opened(path, written, None if limits.allow_outside else folder) as opened:
+        if read is not None:
+            read.append(opened.identity)
+        return _tokens(_text(_read(opened, written), written), written)
 
 
 def _fenced(folder: Path, written: str, limits: Limits) -> Path:
     inside = outside_folder(folder, written, limits)
     if inside is not None:
-        raise SpecCheckError(f"the vocabulary file {written} lies outside the spec's folder ({inside})",
-                             hint="a spec may only read files in its own folder; pass --allow-outside if you "
-                                  "trust this spec", code="NS413")
+        raise _outside(written, inside)
     return folder / written
 
 
-def _read(path: Path, written: str) -> bytes:
+def _outside(written: str, inside: Path) -> SpecCheckError:
+    return SpecCheckError(f"the vocabulary file {written} lies outside the spec's folder ({inside})",
+                          hint="a spec may only read files in its own folder; pass --allow-outside if you "
+                               "trust this spec", code="NS413")
+
+
+def _opened(path: Path, written: str, fence: Path | None) -> Opened:
+    """The file, opened once and checked there: a regular file, inside the fence, small enough."""
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):  # a folder, or a pipe or device that could be read forever
-            raise SpecCheckError(f"{written} is {'a folder' if stat.S_ISDIR(mode) else 'not a plain file'}, "
-                                 "not a vocabulary file", hint="name a text file with one token a line", code="NS412")
-        size = path.stat().st_size
-        if size > MAX_VOCABULARY_BYTES:  # refused before a byte of it is read
-            raise _too_large(written, size)
-        with path.open("rb") as stream:
-            data = stream.read(MAX_VOCABULARY_BYTES + 1)
-    except FileNotFoundError:
-        raise SpecCheckError(f"no vocabulary file {written} in {path.parent}", code="NS412",
-                             hint="the path is relative to the spec's folder; the file has one token a line, "
-                                  "like BERT's vocab.txt") from None
-    except (OSError, ValueError) as error:  # unreadable, a name too long, a NUL byte in it
-        reason = getattr(error, "strerror", None) or str(error)
-        raise SpecCheckError(f"cannot read the vocabulary file {written}: {reason.lower()}", code="NS412",
-                             hint="check the file's name and that it can be read") from None
-    if len(data) > MAX_VOCABULARY_BYTES:  # it grew after the size was checked
-        raise _too_large(written, len(data))
-    return data
+        return open_checked(path, fence, MAX_VOCABULARY_BYTES, "vocabulary file", written)
+    except FileRefused as refused:
+        if refused.reason == "outside":
+            raise _outside(written, refused.folder) from None
+        if refused.reason == "too_large":
+            raise _too_large(written, refused.size) from None
+        if refused.reason == "missing":
+            raise SpecCheckError(f"no vocabulary file {written} in {path.parent}", code="NS412",
+                                 hint="the path is relative to the spec's folder; the file has one token a line, "
+                                      "like BERT's vocab.txt") from None
+        raise SpecCheckError(refused.message, hint="name a text file with one token a line", code="NS412") from None
+
+
+def _read(opened: Opened, written: str) -> bytes:
+    try:
+        return opened.read_all(MAX_VOCABULARY_BYTES)
+    except FileRefused as refused:  # it grew after it was opened
+        raise _too_large(written, refused.size) from None
+    except OSError as error:
+        raise SpecCheckError(f"cannot read the vocabulary file {written}: {error.strerror}", code="NS412",
+                             hint="check that the file can be read") from None
 
 
 def _too_large(written: str, size: int) -> SpecCheckError:

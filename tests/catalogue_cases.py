@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,7 @@ WEIGHT_CASES = {
     "NS409": 'weights W from "good.npy"',  # checked with a 16-byte memory limit
     "NS410": 'weights W from "two.npz" key "C"',
     "NS411": 'weights W from "nan.npy"',
+    "NS416": 'weights W from "bighead.safetensors"',
 }
 
 
@@ -178,6 +180,9 @@ def _weight_files(folder: Path, inner: Path):
     (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
     np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
     np.save(inner / "nan.npy", np.array([[1.0, np.nan], [0.5, 2.0]]))
+    with (inner / "bighead.safetensors").open("wb") as stream:  # a 17 MiB header, sparse: no disk taken
+        stream.write(struct.pack("<Q", 17 * 1024**2) + b"{")
+        stream.truncate(8 + 17 * 1024**2)
 
 
 def _vocabulary_errors(folder: Path) -> dict:
@@ -210,6 +215,7 @@ def _other_errors(folder: Path) -> dict:
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
+    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "-o", str(wrong)])
     numeric = folder / "numeric.net"
     numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
                        "layer p = divide_by_sum(input)\n")

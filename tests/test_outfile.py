@@ -62,3 +62,102 @@ def test_a_device_is_written_directly(tmp_path):
     import os
 
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+# ---- never over an input, never over a file the user could not write, never a temp file left ----
+
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+import subprocess
+import sys
+
+from clirun import invoke
+from conftest import ROOT, SPECS
+
+
+def _copy_specs(folder, *names):
+    for name in names:
+        shutil.copy(SPECS / name, folder / name)
+    (folder / "weights").mkdir(exist_ok=True)
+    shutil.copy(SPECS / "weights" / "leaf.npz", folder / "weights" / "leaf.npz")
+
+
+@pytest.mark.parametrize("command, target", [
+    (["trace", "{d}/leaf.net"], "{d}/leaf.net"),
+    (["run", "{d}/leaf_softmax.net"], "{d}/leaf.net"),  # the spec it uses
+    (["run", "{d}/leaf_from_file.net"], "{d}/weights/leaf.npz"),  # its weight file
+    (["run", "{d}/leaf.net", "--csv", "{d}/objects.csv"], "{d}/objects.csv"),
+    (["trace", "{d}/leaf.net"], "{d}/link.net"),  # a link to the spec
+], ids=["the-spec", "a-used-spec", "a-weight-file", "the-csv-file", "a-link-to-the-spec"])
+def test_output_onto_an_input_of_the_same_command_is_refused(tmp_path, command, target):
+    _copy_specs(tmp_path, "leaf.net", "leaf_softmax.net", "leaf_from_file.net", "objects.csv")
+    (tmp_path / "link.net").symlink_to("leaf.net")
+    target = target.format(d=tmp_path)
+    before = Path(target).read_bytes()
+    result = invoke(*[part.format(d=tmp_path) for part in command], "-o", target)
+    assert result.exit_code == 1
+    assert "NS702" in result.stderr and "is an input of this command" in result.stderr
+    assert Path(target).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaf.net", "leaf_from_file.net", "leaf_softmax.net",
+                                                          "link.net", "objects.csv", "weights"]
+
+
+def test_an_existing_target_keeps_its_mode(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    target.chmod(0o600)
+    write_atomic(str(target), "new")
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_read_only_target_is_refused_and_kept(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    target.chmod(0o444)
+    with pytest.raises(OutputFileError) as caught:
+        write_atomic(str(target), "new")
+    assert caught.value.code == "NS701" and "read-only" in caught.value.message
+    assert target.read_text() == "old" and target.stat().st_mode & 0o777 == 0o444
+    assert _left_behind(tmp_path) == ["out.txt"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_mid_write_leaves_no_temp_file(tmp_path, signum):
+    """A long CSV run writing to -o, stopped by a signal once its temp file exists: nothing is left behind."""
+    rows = "\n".join(["R,G,B,Vol"] + ["32,107,56,11.2"] * 400_000) + "\n"
+    (tmp_path / "rows.csv").write_text(rows)
+    out = tmp_path / "out" / "result.csv"
+    out.parent.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "netspec", "run", str(SPECS / "leaf.net"), "--csv",
+                                str(tmp_path / "rows.csv"), "-o", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(3000):  # up to 30 seconds for the temp file to appear
+            if any(out.parent.iterdir()) or process.poll() is not None:
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the run ended before it could be stopped"
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "stopped" in stderr
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_vocabulary_file_counts_among_the_files_a_command_reads(tmp_path):
+    """What `-o` is checked against: the spec and its vocabulary file, by device and inode."""
+    import netspec
+
+    (tmp_path / "v.txt").write_text("cat\n##s\n")
+    spec = tmp_path / "spec.net"
+    spec.write_text('vocabulary v subwords from "v.txt"\ninput a\ninput b\nweights W:\n   y  z\n a 1  2\n b 3  4\n'
+                    "layer out = dense(input, W)\n")
+    read = netspec.load_spec(spec).read_files
+    assert read == {(os.stat(p).st_dev, os.stat(p).st_ino) for p in (spec, tmp_path / "v.txt")}
+    with pytest.raises(OutputFileError) as caught:
+        write_atomic(str(tmp_path / "v.txt"), "x", read)
+    assert caught.value.code == "NS702" and (tmp_path / "v.txt").read_text() == "cat\n##s\n"

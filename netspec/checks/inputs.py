@@ -60,7 +60,7 @@ class InputChecks:
         if node.path is not None:
             try:
                 return read_tokens(Path(node.span.source.path).parent if node.span else Path("."), node.path,
-                                   self.limits)
+                                   self.limits, self.read_files)
             except NetspecError as error:
                 error.span = error.span or node.span
                 self.errors.append(error)

@@ -219,7 +219,11 @@ class LayerChecks:
         if names is not None:
             draft.row_names = tuple(names)
             return
-        draft.array = draft.array[order]
+        if name in self.pending:  # numbers not read yet: reordered once they are
+            before = self.pending[name][2]
+            self.pending[name][2] = list(order) if before is None else [before[i] for i in order]
+        else:
+            draft.array = draft.array[order]
         draft.row_names = tuple(draft.row_names[i] for i in order)
 
     def _duplicate(self, name: nodes.Name, first):

@@ -10,7 +10,7 @@ import numpy as np
 from netspec import nodes
 from netspec.checks.common import ParamDraft, count
 from netspec.errors import NetspecError, Note
-from netspec.weights import load_declared
+from netspec.weights import check_declared, read_numbers
 
 
 class TableChecks:
@@ -32,7 +32,8 @@ class TableChecks:
         self.params[name.text] = ParamDraft(name.text, kind, array, rows, cols, node.span)
 
     def _param_file(self, node: nodes.ParamFile):
-        """Numbers from a weight file: checked against the declaration and the memory limit first."""
+        """A weight file's table: its header checked against the declaration and the memory limit; its
+        numbers are read at the end (_read_pending)."""
         name = node.name
         if name.text in self.params or name.text in self.values or name.text in self.texts:
             self._duplicate(name, self._declared_at(name.text))
@@ -40,15 +41,30 @@ class TableChecks:
         folder = Path(node.span.source.path).parent if node.span else Path(".")
         budget = self.limits.max_bytes - self._bytes_held()
         try:
-            array = load_declared(node.kind, name.text, node.path, node.key, node.shape, folder, self.limits, budget)
+            pending = check_declared(node.kind, name.text, node.path, node.key, node.shape, folder, self.limits,
+                                     budget, self.weight_files)
         except NetspecError as error:
             error.span = error.span or node.span
             self.errors.append(error)
             self.broken.add(name.text)
             return
+        self.pending[name.text] = [pending, node.span, None]  # the rows' order, should a layer reorder them
+        array = np.broadcast_to(np.float64(0), pending.shape)  # the shape alone, taking no memory
         columns = tuple(str(i) for i in range(1, array.shape[-1] + 1))
         rows = ("",) * array.shape[0] if node.kind == "weights" else ()
         self.params[name.text] = ParamDraft(name.text, node.kind, array, rows, columns, node.span, labelled=False)
+
+    def _read_pending(self):
+        """The numbers of every file table, read once the whole spec has checked against their shapes:
+        a file whose header does not fit the layer that reads it costs no reading at all."""
+        for name, (pending, span, order) in self.pending.items():
+            try:
+                array = read_numbers(pending)
+            except NetspecError as error:
+                error.span = error.span or span
+                self.errors.append(error)
+                continue
+            self.params[name].array = array if order is None else array[order]
 
     def _bytes_held(self) -> int:
         """The bytes the tables so far take as float64, each added once: summed afresh for every file,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from netspec.generation import Generation, GenerationStep
+from netspec.render.escape import json_text, terminal, terminal_lines
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import provenance, table
 
@@ -19,9 +20,9 @@ def _text(generation: Generation, style: NumberStyle) -> str:
     rows = [(str(i), f'"{step.window}"', arrow, step.label, num(step.output, style), num(step.probability, style),
              *((num(step.draw, style),) if generation.sample else ()))
             for i, step in enumerate(generation.steps, 1)]
-    lines = [provenance(generation.spec), style.header(), *_how(generation), "",
+    lines = [terminal(provenance(generation.spec)), style.header(), *_how(generation), "",
              *table(rows, header, indent=""), "", f'Text: "{generation.text}"']
-    return "\n".join(lines) + "\n"
+    return terminal_lines("\n".join(lines)) + "\n"
 
 
 def _how(generation: Generation) -> list[str]:
@@ -53,7 +54,7 @@ def _json(generation: Generation, style: NumberStyle) -> str:
         "generated": generation.generated,
         "text": generation.text,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _step(i: int, step: GenerationStep) -> dict:

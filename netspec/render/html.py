@@ -9,7 +9,7 @@ the worked numbers as empty boxes and puts the answer key on the last page.
 
 from __future__ import annotations
 
-from html import escape
+from netspec.render.escape import filled, html_text as escape
 
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.diagram import render_svg
@@ -185,7 +185,7 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
 
     if options.blank:
         rule = f"Decision · {escape(trace.spec.decision.describe())}  →  {BOX}"
-        said = escape(sentence(trace.spec.decision, "\u2003" * 6)).replace("\u2003" * 6, BOX)
+        said = filled(lambda hole: sentence(trace.spec.decision, hole), BOX, escape)
     else:
         rule, said = escape(decision_text(row, trace, options.style)), escape(row.sentence)
     mismatch = None if options.blank else example_mismatch(row, trace)

@@ -6,6 +6,8 @@ page carries the provenance line at its top and its page number at its bottom.
 
 from __future__ import annotations
 
+from netspec.render.escape import css_string
+
 PAGE = {"a4": "A4", "letter": "letter"}
 MARGIN_FONT = "font: 7.5pt system-ui, sans-serif; color: #52606d;"
 
@@ -94,12 +96,7 @@ def style_sheet(paper: str, provenance: str, page: bool = True) -> str:
     if not page:
         return SCREEN
     page = (f"@page {{ size: {PAGE[paper]}; margin: 17mm 14mm 15mm;\n"
-            f"  @top-left {{ content: {_css_string(provenance)}; {MARGIN_FONT} }}\n"
+            f"  @top-left {{ content: {css_string(provenance)}; {MARGIN_FONT} }}\n"
             f'  @bottom-right {{ content: "page " counter(page) " of " counter(pages); {MARGIN_FONT} }}\n}}\n')
     return SCREEN + PRINT + page
 
-
-def _css_string(text: str) -> str:
-    """A CSS string literal; `<` is escaped so the text can never close the <style> element."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
-    return f'"{escaped}"'

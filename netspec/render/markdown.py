@@ -9,6 +9,7 @@ render/cells.py, as for the HTML and LaTeX printouts.
 from __future__ import annotations
 
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.escape import filled, markdown as md, markdown_code as code
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import network_line, provenance, summary_rows
 from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
@@ -23,11 +24,11 @@ def render_markdown(trace: Trace, style: NumberStyle = NumberStyle(), max_terms:
                     options: PrintOptions | None = None) -> str:
     spec = trace.spec
     options = options or PrintOptions(style, max_terms)
-    lines = [f"# {spec.name}" + (" · worksheet" if options.blank else ""), ""]
+    lines = [f"# {md(spec.name)}" + (" · worksheet" if options.blank else ""), ""]
     if spec.description:
-        lines += [spec.description, ""]
-    lines += [f"`{provenance(spec)}` · {options.style.header()}", "", f"**Network** {network_line(spec)}", ""]
-    lines += _md_table(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec))
+        lines += [md(spec.description, line_start=True), ""]
+    lines += [f"{code(provenance(spec))} · {options.style.header()}", "", f"**Network** {md(network_line(spec))}", ""]
+    lines += _md_table(("value", "operation", "shape", "parameters", "spec line"), _cells(summary_rows(spec)))
     rows = worked_rows(trace)
     for row in rows:
         lines += ["", *_row(row, trace, options)]
@@ -39,16 +40,22 @@ def render_markdown(trace: Trace, style: NumberStyle = NumberStyle(), max_terms:
 
 
 def _md_table(header, rows, align=None) -> list[str]:
+    """A table of cells already in Markdown: each written by `md`, `num` or this module's own markup."""
     align = align or ["---"] * len(header)
     out = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    return out + ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+    return out + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def _cells(rows) -> list[tuple[str, ...]]:
+    return [tuple(md(str(c)) for c in row) for row in rows]
 
 
 def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     style = options.style
-    lines = [f"## {row.row_id}", ""]
-    lines += [*(f"`{line}`" for line in text_lines(row, trace.spec)), ""] if trace.spec.texts else []
-    lines += _md_table(("input", "value", "meaning"), input_rows(row, trace.spec, style), ["---", "---:", "---"])
+    lines = [f"## {md(row.row_id)}", ""]
+    lines += [*(code(line) for line in text_lines(row, trace.spec)), ""] if trace.spec.texts else []
+    lines += _md_table(("input", "value", "meaning"), _cells(input_rows(row, trace.spec, style)),
+                       ["---", "---:", "---"])
     for view in step_views(row, trace.spec, options):
         lines += ["", *_step(view, options)]
     return lines + ["", "## Decision", "", *_decision(row, trace, options)]
@@ -56,11 +63,11 @@ def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
 
 def _step(view: StepView, options: PrintOptions) -> list[str]:
     step = view.step
-    lines = [f"### Step {step.number} · `{step.title}` (`{step.where}`)", ""]
+    lines = [f"### Step {step.number} · {code(step.title)} ({code(step.where)})", ""]
     if view.table:
         lines += _weight_table(view, options) + [""]
     for piece in view.preamble:
-        lines += [_text(preamble_parts(piece, options)), ""]
+        lines += [_text(preamble_parts(piece, options), line_start=True), ""]
     for expanded, views in view.runs():
         if not expanded:
             lines += [" · ".join(_value(v, options) for v in views), ""]
@@ -71,8 +78,11 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
     return lines[:-1]
 
 
-def _text(parts: tuple) -> str:
-    return joined(parts, BLANK_MD)
+def _text(parts: tuple, line_start: bool = False) -> str:
+    """The parts in Markdown; with `line_start`, the first escaped as what begins a line."""
+    if line_start and parts and isinstance(parts[0], str):
+        return md(parts[0], line_start=True) + joined(parts[1:], BLANK_MD, md)
+    return joined(parts, BLANK_MD, md)
 
 
 def _value(item_view, options: PrintOptions) -> str:
@@ -80,15 +90,15 @@ def _value(item_view, options: PrintOptions) -> str:
         return f"… {item_view.gap} more"
     chain = value_chain(item_view)
     sign, parts = value_parts(chain.stages[0][0], options)
-    return f"**{chain.label}** {sign} {_text(parts)}"
+    return f"**{md(chain.label)}** {sign} {_text(parts)}"
 
 
 def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
     sums, style, focus = view.sums, options.style, view.focus
     first = sums[0]
-    header = ("input", "value", *(f"**→ {s.label}**" if focus and focus.label == s.label else f"→ {s.label}"
+    header = ("input", "value", *(f"**→ {md(s.label)}**" if focus and focus.label == s.label else f"→ {md(s.label)}"
                                   for s in sums))
-    rows = [(f"**{t.input}**" if focus and focus.source == t.input else t.input,
+    rows = [(f"**{md(t.input)}**" if focus and focus.source == t.input else md(t.input),
              num(t.x, style) if view.given_x or not options.blank else BLANK_MD,
              *(num(s.terms[i].w, style) for s in sums))
             for i, t in enumerate(first.terms)]
@@ -102,22 +112,23 @@ def _sum(item_view, view: StepView, options: PrintOptions) -> list[str]:
     numbers = [_text(tuple(" × " if p == "·" else p for p in parts)) for parts in cells.numbers]
     products = [_text(parts) for parts in cells.products]
     sign, total, note = cells.total
-    shown = BLANK_MD if total is BLANK else f"**{total}**"
-    return [f"**{cells.label}** = " + " + ".join(numbers) + "  ",
-            "  = " + " + ".join(products) + f" {sign} {shown}" + (f" {note}" if note else "")]
+    shown = BLANK_MD if total is BLANK else f"**{md(total)}**"
+    return [f"**{md(cells.label)}** = " + " + ".join(numbers) + "  ",
+            "  = " + " + ".join(products) + f" {sign} {shown}" + (f" {md(note)}" if note else "")]
 
 
 def _chain(item_view, options: PrintOptions) -> list[str]:
     item = item_view.item
-    return [f"**{item.label}**" + "".join(f" {sign} {_text(parts)}" for sign, parts in chain_stages(item, options))]
+    return [f"**{md(item.label)}**" + "".join(f" {sign} {_text(parts)}" for sign, parts in chain_stages(item, options))]
 
 
 def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
     from netspec.decision import sentence
 
     if options.blank:
-        return [f"{trace.spec.decision.describe()}  →  {BLANK_MD}", "",
-                f"**{sentence(trace.spec.decision, BLANK_MD)}**"]
+        return [f"{md(trace.spec.decision.describe(), line_start=True)}  →  {BLANK_MD}", "",
+                f"**{filled(lambda hole: sentence(trace.spec.decision, hole), BLANK_MD, md)}**"]
     mismatch = example_mismatch(row, trace)
-    return [decision_text(row, trace, options.style).replace("Decision · ", ""), "", f"**{row.sentence}**",
-            *(["", f"✗ {mismatch}"] if mismatch else [])]
+    return [md(decision_text(row, trace, options.style).replace("Decision · ", ""), line_start=True), "",
+            f"**{md(row.sentence)}**",
+            *(["", f"✗ {md(mismatch)}"] if mismatch else [])]

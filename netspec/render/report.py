@@ -5,12 +5,13 @@ from __future__ import annotations
 from netspec.examples import ExampleResult
 from netspec.model import CheckedSpec
 from netspec.render.pieces import MANY_OUTPUTS, top_outputs
+from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import network_line, summary_rows, table
 
 
 def render_check(spec: CheckedSpec, results: list[ExampleResult], style: NumberStyle = NumberStyle()) -> str:
-    lines = [f"{spec.path}: {network_line(spec)}"]
+    lines = [f"{terminal(spec.path)}: {terminal(network_line(spec))}"]
     lines += table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
     lines.append(f"  {spec.parameter_count} parameters · decision: {spec.decision.describe()}")
     if results:
@@ -22,7 +23,7 @@ def render_check(spec: CheckedSpec, results: list[ExampleResult], style: NumberS
         lines.append(f"{passed} of {len(results)} examples pass")
     else:
         lines.append("no examples to check")
-    return "\n".join(lines) + "\n"
+    return terminal_lines("\n".join(lines)) + "\n"
 
 
 def _example_row(result: ExampleResult, style: NumberStyle):

@@ -11,6 +11,7 @@ import numpy as np
 from netspec.decision import sentence
 from netspec.inputs import Rows
 from netspec.model import CheckedSpec
+from netspec.render.escape import json_text, terminal_lines
 from netspec.render.numbers import LARGE, NOISE, NumberStyle, num
 from netspec.render.pieces import MANY_OUTPUTS, top_outputs
 from netspec.runner import RunResult
@@ -20,6 +21,7 @@ def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, s
                    first: int = 0, header: bool = True) -> str:
     """The rows' results; for a streamed batch, `first` rows came before and `header` is off after the first chunk."""
     text = {"text": _text, "json": _json, "csv": _csv}[fmt](spec, rows, result, style, first)
+    text = json_text(text) if fmt == "json" else terminal_lines(text)  # never a control or bidi character raw
     return text if header or fmt == "json" else text.split("\n", 1)[1]
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.escape import filled, free_char, tex_comment, tex_math, tex_text, visible
 from netspec.render.numbers import num
 from netspec.render.summary import network_line, provenance, summary_rows
 from netspec.render.pieces import decision_text, example_mismatch, input_rows, text_lines
@@ -21,18 +22,6 @@ from netspec.trace import Trace
 
 BLANK_TEX = r"{\blank}"
 LINE = 62  # characters of a sum's line before it continues on the next
-TEXT_MAP = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
-    "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
-    "−": "$-$", "≈": r"$\approx$", "·": r"$\cdot$", "…": r"\dots{}", "→": r"$\to$", "×": r"$\times$",
-    "‡": r"\ddag{}", "°": r"\textdegree{}", "✓": r"$\checkmark$", "∞": r"$\infty$", "Σ": r"$\Sigma$",
-    "≤": r"$\le$", "≥": r"$\ge$", "Φ": r"$\Phi$", "√": r"$\surd$", "π": r"$\pi$", "²": r"$^2$", "÷": r"$\div$",
-}
-WORD = r"[A-Za-z][A-Za-z0-9]*(?:\\_[A-Za-z0-9]+)*[,:]?"
-WORDS = re.compile(rf"(?<![\\\w]){WORD}(?: {WORD})+ ?")  # words with spaces between, as in a sentence: \text{}
-MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
-            "‡": r"\ddagger ", "%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$",
-            "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div "}
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[%(paper)spaper,margin=18mm,headheight=14pt]{geometry}
 \IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}
@@ -49,47 +38,6 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def tex_text(text: str) -> str:
-    """Plain text for LaTeX's text mode: specials escaped, the printouts' symbols as LaTeX symbols."""
-    return "".join(TEXT_MAP.get(c, c if ord(c) < 0x250 else "?") for c in text)
-
-
-def tex_math(text: str) -> str:
-    """A formatted number or formula piece for math mode: −0.29 → -0.29, ≈ → \\approx, e^(x) → e^{(x)}."""
-    text = text.replace("max(", r"\max(").replace("tanh(", r"\tanh(").replace("erf(", r"\operatorname{erf}(")
-    text = re.sub("−(?=[0-9.∞])", "{-}", text)  # a sign, not a subtraction: no space around it
-    text = "".join(MATH_MAP.get(c, c) for c in text)
-    return _braced_exponents(WORDS.sub(lambda m: r"\text{" + m.group() + "}", text))
-
-
-def _braced_exponents(text: str) -> str:
-    """`e^(…)` → `e^{(…)}` with the group closed at its matching parenthesis; `e^0.5` → `e^{0.5}`."""
-    out, i = [], 0
-    while i < len(text):
-        if text.startswith("e^(", i):
-            end = _matching(text, i + 2)
-            out.append("e^{(" + _braced_exponents(text[i + 3:end]) + ")}")
-            i = end + 1
-            continue
-        match = re.match(r"e\^(-?[\w.]+)", text[i:])
-        if match and (i == 0 or not text[i - 1].isalnum()):
-            out.append("e^{" + match.group(1) + "}")
-            i += match.end()
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
-
-
-def _matching(text: str, start: int) -> int:
-    depth = 0
-    for k in range(start, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[k], 0)
-        if depth == 0:
-            return k
-    return len(text) - 1
-
-
 def _name(label: str) -> str:
     """A label or address in math mode: \\text{W1[G,h1]}; e^Leaf becomes e^{\\text{Leaf}}."""
     if label.startswith("e^"):
@@ -101,7 +49,7 @@ def render_tex(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
     spec = trace.spec
     options = replace(options, style=replace(options.style, ascii=False))  # LaTeX draws − and ≈ itself
     rows = worked_rows(trace)
-    lines = [f"% {provenance(spec)}", f"% {options.style.header()}",
+    lines = [f"% {tex_comment(provenance(spec))}", f"% {options.style.header()}",
              PREAMBLE % {"paper": options.paper, "provenance": tex_text(provenance(spec))}]
     lines.append(r"\section*{" + tex_text(spec.name + (" · worksheet" if options.blank else "")) + "}")
     if spec.description:
@@ -151,8 +99,7 @@ def _step(view: StepView, options: PrintOptions) -> list[str]:
     step = view.step
     lines = [r"\subsubsection*{\raggedright Step " + str(step.number) + r" $\cdot$ \texttt{" + tex_text(step.title).replace(", ", r",\allowbreak{} ")
              + r"} \hfill{\small\mdseries " + tex_text(step.where) + "}}"]
-    lines += [tex_text(joined(preamble_parts(p, options), "\0")).replace("\0", BLANK_TEX) + "\n"
-              for p in view.preamble]
+    lines += [joined(preamble_parts(p, options), BLANK_TEX, tex_text) + "\n" for p in view.preamble]
     if view.table:
         lines += _weight_table(view, options)
     math = []
@@ -176,9 +123,11 @@ def _math(parts: tuple) -> str:
     A worksheet's boxes are full size even in an exponent, where the signs around them
     would be tiny: there `e^(□ − □)` is written on the line, as exp(□ − □).
     """
-    text = tex_math(joined(parts, "\0"))
-    text = re.sub(r"e\^(?:\{(\([^{}]*\0[^{}]*\))\}|\0)", lambda m: r"\exp" + (m.group(1) or "(\0)"), text)
-    return text.replace("\0", BLANK_TEX)
+    blank = free_char(*(p for p in parts if p is not BLANK))  # no free text can hold it, so no text becomes a box
+    text = tex_math(joined(parts, blank, visible), keep=blank)
+    raised = rf"e\^(?:\{{(\([^{{}}]*{blank}[^{{}}]*\))\}}|{blank})"
+    text = re.sub(raised, lambda m: r"\exp" + (m.group(1) or f"({blank})"), text)
+    return text.replace(blank, BLANK_TEX)
 
 
 def _value(item_view, options: PrintOptions) -> str:
@@ -263,7 +212,7 @@ def _decision(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:
 
     if options.blank:
         rule = tex_text(f"Decision · {trace.spec.decision.describe()}  →  ") + f"${BLANK_TEX}$"
-        said = tex_text(sentence(trace.spec.decision, "\0")).replace("\0", f"${BLANK_TEX}$")
+        said = filled(lambda hole: sentence(trace.spec.decision, hole), f"${BLANK_TEX}$", tex_text)
     else:
         rule, said = tex_text(decision_text(row, trace, options.style)), tex_text(row.sentence)
     mismatch = None if options.blank else example_mismatch(row, trace)

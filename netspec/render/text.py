@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from netspec.decision import sentence
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
+from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import num
 from netspec.render.pieces import decision_text, example_mismatch, tokens_of
 from netspec.render.summary import network_line, provenance, summary_rows, table
@@ -27,9 +28,9 @@ BLANK_TEXT = "______"
 
 def render_trace(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
     spec = trace.spec
-    lines = [provenance(spec), options.style.header(), "", f"Network {network_line(spec)}"]
+    lines = [terminal(provenance(spec)), options.style.header(), "", f"Network {terminal(network_line(spec))}"]
     if spec.description:
-        lines.append(f"  {spec.description}")
+        lines.append(f"  {terminal(spec.description)}")
     lines += table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
     rows = worked_rows(trace)
     for row in rows:
@@ -38,7 +39,7 @@ def render_trace(trace: Trace, options: PrintOptions = PrintOptions()) -> str:
         lines += ["", "═" * WIDTH, "Answer key"]
         for row in rows:
             lines += ["", *_row(row, trace, options.answers())]
-    return "\n".join(lines) + "\n"
+    return terminal_lines("\n".join(lines)) + "\n"  # the last guard: no control reaches the terminal raw
 
 
 def _row(row: WorkedRow, trace: Trace, options: PrintOptions) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from netspec.render.escape import json_text
 from netspec.render.pieces import tokens_of
 from netspec.render.summary import provenance
 from netspec.render.worked import Chain, Sum, worked_rows
@@ -21,7 +22,7 @@ def render_json(trace: Trace) -> str:
         "decision_rule": spec.decision.describe(),
         "rows": [_row(row, spec) for row in worked_rows(trace)],
     }
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=1, ensure_ascii=False)) + "\n"
 
 
 def _row(row, spec) -> dict:

@@ -9,7 +9,7 @@ the weight's own sign glyph (+0.1, −0.29), so it survives black-and-white prin
 from __future__ import annotations
 
 import math
-from html import escape
+from netspec.render.escape import html_text as escape
 
 from netspec.render.diagram.content import Mark, Scene
 from netspec.render.diagram.layout import BOX_H, CHAR_W, SKIP_DROP, STRIP_W, Column, Layout, Link
