@@ -4,50 +4,98 @@ Nothing is half-written: into a file, the output goes to a temporary file that i
 renamed only when every row has run; onto the screen, a file too large to hold its
 output in memory is first read through once to check every row (inputs, and NaN or
 infinity inside the network), and only then run again and printed.
+
+A chunk holds as many rows as the cost model (netspec/cost.py) says fit in CHUNK_BYTES and
+--max-memory, so memory stays bounded whatever the network: a 500-token attention runs 33
+rows at a time, a small network 131,072.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from typing import Callable
 
+from netspec import cost
 from netspec.csvinput import read_chunks
+from netspec.limits import Limits
 from netspec.model import CheckedSpec
 from netspec.plan import Plan
 from netspec.render.numbers import NumberStyle
 from netspec.render.results import render_results
 from netspec.runner import run
 
-HOLD_IN_MEMORY = 64 * 1024 * 1024  # CSV files below this size are run once, their output held until the end
-CHUNK_BYTES = 64 * 1024 * 1024  # the widest value of one chunk takes at most this much memory
+HOLD_IN_MEMORY = 64 * 1024 * 1024  # output below this size is held until the end, then printed at once
+CHUNK_BYTES = 256 * 1024 * 1024  # one chunk, everything counted, takes at most this much memory (or --max-memory)
 MAX_CHUNK_ROWS = 131_072
+CELL_BYTES = 32  # a number as CSV text (in its line, then parsed) and as printed output
+ROW_BYTES = 200  # a row's line and result strings themselves, and their places in lists
+LONG_SENTENCE = 1024  # characters: a `say` sentence this long, written on every row, counts toward --max-printout
 
 
-def chunk_rows(spec: CheckedSpec) -> int:
+def chunk_rows(spec: CheckedSpec, limits: Limits | None = None) -> int:
     """Rows per chunk: 131,072 for a small network (so 100,000 rows are one matrix product per
-    layer), fewer for a wide one, so the widest layer of a chunk stays within CHUNK_BYTES.
-    More rows per chunk would buy little speed and cost hundreds of MB in line strings."""
-    widest = max(value.width for value in spec.values.values())
-    return int(min(MAX_CHUNK_ROWS, max(4096, CHUNK_BYTES // (8 * widest))))
+    layer), fewer for a heavy one, so that a chunk's rows, each at the peak the cost model
+    counts for it (netspec/cost.py: every value still to be read and the widest step's
+    temporaries, attention's scores too) plus its text in and out, stay within CHUNK_BYTES and
+    --max-memory. More rows per chunk would buy little speed and cost hundreds of MB in line strings."""
+    return cost.chunk_rows(spec.cost, CHUNK_BYTES, MAX_CHUNK_ROWS, limits or spec.cost.limits, row_text_bytes(spec))
+
+
+def row_text_bytes(spec: CheckedSpec) -> int:
+    """One row's text: its CSV line, and its printed result with the decision sentence filled in."""
+    return CELL_BYTES * (len(spec.inputs) + len(spec.output_labels)) + 2 * spec.cost.decision_chars + ROW_BYTES
 
 
 def run_csv(spec: CheckedSpec, plan: Plan, path: str, fmt: str, style: NumberStyle,
-            write: Callable[[str], None], atomic_target: bool) -> int:
+            write: Callable[[str], None], atomic_target: bool, limits: Limits | None = None) -> int:
     """Run every row of the CSV at `path`, writing results through `write`; returns the row count."""
+    rows = chunk_rows(spec, limits)
+    if fmt == "json" and spec.cost.decision_chars > LONG_SENTENCE:
+        _sentences_fit(spec, path)
     if atomic_target:
-        return _run_chunks(spec, plan, path, fmt, style, write)
-    if _size(path) < HOLD_IN_MEMORY:
+        return _run_chunks(spec, plan, path, fmt, style, write, rows)
+    if _held_output(spec, path) < HOLD_IN_MEMORY:
         pieces: list[str] = []
-        count = _run_chunks(spec, plan, path, fmt, style, pieces.append)
+        count = _run_chunks(spec, plan, path, fmt, style, pieces.append, rows)
         write("".join(pieces))
         return count
-    _run_chunks(spec, plan, path, fmt, style, lambda text: None, render=False)
-    return _run_chunks(spec, plan, path, fmt, style, write)
+    _run_chunks(spec, plan, path, fmt, style, lambda text: None, rows, render=False)
+    return _run_chunks(spec, plan, path, fmt, style, write, rows)
 
 
-def _run_chunks(spec, plan, path, fmt, style, write, render: bool = True) -> int:
+def _sentences_fit(spec: CheckedSpec, path: str):
+    """JSON writes the sentence on every row: a long one, times the rows, is a printout of its own (NS703).
+    The output of ordinary rows grows with the file, as it should, and is not limited."""
+    lines = _lines(path)
+    cost.printout_fits(spec.cost, lines * spec.cost.decision_chars,
+                       f"the `say` sentence ({spec.cost.decision_chars:,} characters) on each of {lines:,} rows",
+                       "write the sentence shorter or run fewer rows (--format csv and text do not repeat it)")
+
+
+def _lines(path: str) -> int:
+    """The lines of a regular file, counted a block at a time (a second a gigabyte); 0 for anything else
+    (a pipe is opened without waiting for a writer, and never read): the CSV reader says why it cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return 0
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return 0
+        return sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b""))
+
+
+def _held_output(spec: CheckedSpec, path: str) -> int:
+    """About how large the output of the whole file is: a file over HOLD_IN_MEMORY is never counted,
+    a smaller one by its lines (a long `say` sentence makes a small file's output large)."""
+    size = _size(path)
+    return size if size >= HOLD_IN_MEMORY else (_lines(path) + 1) * row_text_bytes(spec)
+
+
+def _run_chunks(spec, plan, path, fmt, style, write, rows: int, render: bool = True) -> int:
     count = 0
-    for chunk in read_chunks(spec, path, chunk_rows(spec)):
+    for chunk in read_chunks(spec, path, rows):
         result = run(plan, chunk.values, chunk.ids)
         if render:
             write(render_results(spec, chunk, result, fmt, style, first=count, header=count == 0))

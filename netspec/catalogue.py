@@ -62,6 +62,10 @@ CATALOGUE = (
           "follow the hint: it names the shapes that fit"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
+    Entry("NS226", "a layer whose one row would take more memory than the limit (attention over a long text: "
+          "queries × keys scores), or whose neurons' names would", "shorten the sequence, or raise it with --max-memory"),
+    Entry("NS225", "a `say` sentence that, filled in, is longer than a whole printout may be",
+          "write {decision} fewer times, or raise the limit with --max-printout"),
     Entry("NS230", "a sub-word piece that can never match: empty, or with a space in it", 'write pieces like "cat" or "##s"'),
     # ---- input values: NS3xx ----
     Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
@@ -115,11 +119,15 @@ CATALOGUE = (
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
     Entry("NS503", "layer_norm of equal numbers with eps=0: the variance is 0", "state an eps, like eps=1e-5"),
     Entry("NS504", "a token number that is no entry of the vocabulary (from Python)", "give the text, not numbers"),
+    Entry("NS505", "running, tracing or printing that many rows at once would take more memory than the limit",
+          "give fewer rows, or raise it with --max-memory"),
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
     Entry("NS701", "the output file cannot be written, or is read-only", "check the folder exists and is writable"),
     Entry("NS702", "`-o` names a file the command reads: the spec, a spec it uses, a weight, vocabulary or CSV file",
           "write the output to another file"),
+    Entry("NS703", "a printout (trace, drawing, results) that would be larger than the limit, 50 MB by default",
+          "fewer rows, --focus or --detail summary; or raise it with --max-printout"),
     # ---- generating text: NS8xx ----
     Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
           "declare one `input text … tokens N from VOCABULARY`"),
@@ -127,6 +135,8 @@ CATALOGUE = (
           "write `output out labels from VOCABULARY`"),
     Entry("NS803", "generation settings out of range (from Python): steps, temperature or seed",
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
+    Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
+          "fewer steps, or raise it with --max-operations"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

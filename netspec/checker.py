@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 
 from netspec import nodes
-from netspec.checks.common import ParamDraft
+from netspec.checks.common import INPUT_VALUE, ParamDraft
 from netspec.checks.inputs import InputChecks
 from netspec.checks.layers import LayerChecks
 from netspec.checks.meaning import MeaningChecks
 from netspec.checks.tables import TableChecks
+from netspec.cost import Tally, sentence_fits
 from netspec.errors import SpecCheckError, SpecErrors
 from netspec.expand import fold_copies
 from netspec.limits import Limits
@@ -42,6 +43,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.broken: set[str] = set()  # declared, but already reported as wrong: no second error
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
+        self.tally = Tally(limits)  # one row's memory and work, layer by layer (netspec/cost.py)
         self.weight_files = WeightFiles()  # each weight file opened once for all its tables
         self.pending: dict[str, list] = {}  # file tables whose numbers are read once the spec checks
         self.read_files: list[tuple[int, int]] = [u.source.identity for u in unit.chain() if u.source.identity]
@@ -81,11 +83,18 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         if (output is None or decision is None) and not self.errors:  # never hand on a spec without an answer
             self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
                       hint="add a layer such as `layer out = dense(input, W1)`")
+        cost = None
+        if output is not None and decision is not None and not self.errors:
+            cost = self.tally.total(self.values[INPUT_VALUE].width, output, decision.sentence, decision.labels,
+                                    self._file_start())
+            refused = sentence_fits(cost, self.limits, decision.span)
+            if refused is not None:
+                self.errors.append(refused)
         if not self.errors:
             self._read_pending()
         if self.errors:
             raise SpecErrors(fold_copies(self.errors))
-        return self._result(output, decision, examples)
+        return self._result(output, decision, examples, cost)
 
     def _network(self, spec: nodes.Spec):
         for statement in spec.statements:
@@ -99,7 +108,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
                 self.output_node = statement
 
     # ---- assembling the result ----
-    def _result(self, output, decision, examples) -> CheckedSpec:
+    def _result(self, output, decision, examples, cost) -> CheckedSpec:
         params = {name: self._final_param(draft) for name, draft in self.params.items()}
         network = next(iter(self.unit.spec.of_type(nodes.Network)), None)
         name = network.name.text if network else _stem(self.unit.source.path)
@@ -108,7 +117,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
                            self.values, params, self.steps, output, decision, examples,
                            vocabularies=self.vocabularies, texts=self.texts,
-                           read_files=frozenset(self.read_files + self.weight_files.identities))
+                           read_files=frozenset(self.read_files + self.weight_files.identities), cost=cost)
 
     def _final_param(self, draft: ParamDraft) -> Param:
         rows_from, cols_from = self.bindings.get(draft.name, (None, None))

@@ -87,22 +87,27 @@ class _Whole(click.IntRange):
 
 
 def _safety_options(command):
-    """--allow-outside, --max-memory and --max-steps, kept in the click context for _load_spec."""
+    """--allow-outside, --max-memory, --max-steps and --max-printout, kept in the click context for _load_spec."""
 
     @functools.wraps(command)
-    def with_limits(*args, allow_outside, max_memory, max_steps, **kwargs):
-        from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS, Limits
+    def with_limits(*args, allow_outside, max_memory, max_steps, max_printout, **kwargs):
+        from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PRINTOUT, DEFAULT_MAX_STEPS, Limits
 
         limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside,
-                        max_steps if max_steps is not None else DEFAULT_MAX_STEPS)
+                        max_steps if max_steps is not None else DEFAULT_MAX_STEPS,
+                        max_printout if max_printout is not None else DEFAULT_MAX_PRINTOUT)
         click.get_current_context().meta["netspec.limits"] = limits
         return command(*args, **kwargs)
 
+    with_limits = click.option("--max-printout", type=_Size(), default=None, metavar="SIZE",
+                               help="Largest printout (trace, drawing, results), estimated before it is made "
+                                    "(default 50MB).")(with_limits)
     with_limits = click.option("--max-steps", type=_Whole(min=1), default=None, metavar="N",
                                help="Most steps, and most tables, once `repeat` blocks are written out "
                                     "(default 2,000).")(with_limits)
     with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
-                               help="Most memory the spec's tensors may take (default 4GB).")(with_limits)
+                               help="Most memory the spec's tensors, and one run or trace of its rows, may take "
+                                    "(default 4GB).")(with_limits)
     return click.option("--allow-outside", is_flag=True,
                         help="Let the spec read weight files outside its own folder.")(with_limits)
 
@@ -111,7 +116,14 @@ def _load_spec(spec):
     """load_spec with the limits given on the command line."""
     from netspec import load_spec
 
-    return load_spec(spec, click.get_current_context().meta.get("netspec.limits"))
+    return load_spec(spec, _limits())
+
+
+def _limits():
+    """The limits given on the command line (netspec/limits.py), the defaults where none were given."""
+    from netspec.limits import Limits
+
+    return click.get_current_context().meta.get("netspec.limits") or Limits()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,8 +151,18 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     if csv_path and not (assignments or example):
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
     rows = _rows(checked, assignments, csv_path, example)
+    _results_fit(checked, len(rows.values))
     result = run_rows(compile_plan(checked), rows.values, rows.ids, exact=True)  # one row's numbers: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
+
+
+def _results_fit(checked, rows: int):
+    """The results of rows held at once (not a streamed CSV) are a printout: refused over --max-printout."""
+    from netspec.batch import row_text_bytes
+    from netspec.cost import printout_fits
+
+    printout_fits(checked.cost, rows * row_text_bytes(checked), f"the results of {rows:,} row{'s' * (rows != 1)}",
+                  "run fewer rows, or write the `say` sentence shorter")
 
 
 def _run_csv(checked, csv_path, fmt, style, output):
@@ -149,13 +171,15 @@ def _run_csv(checked, csv_path, fmt, style, output):
     from netspec.batch import run_csv
 
     plan = compile_plan(checked)
+    limits = _limits()
     if output:
         from netspec.outfile import atomic_stream
 
         with atomic_stream(output, _read(checked, csv_path)) as stream:
-            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True)
+            run_csv(checked, plan, csv_path, fmt, style, stream.write, atomic_target=True, limits=limits)
     else:
-        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False)
+        run_csv(checked, plan, csv_path, fmt, style, lambda text: click.echo(text, nl=False), atomic_target=False,
+                limits=limits)
 
 
 @cli.command()
@@ -213,6 +237,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     checked = _load_spec(spec)
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
+    printout = _shortened(checked, fmt, len(rows.values), terms, printout)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
     _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output,
           _read(checked, csv_path))
@@ -226,6 +251,23 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
         return printout
     click.echo(f"note: {large_network_note(checked)}", err=True)
     return {**printout, "focus": checked.output}
+
+
+def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict:
+    """A printout over --max-printout, estimated before anything is traced: its output in full and the rest
+    in short, as for a large network, when no layout was asked for; else (or still too large) refused."""
+    from netspec.render import ACCEPTS, trace_fits, trace_size
+
+    chosen = {"focus", "detail", "blank"} & set(printout)
+    if chosen or "focus" not in ACCEPTS[fmt] or \
+            trace_size(checked, rows, fmt, terms, **printout) <= checked.cost.limits.max_printout:
+        trace_fits(checked, rows, fmt, terms, **printout)
+        return printout
+    printout = {**printout, "focus": checked.output}
+    trace_fits(checked, rows, fmt, terms, **printout)  # still too large: refused with what the short form needs
+    click.echo(f"note: the whole trace would be larger than --max-printout; it works out the output "
+               f"`{checked.output}` in full and shows every other step in short", err=True)
+    return printout
 
 
 @cli.command()
@@ -262,6 +304,9 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help="The starting window: exactly as many tokens as the spec's text input takes.")
 @click.option("--steps", type=_Whole(1, MAX_GENERATE_STEPS), default=15, show_default=True,
               help=f"Tokens to add, one per run of the network (at most {MAX_GENERATE_STEPS:,}).")
+@click.option("--max-operations", type=_Whole(min=1), default=None, metavar="N",
+              help="Most operations all the steps together may do, counted before the first "
+                   "(default 100,000,000,000: some five minutes).")
 @click.option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
 @click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
@@ -270,7 +315,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
-def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.generation import generate as continue_text
     from netspec.render.generation import render_generation
@@ -280,6 +325,11 @@ def generate(spec, text, steps, sample, temperature, seed, fmt, output, digits, 
     given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
+    if max_operations is not None:
+        from dataclasses import replace
+
+        context = click.get_current_context()
+        context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
     generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
+from netspec.cost import work_fits
 from netspec.model import CheckedSpec
 from netspec.ops.arithmetic import EXACT
 from netspec.source import Span
@@ -95,7 +96,8 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     """Continue `text` by `steps` tokens with the spec's network (a path or a loaded spec).
 
     Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
-    picks one at random and records it in the result, so the run can be repeated).
+    picks one at random and records it in the result, so the run can be repeated). A run whose
+    steps would do more operations than limits.max_operations is refused before the first step.
     """
     if not isinstance(spec, CheckedSpec):
         from netspec import load_spec
@@ -103,6 +105,8 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
         spec = load_spec(spec, limits)
     _check_settings(steps, sample, temperature, seed)
     text_input = generating_input(spec)
+    if spec.cost is not None:  # steps × one run's operations, against --max-operations (netspec/cost.py)
+        work_fits(spec.cost, steps, limits or spec.cost.limits)
     numbers = text_input.tokenize(text, "the starting text")
     seed_chosen = sample and seed is None
     if seed_chosen:

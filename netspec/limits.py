@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
 DEFAULT_MAX_STEPS = 2_000  # once repeats are written out: GPT-2 XL's 48 blocks at some 20 steps each are 1,000; checking 2,000 takes about half a second
+DEFAULT_MAX_PRINTOUT = 50 * 1024**2  # 50 MiB: a printout anyone would read, and then some
+DEFAULT_MAX_OPERATIONS = 100_000_000_000  # `generate`: some five minutes of one core; tiny_gpt's 10,000 steps need 7.6e10 (about 3 minutes)
 MAX_SPEC_BYTES = 16 * 1024**2  # a .net file: some 1.5 million numbers in plain table rows, about 100 MB while read
 MAX_SPEC_WORDS = 1_000_000  # words the grammar reads (plain table rows are read without it): about 800 MB at the limit
 MAX_CSV_LINE_CHARS = 4 * 1024**2  # a CSV line: 100,000 numbers of 40 characters, or a text of 100,000 tokens
@@ -33,13 +35,18 @@ UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g":
 
 @dataclass(frozen=True)
 class Limits:
-    """max_bytes: the most memory all tensors together may take (as float64);
+    """max_bytes: the most memory all tensors together may take (as float64), and one run or trace of
+    the rows given at once (netspec/cost.py counts it from the shapes before anything is allocated);
     allow_outside: whether weight files may lie outside the spec's folder;
-    max_steps: the most steps a spec with `repeat` blocks may have once they are written out."""
+    max_steps: the most steps a spec with `repeat` blocks may have once they are written out;
+    max_printout: the most bytes a printout (trace, drawing, results) may take, estimated before it is made;
+    max_operations: the most operations `generate` may do over all its steps."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     allow_outside: bool = False
     max_steps: int = DEFAULT_MAX_STEPS
+    max_printout: int = DEFAULT_MAX_PRINTOUT
+    max_operations: int = DEFAULT_MAX_OPERATIONS
 
 
 def parse_size(text: str) -> int | None:

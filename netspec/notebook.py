@@ -69,8 +69,11 @@ class Printout:
         write_atomic(str(path), text)
 
     def _repr_html_(self) -> str:
+        from netspec.render import trace_fits
         from netspec.render.html import render_html
 
+        trace_fits(self.trace.spec, len(self.trace.row_ids), "html", self.options.max_terms,
+                   detail=self.options.detail, focus=self.options.focus)  # --max-printout, as in a file
         return render_html(self.trace, self.options, page=False)
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from netspec.cost import rows_fit
 from netspec.decision import Decisions, decide
 from netspec.errors import NumericError
 from netspec.plan import Plan, PlanStep
@@ -31,7 +32,9 @@ class RunResult:
 
 
 def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exact: bool = False) -> RunResult:
-    """Run every row through the fast kernels (or, `exact`, the trace's arithmetic); outputs and decisions."""
+    """Run every row through the fast kernels (or, `exact`, the trace's arithmetic); outputs and decisions.
+    Rows that would take more than --max-memory at once are refused first (netspec/cost.py)."""
+    _fit(plan, len(rows), traced=False, exact=exact)
     values = {plan.spec.input_value: rows}
     with np.errstate(all="ignore"):
         for step, done in zip(plan.steps, plan.last_uses):
@@ -48,7 +51,9 @@ def _without_record(explain):
 
 
 def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
-    """Run through the explaining kernels, keeping every intermediate number for the printout."""
+    """Run through the explaining kernels, keeping every intermediate number for the printout
+    (refused first when they would take more than --max-memory)."""
+    _fit(plan, len(rows), traced=True)
     spec = plan.spec
     values = {spec.input_value: rows}
     steps = []
@@ -66,6 +71,11 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
             steps.append(_trace_step(spec, step, record, result))
     outputs = values[spec.output]
     return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
+
+
+def _fit(plan: Plan, rows: int, traced: bool, exact: bool = False):
+    if plan.spec.cost is not None:  # a spec put together by hand, not checked, has no cost
+        rows_fit(plan.spec.cost, rows, traced, exact=exact)
 
 
 def _trace_step(spec, step: PlanStep, record, result) -> TraceStep:

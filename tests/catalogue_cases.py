@@ -53,6 +53,10 @@ SPEC_CASES = {
     "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
     "NS224": 'vocabulary v characters "ab" numbered from 1e300\n' + NET,
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
+    "NS226": 'vocabulary v characters "ab"\ninput text "a long text" tokens 20000 from v\n'
+             "weights E:\n   e1  e2\n a 1   0\n b 0   1\nlayer x = embed(input, E)\nlayer s = attention(x, x, x)\n",
+    "NS225": NET.replace("y  z", "y  " + "z" * 2000)
+             + 'say "' + "{decision} " * 40_000 + '"\n',
 }
 
 INPUT_CASES = {
@@ -214,6 +218,8 @@ def _other_errors(folder: Path) -> dict:
     wrong = folder / "wrong.net"
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
+    found["NS505"] = _cli_error(["trace", LEAF, "--csv", objects, "--max-memory", "1KB"])
+    found["NS703"] = _cli_error(["trace", LEAF, "--max-printout", "2KB"])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
     found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "-o", str(wrong)])
     numeric = folder / "numeric.net"
@@ -257,6 +263,8 @@ def _generate_errors(folder: Path) -> dict:
         netspec.generate(HUMPTY, "humpty dumpt", steps=0)
     except NetspecError as error:
         found["NS803"] = error
+    found["NS804"] = _cli_error(["generate", str(ROOT / "specs" / "tiny_gpt.net"), "--text", "humpty dumpt",
+                                 "--steps", "100", "--max-operations", "1000000"])
     return found
 
 

@@ -38,8 +38,22 @@ GRID = np.concatenate([np.linspace(-30, 30, 601), np.geomspace(1e-12, 1e-3, 40),
                        np.random.default_rng(7).uniform(-700, 700, 200)])
 
 
-@pytest.mark.parametrize("name, reference", [
-    ("exp", mpmath.exp), ("tanh", mpmath.tanh), ("sin", mpmath.sin), ("cos", mpmath.cos)])
+def ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many floats apart a and b are (same sign)."""
+    return np.abs(a.view(np.int64) - b.view(np.int64))
+
+
+def test_exp_is_within_one_ulp_of_the_true_value():
+    """fdlibm's exp: never more than one float from the nearest float to e^x, over the whole
+    range it does not overflow or underflow in, and exact where e^x is: e^0 = 1."""
+    x = np.concatenate([GRID, np.random.default_rng(3).uniform(-745, 709.7, 3000),
+                        [0.34657359027997264, 1.0397207708399179, -1.0397207708399179, 2.0 ** -29]])
+    wanted = np.array([nearest(mpmath.exp(mpmath.mpf(v))) for v in x.tolist()])
+    assert ulps(EXACT.exp(x), wanted).max() <= 1
+    assert EXACT.exp(np.array([0.0]))[0] == 1.0
+
+
+@pytest.mark.parametrize("name, reference", [("tanh", mpmath.tanh), ("sin", mpmath.sin), ("cos", mpmath.cos)])
 def test_functions_are_correctly_rounded(name, reference):
     """Every value is the float nearest the 60-digit value: no ulp of error, so no machine can differ."""
     x = GRID if name != "tanh" else GRID[np.abs(GRID) < 40]

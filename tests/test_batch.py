@@ -49,7 +49,7 @@ def test_streamed_output_equals_one_batch(tmp_path, leaf, monkeypatch):
     path = _csv(tmp_path, _random_rows(300).tolist())
     outputs = {}
     for chunk_rows in (10_000, 7):
-        monkeypatch.setattr(batch, "chunk_rows", lambda spec, n=chunk_rows: n)
+        monkeypatch.setattr(batch, "chunk_rows", lambda spec, limits=None, n=chunk_rows: n)
         for fmt in ("json", "csv"):
             pieces = []
             count = batch.run_csv(spec, plan, str(path), fmt, NumberStyle(), pieces.append, atomic_target=True)
@@ -74,7 +74,7 @@ def test_a_bad_late_row_prints_nothing(tmp_path, leaf, monkeypatch, bad_cell, er
         plan = netspec.compile_plan(spec)
     csv_path = _csv(tmp_path, rows)
     monkeypatch.setattr(batch, "HOLD_IN_MEMORY", 0)
-    monkeypatch.setattr(batch, "chunk_rows", lambda spec: 16)
+    monkeypatch.setattr(batch, "chunk_rows", lambda spec, limits=None: 16)
     printed = io.StringIO()
     with pytest.raises(error) as caught:
         batch.run_csv(spec, plan, str(csv_path), "csv", NumberStyle(), printed.write, atomic_target=False)
@@ -117,10 +117,13 @@ def test_chunk_size_follows_the_widest_layer(leaf):
 
 
 def test_chunk_size_shrinks_for_a_wide_layer(tmp_path):
-    """A 2,000-neuron input: 64 MiB / (8 bytes · 2000) = 4194 rows per chunk."""
+    """A 2,000-neuron input into softmax. One row at its peak holds the input (2,000 numbers) and softmax's
+    4 × 2,000 temporaries: 10,000 × 8 bytes = 80,000, and its sentence `→ {decision}` (12 characters, 4 bytes
+    each) 48; its text is 32 bytes a cell for 2,000 inputs and 2,000 outputs, twice the 12 characters and 200:
+    128,224. 256 MiB / 208,272 bytes = 1,288 rows per chunk."""
     path = tmp_path / "wide.net"
     path.write_text("".join(f"input x{i}\n" for i in range(2000)) + "layer y = softmax(input)\n")
-    assert batch.chunk_rows(netspec.load_spec(path)) == 64 * 1024 * 1024 // (8 * 2000)
+    assert batch.chunk_rows(netspec.load_spec(path)) == 256 * 1024 * 1024 // (80_000 + 48 + 128_224) == 1288
 
 
 def test_a_batch_run_lets_go_of_values_no_later_step_reads():

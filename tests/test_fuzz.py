@@ -10,7 +10,12 @@ would call them:
 * every spec in specs/, mutated: characters and lines deleted, duplicated and swapped,
   random bytes, invalid UTF-8, extreme numbers, very long lines, deep nesting; sometimes
   the mutated file is the `leaf.net` that another spec uses;
-* every spec in specs/, truncated at every byte.
+* every spec in specs/, truncated at every byte;
+* hostile free text (controls, bidi overrides, LaTeX, HTML and Markdown markup) in every
+  quoted string of a spec, traced in every format: no raw control reaches any output,
+  no LaTeX command or HTML tag of the text reaches the printout unescaped;
+* resource bombs: long token counts, deep repeats, wide layers and many placeholders,
+  under lowered limits, which must be refused or run within them.
 
 The property: exit 0 with nothing on stderr, or exit 1 with a first stderr line
 `<path>:LINE:COL: error: ` (for a problem with the whole file, such as a file that is not
@@ -36,6 +41,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -55,6 +61,7 @@ from grammar_texts import KEYWORDS, grammar_texts, spaced_grammar_texts  # noqa:
 LONG = os.environ.get("NETSPEC_FUZZ_LONG") == "1"
 TIME_LIMIT = 1.0  # seconds per command, asserted in the long profile only
 TIMED_BELOW = 10_000  # bytes: larger inputs are measured but not held to the limit
+PEAK_LIMIT = 2 * 2**30  # bytes: no resource bomb may take the fuzzing process past this (64 MB is allowed each)
 SPEC_NAMES = sorted(path.name for path in SPECS.glob("*.net"))
 USERS_OF_LEAF = [name for name in SPEC_NAMES if b'use "leaf.net"' in (SPECS / name).read_bytes()]
 
@@ -65,6 +72,8 @@ BUDGET = {
     "spaced_grammar": (60, 22_000),
     "token_soup": (40, 10_000),
     "mutation": (120, 40_000),
+    "hostile_text": (20, 6_000),
+    "resource": (20, 3_000),
 }
 TRUNCATE_EVERY = 1 if LONG else 127  # bytes between truncation points
 SCALE = 10 if LONG else 1  # the extremes below are this much larger in the long profile
@@ -104,6 +113,7 @@ class Stats:
     slowest: dict = field(default_factory=lambda: {"seconds": 0.0})  # on any input
     slowest_small: dict = field(default_factory=lambda: {"seconds": 0.0})  # on an input under TIMED_BELOW
     started: float = field(default_factory=time.perf_counter)
+    peak_bytes: int = 0  # the process's peak memory, as the resource bombs left it
 
     def record(self, outcome: Outcome, size: int, data: bytes):
         self.commands += 1
@@ -116,7 +126,8 @@ class Stats:
     def summary(self) -> dict:
         return {"cases": self.cases, "commands": self.commands, "slowest": self.slowest,
                 "slowest_under_10kB": self.slowest_small,
-                "total_seconds": round(time.perf_counter() - self.started, 1), "long": LONG}
+                "total_seconds": round(time.perf_counter() - self.started, 1), "long": LONG,
+                "peak_mib_after_resource_bombs": round(self.peak_bytes / 2**20)}
 
 
 STATS = Stats()
@@ -153,24 +164,24 @@ def _debugging():
             os.environ["NETSPEC_DEBUG"] = before
 
 
-def run_netspec(command: str, path: Path) -> Outcome:
-    """`netspec COMMAND PATH` in this process; any exception but SystemExit escapes as a failure."""
+def run_netspec(command: str, path: Path, extra: tuple[str, ...] = ()) -> Outcome:
+    """`netspec COMMAND PATH [EXTRA]` in this process; any exception but SystemExit escapes as a failure."""
     out, err = io.StringIO(), io.StringIO()
     code = None
     start = time.perf_counter()
     with _debugging(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            cli.main([command, str(path)])
+            cli.main([command, str(path), *extra])
         except SystemExit as done:
             code = done.code
-    return Outcome(command, code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
+    return Outcome(" ".join([command, *extra]), code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
 
 
-def timed(command: str, path: Path, size: int) -> Outcome:
+def timed(command: str, path: Path, size: int, extra: tuple[str, ...] = ()) -> Outcome:
     """In the long profile, a command over the limit is timed twice more: the best of three counts."""
-    outcome = run_netspec(command, path)
+    outcome = run_netspec(command, path, extra)
     if LONG and size < TIMED_BELOW and outcome.seconds >= TIME_LIMIT:
-        retries = [run_netspec(command, path) for _ in range(2)]
+        retries = [run_netspec(command, path, extra) for _ in range(2)]
         outcome = min([outcome, *retries], key=lambda o: o.seconds)
     return outcome
 
@@ -192,6 +203,9 @@ def assert_clean(outcome: Outcome, folder: Path):
     assert HEADER.match(first) or "error: " in first, shown
 
 
+COMMANDS = (("tidy",), ("check",), ("run",), ("trace",))
+
+
 class Workspace:
     """A copy of specs/ (with its weight files), where each case writes its files and is run."""
 
@@ -200,28 +214,31 @@ class Workspace:
         shutil.copytree(SPECS, folder)
         self.pristine = {path.name: path.read_bytes() for path in folder.glob("*.net")}
 
-    def check(self, files: dict[str, bytes], spec: str = "case.net"):
+    def check(self, files: dict[str, bytes], spec: str = "case.net", commands=COMMANDS) -> list[Outcome]:
         """Write `files`, then check and run `spec` (and trace it if it runs); restore the copies."""
         STATS.cases += 1
         size = sum(map(len, files.values())) + (0 if spec in files else len(self.pristine[spec]))
         try:
             for name, data in files.items():
                 (self.folder / name).write_bytes(data)
-            self._commands(self.folder / spec, size, b"".join(files.values()))
+            return self._commands(self.folder / spec, size, b"".join(files.values()), commands)
         finally:
             for name in files:
                 if name in self.pristine:
                     (self.folder / name).write_bytes(self.pristine[name])
 
-    def _commands(self, path: Path, size: int, data: bytes):
-        for command in ("tidy", "check", "run", "trace"):
-            outcome = timed(command, path, size)
+    def _commands(self, path: Path, size: int, data: bytes, commands) -> list[Outcome]:
+        done = []
+        for command, *extra in commands:
+            outcome = timed(command, path, size, tuple(extra))
+            done.append(outcome)
             STATS.record(outcome, size, data)
             assert_clean(outcome, self.folder)
             if LONG and size < TIMED_BELOW:
                 assert outcome.seconds < TIME_LIMIT, f"`netspec {command}` took {outcome.seconds:.2f} s"
             if command == "run" and outcome.code != 0:
-                return  # trace reads the same spec and inputs; it is only worth running when run works
+                break  # trace reads the same spec and inputs; it is only worth running when run works
+        return done
 
 
 @pytest.fixture(scope="module")
@@ -455,3 +472,90 @@ EXTREMES = {
 @pytest.mark.parametrize("name", list(EXTREMES))
 def test_extreme_input_fails_cleanly(workspace, name):
     workspace.check({"case.net": EXTREMES[name]})
+
+
+# ---- hostile free text in every quoted string ----
+
+HOSTILE_PIECES = ["\x1b[2J", "\x1b]0;t\x07", "\r", "\x00", "\x9b", "\x7f", "\u202e", "\u2066", "\u200f",
+                  "\\input{x}", "\\write18{x}", "^^5c", "}{", "$", "%", "#", "&", "~", "_", "^",
+                  "<script>", "<img onerror=x>", "|", "*", "`", "[x](javascript:x)", "\f}}", "é", "中", " "]
+TRACE_FORMATS = (("trace", "--format", "text"), ("trace", "--format", "md"), ("trace", "--format", "html"),
+                 ("trace", "--format", "tex"), ("trace", "--format", "json"), ("draw",))
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+QUOTED = re.compile(rb'"[^"\n]*"')
+SPECS_WITH_TEXT = [name for name in SPEC_NAMES if QUOTED.search((SPECS / name).read_bytes())
+                   and b'use "' not in (SPECS / name).read_bytes()]
+
+
+@st.composite
+def hostile_specs(draw):
+    """A spec of specs/ with some of its quoted strings replaced by hostile pieces."""
+    data = (SPECS / draw(st.sampled_from(SPECS_WITH_TEXT))).read_bytes()
+    quoted = list(QUOTED.finditer(data))
+    chosen = draw(st.sets(st.integers(0, len(quoted) - 1), min_size=1, max_size=len(quoted)))
+    for index in sorted(chosen, reverse=True):
+        text = "".join(draw(st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=6)))
+        match = quoted[index]
+        data = data[:match.start()] + b'"' + text.replace('"', "").encode("utf-8", "surrogatepass") + b'"' + \
+            data[match.end():]
+    return data
+
+
+def assert_escaped(outcome: Outcome):
+    """Whatever the text held, no output carries a raw control or bidi character, no LaTeX command
+    written in the text reaches a LaTeX printout, and no tag reaches Markdown or HTML."""
+    assert not RAW_CONTROL.search(outcome.stdout + outcome.stderr), outcome.command
+    shown_as = outcome.command.split()[-1]  # the format, or `draw`
+    if shown_as == "tex":
+        assert "\\input{x}" not in outcome.stdout and "\\write18" not in outcome.stdout and "^^5c" not in outcome.stdout
+    if shown_as in ("md", "html", "draw"):
+        assert "<script>" not in outcome.stdout and "<img onerror" not in outcome.stdout
+
+
+@profile("hostile_text")
+@given(data=hostile_specs())
+def test_hostile_text_is_printed_harmlessly(workspace, data):
+    for outcome in workspace.check({"case.net": data}, commands=(("check",), *TRACE_FORMATS)):
+        assert_escaped(outcome)
+
+
+# ---- resource bombs under lowered limits ----
+
+LOWERED = ("--max-memory", "64MB", "--max-steps", "300")
+
+
+@st.composite
+def resource_bombs(draw):
+    """A spec whose size comes from a few numbers: tokens, a repeat count, a width, placeholders."""
+    tokens = draw(st.sampled_from([1, 3, 12, 500, 5_000, 50_000, 10**6, 10**9]))
+    copies = draw(st.sampled_from([1, 2, 50, 299, 300, 301, 10_000, 10**7]))
+    width = draw(st.sampled_from([1, 3, 64, 4_096, 10**6]))
+    placeholders = draw(st.sampled_from([1, 10, 10_000, 100_000]))
+    kind = draw(st.sampled_from(["attention", "repeat", "wide", "say"]))
+    vocabulary = 'vocabulary words words "humpty", "dumpty", "sat" numbered from 1\n'
+    text_input = f'input text "words" tokens {tokens} from words\n'
+    table = "weights E:\n       e1 e2\n  humpty 1 0\n  dumpty 0 1\n  sat 1 1\nlayer x = embed(input, E)\n"
+    if kind == "attention":
+        body = "layer a = attention(x, x, x)\nlayer out = last(a)\noutput out labels \"p\", \"q\"\ndecide largest\n"
+    elif kind == "repeat":
+        body = (f"repeat {copies} times as block:\n  layer x = relu(x)\nend\nlayer out = last(x)\n"
+                "output out labels \"p\", \"q\"\ndecide largest\n")
+    elif kind == "wide":
+        return (f"input a\ninput b\nweights W from \"none.npy\" shape 2x{width}\n"
+                "layer out = dense(input, W)\ndecide largest\n").encode()
+    else:
+        body = ("layer out = last(x)\noutput out labels \"p\", \"q\"\ndecide largest\n"
+                f'say "{"{decision} " * placeholders}"\n')
+    words = " ".join(["humpty", "dumpty", "sat"][i % 3] for i in range(min(tokens, 20_000)))
+    example = f'example e: text="{words}" -> p\n' if tokens <= 20_000 else ""  # run and trace need rows
+    return (vocabulary + text_input + table + body + example).encode()
+
+
+@profile("resource")
+@given(data=resource_bombs())
+def test_resource_bombs_are_refused_or_run_within_the_limits(workspace, data):
+    commands = tuple((command, *LOWERED) for command in ("check", "run", "trace"))
+    workspace.check({"case.net": data}, commands=commands)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    STATS.peak_bytes = max(STATS.peak_bytes, peak)
+    assert peak < PEAK_LIMIT, f"the fuzzing process reached {peak / 2**20:.0f} MiB"

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 
 from netspec import nodes, ops
+from netspec.ops.base import Arg, Cost, elementwise_cost
 from netspec.checks.common import INPUT_VALUE, ParamDraft, call_text
 from netspec.errors import Note
 from netspec.model import Step, Value
@@ -30,6 +31,9 @@ class LayerChecks:
                          f"the operations are {', '.join(ops.known_names())}", code="NS202")
             return
         self.current = name
+        cost = self._cost(op, node.call)
+        if cost is not None and not self._afford(name, cost, node.call):
+            return
         result = op.check(self, node.call)
         if result is None:
             return
@@ -42,6 +46,37 @@ class LayerChecks:
         text = call_text(node.call)
         self.steps.append(Step(name, result.op or op.name, result.inputs, result.params, result.options, node.span,
                                text))
+        self.tally.record(name, result.op or op.name, result.inputs, cost or elementwise_cost(
+            [Arg(0, len(result.names))], {}))
+
+    # ---- what a layer costs (netspec/cost.py), asked before its neurons are named ----
+    def _cost(self, op, call: nodes.Call) -> Cost | None:
+        """One row's cost from the shapes of the call's arguments; None when an argument is not known yet."""
+        args = [self._arg_shape(arg) for arg in call.args if not isinstance(arg, nodes.KeywordArg)]
+        if not args or None in args:
+            return None
+        options = {arg.name.text: arg.value for arg in call.args if isinstance(arg, nodes.KeywordArg)}
+        return op.cost(args, options)
+
+    def _arg_shape(self, arg) -> Arg | None:
+        name = arg.name.text if isinstance(arg, nodes.Ref) else None
+        if name in self.values:
+            value = self.values[name]
+            return Arg(len(value.positions), len(value.features)) if value.is_sequence else Arg(0, value.width)
+        if name in self.texts:
+            return Arg(0, self.texts[name].length)
+        if name in self.params:
+            shape = self.params[name].array.shape
+            return Arg(shape[0], shape[1], table=True) if len(shape) == 2 else Arg(0, int(shape[-1]), table=True)
+        return None
+
+    def _afford(self, name: str, cost: Cost, call: nodes.Call) -> bool:
+        widths = [self.values[arg.name.text].width for arg in call.args
+                  if isinstance(arg, nodes.Ref) and arg.name.text in self.values]
+        refused = self.tally.admit(name, cost, widths, call.span)
+        if refused is not None:
+            self.errors.append(refused)
+        return refused is None
 
     def _sequence_of(self, result) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A result's positions and features: as its rule says, or its first input's when it has the same neurons."""
@@ -192,6 +227,7 @@ class LayerChecks:
         self.values[name] = value
         self.steps.append(Step(name, "pick", (INPUT_VALUE,), (), {"indices": indices}, span,
                                f"the tokens of {name}"))
+        self.tally.record(name, "pick", (INPUT_VALUE,), elementwise_cost([Arg(0, len(indices))], {}, 1, 1, 1))
         return value
 
     def _known_broken(self, name: str) -> bool:

@@ -48,6 +48,12 @@ class TableChecks:
             self.errors.append(error)
             self.broken.add(name.text)
             return
+        refused = self.tally.admit_names(f"{name.text} has {pending.shape[-1]:,} columns", pending.shape[-1], node.span,
+                                         "give the table fewer columns")  # each is named, one by one, below
+        if refused is not None:
+            self.errors.append(refused)
+            self.broken.add(name.text)
+            return
         self.pending[name.text] = [pending, node.span, None]  # the rows' order, should a layer reorder them
         array = np.broadcast_to(np.float64(0), pending.shape)  # the shape alone, taking no memory
         columns = tuple(str(i) for i in range(1, array.shape[-1] + 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import EXACT_CALL, EXACT_EXP, OpDef, ShapeResult, elementwise_cost
 
 
 def check_one_value(ctx, call) -> ShapeResult | None:
@@ -74,15 +74,23 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
-def _op(name, summary, explain, validate=None):
-    return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate)
+def _cost(function_operations: int):
+    """softmax, the widest of them, keeps x, shifted, exps and the result, each as wide as x;
+    logistic and softmax call the exact exp once per number, tanh the correctly rounded tanh."""
+    return lambda args, options: elementwise_cost(args, options, kernel=4, explain=5,
+                                                  operations=6 + function_operations) if args else None
+
+
+def _op(name, summary, explain, validate=None, function_operations=0):
+    return OpDef(name, summary, "activation", check_one_value, _fast(explain), explain, validate,
+                 cost=_cost(function_operations))
 
 
 OPS = (
     _op("identity", "the number unchanged", _identity),
     _op("relu", "max(0, x): negative numbers become 0", _relu),
-    _op("logistic", "1 / (1 + e^(−x)), between 0 and 1", _logistic),
-    _op("tanh", "tanh(x), between −1 and 1", _tanh),
-    _op("softmax", "e^x / sum of e^x over the layer", _softmax),
+    _op("logistic", "1 / (1 + e^(−x)), between 0 and 1", _logistic, function_operations=EXACT_EXP),
+    _op("tanh", "tanh(x), between −1 and 1", _tanh, function_operations=EXACT_CALL),
+    _op("softmax", "e^x / sum of e^x over the layer", _softmax, function_operations=EXACT_EXP),
     _op("divide_by_sum", "x / sum of x over the layer", _divide_by_sum, _validate_positive),
 )

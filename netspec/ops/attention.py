@@ -28,7 +28,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.options import Option
 
 OPTIONS = (
@@ -142,5 +142,22 @@ def attention_kernel(xs, ps, options):
     return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
 
 
+def attention_cost(args, options) -> Cost | None:
+    """Every query meets every key: heads × queries × keys scores per row, and the explaining
+    kernel keeps each score's and each weighted value's terms (queries × keys × features); each score
+    has its exp."""
+    if len(args) != 3 or not all(arg.positions and not arg.table for arg in args):
+        return None
+    q, k, v = args
+    heads = options.get("heads", 1)
+    heads = int(heads) if isinstance(heads, (int, float)) and 1 <= heads <= q.features else 1
+    queries = 1 if options.get("query") == "last" else q.positions
+    pairs = queries * k.positions
+    result = queries * v.features
+    copies = q.width + k.width + v.width  # each head's slice, laid out for the matrix products
+    return Cost(4 * heads * pairs + 2 * result + copies, pairs * (q.features + v.features) + 7 * heads * pairs
+                + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_EXP) * heads * pairs, result)
+
+
 OPS = (OpDef("attention", "softmax(q · k [÷ √d]) weighted sum of v, per query", "attention", check_attention,
-             attention_kernel, attention_explain),)
+             attention_kernel, attention_explain, cost=attention_cost),)

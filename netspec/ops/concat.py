@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 
 MAX_WIDTH = 1_000_000  # numbers per row; each has a name, and a trace a line
 
@@ -89,9 +89,20 @@ def _no_check(ctx, call):  # a pick step is made by the checker, never written
     return None
 
 
+def concat_cost(args, options) -> Cost | None:
+    """The values side by side: the pieces laid out per position, then joined."""
+    width = sum(arg.width for arg in args)
+    return Cost(2 * width, 2 * width, width, width)
+
+
+def last_cost(args, options) -> Cost | None:
+    """One position's features."""
+    return Cost(args[0].features, args[0].features, args[0].features, args[0].features) if args else None
+
+
 OPS = (OpDef("pick", "some of a value's numbers (one text's tokens)", "combine", _no_check,
              lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain, hidden=True),
        OpDef("last", "the numbers at the last position of a sequence (the next token's scores)", "combine",
-             check_last, lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain),
+             check_last, lambda xs, ps, options: pick_explain(xs, ps, options)[0], pick_explain, cost=last_cost),
        OpDef("concat", "values side by side (at each position, for sequences)", "combine", check_concat,
-             concat_kernel, concat_explain),)
+             concat_kernel, concat_explain, cost=concat_cost),)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 
 
 def check_dense(ctx, call) -> ShapeResult | None:
@@ -153,6 +153,18 @@ def dense_each_explain(xs, ps, options):
     return sums.reshape(batch, -1), record
 
 
-OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain),
+def dense_cost(args, options) -> Cost | None:
+    """The explaining kernel keeps every product: n_in × n_out per row, or positions × d × out
+    when the same weights run at every position (the rule check_dense uses to tell them apart)."""
+    if len(args) < 2 or not args[1].table:
+        return None
+    x, out = args[0], args[1].features
+    if x.positions and args[1].positions == x.features:
+        n = x.positions
+        return Cost(n * out, n * x.features * out + 2 * n * out, n * x.features * out, n * out)
+    return Cost(out, x.width * out + 2 * out, x.width * out, out)
+
+
+OPS = (OpDef("dense", "sum of input × weight (+ bias)", "dense", check_dense, dense_kernel, dense_explain, cost=dense_cost),
        OpDef("dense_each", "the same dense layer at every position of a sequence", "dense", check_dense,
-             dense_each_kernel, dense_each_explain, hidden=True))
+             dense_each_kernel, dense_each_explain, hidden=True, cost=dense_cost))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.base import OpDef, ShapeResult, sequence_names
+from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 
 
 def check_embed(ctx, call) -> ShapeResult | None:
@@ -82,5 +82,13 @@ def embed_fault(xs, ps, options, row):
                         code="NS504")
 
 
+def embed_cost(args, options) -> Cost | None:
+    """n tokens × d numbers each: the rows picked, the NaN mask applied, then side by side."""
+    if len(args) != 2 or not args[1].table or args[0].table:
+        return None
+    tokens, d = args[0].width, args[1].features
+    return Cost(3 * tokens * d + 2 * tokens, 2 * tokens * d + 3 * tokens, tokens * d, tokens * d)
+
+
 OPS = (OpDef("embed", "each token's row of the table, side by side", "embedding", check_embed, embed_kernel,
-             embed_explain, fault=embed_fault),)
+             embed_explain, fault=embed_fault, cost=embed_cost),)

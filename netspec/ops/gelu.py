@@ -16,7 +16,7 @@ import numpy as np
 
 from netspec.ops.activations import check_one_value
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef
+from netspec.ops.base import EXACT_CALL, OpDef, elementwise_cost
 from netspec.ops.erf import erf
 
 ROOT_HALF = math.sqrt(0.5)  # 1/√2, as PyTorch's M_SQRT1_2
@@ -47,9 +47,14 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
+def gelu_cost(args, options):
+    """Up to seven arrays as wide as x for the trace (gelu_tanh's cube, inner, tanh, …); an exp or a tanh each."""
+    return elementwise_cost(args, options, kernel=8, explain=8, operations=30 + EXACT_CALL) if args else None  # gelu_tanh's tanh
+
+
 OPS = (
     OpDef("gelu", "x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU", "activation",
-          check_one_value, _fast(_gelu), _gelu),
+          check_one_value, _fast(_gelu), _gelu, cost=gelu_cost),
     OpDef("gelu_tanh", "x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation", "activation",
-          check_one_value, _fast(_gelu_tanh), _gelu_tanh),
+          check_one_value, _fast(_gelu_tanh), _gelu_tanh, cost=gelu_cost),
 )

@@ -19,7 +19,7 @@ import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
 from netspec.ops.options import Option
 
 OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
@@ -112,5 +112,11 @@ def layer_norm_fault(xs, ps, options, row):
                         code="NS503")
 
 
+def layer_norm_cost(args, options):
+    """deviation, squared, normed (twice), scaled and the result, each as wide as x."""
+    return elementwise_cost(args, options, kernel=7, explain=7, operations=8) if args else None
+
+
 OPS = (OpDef("layer_norm", "(x − mean)/√(variance + eps) over the layer, then × scale + shift", "normalization",
-             check_layer_norm, layer_norm_kernel, layer_norm_explain, fault=layer_norm_fault),)
+             check_layer_norm, layer_norm_kernel, layer_norm_explain, fault=layer_norm_fault,
+             cost=layer_norm_cost),)

@@ -32,7 +32,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import EXACT_CALL, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.options import Option
 
 FORMS = ("paper", "article_sincos", "article_sin", "fraction", "count")
@@ -141,7 +141,13 @@ def positional_embedding_kernel(xs, ps, options):
     return positional_embedding_explain(xs, ps, options)[0]
 
 
+def positional_cost(args, options):
+    """The encoding's angle, power and values (a sin and a cos each), then one copy per row."""
+    return elementwise_cost(args, options, kernel=5, explain=6, operations=8 + 2 * EXACT_CALL) if args else None
+
+
 OPS = (OpDef("positional_encoding", "fixed numbers per position and feature (sin/cos, named forms)", "position",
-             check_positional_encoding, positional_encoding_kernel, positional_encoding_explain),
+             check_positional_encoding, positional_encoding_kernel, positional_encoding_explain, cost=positional_cost),
        OpDef("positional_embedding", "x + the table's row for each position", "position",
-             check_positional_embedding, positional_embedding_kernel, positional_embedding_explain))
+             check_positional_embedding, positional_embedding_kernel, positional_embedding_explain,
+             cost=positional_cost))

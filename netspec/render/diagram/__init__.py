@@ -35,7 +35,11 @@ def _longest(spec: CheckedSpec, content) -> dict[str, int]:
 
 
 def render_drawing(spec: CheckedSpec, options: PrintOptions = PrintOptions(), trace=None) -> str:
-    """`netspec draw`: a standalone SVG file; the first traced row's values when a trace is given."""
+    """`netspec draw`: a standalone SVG file; the first traced row's values when a trace is given.
+    A drawing larger than --max-printout is refused before it is made."""
+    from netspec.render import drawing_fits
+
+    drawing_fits(spec)
     if trace is None:
         return render_svg(spec, options)
     from netspec.render.worked import worked_rows
