@@ -2,22 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from netspec.model import Decision
 
 
-def decide(decision: Decision, outputs: np.ndarray) -> list[str]:
+class Decisions(Sequence):
+    """One label per row, kept as label numbers in an array: a label string is made only when read.
+
+    A 100,000-row batch would spend most of its time building 100,000 Python strings that a
+    CSV writer or a caller reading `chosen` never needs. Reads like a list of labels
+    (indexing, iteration, `len`, `==` with a list or tuple of labels).
+    """
+
+    def __init__(self, labels: Sequence[str], chosen: np.ndarray):
+        self.labels = tuple(labels)
+        self.chosen = chosen  # (rows,) index into `labels`
+
+    def __len__(self) -> int:
+        return len(self.chosen)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return Decisions(self.labels, self.chosen[i])
+        return self.labels[self.chosen[i]]
+
+    def __iter__(self):
+        labels = self.labels
+        return (labels[i] for i in self.chosen.tolist())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Decisions):
+            return list(self) == list(other)
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def tolist(self) -> list[str]:
+        return list(self)
+
+    def present(self) -> tuple[str, ...]:
+        """The labels that occur at least once, without reading every row in Python."""
+        counts = np.bincount(self.chosen, minlength=len(self.labels))
+        return tuple(label for label, n in zip(self.labels, counts) if n)
+
+
+def decide(decision: Decision, outputs: np.ndarray) -> Decisions:
     """One label per row of `outputs` (batch, n_out), picked by array indexing, not a row loop."""
-    labels = np.asarray(decision.labels, dtype=object)
     if decision.kind == "sign":
         chosen = np.where(outputs[:, 0] > 0, 0, 1)  # positive → the first label; zero and below → the second
     else:
         chosen = np.argmax(outputs, axis=1)
-    return labels[chosen].tolist()
+    return Decisions(decision.labels, chosen)
 
 
 def sentence(decision: Decision, label: str) -> str:
     """The spec's own sentence with the decision filled in."""
     return decision.sentence.replace("{decision}", label)
-

@@ -65,6 +65,12 @@ def lark_parser():
     return packaged_parser(text) or build_parser(text)
 
 
+@functools.cache
+def keywords() -> frozenset[str]:
+    """The grammar's words (`layer`, `repeat`, `to` …): a line that starts with one is a statement, not a row."""
+    return frozenset(t.pattern.value for t in lark_parser().terminals if t.pattern.type == "str")
+
+
 def packaged_parser(text: str):
     """The parser loaded from netspec/parse_tables.json, or None when those tables are not the grammar `text`'s."""
     tables = _matching_tables(text)

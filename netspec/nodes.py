@@ -6,6 +6,7 @@ structure while errors still point at `file:line:col`.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from netspec.source import Span
@@ -82,7 +83,7 @@ class Input:
 @dataclass(frozen=True)
 class Row:
     label: Name | None
-    numbers: tuple[float, ...]
+    numbers: array  # array("d"): 8 bytes a number, where a tuple of floats takes 32
     span: Span = _span()
 
 

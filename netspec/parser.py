@@ -18,9 +18,10 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from netspec import nodes
 from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxError
-from netspec.grammar import lark_parser
+from netspec.grammar import keywords, lark_parser
 from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
+from netspec.tablerows import read_plain_rows
 
 TERMINAL_WORDS = {
     "NAME": "a name",
@@ -106,22 +107,23 @@ LAYER_LINE = re.compile(r"^[ \t]*(layer)[ \t]+[^\W\d]\w*[ \t]*=", re.MULTILINE)
 def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
     """Parse one spec; raise SpecSyntaxError pointing at the first place that does not fit.
 
-    A spec of more than MAX_SPEC_WORDS words is refused from its text: every number becomes
-    a Lark token of some 350 bytes, and a tree around it, before it is one float. With
+    Plain table rows are read by NumPy first (tablerows.py); of the rest, more than
+    MAX_SPEC_WORDS words is refused from its text: every word Lark reads becomes a token of
+    some 350 bytes, and a tree around it. With
     `limits`, a spec whose layers alone are more steps than limits.max_steps is refused
     first, from its text: parsing 200,000 layers would take half a minute before any count.
     """
     from netspec.transform import ToNodes
 
-    _refuse_too_many_words(source)
+    parser = lark_parser()
+    rows = read_plain_rows(source.text, keywords())
+    _refuse_too_many_words(source, rows.text)
     if limits is not None:
         _refuse_too_many_layers(source, limits.max_steps)
-
-    parser = lark_parser()
     try:
         with collector_paused():
-            tree = parser.parse(source.text + "\n")
-            return ToNodes(source).transform(tree)
+            tree = parser.parse(rows.text)
+            return ToNodes(source, rows.numbers).transform(tree)
     except UnexpectedInput as error:
         raise _syntax_error(source, error) from None
     except VisitError as error:
@@ -130,10 +132,11 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
         raise
 
 
-def _refuse_too_many_words(source: Source) -> None:
-    if len(source.text) <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
+def _refuse_too_many_words(source: Source, lexed: str) -> None:
+    """Counts the words of `lexed`, the text Lark reads: plain table rows are read without it."""
+    if len(lexed) <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
         return
-    words = re.finditer(r"\S+", source.text)
+    words = re.finditer(r"\S+", lexed)
     over = next(itertools.islice(words, MAX_SPEC_WORDS, None), None)
     if over is None:
         return

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from netspec.cost import rows_fit
-from netspec.decision import decide
+from netspec.decision import Decisions, decide
 from netspec.errors import NumericError
 from netspec.plan import Plan, PlanStep
 from netspec.trace import Trace, TraceStep
@@ -28,7 +28,7 @@ from netspec.trace import Trace, TraceStep
 @dataclass(frozen=True)
 class RunResult:
     outputs: np.ndarray
-    decisions: list[str]
+    decisions: Decisions  # reads like a list of labels; `.chosen` holds the label numbers
 
 
 def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exact: bool = False) -> RunResult:

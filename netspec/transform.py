@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 from lark import Token, Transformer, v_args
 
 from netspec import nodes
@@ -21,9 +23,10 @@ def unquote(token: Token) -> str:
 class ToNodes(Transformer):
     """Method names are rule names; each returns the node of the same name."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, read_rows: dict[int, array] | None = None):
         super().__init__()
         self.source = source
+        self.read_rows = read_rows or {}  # plain rows' numbers by line, read before Lark (tablerows.py)
 
     def _span(self, meta):
         return span_of(self.source, meta) if not getattr(meta, "empty", False) else None
@@ -92,7 +95,8 @@ class ToNodes(Transformer):
 
     def row(self, meta, children):
         label, *numbers = children
-        return nodes.Row(label, tuple(number(n) for n in numbers), self._span(meta))
+        read = self.read_rows.get(meta.line)
+        return nodes.Row(label, read if read is not None else array("d", map(number, numbers)), self._span(meta))
 
     def table(self, meta, children):
         header, *rows = children

@@ -144,3 +144,17 @@ def test_decisions_are_picked_for_every_row(leaf):
     sign = netspec.load_spec(SPECS / "leaf_sign.net")
     signed = netspec.run_plan(netspec.compile_plan(sign), rows)
     assert signed.decisions == ["Leaf" if v > 0 else "Flower" for v in signed.outputs[:, 0].tolist()]
+
+
+def test_decisions_stay_label_numbers_until_read(leaf):
+    """A batch's decisions are one array of label numbers; strings are made only for the rows read."""
+    spec, plan = leaf
+    rows = np.array([[32, 107, 56, 11.2], [241, 200, 4, 59.5], [32, 107, 56, 11.2]])
+    result = netspec.run_plan(plan, rows)
+    assert result.decisions.chosen.tolist() == [0, 1, 0]  # Leaf 0.79584 > Flower 0.25122; the sunflower the other way
+    assert result.decisions.labels == ("Leaf", "Flower")
+    assert (len(result.decisions), result.decisions[1], result.decisions[-1]) == (3, "Flower", "Leaf")
+    assert result.decisions[1:] == ["Flower", "Leaf"]
+    assert result.decisions.present() == ("Leaf", "Flower")
+    assert result.decisions[:1].present() == ("Leaf",)
+    assert result.decisions != ["Leaf", "Leaf", "Leaf"]

@@ -39,7 +39,7 @@ def test_true_minus_sign_and_crlf_are_read():
     text = "input x\r\nweights W:\r\n   y\r\n x −0.5\r\nlayer y = dense(input, W)\r\n"
     spec = parse(Source("t.net", text))
     weights = spec.statements[1]
-    assert weights.table.rows[0].numbers == (-0.5,)
+    assert list(weights.table.rows[0].numbers) == [-0.5]
 
 
 def test_grammar_ships_in_the_wheel(tmp_path):

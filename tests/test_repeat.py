@@ -444,16 +444,30 @@ def test_a_spec_text_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
 
 
 def test_a_spec_of_more_words_than_the_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
-    """Each number written in a spec costs some hundreds of bytes while parsed, so a spec may hold
-    at most MAX_SPEC_WORDS words; past that it is refused from its text, pointing at the first word over."""
+    """Each word the grammar reads costs some hundreds of bytes while parsed, so a spec may hold
+    at most MAX_SPEC_WORDS of them; past that it is refused from its text, pointing at the first word over.
+    (Plain rows of numbers are read without the grammar and do not count: the next test.)"""
     import netspec.parser
 
     monkeypatch.setattr(netspec.parser, "MAX_SPEC_WORDS", 1_000)
-    path = _write(tmp_path, "input a\nbias b:\n x\n" + " 1" * 999 + "\nlayer o = relu(input)\n")
+    path = _write(tmp_path, "input a\nbias b:\n x\n" + " w" * 999 + "\nlayer o = relu(input)\n")
     errors = _errors(path)
     assert [(e.code, e.span.line, e.span.column) for e in errors] == [("NS111", 4, 2 * 996)]
     assert errors[0].message == "the spec holds more than 1,000 words and numbers"
     assert "weight file" in errors[0].hint
+
+
+def test_plain_rows_of_numbers_do_not_count_as_words(tmp_path, monkeypatch):
+    """A 3 × 500 table of plain rows is 1,500 numbers, over a limit of 1,000 words: it is read, not refused."""
+    import netspec.parser
+
+    monkeypatch.setattr(netspec.parser, "MAX_SPEC_WORDS", 1_000)
+    header = " ".join(f"h{j}" for j in range(500))
+    rows = "".join(f"  x{i} " + " ".join(["0.5"] * 500) + "\n" for i in range(1, 4))
+    inputs = "".join(f"input x{i}\n" for i in range(1, 4))
+    path = _write(tmp_path, f"{inputs}weights W:\n  {header}\n{rows}layer o = dense(input, W)\noutput o\n")
+    spec = netspec.load_spec(path)
+    assert spec.params["W"].array.shape == (3, 500) and spec.params["W"].array.sum() == 0.5 * 1_500
 
 
 def test_the_layers_of_a_used_network_count_too(tmp_path):

@@ -97,7 +97,7 @@ class TableChecks:
             self.fail(f"a {kind} has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
                       hint=f"put every {kind} number on the one row under the column labels", code="NS206")
         for row in table.rows:
-            if not all(np.isfinite(row.numbers)):
+            if not np.isfinite(row.numbers).all():
                 ok = False
                 self.fail(f"a number in this row of {node.name.text} is too large for float64 (over about 1.8e308)",
                           row.span, hint="write a smaller number", code="NS220")

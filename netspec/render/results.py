@@ -12,9 +12,8 @@ from netspec.decision import sentence
 from netspec.inputs import Rows
 from netspec.model import CheckedSpec
 from netspec.render.escape import json_text, terminal_lines
-from netspec.render.numbers import NumberStyle, num
+from netspec.render.numbers import LARGE, NOISE, NumberStyle, num
 from netspec.render.pieces import MANY_OUTPUTS, top_outputs
-from netspec.render.summary import table
 from netspec.runner import RunResult
 
 
@@ -36,34 +35,77 @@ def _row_name(rows: Rows, i: int, first: int = 0) -> str:
 
 
 def _text(spec, rows, result, style, first) -> str:
+    """Built a column at a time: a chunk of 131,072 rows is a million numbers to write."""
     kind = "example" if rows.names else "row"
     many = len(spec.output_labels) > MANY_OUTPUTS  # a 27-way output: the top few, and how many more
     header = (kind, *spec.fields, "│", *(("largest outputs",) if many else spec.output_labels), "│", "decision")
-    body = [(_row_name(rows, i, first), *_inputs(spec, rows.values[i], style), "│",
-             *_outputs(spec, result.outputs[i], style, many), "│", result.decisions[i])
-            for i in range(len(rows.values))]
-    lines = table(body, header, indent="")
-    if len(body) == 1 and first == 0:
+    count = len(rows.values)
+    names = list(rows.names) if rows.names else [str(first + i + 1) for i in range(count)]
+    if many:
+        outputs = [[top_outputs(zip(spec.output_labels, values), style) for values in result.outputs]]
+    else:
+        outputs = [column(result.outputs[:, j], style) for j in range(len(spec.output_labels))]
+    columns = [names, *_input_columns(spec, rows.values, style), ["│"] * count, *outputs, ["│"] * count,
+               list(result.decisions)]
+    lines = _aligned(header, columns)
+    if count == 1 and first == 0:
         lines.append(sentence(spec.decision, result.decisions[0]))
     return "\n".join(lines) + "\n"
 
 
-def _inputs(spec, values, style) -> list[str]:
+def _input_columns(spec, values: np.ndarray, style) -> list[list[str]]:
     """Each field as given: a number, or a text input's text in quotes (decoded from its token numbers)."""
-    by_label = dict(zip(spec.input_labels, values))
-    return [spec.texts[f].shown([by_label[p] for p in spec.texts[f].positions]) if f in spec.texts
-            else num(by_label[f], style) for f in spec.fields]
+    where = {label: j for j, label in enumerate(spec.input_labels)}
+    columns = []
+    for field in spec.fields:
+        if field in spec.texts:
+            text = spec.texts[field]
+            picked = [where[p] for p in text.positions]
+            columns.append([text.shown(list(row)) for row in values[:, picked].tolist()])
+        else:
+            columns.append(column(values[:, where[field]], style))
+    return columns
 
 
-def _outputs(spec, values, style, many: bool) -> list[str]:
-    if many:
-        return [top_outputs(zip(spec.output_labels, values), style)]
-    return [num(y, style) for y in values]
+def _aligned(header: tuple, columns: list[list[str]]) -> list[str]:
+    """summary.table's layout (left-aligned columns two spaces apart, no trailing spaces), a column at a time."""
+    padded = []
+    for title, cells in zip(header, columns):
+        width = max(len(title), max(map(len, cells), default=0))
+        padded.append([title.ljust(width), *(cell.ljust(width) for cell in cells)])
+    return [line.rstrip() for line in map("  ".join, zip(*padded))]
+
+
+def column(values: np.ndarray, style: NumberStyle) -> list[str]:
+    """num() of every number in `values`, the same text, without its per-number Decimal.
+
+    The numbers num() treats apart (NaN, infinity, zero, those too small for `digits`
+    places or too large to write out) are left to it; for the rest the fixed-point text,
+    whether it was rounded, and the minus sign are worked out here.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    size = np.abs(values)
+    texts = list(map(f"%.{style.digits}f".__mod__, values.tolist()))
+    back = np.array(list(map(float, texts)))  # the decimal each text shows, read back
+    with np.errstate(invalid="ignore"):  # NaN and infinity are num()'s
+        plain = np.isfinite(values) & (size >= 10.0 ** -style.digits) & (size < LARGE)
+        rounded = np.abs(back - values) > NOISE * size
+    for i in np.flatnonzero(plain & ~rounded).tolist():
+        texts[i] = texts[i].rstrip("0").rstrip(".")  # an exact number drops its trailing zeros
+    approx, minus = style.approx + " ", style.minus
+    for i in np.flatnonzero(plain & rounded).tolist():
+        texts[i] = approx + texts[i]
+    if minus != "-":
+        for i in np.flatnonzero(plain & (values < 0)).tolist():
+            texts[i] = texts[i].replace("-", minus, 1)
+    for i in np.flatnonzero(~plain).tolist():
+        texts[i] = num(float(values[i]), style)
+    return texts
 
 
 def _json(spec, rows, result, style, first) -> str:
     """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
-    quoted = {label: json.dumps(label, ensure_ascii=False) for label in set(result.decisions)}
+    quoted = {label: json.dumps(label, ensure_ascii=False) for label in result.decisions.present()}
     said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
     texts = (', "texts": {' + ", ".join(json.dumps(t, ensure_ascii=False).replace("%", "%%") + ": %s"
                                         for t in spec.texts) + "}") if spec.texts else ""
@@ -94,7 +136,7 @@ def _csv(spec, rows, result, style, first) -> str:
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(["row", *spec.texts, *spec.input_labels, *spec.output_labels,
                                                        "decision"])
-    quoted = {label: _csv_cell(label) for label in set(result.decisions)}
+    quoted = {label: _csv_cell(label) for label in result.decisions.present()}
     decoded = _decoded(spec, rows, _csv_cell)
     numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
     lines = (f"{_row_name(rows, i, first)},{''.join(w + ',' for w in words)}{','.join(map(repr, row))},{quoted[d]}\n"
