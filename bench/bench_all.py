@@ -34,8 +34,8 @@ import numpy as np  # noqa: E402
 import netspec  # noqa: E402
 from bench_gpt import numpy_gpt  # noqa: E402
 from bench_plan import big_numpy, leaf_numpy, set_blas_threads, write_big_spec  # noqa: E402
-from netspec.generation import generate  # noqa: E402
-from netspec.runner import run as run_plan  # noqa: E402
+from netspec.run.generation import generate  # noqa: E402
+from netspec.run.runner import run as run_plan  # noqa: E402
 
 try:
     import onnx

@@ -50,7 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 1 GB file")
     sizes = [10 * 2**20, 100 * 2**20] + ([] if parser.parse_args().quick else [2**30])
-    baseline, _ = peak_rss([sys.executable, "-c", "import numpy, netspec.cli, netspec.runner, netspec.csvinput"])
+    baseline, _ = peak_rss([sys.executable, "-c", "import numpy, netspec.cli, netspec.run.runner, netspec.run.csvinput"])
     print(f"python {sys.version.split()[0]}, baseline (import netspec and NumPy): {baseline:.0f} MiB peak")
     print(f"{'file':>10} {'rows':>12} {'seconds':>8} {'rows/s':>10} {'peak MiB':>9} {'vs smallest':>11} {'vs import':>9}")
     first = None

@@ -3,7 +3,7 @@
     python bench/bench_gpt.py            # 1, 1,000 and 10,000 windows of 12 characters
     python bench/bench_gpt.py --quick    # 1 and 1,000
 
-netspec's side is `netspec.runner.run(plan, rows)`: 29 steps (embedding, positions, two
+netspec's side is `netspec.run.runner.run(plan, rows)`: 29 steps (embedding, positions, two
 pre-norm blocks of layer norm, causal two-head attention, W_O, residual adds, a GELU
 MLP; final layer norm, last position, head), each with its NaN/infinity check, and the
 decision. The NumPy side is the same model as plain array code written out below, with
@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 import netspec  # noqa: E402
 from netspec.ops.erf import erf  # noqa: E402
-from netspec.runner import run as run_plan  # noqa: E402
+from netspec.run.runner import run as run_plan  # noqa: E402
 
 SPEC = REPO / "specs" / "tiny_gpt.net"
 

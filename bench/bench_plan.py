@@ -10,7 +10,7 @@ Two networks, each on 1, 1,000 and 100,000 rows, in one process:
          at the end, written by this script as a real .net spec (seeded random weights
          as labelled tables) into a temporary folder and loaded with netspec.load_spec
 
-netspec's side is `netspec.runner.run(plan, rows)`, the batch path `netspec run` uses;
+netspec's side is `netspec.run.runner.run(plan, rows)`, the batch path `netspec run` uses;
 it includes netspec's per-step NaN/infinity check and the decision (one label per row).
 The NumPy side uses the very same weight arrays (spec.params[name].array) and computes
 only the numbers. Outputs are compared with np.allclose before anything is timed.
@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 import netspec  # noqa: E402
-from netspec.runner import run as run_plan  # noqa: E402
+from netspec.run.runner import run as run_plan  # noqa: E402
 
 ROW_COUNTS = (1, 1_000, 100_000)
 SEED = 20240601
@@ -233,7 +233,7 @@ def _human(seconds: float) -> str:
 
 def bench_network(label, spec, plan, numpy_forward, rows_list, min_time, results):
     try:  # a diagnostic only: the benchmark runs on if netspec's internals move
-        from netspec.decision import decide
+        from netspec.run.decision import decide
     except ImportError:
         decide = None
 
@@ -265,7 +265,7 @@ def bench_network(label, spec, plan, numpy_forward, rows_list, min_time, results
 
 def print_table(results):
     print()
-    print("Run times: median seconds per call. netspec = netspec.runner.run(plan, rows), which also checks each")
+    print("Run times: median seconds per call. netspec = netspec.run.runner.run(plan, rows), which also checks each")
     print("step for NaN/infinity and turns the outputs into decisions; numpy = the same arithmetic by hand.")
     head = (f"  {'network':<8}{'rows':>9}  {'netspec':>11}  {'numpy':>11}  {'netspec/numpy':>13}  {'(of mins)':>9}"
             f"  {'decide()':>11}  {'≈ w/o decide':>12}  {'samples':>9}")
@@ -279,7 +279,7 @@ def print_table(results):
               f"  {_human(decide_time):>11}  {without:>11.2f}×  {f'{repeats}×{number}':>9}{flag}")
     print(f"  target: netspec within {TARGET_RATIO}× of numpy at 1,000 rows and up.")
     print("  (of mins) = the same ratio from the fastest sample of each side, a check on noise;")
-    print("  decide() = netspec.decision.decide alone on that cell's outputs (one label string per row),")
+    print("  decide() = netspec.run.decision.decide alone on that cell's outputs (one label string per row),")
     print("             timed in the same alternating loop;")
     print("  ≈ w/o decide = (netspec − decide()) / numpy, an estimate of the ratio for the arithmetic alone;")
     print("  samples = repeats × calls per sample, per side.")
@@ -329,19 +329,19 @@ t = time.perf_counter()
 import numpy
 stages.append(("import numpy", time.perf_counter() - t))
 t = time.perf_counter()
-import netspec.cli, netspec.runner
-stages.append(("import netspec.cli, netspec.runner (click, lark, ...)", time.perf_counter() - t))
+import netspec.cli, netspec.run.runner
+stages.append(("import netspec.cli, netspec.run.runner (click, lark, ...)", time.perf_counter() - t))
 try:
-    from netspec.grammar import lark_parser
+    from netspec.lang.grammar import lark_parser
     t = time.perf_counter()
     lark_parser()
-    stages.append(("first netspec.grammar.lark_parser()", time.perf_counter() - t))
+    stages.append(("first netspec.lang.grammar.lark_parser()", time.perf_counter() - t))
 except Exception:
     pass
 t = time.perf_counter()
 spec = netspec.load_spec("specs/leaf.net")
 plan = netspec.compile_plan(spec)
-netspec.runner.run(plan, numpy.array([[32.0, 107.0, 56.0, 11.2]]))
+netspec.run.runner.run(plan, numpy.array([[32.0, 107.0, 56.0, 11.2]]))
 stages.append(("load_spec + compile_plan + run (leaf.net, one row)", time.perf_counter() - t))
 print(repr(stages))
 """

@@ -17,27 +17,27 @@ def load_spec(path, limits=None):
     limits: a netspec.limits.Limits (memory for tensors, files outside the spec's folder, steps once
     repeats are written out).
     """
-    from netspec.checker import load_spec as _load
+    from netspec.check.checker import load_spec as _load
 
     return _load(path, limits)
 
 
 def compile_plan(spec):
-    from netspec.plan import compile_plan as _compile
+    from netspec.run.plan import compile_plan as _compile
 
     return _compile(spec)
 
 
 def run_plan(plan, rows, row_ids=None):
     """Run rows (a list of lists or an array, one row per input) through the plan."""
-    from netspec.runner import run as _run
+    from netspec.run.runner import run as _run
 
     return _run(plan, _rows(plan, rows), row_ids)
 
 
 def trace_plan(plan, rows, row_ids=None):
     """Run rows through the plan's explaining kernels and return the Trace."""
-    from netspec.runner import trace as _trace
+    from netspec.run.runner import trace as _trace
 
     array = _rows(plan, rows)
     ids = row_ids or [f"row {i + 1}" for i in range(len(array))]
@@ -74,12 +74,12 @@ def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits
     spec: a path or a loaded spec with one text input and outputs `labels from` its vocabulary.
     Greedy (the largest output) unless sample=True: then probabilities = softmax(outputs / temperature),
     drawn with numpy.random.default_rng(seed); seed=None picks one and records it in the result.
-    Returns a netspec.generation.Generation: .text, .generated, .steps (window, token, output, probability).
+    Returns a netspec.run.generation.Generation: .text, .generated, .steps (window, token, output, probability).
 
         >>> generate("specs/humpty_embed.net", "humpty dumpt", 15).text
         'humpty dumpty sat on a wall'
     """
-    from netspec.generation import generate as _generate
+    from netspec.run.generation import generate as _generate
 
     return _generate(spec, text, steps, sample, temperature, seed, limits)
 

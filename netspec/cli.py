@@ -144,7 +144,7 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
     from netspec.render.results import render_results
-    from netspec.runner import run as run_rows
+    from netspec.run.runner import run as run_rows
 
     fmt = _format(fmt, output, FORMATS_RUN)
     checked = _load_spec(spec)
@@ -158,17 +158,17 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
 
 def _results_fit(checked, rows: int):
     """The results of rows held at once (not a streamed CSV) are a printout: refused over --max-printout."""
-    from netspec.batch import row_text_bytes
-    from netspec.cost import printout_fits
+    from netspec.run.batch import row_text_bytes
+    from netspec.check.cost import printout_fits
 
     printout_fits(checked.cost, rows * row_text_bytes(checked), f"the results of {rows:,} row{'s' * (rows != 1)}",
                   "run fewer rows, or write the `say` sentence shorter")
 
 
 def _run_csv(checked, csv_path, fmt, style, output):
-    """A CSV of any size, streamed: see netspec/batch.py for why nothing is half-written."""
+    """A CSV of any size, streamed: see netspec/run/batch.py for why nothing is half-written."""
     from netspec import compile_plan
-    from netspec.batch import run_csv
+    from netspec.run.batch import run_csv
     from netspec.render.results import chunk_writer
 
     plan, show = compile_plan(checked), chunk_writer(checked, fmt, style)
@@ -195,7 +195,7 @@ def check(spec, dump, digits, ascii):
         return _dump_ast(spec)
     from netspec import compile_plan
     from netspec.errors import ExampleFailure
-    from netspec.examples import verify_examples
+    from netspec.run.examples import verify_examples
     from netspec.render.numbers import NumberStyle
     from netspec.render.report import render_check
 
@@ -228,7 +228,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     from netspec import compile_plan
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
-    from netspec.runner import trace as trace_rows
+    from netspec.run.runner import trace as trace_rows
 
     fmt = _format(fmt, output, FORMATS_TRACE)
     for name in refused(fmt, **printout):
@@ -286,7 +286,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
     from netspec.render.diagram import render_drawing
     from netspec.render.numbers import NumberStyle
     from netspec.render.view import PrintOptions
-    from netspec.runner import trace as trace_rows
+    from netspec.run.runner import trace as trace_rows
 
     checked = _load_spec(spec)
     options = PrintOptions(NumberStyle(digits, ascii), focus=focus)
@@ -319,7 +319,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 @_number_options
 def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
-    from netspec.generation import generate as continue_text
+    from netspec.run.generation import generate as continue_text
     from netspec.render.generation import render_generation
     from netspec.render.numbers import NumberStyle
 
@@ -346,8 +346,8 @@ def tidy(specs, write, check_only):
     Only spaces and blank lines change; the words, numbers and comments stay as written.
     Without --write or --check, prints the tidy text of one SPEC.
     """
-    from netspec.loader import read_source
-    from netspec.tidy import tidy as tidied
+    from netspec.lang.loader import read_source
+    from netspec.lang.tidy import tidy as tidied
 
     if write and check_only:
         raise click.UsageError("--write changes files and --check changes none: give one of them")
@@ -382,7 +382,7 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
 
 
 def _rows(checked, assignments, csv_path, example, row=None):
-    from netspec import inputs
+    from netspec.run import inputs
 
     given = [name for name, used in (("--input", assignments), ("--csv", csv_path), ("--example", example)) if used]
     if len(given) > 1:
@@ -399,7 +399,7 @@ def _rows(checked, assignments, csv_path, example, row=None):
 
 def _pick_row(rows, row):
     from netspec.errors import InputError
-    from netspec.inputs import Rows
+    from netspec.run.inputs import Rows
 
     if row > len(rows.values):
         raise InputError(f"--row {row}: the CSV file has {len(rows.values)} rows", code="NS313")
@@ -407,8 +407,8 @@ def _pick_row(rows, row):
 
 
 def _dump_ast(spec):
-    from netspec.loader import read_source
-    from netspec.parser import parse
+    from netspec.lang.loader import read_source
+    from netspec.lang.parser import parse
 
     for statement in parse(read_source(spec)).statements:
         click.echo(repr(statement))

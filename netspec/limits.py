@@ -36,7 +36,7 @@ UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g":
 @dataclass(frozen=True)
 class Limits:
     """max_bytes: the most memory all tensors together may take (as float64), and one run or trace of
-    the rows given at once (netspec/cost.py counts it from the shapes before anything is allocated);
+    the rows given at once (netspec/check/cost.py counts it from the shapes before anything is allocated);
     allow_outside: whether weight files may lie outside the spec's folder;
     max_steps: the most steps a spec with `repeat` blocks may have once they are written out;
     max_printout: the most bytes a printout (trace, drawing, results) may take, estimated before it is made;

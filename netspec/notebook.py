@@ -15,7 +15,7 @@ from pathlib import Path
 
 from netspec.render.numbers import NumberStyle
 from netspec.render.view import PrintOptions
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 
 
@@ -94,10 +94,10 @@ def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, 
     inputs: {"R": 32, ...} for one row, or a list of such dicts; with none, the spec's
     examples (or only `example`). Every value is checked as `--input` checks it.
     """
-    from netspec.checker import load_spec
-    from netspec.plan import compile_plan
-    from netspec.model import CheckedSpec
-    from netspec.runner import trace as trace_rows
+    from netspec.check.checker import load_spec
+    from netspec.run.plan import compile_plan
+    from netspec.check.model import CheckedSpec
+    from netspec.run.runner import trace as trace_rows
 
     checked = spec if isinstance(spec, CheckedSpec) else load_spec(spec)
     rows = _rows(checked, inputs, example)
@@ -108,8 +108,8 @@ def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, 
 def _rows(spec, inputs, example):
     import numpy as np
 
-    from netspec import inputs as rows_from
-    from netspec.inputs import Rows
+    from netspec.run import inputs as rows_from
+    from netspec.run.inputs import Rows
 
     if inputs is None:
         return rows_from.from_examples(spec, example)

@@ -1,4 +1,4 @@
-"""grammars/netspec.lark in, netspec/parse_tables.json out: the LALR tables the package loads.
+"""grammars/netspec.lark in, netspec/lang/parse_tables.json out: the LALR tables the package loads.
 
 Run after every change to the grammar:
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from netspec.grammar import build_parser, grammar_text, make_tables, packaged_parser, tables_path  # noqa: E402
+from netspec.lang.grammar import build_parser, grammar_text, make_tables, packaged_parser, tables_path  # noqa: E402
 
 
 def write() -> Path:

@@ -36,12 +36,12 @@ def spec_paths() -> list[Path]:
 def printouts(path: Path) -> dict[str, str]:
     """File name → text of every printout of one spec (run from the repository's top folder)."""
     import netspec
-    from netspec.inputs import from_examples
+    from netspec.run.inputs import from_examples
     from netspec.render import render_trace_as
     from netspec.render.diagram import render_drawing
     from netspec.render.numbers import NumberStyle
     from netspec.render.view import PrintOptions
-    from netspec.runner import trace
+    from netspec.run.runner import trace
 
     spec = netspec.load_spec(path)
     plan = netspec.compile_plan(spec)

@@ -13,12 +13,12 @@ import re
 from hypothesis import strategies as st
 
 from netspec import ops
-from netspec.grammar import grammar_text
+from netspec.lang.grammar import grammar_text
 
 
 @functools.cache
 def _lark():
-    """A fresh Lark: hypothesis reads `.grammar`, which the cached netspec.grammar.lark_parser() lacks."""
+    """A fresh Lark: hypothesis reads `.grammar`, which the cached netspec.lang.grammar.lark_parser() lacks."""
     from lark import Lark
 
     return Lark(grammar_text(), parser="lalr")

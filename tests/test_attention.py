@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import netspec
-from netspec import inputs
+from netspec.run import inputs
 from netspec.cli import cli
 from netspec.errors import NetspecError, flatten
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import netspec
-import netspec.batch as batch
-from netspec.csvinput import read_chunks
+import netspec.run.batch as batch
+from netspec.run.csvinput import read_chunks
 from netspec.errors import InputError, NumericError
 from netspec.render.numbers import NumberStyle
 from netspec.render.results import chunk_writer

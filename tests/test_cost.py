@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 import netspec
-import netspec.batch as batch
-from netspec import cost
+import netspec.run.batch as batch
+from netspec.check import cost
 from netspec.errors import NetspecError
 from netspec.limits import Limits
 from netspec.render import drawing_fits, trace_fits, trace_size

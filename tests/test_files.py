@@ -208,7 +208,7 @@ def test_a_header_that_does_not_fit_the_layer_is_refused_before_any_number_is_re
     """No `shape` written: the header's 2000 × 2000 (30 MiB of zeros in a 31 kB file; 20000 × 20000 would be
     3 GiB in 3 MB, inside the 4 GiB limit) is checked against the layer that reads it, which takes 2 inputs,
     before a number is inflated."""
-    import netspec.weights as weights
+    import netspec.check.weights as weights
 
     with zipfile.ZipFile(tmp_path / "w.npz", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("W.npy", _npy("(2000, 2000)", data=bytes(8 * 2000 * 2000)))
@@ -227,7 +227,7 @@ import resource, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from netspec.limits import Limits
-from netspec.weights import load_declared
+from netspec.check.weights import load_declared
 load_declared("weights", "W", "leaf.npz", "W1", (4, 3), Path({weights!r}), Limits(), 10**6)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 array = load_declared("weights", "W", "w.npz", None, None, Path({folder!r}), Limits(max_bytes={limit}), {limit})

@@ -15,7 +15,7 @@ import pytest
 
 import netspec
 from netspec.errors import NetspecError
-from netspec.generation import pick, probabilities
+from netspec.run.generation import pick, probabilities
 from netspec.limits import MAX_GENERATE_STEPS
 
 from clirun import invoke
@@ -210,7 +210,7 @@ def test_outputs_not_labelled_by_the_vocabulary(tmp_path):
 
 
 def test_generate_stays_a_function_after_use(embed):
-    """The module is netspec/generation.py: a netspec/generate.py would replace netspec.generate once imported."""
+    """The module is netspec/run/generation.py: a netspec/generate.py would replace netspec.generate once imported."""
     netspec.generate(embed, "humpty dumpt", 1)
     assert callable(netspec.generate)
 

@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-from netspec.grammar import grammar_text
-from netspec.loader import read_source
-from netspec.parser import parse
+from netspec.lang.grammar import grammar_text
+from netspec.lang.loader import read_source
+from netspec.lang.parser import parse
 
 from conftest import ROOT, SPECS
 
@@ -51,9 +51,9 @@ def test_grammar_ships_in_the_wheel(tmp_path):
     wheel = next(tmp_path.glob("netspec-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         assert "netspec/grammars/netspec.lark" in archive.namelist()
-        assert "netspec/parse_tables.json" in archive.namelist()
+        assert "netspec/lang/parse_tables.json" in archive.namelist()
         archive.extractall(tmp_path / "site")
-    code = ("import netspec.grammar as g; print(g.grammar_dir()); assert g.packaged_parser(g.grammar_text()); "
+    code = ("import netspec.lang.grammar as g; print(g.grammar_dir()); assert g.packaged_parser(g.grammar_text()); "
             "import netspec; print(netspec.load_spec(r'%s').name)" % (SPECS / "leaf.net"))
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
@@ -70,7 +70,7 @@ def test_no_pickle_is_loaded_and_no_cache_file_is_read(tmp_path, monkeypatch):
     planted pickle in the cache folder Lark's `cache=` once used is left unread and untouched."""
     import pickle
 
-    from netspec import grammar
+    from netspec.lang import grammar
 
     planted = tmp_path / "netspec" / "grammar-0000000000000000.lark-cache"
     planted.parent.mkdir()
@@ -94,7 +94,7 @@ def test_no_pickle_is_loaded_and_no_cache_file_is_read(tmp_path, monkeypatch):
                                      '["a list"]'], ids=["other grammar", "corrupt", "not an object"])
 def test_tables_that_do_not_fit_the_grammar_are_not_used(tmp_path, monkeypatch, content):
     """Tables made from another grammar, or damaged, are ignored: the parser is built from the grammar."""
-    from netspec import grammar
+    from netspec.lang import grammar
 
     tables = tmp_path / "parse_tables.json"
     tables.write_text(content, encoding="utf-8")
@@ -109,7 +109,7 @@ def test_tables_that_do_not_fit_the_grammar_are_not_used(tmp_path, monkeypatch, 
 
 def test_packaged_tables_are_those_of_the_grammar():
     """scripts/make_parse_tables.py --check rebuilds the tables from grammars/netspec.lark and
-    compares them, as automata, with netspec/parse_tables.json (run the script after a grammar change)."""
+    compares them, as automata, with netspec/lang/parse_tables.json (run the script after a grammar change)."""
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_parse_tables.py"), "--check"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -124,7 +124,7 @@ def test_the_check_sees_tables_of_another_grammar(tmp_path, monkeypatch):
         sys.path.remove(str(ROOT / "scripts"))
     from lark import Lark
 
-    from netspec.grammar import build_parser, make_tables
+    from netspec.lang.grammar import build_parser, make_tables
 
     changed = make_tables(grammar_text().replace('"largest"', '"biggest"'))
     same = make_tables(grammar_text())

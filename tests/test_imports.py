@@ -22,12 +22,13 @@ PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
     ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
-    ("parse", ("grammar", "nodes", "transform", "parser", "tidy")),
-    ("expand", ("expand", "loader")),
-    ("check", ("model", "vocabulary", "vocabfile", "weights", "cost", "checks", "checks.*", "checker", "ops",
-               "ops.*")),
-    ("plan", ("plan", "trace")),
-    ("run", ("decision", "runner", "fields", "inputs", "csvinput", "batch", "examples", "generation")),
+    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
+    ("expand", ("lang.expand", "lang.loader")),
+    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
+               "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
+    ("plan", ("run.plan", "run.trace")),
+    ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch",
+             "run.examples", "run.generation")),
     ("render", ("render", "render.*")),
     ("top", ("cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
@@ -46,7 +47,7 @@ MODULES = _modules()
 
 
 def _imported(name: str, path: Path) -> set[str]:
-    """The package's modules that `name` imports anywhere in its source (`from netspec import nodes` is netspec.nodes)."""
+    """The package's modules that `name` imports anywhere in its source (`from netspec import nodes` is netspec.lang.nodes)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -105,8 +106,8 @@ def test_no_import_cycle():
 
 def test_the_graph_is_read_from_real_imports():
     """The reader sees top-level, relative and function-level imports (not an empty graph that always passes)."""
-    assert "nodes" in GRAPH["expand"] and "expand" in GRAPH["checker"]
-    assert "ops.worked" in GRAPH["render.worked"] and "runner" in GRAPH[""]  # the facade's imports sit in functions
+    assert "lang.nodes" in GRAPH["lang.expand"] and "lang.expand" in GRAPH["check.checker"]
+    assert "ops.worked" in GRAPH["render.worked"] and "run.runner" in GRAPH[""]  # the facade's imports sit in functions
     assert "render.numbers" in GRAPH["render.report"]
 
 

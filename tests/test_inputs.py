@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import netspec
-from netspec import inputs
+from netspec.run import inputs
 from netspec.diagnostics import format_error
 from netspec.errors import InputError
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import netspec
-from netspec.runner import run, trace
+from netspec.run.runner import run, trace
 
 from conftest import SPECS
 

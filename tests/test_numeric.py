@@ -7,7 +7,7 @@ import pytest
 
 import netspec
 from netspec.errors import NumericError
-from netspec.runner import run, trace
+from netspec.run.runner import run, trace
 
 SPEC = """\
 input a

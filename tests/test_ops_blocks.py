@@ -14,11 +14,11 @@ import pytest
 import netspec
 from netspec import ops
 from netspec.errors import NumericError, SpecErrors, flatten
-from netspec.inputs import from_examples
+from netspec.run.inputs import from_examples
 from netspec.render import render_trace_as
 from netspec.render.numbers import NumberStyle
 from netspec.render.worked import worked_rows
-from netspec.runner import trace
+from netspec.run.runner import trace
 
 from conftest import SPECS
 

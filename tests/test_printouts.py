@@ -18,13 +18,13 @@ import pytest
 
 import netspec
 from netspec.errors import InputError
-from netspec.inputs import from_examples
+from netspec.run.inputs import from_examples
 from netspec.render import render_trace_as
 from netspec.render.diagram import render_drawing
 from netspec.render.numbers import NumberStyle, factor, num, show
 from netspec.render.view import PrintOptions, parse_focus
 from netspec.render.worked import Sum, worked_rows
-from netspec.runner import trace
+from netspec.run.runner import trace
 
 from conftest import ROOT, SPECS
 

@@ -81,7 +81,7 @@ def _load(source, tmp_path):
 
 
 def _first_row(spec) -> np.ndarray:
-    from netspec.inputs import from_examples
+    from netspec.run.inputs import from_examples
 
     return from_examples(spec, None).values[:1]
 
@@ -124,7 +124,7 @@ def test_shape_rules_use_only_the_check_context():
 
 
 def test_the_checker_provides_the_check_context():
-    from netspec.checker import Checker
+    from netspec.check.checker import Checker
 
     missing = [name for name in _context_members() - {"current", "values", "params"} if not hasattr(Checker, name)]
     assert not missing

@@ -1,6 +1,6 @@
 """`repeat N times:` … `end`: a block written once, stacked N times with per-copy weights, within limits.
 
-The article's "Nx: the block is stacked N times" (notes §1.15); netspec/expand.py writes
+The article's "Nx: the block is stacked N times" (notes §1.15); netspec/lang/expand.py writes
 the copies out before checking. Numbers are hand arithmetic written out below.
 """
 
@@ -13,17 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 import netspec
-from netspec import nodes
+from netspec.lang import nodes
 from netspec.cli import cli
 from netspec.diagnostics import format_error
 from netspec.errors import NetspecError, flatten
-from netspec.expand import expand
+from netspec.lang.expand import expand
 from netspec.limits import DEFAULT_MAX_STEPS, Limits
-from netspec.loader import load_units
-from netspec.parser import parse
+from netspec.lang.loader import load_units
+from netspec.lang.parser import parse
 from netspec.render import render_trace_as
 from netspec.render.numbers import NumberStyle
-from netspec.runner import trace
+from netspec.run.runner import trace
 from netspec.source import CopySpan, Source
 
 from conftest import SPECS
@@ -323,9 +323,9 @@ def test_an_empty_body(tmp_path):
 
 # ---- limits: refused with the size it would need, before anything is written out ----
 def test_a_count_in_the_millions_is_refused_with_the_steps_it_would_need(tmp_path, monkeypatch):
-    import netspec.expand
+    import netspec.lang.expand
 
-    monkeypatch.setattr(netspec.expand, "_Writer", None)  # nothing may be written out
+    monkeypatch.setattr(netspec.lang.expand, "_Writer", None)  # nothing may be written out
     path = _write(tmp_path, SMALL.replace("repeat 3 times", "repeat 2000000 times"))
     started = time.perf_counter()
     errors = _errors(path)
@@ -447,9 +447,9 @@ def test_a_spec_of_more_words_than_the_limit_is_refused_before_it_is_parsed(tmp_
     """Each word the grammar reads costs some hundreds of bytes while parsed, so a spec may hold
     at most MAX_SPEC_WORDS of them; past that it is refused from its text, pointing at the first word over.
     (Plain rows of numbers are read without the grammar and do not count: the next test.)"""
-    import netspec.parser
+    import netspec.lang.parser
 
-    monkeypatch.setattr(netspec.parser, "MAX_SPEC_WORDS", 1_000)
+    monkeypatch.setattr(netspec.lang.parser, "MAX_SPEC_WORDS", 1_000)
     path = _write(tmp_path, "input a\nbias b:\n x\n" + " w" * 999 + "\nlayer o = relu(input)\n")
     errors = _errors(path)
     assert [(e.code, e.span.line, e.span.column) for e in errors] == [("NS111", 4, 2 * 996)]
@@ -459,9 +459,9 @@ def test_a_spec_of_more_words_than_the_limit_is_refused_before_it_is_parsed(tmp_
 
 def test_plain_rows_of_numbers_do_not_count_as_words(tmp_path, monkeypatch):
     """A 3 × 500 table of plain rows is 1,500 numbers, over a limit of 1,000 words: it is read, not refused."""
-    import netspec.parser
+    import netspec.lang.parser
 
-    monkeypatch.setattr(netspec.parser, "MAX_SPEC_WORDS", 1_000)
+    monkeypatch.setattr(netspec.lang.parser, "MAX_SPEC_WORDS", 1_000)
     header = " ".join(f"h{j}" for j in range(500))
     rows = "".join(f"  x{i} " + " ".join(["0.5"] * 500) + "\n" for i in range(1, 4))
     inputs = "".join(f"input x{i}\n" for i in range(1, 4))

@@ -14,7 +14,7 @@ from netspec.errors import NetspecError, flatten
 from netspec.limits import Limits
 from netspec.render import render_trace_as
 from netspec.render.numbers import NumberStyle
-from netspec.runner import trace
+from netspec.run.runner import trace
 
 from conftest import SPECS
 

@@ -10,7 +10,7 @@ import pytest
 import netspec
 from netspec import ops
 from netspec.errors import NumericError, SpecErrors, flatten
-from netspec.inputs import from_examples
+from netspec.run.inputs import from_examples
 from netspec.render.worked import worked_rows
 
 from conftest import SPECS

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import netspec
-from netspec.examples import verify_examples
-from netspec.inputs import from_examples
-from netspec.runner import trace
+from netspec.run.examples import verify_examples
+from netspec.run.inputs import from_examples
+from netspec.run.runner import trace
 
 from conftest import SPECS
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import netspec
-from netspec import inputs
+from netspec.run import inputs
 from netspec.diagnostics import format_error
 from netspec.errors import InputError, NetspecError, flatten
 from netspec.limits import Limits
@@ -253,9 +253,9 @@ def test_a_folder_is_no_vocabulary_file(tmp_path):
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    import netspec.vocabfile
+    import netspec.check.vocabfile
 
-    monkeypatch.setattr(netspec.vocabfile, "MAX_VOCABULARY_BYTES", 8)
+    monkeypatch.setattr(netspec.check.vocabfile, "MAX_VOCABULARY_BYTES", 8)
     error = file_error(tmp_path, "cat\n##s\ndog\n")
     assert error.code == "NS414" and "is 12 bytes; a vocabulary file may be at most 8 bytes" in error.message
 

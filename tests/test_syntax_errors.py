@@ -12,7 +12,7 @@ import netspec
 from casefiles import actual_fields, all_cases, case_path, mismatches, read_expectations
 from netspec.diagnostics import format_error
 from netspec.errors import NetspecError, SpecSyntaxError, flatten
-from netspec.parser import MISTAKES, parse
+from netspec.lang.parser import MISTAKES, parse
 from netspec.source import Source
 
 SYNTAX_CASES = all_cases("syntax")

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import netspec.parser as parser
+import netspec.lang.parser as parser
 from netspec.errors import NetspecError
-from netspec.grammar import keywords
+from netspec.lang.grammar import keywords
 from netspec.source import Source, Span
-from netspec.tablerows import ReadRows, read_plain_rows
+from netspec.lang.tablerows import ReadRows, read_plain_rows
 
 from conftest import SPECS
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from netspec.errors import SpecSyntaxError
-from netspec.grammar import lark_parser
+from netspec.lang.grammar import lark_parser
 from netspec.source import Source
-from netspec.tidy import tidy
+from netspec.lang.tidy import tidy
 
 from clirun import invoke
 from conftest import SPECS

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import netspec
-from netspec.inputs import from_examples
+from netspec.run.inputs import from_examples
 from netspec.render import render_trace_as
 from netspec.render.numbers import NumberStyle, num
-from netspec.runner import trace
+from netspec.run.runner import trace
 
 from conftest import SPECS
 

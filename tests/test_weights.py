@@ -13,7 +13,7 @@ import pytest
 import netspec
 from netspec.errors import NetspecError, flatten
 from netspec.limits import Limits
-from netspec.runner import run
+from netspec.run.runner import run
 
 W1 = np.array([[0.10, 0.12, -0.36], [-0.29, -0.05, -0.21], [-0.07, 0.04, -0.27], [0.46, 0.16, 0.18]])
 W2 = np.array([[-0.17, 0.05], [0.39, -0.12], [0.10, -0.04]])
@@ -189,7 +189,7 @@ def test_memory_limit_refuses_before_reading(tmp_path, monkeypatch):
     path.write_bytes(struct.pack("<Q", len(header)) + header.encode())
     with path.open("r+b") as stream:  # a sparse file as long as its header says: 80 GB that take no disk
         stream.truncate(8 + len(header) + 8 * 10**10)
-    import netspec.weights as weights
+    import netspec.check.weights as weights
 
     real_load = weights.load
 

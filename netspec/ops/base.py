@@ -58,7 +58,7 @@ class Cost:
     operations: multiplications, additions and the like, for a time budget, as an exact run (the
     explaining kernels) does them: each correctly rounded function counts EXACT_CALL;
     neurons: the result's width: each neuron gets a name when the spec is checked.
-    netspec/cost.py adds them up over the steps and refuses what is over a limit.
+    netspec/check/cost.py adds them up over the steps and refuses what is over a limit.
     """
 
     kernel: int

@@ -1,6 +1,6 @@
 """What an operation's shape rule may ask of the checker: the whole interface, stated once.
 
-`OpDef.check(ctx, call)` receives the checker (netspec/checker.py) as a CheckContext and
+`OpDef.check(ctx, call)` receives the checker (netspec/check/checker.py) as a CheckContext and
 uses nothing else of it. A shape rule reads; it never changes the checker's tables: a
 table whose rows must be put in the order of the value it reads is returned as a RowOrder
 in its ShapeResult, and the checker applies it. So a shape rule can be tested with any
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
-from netspec import nodes
-from netspec.model import Step, Value
+from netspec.lang import nodes
+from netspec.check.model import Step, Value
 from netspec.ops.options import Option
 from netspec.source import Span
 

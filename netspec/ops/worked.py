@@ -80,7 +80,7 @@ class Record:
 
 
 class StepView(Protocol):
-    """What a worked form reads of one traced step (netspec.trace.TraceStep provides it)."""
+    """What a worked form reads of one traced step (netspec.run.trace.TraceStep provides it)."""
 
     name: str
     step: object  # the checked Step: inputs, options, op

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from netspec.generation import Generation, GenerationStep
+from netspec.run.generation import Generation, GenerationStep
 from netspec.render.escape import json_text, terminal, terminal_lines
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.summary import provenance, table

@@ -19,7 +19,7 @@ from netspec.render.printer import Printer
 from netspec.render.summary import network_line, provenance, summary_rows
 from netspec.render.view import PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 BOX = '<span class="box"></span>'
 

@@ -16,7 +16,7 @@ from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 BLANK_MD = "\\_" * 6  # ______ that Markdown does not read as emphasis
 

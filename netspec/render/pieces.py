@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
 from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 DAGGER = "‡"
 MANY_OUTPUTS = 12  # with more outputs, a decision names the top few and counts the rest
@@ -56,7 +56,7 @@ def tokens_of(row: WorkedRow, text) -> list[tuple[str, str]]:
 
 
 def _quoted(label: str) -> str:
-    from netspec.vocabulary import SHOWN_AS
+    from netspec.check.vocabulary import SHOWN_AS
 
     spelled = {name: char for char, name in SHOWN_AS.items()}
     return f'"{spelled[label]}" ({label})' if label in spelled else f'"{label}"'

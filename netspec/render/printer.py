@@ -12,14 +12,14 @@ the format's `text` hook, its escaping function (render/escape.py).
 
 from __future__ import annotations
 
-from netspec.decision import sentence
+from netspec.run.decision import sentence
 from netspec.render.cells import joined
 from netspec.render.escape import filled
 from netspec.render.numbers import num
 from netspec.render.pieces import decision_text, example_mismatch
 from netspec.render.view import ItemView, PrintOptions, StepView, step_views
 from netspec.render.worked import Sum, WorkedRow, worked_rows
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 
 class Printer:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from netspec.examples import ExampleResult, Mismatch
-from netspec.model import CheckedSpec
+from netspec.run.examples import ExampleResult, Mismatch
+from netspec.check.model import CheckedSpec
 from netspec.render.pieces import MANY_OUTPUTS, top_outputs
 from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import NumberStyle, num

@@ -8,13 +8,13 @@ import json
 
 import numpy as np
 
-from netspec.decision import sentence
-from netspec.inputs import Rows
-from netspec.model import CheckedSpec
+from netspec.run.decision import sentence
+from netspec.run.inputs import Rows
+from netspec.check.model import CheckedSpec
 from netspec.render.escape import json_text, terminal_lines
 from netspec.render.numbers import LARGE, NOISE, NumberStyle, num
 from netspec.render.pieces import MANY_OUTPUTS, top_outputs
-from netspec.runner import RunResult
+from netspec.run.runner import RunResult
 
 
 def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, style: NumberStyle,
@@ -26,7 +26,7 @@ def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, s
 
 
 def chunk_writer(spec: CheckedSpec, fmt: str, style: NumberStyle):
-    """show(chunk, result, first) -> text: one chunk of a streamed batch (netspec/batch.py), the header once."""
+    """show(chunk, result, first) -> text: one chunk of a streamed batch (netspec/run/batch.py), the header once."""
     return lambda chunk, result, first: render_results(spec, chunk, result, fmt, style, first=first, header=first == 0)
 
 

@@ -5,7 +5,7 @@ Kept apart from render/__init__.py so the drawing (render/diagram/) can ask with
 
 from __future__ import annotations
 
-from netspec.cost import printout_fits
+from netspec.check.cost import printout_fits
 
 # About how many bytes a printout writes for each number it shows, labels and rules included, and
 # once for the whole (measured on specs/: HTML's style sheet; JSON writes every number to 17 digits).
@@ -16,7 +16,7 @@ SVG_BYTES_PER_ITEM, SVG_FIXED_BYTES = 250, 20 * 1024  # a neuron's circle and la
 
 def trace_size(spec, rows: int, fmt: str, max_terms: int = 8, **printout) -> int:
     """About how many bytes the trace of `rows` rows would be in `fmt`, from the cost model alone
-    (netspec/cost.py): nothing is traced or rendered to find out."""
+    (netspec/check/cost.py): nothing is traced or rendered to find out."""
     shown = spec.cost.shown("scalar") if fmt == "json" else spec.cost.shown(
         printout.get("detail"), max_terms, printout.get("focus"))
     per_row = (shown + spec.cost.input_width) * BYTES_PER_NUMBER[fmt] + 2 * spec.cost.decision_chars

@@ -6,7 +6,7 @@ Shared by `netspec check` and the trace header, so both describe a network the s
 from __future__ import annotations
 
 from netspec.version import __version__
-from netspec.model import CheckedSpec
+from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
 
 

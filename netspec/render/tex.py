@@ -19,7 +19,7 @@ from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 BLANK_TEX = r"{\blank}"
 LINE = 62  # characters of a sum's line before it continues on the next

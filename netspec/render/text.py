@@ -20,7 +20,7 @@ from netspec.render.printer import Printer
 from netspec.render.summary import network_line, provenance, summary_rows, table
 from netspec.render.view import ItemView, PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 WIDTH = 78
 BLANK_TEXT = "______"

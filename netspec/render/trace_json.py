@@ -8,7 +8,7 @@ from netspec.render.escape import json_text
 from netspec.render.pieces import tokens_of
 from netspec.render.summary import provenance
 from netspec.render.worked import Chain, Sum, worked_rows
-from netspec.trace import Trace
+from netspec.run.trace import Trace
 
 
 def render_json(trace: Trace) -> str:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 from netspec.ops import lookup
 from netspec.ops.worked import Arg, Bias, Chain, Num, Sum, Term, address
-from netspec.trace import Trace, TraceStep
+from netspec.run.trace import Trace, TraceStep
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def elided_terms(terms: tuple, max_terms: int) -> tuple[tuple, int]:
 
 
 def worked_rows(trace: Trace) -> list[WorkedRow]:
-    from netspec.decision import sentence
+    from netspec.run.decision import sentence
 
     spec = trace.spec
     rows = []

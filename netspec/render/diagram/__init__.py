@@ -8,7 +8,7 @@ says and svg.py draws it.
 
 from __future__ import annotations
 
-from netspec.model import CheckedSpec
+from netspec.check.model import CheckedSpec
 from netspec.render.diagram.content import scene
 from netspec.render.diagram.layout import layout
 from netspec.render.diagram.svg import svg

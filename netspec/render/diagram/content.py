@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netspec.model import CheckedSpec, Step
+from netspec.check.model import CheckedSpec, Step
 from netspec.ops import lookup
 from netspec.render.numbers import factor, num, show
 from netspec.render.pieces import chain_text, decision_text, total_text
@@ -184,7 +184,7 @@ def _weight_focus(focus: Focus, source: str, label: str) -> tuple[str, ...]:
 
 def _caption(row: WorkedRow, trace, options: PrintOptions) -> tuple[str, ...]:
     if options.blank:
-        from netspec.decision import sentence
+        from netspec.run.decision import sentence
 
         return (f"Decision · {trace.spec.decision.describe()}  →  {BLANK}",
                 sentence(trace.spec.decision, BLANK))

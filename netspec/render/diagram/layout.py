@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netspec.model import CheckedSpec, Step
+from netspec.check.model import CheckedSpec, Step
 from netspec.ops import lookup
 from netspec.render.view import WIDE
 

@@ -10,11 +10,12 @@ import difflib
 from dataclasses import replace
 
 
-from netspec import nodes, ops
+from netspec import ops
+from netspec.lang import nodes
 from netspec.ops.base import Arg, Cost, elementwise_cost
-from netspec.checks.common import INPUT_VALUE, ParamDraft, call_text
+from netspec.check.rules.common import INPUT_VALUE, ParamDraft, call_text
 from netspec.errors import Note
-from netspec.model import Step, Value
+from netspec.check.model import Step, Value
 from netspec.ops.context import RowOrder
 from netspec.source import Span
 
@@ -22,7 +23,7 @@ UNSET = object()  # a cached answer not looked up yet
 
 
 class LayerChecks:
-    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+    """Checker methods for these statements; `self` is the Checker (netspec/check/checker.py)."""
 
     # ---- layers ----
     def _layer(self, node: nodes.Layer):
@@ -58,7 +59,7 @@ class LayerChecks:
         self.tally.record(name, result.op or op.name, result.inputs, cost or elementwise_cost(
             [Arg(0, len(result.names))], {}))
 
-    # ---- what a layer costs (netspec/cost.py), asked before its neurons are named ----
+    # ---- what a layer costs (netspec/check/cost.py), asked before its neurons are named ----
     def _cost(self, op, call: nodes.Call) -> Cost | None:
         """One row's cost from the shapes of the call's arguments; None when an argument is not known yet."""
         args = [self._arg_shape(arg) for arg in call.args if not isinstance(arg, nodes.KeywordArg)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netspec import nodes
+from netspec.lang import nodes
 
 INPUT_VALUE = nodes.INPUT_VALUE
 DEFAULT_TOLERANCE = 1e-6

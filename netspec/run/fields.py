@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import InputError
-from netspec.model import CheckedSpec, InputInfo
+from netspec.check.model import CheckedSpec, InputInfo
 from netspec.source import Span
 
 NUMBER = re.compile(r"\s*[+\-\u2212]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?\s*")  # \d would take ３ and ৪

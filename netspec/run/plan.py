@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec import ops
-from netspec.model import CheckedSpec, Step
+from netspec.check.model import CheckedSpec, Step
 from netspec.ops.base import OpDef
 
 

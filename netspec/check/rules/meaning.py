@@ -6,14 +6,14 @@ import re
 
 import numpy as np
 
-from netspec import nodes
-from netspec.checks.common import DEFAULT_TOLERANCE
+from netspec.lang import nodes
+from netspec.check.rules.common import DEFAULT_TOLERANCE
 from netspec.errors import NetspecError, Note
-from netspec.model import Decision, Example, InputInfo
+from netspec.check.model import Decision, Example, InputInfo
 
 
 class MeaningChecks:
-    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+    """Checker methods for these statements; `self` is the Checker (netspec/check/checker.py)."""
 
     # ---- meaning: output, decision, examples ----
     def _output(self) -> str | None:

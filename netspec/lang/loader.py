@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from netspec import nodes
+from netspec.lang import nodes
 from netspec.errors import InputError, NetspecError, SpecCheckError
-from netspec.expand import expand
+from netspec.lang.expand import expand
 from netspec.files import FileRefused, open_checked
 from netspec.limits import MAX_SPEC_BYTES, MAX_USE_DEPTH, Limits
-from netspec.parser import parse
+from netspec.lang.parser import parse
 from netspec.source import Source, Span
 
 
@@ -85,7 +85,7 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: boo
                limits: Limits | None = None, _fence: Path | None = None) -> Unit:
     """Parse `path` and, recursively, every spec it uses (in its own folder, unless allow_outside).
 
-    Each unit's repeats are written out (netspec/expand.py) within `limits`; a spec that
+    Each unit's repeats are written out (netspec/lang/expand.py) within `limits`; a spec that
     uses another reads the names that spec's repeats bound as their last copies.
     """
     limits = limits or Limits(allow_outside=allow_outside)

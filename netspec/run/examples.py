@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netspec.model import CheckedSpec
-from netspec.plan import Plan
-from netspec.runner import run
+from netspec.check.model import CheckedSpec
+from netspec.run.plan import Plan
+from netspec.run.runner import run
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from netspec import nodes
+from netspec.lang import nodes
 from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxError
-from netspec.grammar import keywords, lark_parser
+from netspec.lang.grammar import keywords, lark_parser
 from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
-from netspec.tablerows import read_plain_rows
+from netspec.lang.tablerows import read_plain_rows
 
 TERMINAL_WORDS = {
     "NAME": "a name",
@@ -113,7 +113,7 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
     `limits`, a spec whose layers alone are more steps than limits.max_steps is refused
     first, from its text: parsing 200,000 layers would take half a minute before any count.
     """
-    from netspec.transform import ToNodes
+    from netspec.lang.transform import ToNodes
 
     parser = lark_parser()
     rows = read_plain_rows(source.text, keywords())

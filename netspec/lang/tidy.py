@@ -47,7 +47,7 @@ class _Line:
 
 def tidy(source: Source) -> str:
     """The tidy text of `source`; a spec that does not parse raises the SpecSyntaxError `check` would."""
-    from netspec.parser import parse
+    from netspec.lang.parser import parse
 
     parse(source)
     before = _tree(source.text)
@@ -59,7 +59,7 @@ def tidy(source: Source) -> str:
 
 
 def _tree(text: str):
-    from netspec.grammar import lark_parser
+    from netspec.lang.grammar import lark_parser
 
     return lark_parser().parse(text + "\n")
 
@@ -75,7 +75,7 @@ def _table_lines(tree) -> dict[int, tuple[str, int]]:
 
 def _lines(text: str) -> list[_Line]:
     """Each line's tokens, as Lark's own lexer reads them (`numberedfrom0.` is three words), and its comment."""
-    from netspec.grammar import lark_parser
+    from netspec.lang.grammar import lark_parser
 
     lines = [_Line([], _comment(line)) for line in text.split("\n")]
     for token in lark_parser().parse_interactive(text + "\n").iter_parse():

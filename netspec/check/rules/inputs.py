@@ -5,20 +5,20 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from netspec import nodes
-from netspec.checks.common import INPUT_VALUE, MAX_TOKENS
+from netspec.lang import nodes
+from netspec.check.rules.common import INPUT_VALUE, MAX_TOKENS
 from netspec.errors import NetspecError, Note
-from netspec.model import InputInfo, Value
+from netspec.check.model import InputInfo, Value
 from netspec.subwords import never_matches
-from netspec.vocabfile import read_tokens
-from netspec.vocabulary import TextInput, Vocabulary
+from netspec.check.vocabfile import read_tokens
+from netspec.check.vocabulary import TextInput, Vocabulary
 
 
 EXACT_WHOLE = 2**53  # float64 holds every whole number up to here, and not every one past it
 
 
 class InputChecks:
-    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+    """Checker methods for these statements; `self` is the Checker (netspec/check/checker.py)."""
 
     # ---- vocabularies and text inputs ----
     def _vocabulary(self, node: nodes.Vocabulary):

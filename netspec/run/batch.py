@@ -5,7 +5,7 @@ renamed only when every row has run; onto the screen, a file too large to hold i
 output in memory is first read through once to check every row (inputs, and NaN or
 infinity inside the network), and only then run again and printed.
 
-A chunk holds as many rows as the cost model (netspec/cost.py) says fit in CHUNK_BYTES and
+A chunk holds as many rows as the cost model (netspec/check/cost.py) says fit in CHUNK_BYTES and
 --max-memory, so memory stays bounded whatever the network: a 500-token attention runs 33
 rows at a time, a small network 131,072.
 """
@@ -16,13 +16,13 @@ import os
 import stat
 from typing import Callable
 
-from netspec import cost
-from netspec.csvinput import read_chunks
-from netspec.inputs import Rows
+from netspec.check import cost
+from netspec.run.csvinput import read_chunks
+from netspec.run.inputs import Rows
 from netspec.limits import Limits
-from netspec.model import CheckedSpec
-from netspec.plan import Plan
-from netspec.runner import RunResult, run
+from netspec.check.model import CheckedSpec
+from netspec.run.plan import Plan
+from netspec.run.runner import RunResult, run
 
 Show = Callable[[Rows, RunResult, int], str]  # a chunk's rows, their results, the rows before it -> the text written
 
@@ -37,7 +37,7 @@ LONG_SENTENCE = 1024  # characters: a `say` sentence this long, written on every
 def chunk_rows(spec: CheckedSpec, limits: Limits | None = None) -> int:
     """Rows per chunk: 131,072 for a small network (so 100,000 rows are one matrix product per
     layer), fewer for a heavy one, so that a chunk's rows, each at the peak the cost model
-    counts for it (netspec/cost.py: every value still to be read and the widest step's
+    counts for it (netspec/check/cost.py: every value still to be read and the widest step's
     temporaries, attention's scores too) plus its text in and out, stay within CHUNK_BYTES and
     --max-memory. More rows per chunk would buy little speed and cost hundreds of MB in line strings."""
     return cost.chunk_rows(spec.cost, CHUNK_BYTES, MAX_CHUNK_ROWS, limits or spec.cost.limits, row_text_bytes(spec))

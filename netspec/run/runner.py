@@ -18,11 +18,11 @@ from typing import Sequence
 
 import numpy as np
 
-from netspec.cost import rows_fit
-from netspec.decision import Decisions, decide
+from netspec.check.cost import rows_fit
+from netspec.run.decision import Decisions, decide
 from netspec.errors import NumericError
-from netspec.plan import Plan, PlanStep
-from netspec.trace import Trace, TraceStep
+from netspec.run.plan import Plan, PlanStep
+from netspec.run.trace import Trace, TraceStep
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class RunResult:
 
 def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exact: bool = False) -> RunResult:
     """Run every row through the fast kernels (or, `exact`, the trace's arithmetic); outputs and decisions.
-    Rows that would take more than --max-memory at once are refused first (netspec/cost.py)."""
+    Rows that would take more than --max-memory at once are refused first (netspec/check/cost.py)."""
     _fit(plan, len(rows), traced=False, exact=exact)
     values = {plan.spec.input_value: rows}
     with np.errstate(all="ignore"):

@@ -225,7 +225,7 @@ class Example:
 class Repeat:
     """`repeat 3 times [as block]:` … `end`: the body written once, stacked `count` times.
 
-    Only the parser's output holds it: netspec/expand.py writes the copies out as plain
+    Only the parser's output holds it: netspec/lang/expand.py writes the copies out as plain
     statements before the checker sees the spec.
     """
 

@@ -1,7 +1,7 @@
 """A `vocabulary v subwords from "vocab.txt"` line in, the file's tokens out: one token a line.
 
 This is the form of BERT's vocab.txt, whose first line is token 0 (`numbered from 0`
-says so). The file is fenced like a weight file (netspec/weights.py): its path is taken
+says so). The file is fenced like a weight file (netspec/check/weights.py): its path is taken
 relative to the spec's folder, a file outside that folder is refused unless
 --allow-outside, and its kind (a regular file) and size are checked on the opened file
 before a byte of it is read (netspec/files.py).

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from netspec.model import Decision
+from netspec.check.model import Decision
 
 
 class Decisions(Sequence):

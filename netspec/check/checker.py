@@ -2,7 +2,7 @@
 
 The checker collects every error it finds and raises them together (SpecErrors), so a
 learner fixes five typos in one run, not five runs. Its methods live by statement family
-in netspec/checks/ (inputs, tables, layers, meaning); this module walks the statements
+in netspec/check/rules/ (inputs, tables, layers, meaning); this module walks the statements
 and assembles the result.
 """
 
@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import difflib
 
-from netspec import nodes
-from netspec.checks.common import INPUT_VALUE, ParamDraft
-from netspec.checks.inputs import InputChecks
-from netspec.checks.layers import UNSET, LayerChecks
-from netspec.checks.meaning import MeaningChecks
-from netspec.checks.tables import TableChecks
-from netspec.cost import Tally, sentence_fits
+from netspec.lang import nodes
+from netspec.check.rules.common import INPUT_VALUE, ParamDraft
+from netspec.check.rules.inputs import InputChecks
+from netspec.check.rules.layers import UNSET, LayerChecks
+from netspec.check.rules.meaning import MeaningChecks
+from netspec.check.rules.tables import TableChecks
+from netspec.check.cost import Tally, sentence_fits
 from netspec.errors import SpecCheckError, SpecErrors
-from netspec.expand import fold_copies
+from netspec.lang.expand import fold_copies
 from netspec.limits import Limits
-from netspec.loader import Unit, load_units
-from netspec.model import CheckedSpec, InputInfo, Param, Step, Value
-from netspec.vocabulary import TextInput, Vocabulary
-from netspec.weights import WeightFiles
+from netspec.lang.loader import Unit, load_units
+from netspec.check.model import CheckedSpec, InputInfo, Param, Step, Value
+from netspec.check.vocabulary import TextInput, Vocabulary
+from netspec.check.weights import WeightFiles
 
 
 class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
@@ -44,7 +44,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         self.vocabularies: dict[str, Vocabulary] = {}
         self.texts: dict[str, TextInput] = {}
         self._relabelling_line = UNSET  # the `output` line that relabels, looked up once (checks/layers.py)
-        self.tally = Tally(limits)  # one row's memory and work, layer by layer (netspec/cost.py)
+        self.tally = Tally(limits)  # one row's memory and work, layer by layer (netspec/check/cost.py)
         self.weight_files = WeightFiles()  # each weight file opened once for all its tables
         self.pending: dict[str, list] = {}  # file tables whose numbers are read once the spec checks
         self.read_files: list[tuple[int, int]] = [u.source.identity for u in unit.chain() if u.source.identity]

@@ -35,11 +35,11 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from netspec import nodes
+from netspec.lang import nodes
 from netspec.errors import NetspecError, Note, SpecCheckError, SpecErrors, WeightFileError
 from netspec.limits import Limits, describe_bytes
-from netspec.nodes import INPUT_VALUE
-from netspec.parser import collector_paused
+from netspec.lang.nodes import INPUT_VALUE
+from netspec.lang.parser import collector_paused
 from netspec.source import CopySpan, Span
 
 TABLES = (nodes.Weights, nodes.Bias, nodes.Vector, nodes.ParamFile)

@@ -170,7 +170,7 @@ class CheckedSpec:
     vocabularies: dict = field(default_factory=dict)  # name -> vocabulary.Vocabulary
     texts: dict = field(default_factory=dict)  # name -> vocabulary.TextInput
     read_files: frozenset = frozenset()  # (device, inode) of every file the spec was read from: never an -o target
-    cost: object = None  # netspec.cost.SpecCost: one row's memory and work, counted by the checker
+    cost: object = None  # netspec.check.cost.SpecCost: one row's memory and work, counted by the checker
 
     @property
     def fields(self) -> tuple[str, ...]:

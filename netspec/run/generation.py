@@ -31,17 +31,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netspec.checker import load_spec
+from netspec.check.checker import load_spec
 from netspec.errors import InputError, SpecCheckError
 from netspec.limits import MAX_GENERATE_STEPS
-from netspec.cost import work_fits
-from netspec.model import CheckedSpec
+from netspec.check.cost import work_fits
+from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
-from netspec.plan import compile_plan
-from netspec.runner import run
+from netspec.run.plan import compile_plan
+from netspec.run.runner import run
 from netspec.source import Span
-from netspec.vocabulary import TextInput
+from netspec.check.vocabulary import TextInput
 
 
 
@@ -106,7 +106,7 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
         spec = load_spec(spec, limits)
     _check_settings(steps, sample, temperature, seed)
     text_input = generating_input(spec)
-    if spec.cost is not None:  # steps × one run's operations, against --max-operations (netspec/cost.py)
+    if spec.cost is not None:  # steps × one run's operations, against --max-operations (netspec/check/cost.py)
         work_fits(spec.cost, steps, limits or spec.cost.limits)
     numbers = text_input.tokenize(text, "the starting text")
     seed_chosen = sample and seed is None

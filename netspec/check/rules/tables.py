@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from netspec import nodes
-from netspec.checks.common import ParamDraft, count
+from netspec.lang import nodes
+from netspec.check.rules.common import ParamDraft, count
 from netspec.errors import NetspecError, Note
-from netspec.weights import check_declared, read_numbers
+from netspec.check.weights import check_declared, read_numbers
 
 
 class TableChecks:
-    """Checker methods for these statements; `self` is the Checker (netspec/checker.py)."""
+    """Checker methods for these statements; `self` is the Checker (netspec/check/checker.py)."""
 
     # ---- weights and biases ----
     def _param(self, node):

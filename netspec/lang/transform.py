@@ -6,7 +6,7 @@ from array import array
 
 from lark import Token, Transformer, v_args
 
-from netspec import nodes
+from netspec.lang import nodes
 from netspec.source import Source, span_of
 
 

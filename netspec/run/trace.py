@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netspec.model import CheckedSpec, Param, Step
+from netspec.check.model import CheckedSpec, Param, Step
 from netspec.ops.worked import Record
 
 

@@ -1,7 +1,7 @@
 """Input values in (`--input NAME=VALUE`, a CSV file, or the spec's examples), rows out.
 
 Every value is checked before the network runs: a number, finite, and inside the
-input's declared range (netspec/fields.py, shared with csvinput.py). Errors name the row
+input's declared range (netspec/run/fields.py, shared with csvinput.py). Errors name the row
 and the column.
 """
 
@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from netspec.csvinput import read_chunks
+from netspec.run.csvinput import read_chunks
 from netspec.errors import InputError
-from netspec.fields import Rows, did_you_mean, field_values, parse_number
-from netspec.model import CheckedSpec
+from netspec.run.fields import Rows, did_you_mean, field_values, parse_number
+from netspec.check.model import CheckedSpec
 from netspec.source import Span
 
 __all__ = ["Rows", "from_assignments", "from_csv", "from_examples", "parse_number"]

@@ -22,10 +22,10 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from netspec.errors import InputError
-from netspec.fields import Rows, check_range, did_you_mean, field_values
+from netspec.run.fields import Rows, check_range, did_you_mean, field_values
 from netspec.files import FileRefused, open_checked
 from netspec.limits import CSV_CHUNK_CHARS, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS
-from netspec.model import CheckedSpec
+from netspec.check.model import CheckedSpec
 from netspec.source import Source, Span
 
 CHUNK_ROWS = 65_536

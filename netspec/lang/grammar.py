@@ -4,7 +4,7 @@ Building the LALR tables from the grammar takes 0.1 s (half a second when `inter
 is installed, because Lark then checks every pair of terminals), which is most of what
 `netspec check` would otherwise wait for. So the tables are made once, at development
 time, by scripts/make_parse_tables.py, and ship inside the package as
-netspec/parse_tables.json: Lark's own `memo_serialize` data, written as JSON.
+netspec/lang/parse_tables.json: Lark's own `memo_serialize` data, written as JSON.
 
 Why JSON, and not Lark's `cache=` file or a standalone parser:
 
@@ -44,7 +44,7 @@ def grammar_dir() -> Path:
     packaged = resources.files("netspec") / "grammars"
     if packaged.is_dir():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "grammars"
+    checkout = Path(__file__).resolve().parents[2] / "grammars"
     if checkout.is_dir():
         return checkout
     raise RuntimeError(f"netspec is installed without its grammar: looked in {packaged} and {checkout}")
@@ -72,7 +72,7 @@ def keywords() -> frozenset[str]:
 
 
 def packaged_parser(text: str):
-    """The parser loaded from netspec/parse_tables.json, or None when those tables are not the grammar `text`'s."""
+    """The parser loaded from netspec/lang/parse_tables.json, or None when those tables are not the grammar `text`'s."""
     tables = _matching_tables(text)
     if tables is None:
         return None

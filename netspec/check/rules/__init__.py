@@ -1,0 +1,1 @@
+"""The checker's methods, one module per family of statements; netspec/check/checker.py puts them together."""

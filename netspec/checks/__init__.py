@@ -1,1 +1,0 @@
-"""The checker's methods, one module per family of statements; netspec/checker.py puts them together."""

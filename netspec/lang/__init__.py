@@ -1,0 +1,7 @@
+"""The language: `.net` text in, frozen nodes with source positions out.
+
+grammar (the one Lark parser, from grammars/netspec.lark), parser (the only place that
+sees Lark's errors), transform and nodes (the tree as typed nodes), tablerows (plain table
+rows read without a token per number), loader (a path, following `use`), expand
+(`repeat` blocks written out), tidy (one layout for every spec).
+"""
