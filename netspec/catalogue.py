@@ -66,6 +66,8 @@ CATALOGUE = (
           "queries × keys scores), or whose neurons' names would", "shorten the sequence, or raise it with --max-memory"),
     Entry("NS225", "a `say` sentence that, filled in, is longer than a whole printout may be",
           "write {decision} fewer times, or raise the limit with --max-printout"),
+    Entry("NS227", "a table made from another wrongly: transpose of a bias, columns or rows past the table's edge, "
+          "an unknown table function", "write transpose(T), columns(T, FIRST, LAST) or rows(T, FIRST, LAST), counted from 1"),
     Entry("NS230", "a sub-word piece that can never match: empty, or with a space in it", 'write pieces like "cat" or "##s"'),
     # ---- input values: NS3xx ----
     Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
@@ -114,6 +116,8 @@ CATALOGUE = (
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
           "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),
+    Entry("NS417", "a square weight from a PyTorch file with no `layout`, or a layout that makes no sense",
+          "end its line with `layout out×in` (nn.Linear) or `layout in×out` (GPT-2's Conv1D)"),
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),

@@ -6,6 +6,7 @@ netspec raised for it, keyed by its code, so the README shows real messages.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import struct
@@ -53,6 +54,7 @@ SPEC_CASES = {
     "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
     "NS224": 'vocabulary v characters "ab" numbered from 1e300\n' + NET,
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
+    "NS227": NET + "weights V = columns(W, 1, 5)\n",
     "NS226": 'vocabulary v characters "ab"\ninput text "a long text" tokens 20000 from v\n'
              "weights E:\n   e1  e2\n a 1   0\n b 0   1\nlayer x = embed(input, E)\nlayer s = attention(x, x, x)\n",
     "NS225": NET.replace("y  z", "y  " + "z" * 2000)
@@ -98,6 +100,7 @@ WEIGHT_CASES = {
     "NS410": 'weights W from "two.npz" key "C"',
     "NS411": 'weights W from "nan.npy"',
     "NS416": 'weights W from "bighead.safetensors"',
+    "NS417": 'weights W from "square_pt.safetensors"',
 }
 
 
@@ -184,6 +187,9 @@ def _weight_files(folder: Path, inner: Path):
     (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
     np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
     np.save(inner / "nan.npy", np.array([[1.0, np.nan], [0.5, 2.0]]))
+    header = json.dumps({"W": {"dtype": "F64", "shape": [2, 2], "data_offsets": [0, 32]},
+                         "__metadata__": {"format": "pt"}}).encode()  # as PyTorch saves an nn.Linear(2, 2)
+    (inner / "square_pt.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(32))
     with (inner / "bighead.safetensors").open("wb") as stream:  # a 17 MiB header, sparse: no disk taken
         stream.write(struct.pack("<Q", 17 * 1024**2) + b"{")
         stream.truncate(8 + 17 * 1024**2)

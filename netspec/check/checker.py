@@ -12,6 +12,7 @@ import difflib
 
 from netspec.lang import nodes
 from netspec.check.rules.common import INPUT_VALUE, ParamDraft
+from netspec.check.rules.derived import DerivedChecks
 from netspec.check.rules.inputs import InputChecks
 from netspec.check.rules.layers import UNSET, LayerChecks
 from netspec.check.rules.meaning import MeaningChecks
@@ -26,7 +27,7 @@ from netspec.check.vocabulary import TextInput, Vocabulary
 from netspec.check.weights import WeightFiles
 
 
-class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
+class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningChecks):
     """Walks the statements in order; `fail` records an error and checking goes on."""
 
     def __init__(self, unit: Unit, limits: Limits = Limits()):
@@ -103,6 +104,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
                 self._param(statement)
             elif isinstance(statement, nodes.ParamFile):
                 self._param_file(statement)
+            elif isinstance(statement, nodes.DerivedTable):
+                self._derived(statement)
             elif isinstance(statement, nodes.Layer):
                 self._layer(statement)
             elif isinstance(statement, nodes.Output):
@@ -125,7 +128,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         rows = self.values[rows_from].labels if rows_from in self.values else draft.row_names
         cols = self.values[cols_from].labels if cols_from in self.values else draft.col_names
         draft.array.setflags(write=False)
-        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span)
+        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span, draft.derived_from)
 
 
 def _stem(path: str) -> str:

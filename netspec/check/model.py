@@ -99,6 +99,7 @@ class Param:
     row_labels: tuple[str, ...]
     col_labels: tuple[str, ...]
     span: Span | None
+    derived_from: str | None = None  # a transpose or slice of that table: its numbers are counted there
 
     @property
     def size(self) -> int:
@@ -190,7 +191,7 @@ class CheckedSpec:
 
     @property
     def parameter_count(self) -> int:
-        return sum(p.size for p in self.params.values())
+        return sum(p.size for p in self.params.values() if p.derived_from is None)
 
     @property
     def sha256(self) -> str:

@@ -42,7 +42,7 @@ from netspec.lang.nodes import INPUT_VALUE
 from netspec.lang.parser import collector_paused
 from netspec.source import CopySpan, Span
 
-TABLES = (nodes.Weights, nodes.Bias, nodes.Vector, nodes.ParamFile)
+TABLES = (nodes.Weights, nodes.Bias, nodes.Vector, nodes.ParamFile, nodes.DerivedTable)
 BODY = (*TABLES, nodes.Layer)  # what a repeat's body may hold: statements that declare one name each
 
 _NOT_IN_BODY = {  # statement kind: (why it cannot be copied, where it goes instead)
@@ -293,7 +293,7 @@ class _Writer:
         found = []
         for at, statement in enumerate(repeat.body):
             later = {s.name.text for s in repeat.body[at:]}
-            refs = statement.call.args if isinstance(statement, nodes.Layer) else ()
+            refs = statement.call.args if isinstance(statement, (nodes.Layer, nodes.DerivedTable)) else ()
             for ref in (r for r in refs if isinstance(r, nodes.Ref)):
                 if ref.name.text not in bound and ref.name.text in later:
                     found.append(_read_too_early(ref, _copy_span(ref.span, repeat, 1, count)))
@@ -312,7 +312,7 @@ class _Writer:
 
     def _read(self, statement):
         """The statement with every name it reads replaced by that name's latest binding."""
-        if isinstance(statement, nodes.Layer):
+        if isinstance(statement, (nodes.Layer, nodes.DerivedTable)):
             args = tuple(self._ref(a) if isinstance(a, nodes.Ref) else a for a in statement.call.args)
             return dataclasses.replace(statement, call=dataclasses.replace(statement.call, args=args))
         if isinstance(statement, nodes.Output) and statement.value.text in self.names:

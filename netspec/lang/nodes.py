@@ -129,6 +129,21 @@ class ParamFile:
     key: str | None
     shape: tuple[int, ...] | None
     span: Span = _span()
+    layout: str | None = None  # `layout out×in`: "in×out" or "out×in", how the file stores the table
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """`weights head = transpose(E)`, `weights Wq = columns(W, 1, 48)`: a table made from another.
+
+    The numbers are the other table's (a transpose or a slice of them), so one table read once
+    can be used twice, such as GPT-2's output head, the token embedding transposed.
+    """
+
+    kind: str
+    name: Name
+    call: "Call"
+    span: Span = _span()
 
 
 @dataclass(frozen=True)
@@ -235,7 +250,7 @@ class Repeat:
     span: Span = _span()
 
 
-Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest
+Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | DerivedTable | Layer | Output | DecideLargest
              | DecideSign | Say | Example | Repeat)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from array import array
 
 from lark import Token, Transformer, v_args
@@ -121,8 +122,23 @@ class ToNodes(Transformer):
         return self._param_file("vector", meta, children)
 
     def _param_file(self, kind, meta, children):
-        name, path, key, dims = children
-        return nodes.ParamFile(kind, name, unquote(path), key and unquote(key), dims, self._span(meta))
+        name, path, key, dims, *layout = children
+        return nodes.ParamFile(kind, name, unquote(path), key and unquote(key), dims, self._span(meta),
+                               layout[0] if layout else None)
+
+    def layout(self, meta, children):
+        """`out×in`, `out x in` and `outxin` all read as "out×in"."""
+        first, second = re.findall(r"in|out", str(children[0]))
+        return f"{first}×{second}"
+
+    def weights_derived(self, meta, children):
+        return nodes.DerivedTable("weights", children[0], children[1], self._span(meta))
+
+    def bias_derived(self, meta, children):
+        return nodes.DerivedTable("bias", children[0], children[1], self._span(meta))
+
+    def vector_derived(self, meta, children):
+        return nodes.DerivedTable("vector", children[0], children[1], self._span(meta))
 
     def dims(self, meta, children):
         return tuple(int(number(n)) if number(n).is_integer() and number(n) >= 0 else -1 for n in children)

@@ -13,10 +13,11 @@ from netspec.ops import lookup
 def network_line(spec: CheckedSpec) -> str:
     """`leaf_or_flower: 4 inputs → 3 hidden → 2 out · 18 weights · no bias · no activation`."""
     widths = [f"{len(spec.inputs)} inputs"] + [f"{spec.values[s.output].shape_text} {s.output}" for s in spec.steps]
-    weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
-    biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
+    own = [p for p in spec.params.values() if p.derived_from is None]  # a transpose or slice is counted once
+    weights = sum(p.size for p in own if p.kind == "weights")
+    biases = sum(p.size for p in own if p.kind == "bias")
     activations = sorted({s.op for s in spec.steps if not lookup(s.op).weighted_sum})  # named, by OpDef.kind
-    vectors = sum(p.size for p in spec.params.values() if p.kind == "vector")
+    vectors = sum(p.size for p in own if p.kind == "vector")
     parts = [" → ".join(widths), f"{weights} weights",
              f"{biases} biases" if biases else "no bias", *([f"{vectors} in vectors"] if vectors else []),
              ", ".join(activations) if activations else "no activation"]
