@@ -60,6 +60,8 @@ CATALOGUE = (
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     Entry("NS240", "a sequence operation given values of the wrong shape (q, k and v; heads; concat; positions)",
           "follow the hint: it names the shapes that fit"),
+    Entry("NS241", "split or features asked for parts a value does not have: unequal parts, no part named, a part "
+          "past the last, or a line that names more values than it makes", "`layer q, k, v = split(qkv, 3)`: one name per part"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
     Entry("NS226", "a layer whose one row would take more memory than the limit (attention over a long text: "

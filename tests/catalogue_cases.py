@@ -47,6 +47,7 @@ SPEC_CASES = {
     "NS217": NET + "output out labels A, B, C\n",
     "NS218": NET + "layer r = add(input, out)\n",
     "NS240": NET + "layer s = attention(out, out, out)\n",
+    "NS241": NET + "layer p, q, r = split(out, 3)\n",
     "NS219": 'vocabulary v characters "abca"\n' + NET,
     "NS220": NET.replace(" a 1  2", " a 1e400  2"),
     "NS221": NET + "repeat 0 times:\n  layer out = relu(out)\nend\n",

@@ -179,6 +179,7 @@ class Layer:
     name: Name
     call: Call
     span: Span = _span()
+    together: tuple[Name, ...] = ()  # `layer q, k, v = split(qkv, 3)`: every name of the line, this one among them
 
 
 @dataclass(frozen=True)

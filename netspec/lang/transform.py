@@ -36,7 +36,7 @@ class ToNodes(Transformer):
         return nodes.Name(unquote(token), span_of(self.source, token))
 
     def start(self, meta, children):
-        return nodes.Spec(tuple(children), self._span(meta))
+        return nodes.Spec(_flat(children), self._span(meta))
 
     def name(self, meta, children):
         return self._name(children[0])
@@ -161,6 +161,14 @@ class ToNodes(Transformer):
     def layer(self, meta, children):
         return nodes.Layer(children[0], children[1], self._span(meta))
 
+    def layer_parts(self, meta, children):
+        """`layer q, k, v = split(qkv, 3)` is the layers `q = split(qkv, 3, part=1)`, `k = … part=2`, `v = … part=3`."""
+        *names, call = children
+        span = self._span(meta)
+        return tuple(nodes.Layer(name, nodes.Call(call.op, (*call.args, nodes.KeywordArg(nodes.Name("part"), float(i))),
+                                                  call.span), span, tuple(names))
+                     for i, name in enumerate(names, 1))
+
     def output(self, meta, children):
         value, *labels = children
         return nodes.Output(value, tuple(l for l in labels if l is not None), self._span(meta))
@@ -193,5 +201,10 @@ class ToNodes(Transformer):
 
     def repeat(self, meta, children):
         count, name, *body = children
-        return nodes.Repeat(nodes.Num(number(count), span_of(self.source, count)), name, tuple(body),
+        return nodes.Repeat(nodes.Num(number(count), span_of(self.source, count)), name, _flat(body),
                             self._span(meta))
+
+
+def _flat(statements) -> tuple:
+    """Statements in order, a line that declares several layers (a tuple of them) spread out."""
+    return tuple(s for statement in statements for s in (statement if isinstance(statement, tuple) else (statement,)))

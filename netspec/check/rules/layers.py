@@ -39,6 +39,8 @@ class LayerChecks:
                          f"the operations are {', '.join(ops.known_names())}", code="NS202")
             return
         self.current = name
+        if node.together and not self._parts_fit(node, op):
+            return
         cost = self._cost(op, node.call)
         if cost is not None and not self._afford(name, cost, node.call):
             return
@@ -58,6 +60,21 @@ class LayerChecks:
                                text))
         self.tally.record(name, result.op or op.name, result.inputs, cost or elementwise_cost(
             [Arg(0, len(result.names))], {}))
+
+    def _parts_fit(self, node: nodes.Layer, op) -> bool:
+        """`layer q, k, v = split(qkv, 3)`: one name per part, of an operation that makes parts (said once, at the
+        first name)."""
+        count = next((a.value for a in node.call.args if isinstance(a, nodes.Num)), None)
+        if op.parts and count == len(node.together):
+            return True
+        if node.name == node.together[0]:
+            names = ", ".join(n.text for n in node.together)
+            problem = (f"{node.call.op.text} makes {count:g} parts here, but {len(node.together)} names are given" if
+                       op.parts and count is not None else
+                       f"{node.call.op.text} gives one value, not several")
+            self.fail(f"`layer {names} = …`: {problem}", node.span, code="NS241",
+                      hint=f"one name per part: `layer {names} = split(x, {len(node.together)})`")
+        return False
 
     # ---- what a layer costs (netspec/check/cost.py), asked before its neurons are named ----
     def _cost(self, op, call: nodes.Call) -> Cost | None:
