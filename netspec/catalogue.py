@@ -41,6 +41,8 @@ CATALOGUE = (
     Entry("NS208", "a name used before it is declared, or a layer that uses itself", "declare it above its use"),
     Entry("NS209", "a decision rule that does not fit the outputs", "`decide largest` for several outputs, the sign rule for one"),
     Entry("NS210", "an example without a value for every input", "give every input a number"),
+    Entry("NS228", "an example without `-> DECISION` in a spec that decides, or with one in a spec that decides nothing",
+          "`-> DECISION` when the spec decides; only `expect` numbers after `decide nothing`"),
     Entry("NS211", "an example value outside its input's range", "use a value inside the range, or widen the range"),
     Entry("NS212", "a range that runs backwards", "write `range LOW to HIGH`"),
     Entry("NS213", "`use` of a missing file or one outside the folder, a circle of uses, a chain of uses more than 32 "

@@ -38,6 +38,7 @@ SPEC_CASES = {
     "NS208": NET + "layer p = dense(input, V)\nweights V:\n  q\n a 1\n b 1\n",
     "NS209": NET + "decide y if positive otherwise n\n",
     "NS210": NET + "example e: a=1 -> y\n",
+    "NS228": NET + "example e: a=1, b=2\n",
     "NS211": "input a range 0 to 1\n" + NET.split("\n", 1)[1] + "example e: a=2, b=1 -> z\n",
     "NS212": "input a range 5 to 1\n" + NET.split("\n", 1)[1],
     "NS213": 'use "absent.net"\n' + NET,

@@ -53,6 +53,8 @@ _NOT_IN_BODY = {  # statement kind: (why it cannot be copied, where it goes inst
                           "put it after the repeat's `end`"),
     nodes.DecideSign: ("`decide` cannot stand inside a repeat: the decision is stated once",
                        "put it after the repeat's `end`"),
+    nodes.DecideNothing: ("`decide` cannot stand inside a repeat: the decision is stated once",
+                          "put it after the repeat's `end`"),
     nodes.Say: ("`say` cannot stand inside a repeat: the sentence is stated once", "put it after the repeat's `end`"),
     nodes.Example: ("an `example` cannot stand inside a repeat: it checks the whole network",
                     "put it after the repeat's `end`"),

@@ -207,6 +207,13 @@ class DecideSign:
 
 
 @dataclass(frozen=True)
+class DecideNothing:
+    """`decide nothing`: the output numbers are the answer, such as a sentence's embedding."""
+
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Say:
     """The decision sentence; `{decision}` is replaced by the winning label."""
 
@@ -232,7 +239,7 @@ class Expect:
 class Example:
     name: Name
     inputs: tuple[Assign, ...]
-    decision: Name
+    decision: Name | None  # None: `example e: text="…"` in a spec that decides nothing
     expect: Expect | None
     span: Span = _span()
 
@@ -252,7 +259,7 @@ class Repeat:
 
 
 Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | DerivedTable | Layer | Output | DecideLargest
-             | DecideSign | Say | Example | Repeat)
+             | DecideSign | DecideNothing | Say | Example | Repeat)
 
 
 @dataclass(frozen=True)

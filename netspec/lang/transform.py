@@ -182,6 +182,9 @@ class ToNodes(Transformer):
     def decide_sign(self, meta, children):
         return nodes.DecideSign(children[0], children[1], self._span(meta))
 
+    def decide_nothing(self, meta, children):
+        return nodes.DecideNothing(self._span(meta))
+
     def say(self, meta, children):
         return nodes.Say(unquote(children[0]), self._span(meta))
 

@@ -117,15 +117,20 @@ def example_mismatch(row: WorkedRow, trace: Trace) -> str | None:
 def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
     """`Decision · the largest output wins: Leaf 0.79584 > Flower 0.25122  →  Leaf`."""
     decision = trace.spec.decision
+    if decision.kind == "none":
+        return f"Decision · {decision.describe()}"
+    outputs = row.outputs
+    if decision.reads:  # a sequence's scores: the last position's, by token
+        outputs = list(zip(decision.labels, (value for _, value in outputs[-decision.reads:])))
     if decision.kind == "sign":
         label, value = row.outputs[0]
         relation = ">" if value > 0 else "≤"
         return (f"Decision · {decision.describe()}: {label} = {num(value, style)} {relation} 0"
                 f"  →  {row.decision}")
-    ranked = sorted(row.outputs, key=lambda lv: -lv[1])
+    ranked = sorted(outputs, key=lambda lv: -lv[1])
     if len(ranked) > MANY_OUTPUTS:  # a 27-way output: the top few, and how many more
         ranked = ranked[:TOP_SHOWN]
-        more = f" > … {len(row.outputs) - TOP_SHOWN} more"
+        more = f" > … {len(outputs) - TOP_SHOWN} more"
     else:
         more = ""
     relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
