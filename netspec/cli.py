@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy`; the only importer of click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -334,6 +334,121 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
     generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--data", "data_path", required=True, metavar="FILE.csv",
+              help="Training rows: the inputs, and a `label` column or one column per output (its wanted number).")
+@click.option("-o", "--output", metavar="OUT.net", help="The trained spec (weights from files go to OUT.safetensors).")
+@click.option("--in-place", is_flag=True, help="Write the trained numbers into SPEC itself.")
+@click.option("--loss", type=click.Choice(["l1", "mse", "cross-entropy"]), default="l1", show_default=True,
+              help="l1: per row Σ|wanted − got| (the article's), averaged over rows; mse: the mean of every "
+                   "(wanted − got)²; cross-entropy: on the softmax of the outputs, or on the outputs themselves "
+                   "when the spec already ends in softmax (or divide_by_sum).")
+@click.option("--optimizer", type=click.Choice(["sgd", "adam"]), default="sgd", show_default=True,
+              help="sgd: w − lr·g; adam: PyTorch's Adam (betas 0.9, 0.999; eps 1e-8).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True,
+              help="Learning rate: how far each step moves.")
+@click.option("--epochs", type=_Whole(1, 10_000_000), default=100, show_default=True, help="Passes over the rows.")
+@click.option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
+              help="Rows per step [default: all rows, one step per epoch]; smaller batches are shuffled each epoch.")
+@click.option("--seed", type=_Whole(min=0), default=0, show_default=True, help="For --init random and the shuffling.")
+@click.option("--init", type=click.Choice(["keep", "random"]), default="keep", show_default=True,
+              help="Start from the spec's numbers, or from random ones (±1/√rows, biases 0).")
+@click.option("--freeze", multiple=True, metavar="NAME", help="Leave the table NAME as it is; repeat for several.")
+@click.option("--log", "log_path", metavar="FILE.jsonl", help='One line per epoch: {"epoch": n, "loss": x}.')
+@click.option("--check-gradients", is_flag=True,
+              help="Train nothing: compare the chain rule's gradients with the article's nudge, on the first batch.")
+def train(spec, data_path, output, in_place, log_path, check_gradients, **settings):
+    """Train SPEC's weights on --data rows and write the trained spec to -o OUT.net."""
+    from netspec.train.trainer import Settings
+
+    settings = Settings(**{**settings, "freeze": tuple(settings["freeze"])})
+    checked = _load_spec(spec)
+    if check_gradients:
+        return _check_gradients(checked, data_path, settings)
+    if bool(output) == in_place:
+        raise click.UsageError("give -o OUT.net for the trained spec, or --in-place to write into SPEC itself")
+    from netspec.train.report import summary
+    from netspec.train.session import accuracy, run_training
+
+    out = spec if in_place else output
+    for path in _trained_paths(checked, out, log_path):
+        from netspec.outfile import check_writable
+
+        check_writable(path, _reads(checked, data_path, out, in_place))
+    trained = run_training(checked, data_path, out, settings, _progress(settings.epochs))
+    files = _write_trained(checked, trained, out, in_place, data_path, log_path)
+    from netspec.run.plan import compile_plan
+
+    click.echo(summary(checked, trained, settings, out, files,
+                       accuracy(compile_plan(checked), trained.result.weights, trained.data)), nl=False)
+
+
+def _trained_paths(checked, out: str, log_path) -> list[str]:
+    from pathlib import Path
+
+    return [out, str(Path(out).with_suffix(".safetensors")), *([log_path] if log_path else [])]
+
+
+def _reads(checked, data_path: str, out: str, in_place: bool) -> frozenset:
+    from netspec.files import identity_of
+
+    reads = _read(checked, data_path)
+    return reads - {identity_of(out)} if in_place else reads
+
+
+def _check_gradients(checked, data_path, settings):
+    from netspec.train.report import nudge_table
+    from netspec.train.session import check_gradients
+
+    value, checks = check_gradients(checked, data_path, settings)
+    rows = settings.batch_size or 0
+    click.echo(nudge_table(checked, settings.loss, rows or len(_rows_of(checked, data_path)), value, checks), nl=False)
+    if not all(c.agrees for c in checks):
+        sys.exit(1)
+
+
+def _rows_of(checked, data_path):
+    from netspec.train.data import read_data
+
+    return read_data(checked, data_path).inputs
+
+
+def _progress(epochs: int):
+    """A progress line on stderr, rewritten each epoch, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(epoch: int, loss: float):
+        done = epoch * 30 // epochs
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {loss:.6g}")
+        if epoch == epochs:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
+
+
+def _write_trained(checked, trained, out: str, in_place: bool, data_path: str, log_path) -> list[str]:
+    """The weight file first, then the spec, then the log: each whole or not at all."""
+    from pathlib import Path
+
+    from netspec.outfile import write_atomic, write_atomic_bytes
+
+    reads = _reads(checked, data_path, out, in_place)
+    files = []
+    if trained.weight_file is not None:
+        weights = str(Path(out).with_suffix(".safetensors"))
+        write_atomic_bytes(weights, trained.weight_file, reads)
+        files.append(weights)
+    write_atomic(out, trained.spec_text, reads)
+    files.insert(0, out)
+    if log_path:
+        write_atomic(log_path, trained.log, reads)
+        files.append(log_path)
+    return files
 
 
 @cli.command()
