@@ -150,3 +150,32 @@ def test_check_gradients_agrees_with_the_nudge():
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("every gradient is within 1e-05 of its nudge")
     assert "Wq[2]" in result.output
+
+
+def test_the_train_step_printout_shows_the_articles_numbers():
+    """trace --train-step on leaf_start: L = |0.8 − 0.6| + |0.2 − 0.4| = 0.4; ∂L/∂W2[h1,Leaf] = ∂L/∂Leaf · h1
+    = (−1)·1; W2[h1,Leaf]′ = 0.6 − 0.1·(−1) = 0.7, the number `netspec train --epochs 1 --lr 0.1` writes."""
+    args = ("trace", SPECS / "leaf_start.net", "--train-step", "--data", SPECS / "leaf_article.csv", "--lr", "0.1")
+    text = invoke(*args).output
+    assert "L = |0.8 − 0.6| + |0.2 − 0.4| = 0.2 + 0.2 = 0.4" in text
+    assert "∂L/∂W2[h1,Leaf]   = ∂L/∂Leaf · h1 = (−1)·1 = −1" in text
+    assert "W2[h1,Leaf]′   = 0.6 − 0.1·(−1) = 0.7" in text
+    assert "∂L/∂W1[R,h1]   = ∂L/∂h1 · R = (−0.2)·32 = −6.4" in text  # ∂L/∂h1 = (−1)·0.6 + 1·0.4
+    steps = {s["value"]: s for s in json.loads(invoke(*args, "--format", "json").output)["rows"][0]["steps"]}
+    assert steps["loss"]["items"][0]["result"] == pytest.approx(0.4, abs=1e-15)
+    updated = {i["address"]: i["result"] for i in steps["W2′"]["items"]}
+    assert updated["W2′.W2[h1,Leaf]"] == 0.6 + 0.1 and updated["W2′.W2[h1,Flower]"] == 0.4 - 0.1
+    for fmt in ("md", "html", "tex"):
+        shown = invoke(*args, "--format", fmt).output
+        assert "0.7" in shown and "h1,Leaf" in shown
+    blank = invoke(*args, "--format", "md", "--blank").output
+    assert blank.count("= 0.2 + 0.2 = 0.4") == 1  # only in the answer key
+
+
+def test_a_train_step_through_attention_and_layer_norm():
+    """tiny_gpt's step: every table gets its gradient and its update; the numbers are the trainer's."""
+    result = invoke("trace", SPECS / "tiny_gpt.net", "--train-step", "--data", SPECS / "humpty_windows.csv",
+                    "--row", "2", "--loss", "cross-entropy", "--format", "json")
+    assert result.exit_code == 0, result.output
+    values = [s["value"] for s in json.loads(result.output)["rows"][0]["steps"]]
+    assert {"loss", "∂L/∂Wq[1]", "∂L/∂E", "Wq[1]′", "E′", "∂L/∂normed[1]"} <= set(values)

@@ -29,6 +29,7 @@ class Data:
     targets: np.ndarray  # (rows, outputs)
     ids: tuple[str, ...]  # `row 3 (line 4)` for messages
     labels: tuple[str | None, ...] = ()  # each row's wanted decision, when the file gives labels
+    spans: tuple = ()  # each row's line in the file, for a printout of its training step
 
 
 def read_data(spec: CheckedSpec, path: str) -> Data:
@@ -43,7 +44,7 @@ def read_data(spec: CheckedSpec, path: str) -> Data:
                          hint="the first line names the columns; each line after it is one training row")
     header = [cell.strip() for cell in rows[0]]
     targets = _target_columns(spec, path, text, header, first)
-    inputs, wanted, ids, labels = [], [], [], []
+    inputs, wanted, ids, labels, spans = [], [], [], [], []
     for number, cells in enumerate(csv.reader(lines[first:]), first + 1):
         if not cells:
             continue
@@ -64,8 +65,9 @@ def read_data(spec: CheckedSpec, path: str) -> Data:
         else:
             wanted.append([parse_number(row[c], f"line {number}, column {c}", span_of(c)) for c in targets])
         ids.append(f"row {len(ids) + 1} (line {number})")
+        spans.append(_span(path, text, number, 1, len(lines[number - 1]) + 1))
     return Data(np.array(inputs, dtype=np.float64), np.array(wanted, dtype=np.float64), tuple(ids),
-                tuple(labels) if targets == LABEL else ())
+                tuple(labels) if targets == LABEL else (), tuple(spans))
 
 
 def _text(path: str) -> str:
