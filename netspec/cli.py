@@ -412,10 +412,12 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
 @click.option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
               help="Rows per step [default: all rows, one step per epoch]; smaller batches are shuffled each epoch.")
 @click.option("--log", "log_path", metavar="FILE.jsonl", help='One line per epoch: {"epoch": n, "loss": x}.')
+@click.option("--test", "test_path", metavar="FILE.csv",
+              help="Held-out rows with labels, not trained on: their accuracy is reported after training.")
 @_training_options
 @click.option("--check-gradients", is_flag=True,
               help="Train nothing: compare the chain rule's gradients with the article's nudge, on the first batch.")
-def train(spec, data_path, output, in_place, log_path, check_gradients, **settings):
+def train(spec, data_path, output, in_place, log_path, test_path, check_gradients, **settings):
     """Train SPEC's weights on --data rows and write the trained spec to -o OUT.net."""
     settings = _settings(**settings)
     checked = _load_spec(spec)
@@ -431,12 +433,16 @@ def train(spec, data_path, output, in_place, log_path, check_gradients, **settin
         from netspec.outfile import check_writable
 
         check_writable(path, _reads(checked, data_path, out, in_place))
+    from netspec.run.plan import compile_plan
+    from netspec.train.data import read_data
+
+    held_out = read_data(checked, test_path) if test_path else None  # refused now, not after the epochs
     trained = run_training(checked, data_path, out, settings, _progress(settings.epochs))
     files = _write_trained(checked, trained, out, in_place, data_path, log_path)
-    from netspec.run.plan import compile_plan
-
-    click.echo(summary(checked, trained, settings, out, files,
-                       accuracy(compile_plan(checked), trained.result.weights, trained.data)), nl=False)
+    plan = compile_plan(checked)
+    test = (test_path, len(held_out.inputs), accuracy(plan, trained.result.weights, held_out)) if held_out else None
+    click.echo(summary(checked, trained, settings, out, files, accuracy(plan, trained.result.weights, trained.data),
+                       test), nl=False)
 
 
 def _trained_paths(checked, out: str, log_path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from netspec.train.nudge import AGREE, Nudged
 
 
-def summary(spec, trained, settings, out: str, files: list[str], accuracy: float | None) -> str:
+def summary(spec, trained, settings, out: str, files: list[str], accuracy: float | None, test=None) -> str:
     result = trained.result
     numbers = sum(result.weights[name].size for name in result.trained)
     frozen = [name for name in spec.params if name not in result.trained]
@@ -17,6 +17,9 @@ def summary(spec, trained, settings, out: str, files: list[str], accuracy: float
              f"loss: epoch 1 {result.losses[0]:.6g} → epoch {settings.epochs} {result.losses[-1]:.6g}"]
     if accuracy is not None:
         lines.append(f"accuracy on the training rows: {accuracy:.1%}")
+    if test is not None and test[2] is not None:
+        right = round(test[2] * test[1])
+        lines.append(f"accuracy on the held-out rows of {test[0]}: {test[2]:.1%} ({right} of {test[1]})")
     lines.append("wrote " + " and ".join(files))
     return "\n".join(lines) + "\n"
 
