@@ -1,6 +1,8 @@
 """Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy`; the only importer of click.
 
-Each command imports only what it needs, so `netspec run` does not load the printouts.
+Each command imports only what it needs, inside its own function: this module's top imports
+click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
+costs little more than click, and tests/test_startup.py holds every command to it.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
 reports command-line misuse itself (exit 2); nothing else ever shows a traceback.
 """
