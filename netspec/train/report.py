@@ -25,7 +25,7 @@ def summary(spec, trained, settings, out: str, files: list[str], accuracy: float
 
 
 def nudge_table(spec, loss_name: str, rows: int, value: float, checks: list[Nudged]) -> str:
-    lines = [f"gradient check of {spec.name} on {rows} rows, {loss_name} loss {value:.6g}: each number nudged by ±h, "
+    lines = [f"gradient check of {spec.name} on {rows} row{'s' * (rows != 1)}, {loss_name} loss {value:.6g}: each number nudged by ±h, "
              "(L(w + h) − L(w − h)) / 2h against the chain rule"]
     width = max(len(c.table) for c in checks)
     for c in checks:
