@@ -145,6 +145,15 @@ CATALOGUE = (
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
+    # ---- training: NS9xx ----
+    Entry("NS901", "training data without targets: no `label` column and not one column per output",
+          "add a `label` column, or one column named after each output"),
+    Entry("NS902", "a training `label` that is not one of the decision's labels", "use a label the spec decides"),
+    Entry("NS903", "the loss became NaN or infinity while training (it diverged)", "lower --lr, or start from other weights"),
+    Entry("NS904", "a training setting that does not fit the spec: --freeze of no table, nothing left to train, "
+          "a loss that needs probabilities", "name a table the spec declares; see the hint"),
+    Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
+          "--freeze that table, or copy the network into the spec"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}
