@@ -51,12 +51,27 @@ def _printout_options(command):
                            help="Page size for html and tex (default a4).")(command)
     command = click.option("--label-terms", is_flag=True,
                            help="tex: name each product's weight under it (\\underbrace).")(command)
-    command = click.option("--blank", is_flag=True,
-                           help="A worksheet: worked numbers left as empty boxes, the answer key at the end.")(command)
+    command = click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), is_flag=False,
+                           flag_value="all", default=None, help="A worksheet: worked numbers left as empty boxes "
+                           "(learner: which ones; default all), the answer key at the end.")(command)
     command = click.option("--focus", metavar="ADDRESS",
                            help="Expand one value (hidden.h1, W1[G,h1], hidden) fully; summarise the rest.")(command)
     return click.option("--detail", type=click.Choice(DETAILS), default=None,
                         help="summary, layer, neuron (default) or scalar (every term).")(command)
+
+
+def _classroom_options(command):
+    """--audience, --key, --no-key, --lang, --variants, --seed: worksheets for a class (netspec/classroom_cli.py)."""
+    command = click.option("--seed", type=_Whole(min=0), default=None, metavar="S",
+                           help="With --variants: the seed the inputs are drawn with (default 1).")(command)
+    command = click.option("--variants", type=_Whole(min=1), default=None, metavar="N",
+                           help="learner: N worksheets, inputs drawn from the spec's ranges, each with its key.")(command)
+    command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
+    command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
+    return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
+                        show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
 
 
 def _given(value) -> str:
@@ -222,10 +237,17 @@ def check(spec, dump, digits, ascii):
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
 @_printout_options
+@_classroom_options
 @_number_options
-def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, **printout):
+def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, audience, key, no_key, lang,
+          variants, seed, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
+    from netspec.classroom_cli import learner_trace, teacher_key
+
+    if audience == "learner" or lang != "en" or variants:
+        return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
+                             audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.run.runner import trace as trace_rows
@@ -236,13 +258,16 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
         raise click.UsageError(f"--{name.replace('_', '-')}{_given(printout[name])} does not apply to --format {fmt}; "
                                f"it works with --format {others}")
     printout = {name: value for name, value in printout.items() if value}
+    printout.update(teacher_key(key, no_key, printout))
     checked = _load_spec(spec)
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
     printout = _shortened(checked, fmt, len(rows.values), terms, printout)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output,
-          _read(checked, csv_path))
+    style = NumberStyle(digits, ascii)
+    if key and printout.get("blank"):
+        _emit(render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}), key, _read(checked, csv_path))
+    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, csv_path))
 
 
 def _large_default(checked, fmt: str, printout: dict) -> dict:

@@ -28,9 +28,9 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
                "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch",
-             "run.examples", "run.generation")),
+             "run.examples", "run.generation", "run.variants")),
     ("render", ("render", "render.*")),
-    ("top", ("cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

@@ -37,9 +37,11 @@ class Printer:
     def render(self) -> str:
         rows = worked_rows(self.trace)
         lines = self.front()
+        if self.options.blank and self.options.key == "only":
+            return self.page(lines + self.answer_key(rows, self.options.answers()), rows)
         for index, row in enumerate(rows):
             lines += self.row(row, index, self.options)
-        if self.options.blank:
+        if self.options.blank and self.options.key == "with":
             lines += self.answer_key(rows, self.options.answers())
         return self.page(lines, rows)
 

@@ -39,6 +39,7 @@ class PrintOptions:
     blank: bool = False
     label_terms: bool = False
     paper: str = "a4"
+    key: str = "with"  # a worksheet's answer key: with the sheet, none (left out), only (the key alone)
 
     def __post_init__(self):
         if self.detail is not None and self.detail not in DETAILS:
