@@ -49,7 +49,7 @@ class Cell:
 class TermCells:
     source: str  # the input's label (`R`, `h1`)
     x: Cell
-    weight: float
+    weight: Cell  # given, or carried when an earlier box works it out (a collapsed table's coefficient)
     product: Cell
 
 
@@ -95,6 +95,7 @@ class Sheet:
             for neuron in stage.neurons:
                 for term in neuron.terms:
                     yield term.x
+                    yield term.weight
                     yield term.product
                 yield neuron.total
             for _, cell in stage.others:
@@ -154,7 +155,9 @@ def _neuron(item: Sum, source: str, products_blank: bool, sums_blank: bool, numb
         x = Cell(carry=term.input) if f"{source}.{term.input}" in boxed else Cell(given=term.x)
         product = (numbering.box(f"{item.address}·{term.input}", "product", term.product) if products_blank
                    else Cell(given=term.product))
-        terms.append(TermCells(term.input, x, term.w, product))
+        value = item.address.rsplit(".", 1)[0]
+        weight = Cell(carry=term.weight) if f"{value}.{term.weight}" in boxed else Cell(given=term.w)
+        terms.append(TermCells(term.input, x, weight, product))
     bias = item.bias.value if item.bias else None
     total = _result(item.address, item.total, sums_blank, numbering, boxed)
     return Neuron(item.label, tuple(terms), bias, total)

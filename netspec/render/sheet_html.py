@@ -124,7 +124,7 @@ def _neuron(neuron: Neuron, style, words: Words, key: bool) -> list[str]:
         lines.append(f"<tr><th>{escape(words('number'))}</th>"
                      + gap.join(f"<td>{_cell(t.x, style, key)}</td>" for t in chunk) + "</tr>")
         lines.append(f"<tr><th>{escape(words('times_weight'))}</th>"
-                     + gap.join(f"<td>{escape(factor(t.weight, style))}</td>" for t in chunk) + "</tr>")
+                     + gap.join(f"<td>{_cell(t.weight, style, key)}</td>" for t in chunk) + "</tr>")
         bias = (f'<td class="op">{escape(words("plus_bias", value=factor(neuron.bias, style)))}</td>'
                 if last and neuron.bias is not None else "")
         total = (f'<td class="total">{escape(words("add_up"))} → <strong>{escape(neuron.label)}</strong> = '

@@ -67,7 +67,7 @@ def _neuron(neuron: Neuron, style, words: Words, key: bool) -> list[str]:
     chunks = [neuron.terms[i:i + COLUMNS] for i in range(0, len(neuron.terms), COLUMNS)] or [()]
     for c, chunk in enumerate(chunks):
         rows = [[terminal(t.source) for t in chunk], [_cell(t.x, style, key) for t in chunk],
-                [factor(t.weight, style) for t in chunk], [_cell(t.product, style, key) for t in chunk]]
+                [_cell(t.weight, style, key) for t in chunk], [_cell(t.product, style, key) for t in chunk]]
         widths = [max(_width(row[i]) for row in rows) for i in range(len(chunk))]
         label = terminal(neuron.label) if c == 0 else ""
         for r, (head, row) in enumerate(zip([label] + heads, rows)):
