@@ -85,3 +85,24 @@ def _format(fmt: str | None, output: str | None, choices) -> str:
         raise click.UsageError(f"a learner's worksheet is written as {' or '.join(choices)}, not {fmt}: "
                                "give --format html (for printing) or --format text")
     return fmt
+
+
+def grade_answers(checked, answers_path, asked, variants, seed, blank, tolerance, fmt, lang, digits, ascii,
+                  pick_rows) -> str:
+    """The worksheets made again from the spec (the same rows, --blank mode and box numbers), the answers marked."""
+    from netspec import compile_plan
+    from netspec.render.grade import grade, render_grade
+    from netspec.render.numbers import NumberStyle
+    from netspec.render.sheet import sheets
+    from netspec.render.words import Words
+    from netspec.run.answers import read_answers
+    from netspec.run.runner import trace as trace_rows
+
+    if seed is not None and not variants:
+        raise click.UsageError("--seed picks the inputs of --variants N: give --variants too")
+    if variants and any(asked[:3]):
+        raise click.UsageError("--variants draws the inputs: give no --input, --csv or --example with it")
+    rows = _variants(checked, variants, seed) if variants else pick_rows(checked, *asked)
+    made = sheets(trace_rows(compile_plan(checked), rows.values, rows.ids), blank)
+    marks = grade(made, read_answers(answers_path), tolerance)
+    return render_grade(marks, fmt, tolerance, Words(lang), NumberStyle(digits, ascii))

@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy | grade`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -359,6 +359,33 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
     generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
+
+
+@cli.command()
+@click.argument("worksheet", metavar="SPEC")
+@click.argument("answers", metavar="ANSWERS.csv|json")
+@_safety_options
+@_input_options
+@click.option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
+@click.option("--seed", type=_Whole(min=0), default=None, metavar="S", help="… drawn with --seed S (default 1).")
+@click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), default="all", show_default=True,
+              help="The --blank mode the worksheets were made with.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="A number is right within this much of the true one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+              help="[default: text, or what -o FILE's suffix names: .json, .csv]")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@_number_options
+def grade(worksheet, answers, assignments, csv_path, example, variants, seed, blank, tolerance, fmt, output, lang,
+          digits, ascii):
+    """Mark a learner's answers (box,answer) to the worksheet of SPEC, recomputed by the plan: per box and a score."""
+    from netspec.classroom_cli import grade_answers
+
+    checked = _load_spec(worksheet)
+    text = grade_answers(checked, answers, (assignments, csv_path, example, None), variants, seed, blank, tolerance,
+                         _format(fmt, output, ["text", "json", "csv"]), lang, digits, ascii, _rows)
+    _emit(text, output, _read(checked, csv_path))
 
 
 @cli.command()

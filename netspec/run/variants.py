@@ -32,11 +32,11 @@ MOST = 200  # worksheets in one printout
 def variant_rows(spec: CheckedSpec, count: int, seed: int) -> Rows:
     """`count` rows named `sheet 1`, `sheet 2`, …; an InputError when the spec's inputs are words, not numbers."""
     if not 1 <= count <= MOST:
-        raise InputError(f"--variants {count}: give between 1 and {MOST} worksheets", code="NS315")
+        raise InputError(f"--variants {count}: give between 1 and {MOST} worksheets", code="NS323")
     texts = [info.text for info in spec.inputs if info.text]
     if texts:
         raise InputError(f"--variants draws numbers, but the input `{texts[0]}` is a text",
-                         hint="give the words with --input, or use --example", code="NS315")
+                         hint="give the words with --input, or use --example", code="NS323")
     rng = np.random.default_rng(seed)
     columns = [_draw(rng, *_bounds(spec, i, info), count) for i, info in enumerate(spec.inputs)]
     values = np.stack(columns, axis=1) if columns else np.zeros((count, 0))
