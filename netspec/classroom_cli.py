@@ -58,8 +58,7 @@ def learner_trace(checked, asked, fmt, output, digits, ascii, audience, key, no_
 
 def _refuse(audience, key, no_key, variants, seed, printout: dict, asked):
     if audience != "learner":
-        given = "--variants" if variants else "--lang"
-        raise click.UsageError(f"{given} is for a learner's worksheet: give --audience learner too")
+        raise click.UsageError("--variants is for a learner's worksheet: give --audience learner too")
     if key and no_key:
         raise click.UsageError("--key FILE and --no-key cannot be combined: write the key to FILE, or leave it out")
     for name in ("focus", "detail", "label_terms"):

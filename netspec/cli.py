@@ -245,7 +245,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     from netspec import compile_plan
     from netspec.classroom_cli import learner_trace, teacher_key
 
-    if audience == "learner" or lang != "en" or variants:
+    if audience == "learner" or variants:
         return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
                              audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
@@ -258,7 +258,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
         raise click.UsageError(f"--{name.replace('_', '-')}{_given(printout[name])} does not apply to --format {fmt}; "
                                f"it works with --format {others}")
     printout = {name: value for name, value in printout.items() if value}
-    printout.update(teacher_key(key, no_key, printout))
+    printout.update(teacher_key(key, no_key, printout), lang=lang)
     checked = _load_spec(spec)
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from netspec.errors import InputError
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.sheet import Sheet
-from netspec.render.words import Words
+from netspec.render.words import Words, pad, width
 from netspec.run.answers import Answer
 
 TOLERANCE = 0.01
@@ -112,8 +112,8 @@ def _text(marks: list[Mark], tolerance: float, words: Words, style: NumberStyle)
         rows = [(words("box"), words("grade.what"), words("grade.expected"), words("grade.given"), words("grade.mark"))]
         rows += [(str(m.box), m.address, _expected(m, style), m.given or "—", words(f"grade.{m.mark}"))
                  for m in marks if (m.learner, m.sheet) == (learner, sheet)]
-        widths = [max(_width(row[i]) for row in rows) for i in range(5)]
-        lines += ["  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+        widths = [max(width(row[i]) for row in rows) for i in range(5)]
+        lines += ["  " + "  ".join(pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -138,13 +138,3 @@ def _csv(marks: list[Mark]) -> str:
         writer.writerow([m.learner, m.sheet, m.box, m.address, m.expected if isinstance(m.expected, str)
                          else f"{m.expected:.10g}", m.given, m.mark])
     return out.getvalue()
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)

@@ -78,7 +78,7 @@ class Sheet:
     """One learner's worksheet: one row of inputs worked through the network."""
 
     row_id: str
-    inputs: tuple[tuple[str, float, str], ...]  # label, value, meaning
+    inputs: tuple[tuple[str, float, object], ...]  # label, value, the input's InputInfo (None for none)
     stages: tuple[Stage, ...]
     decision: Cell  # a box, or given (an empty Cell: the sheet shows `decided`)
     decided: str  # the row's decision, as the plan made it
@@ -121,7 +121,7 @@ class _Numbering:
 
 def _sheet(trace: Trace, row: WorkedRow, blank: str) -> Sheet:
     spec = trace.spec
-    meanings = {info.label: info.describe() for info in spec.inputs}
+    infos = {info.label: info for info in spec.inputs}
     numbering = _Numbering()
     boxed: set[str] = set()  # the results the learner works out (later steps carry them by name)
     stages = []
@@ -129,7 +129,7 @@ def _sheet(trace: Trace, row: WorkedRow, blank: str) -> Sheet:
         is_output = step.trace_step.name == spec.output
         stages.append(_stage(step, blank, is_output, numbering, boxed))
     decision = Cell() if blank == "products" else numbering.box("decision", "decision", row.decision)
-    return Sheet(row.row_id, tuple((label, value, meanings.get(label, "")) for label, value in row.inputs),
+    return Sheet(row.row_id, tuple((label, value, infos.get(label)) for label, value in row.inputs),
                  tuple(stages), decision, row.decision, spec.decision.sentence, tuple(spec.decision.labels),
                  spec.decision.kind)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from netspec.render.escape import html_text as escape
 from netspec.render.numbers import NumberStyle, factor, num
 from netspec.render.sheet import Cell, Neuron, Sheet, Stage, instruction_keys, rule_words
-from netspec.render.words import Words
+from netspec.render.words import Words, meaning
 
 COLUMNS = 4  # terms per table row (fits A4 and Letter); a longer sum continues on the next lines of its table
 
@@ -94,7 +94,8 @@ def _instructions(sheet: Sheet, words: Words) -> list[str]:
 
 def _inputs(sheet: Sheet, style, words: Words) -> list[str]:
     rows = "".join(f"<tr><th>{escape(label)}</th><td class=v>{escape(num(value, style))}</td>"
-                   f"<td>{escape(meaning)}</td></tr>" for label, value, meaning in sheet.inputs)
+                   f"<td>{escape(meaning(info, words) if info is not None else '')}</td></tr>"
+                   for label, value, info in sheet.inputs)
     return [f"<h2>{escape(words('inputs'))}</h2>", f'<table class="inputs">{rows}</table>']
 
 

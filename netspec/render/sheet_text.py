@@ -6,12 +6,10 @@ it. Columns are lined up by display width, so Chinese words keep the table strai
 
 from __future__ import annotations
 
-import unicodedata
-
 from netspec.render.escape import terminal
 from netspec.render.numbers import NumberStyle, factor, num
 from netspec.render.sheet import Cell, Neuron, Sheet, Stage, instruction_keys, rule_words
-from netspec.render.words import Words
+from netspec.render.words import Words, meaning, pad, width
 
 COLUMNS = 5
 
@@ -37,9 +35,9 @@ def _sheet(sheet: Sheet, index: int, total: int, style, words: Words, title: str
         lines += ["", "   ".join(f"{words(name)}: ________________" for name in ("name", "class", "date")), ""]
         lines += [f"{i}. {said}" for i, said in enumerate(_instructions(sheet, words), 1)]
     lines += ["", words("inputs")]
-    width = max((_width(label) for label, _, _ in sheet.inputs), default=0)
-    lines += [f"  {_pad(terminal(label), width)}  {num(value, style):>8}   {terminal(meaning)}"
-              for label, value, meaning in sheet.inputs]
+    columns = max((width(label) for label, _, _ in sheet.inputs), default=0)
+    lines += [f"  {pad(terminal(label), columns)}  {num(value, style):>8}   {terminal(_meaning(info, words))}"
+              for label, value, info in sheet.inputs]
     for stage in sheet.stages:
         lines += _stage(stage, style, words, key)
     lines += ["", _decision(sheet, words, key)]
@@ -62,17 +60,17 @@ def _stage(stage: Stage, style, words: Words, key: bool) -> list[str]:
 
 def _neuron(neuron: Neuron, style, words: Words, key: bool) -> list[str]:
     heads = [words("number"), words("times_weight"), words("product")]
-    head_width = max(_width(h) for h in heads + [neuron.label])
+    head_width = max(width(h) for h in heads + [neuron.label])
     lines = []
     chunks = [neuron.terms[i:i + COLUMNS] for i in range(0, len(neuron.terms), COLUMNS)] or [()]
     for c, chunk in enumerate(chunks):
         rows = [[terminal(t.source) for t in chunk], [_cell(t.x, style, key) for t in chunk],
                 [_cell(t.weight, style, key) for t in chunk], [_cell(t.product, style, key) for t in chunk]]
-        widths = [max(_width(row[i]) for row in rows) for i in range(len(chunk))]
+        widths = [max(width(row[i]) for row in rows) for i in range(len(chunk))]
         label = terminal(neuron.label) if c == 0 else ""
         for r, (head, row) in enumerate(zip([label] + heads, rows)):
-            text = "   ".join(_pad(cell, w) for cell, w in zip(row, widths))
-            lines.append(f"  {_pad(head, head_width)}  {text}".rstrip())
+            text = "   ".join(pad(cell, w) for cell, w in zip(row, widths))
+            lines.append(f"  {pad(head, head_width)}  {text}".rstrip())
     tail = f"  {words('add_up')} → {terminal(neuron.label)} = {_cell(neuron.total, style, key, alone=True)}"
     if neuron.bias is not None:
         tail = f"  {words('plus_bias', value=factor(neuron.bias, style))}" + tail
@@ -97,9 +95,5 @@ def _decision(sheet: Sheet, words: Words, key: bool) -> str:
     return f"{words('decision')} · {rule_words(sheet, words)}\n  {said}"
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
+def _meaning(info, words: Words) -> str:
+    return meaning(info, words) if info is not None else ""

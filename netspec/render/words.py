@@ -61,6 +61,37 @@ EN = {
     "kind.regularisation": "switch some numbers off",
     "kind.folded": "multiply the two tables, then multiply and add once",
     "step_title": "{kind}: {source} → {value}",
+    # the teacher's printout (text, Markdown, HTML, LaTeX); English as it always was
+    "t.header": "numbers shown to {digits} decimal places; {approx} marks a rounded number",
+    "t.network": "Network",
+    "t.col.value": "value",
+    "t.col.operation": "operation",
+    "t.col.shape": "shape",
+    "t.col.parameters": "parameters",
+    "t.col.spec_line": "spec line",
+    "t.col.input": "input",
+    "t.col.meaning": "meaning",
+    "t.bias": "bias",
+    "t.input": "Input",
+    "t.worksheet": " · worksheet",
+    "t.decision": "Decision",
+    "t.more": "… {n} more",
+    "t.tokenized": "tokenized by {name}",
+    "t.all_terms": "(all {n} terms added)",
+    "t.all_terms_bias": "(all {n} terms and the bias added)",
+    "t.rounded_terms": "(the shown terms are rounded; added as shown they give {total})",
+    "t.tie": "(a tie: the output listed first wins)",
+    "t.mismatch": "example {name} expects {expected}, but the network decides {decided} (netspec check says more)",
+    "t.inputs": "{n} inputs",
+    "t.weights": "{n} weights",
+    "t.biases": "{n} biases",
+    "t.no_bias": "no bias",
+    "t.vectors": "{n} in vectors",
+    "t.no_activation": "no activation",
+    "m.unit": "{description} in {unit}",
+    "m.range": "{low} to {high}",
+    "m.at_least": "at least {low}",
+    "m.at_most": "at most {high}",
     # grading
     "grade.right": "right",
     "grade.wrong": "wrong",
@@ -126,6 +157,36 @@ ZH = {
     "kind.regularisation": "关掉一些数",
     "kind.folded": "先把两张表相乘，再乘了再加一次",
     "step_title": "{kind}：{source} → {value}",
+    "t.header": "数字显示到小数点后 {digits} 位；{approx} 表示经过四舍五入",
+    "t.network": "网络",
+    "t.col.value": "值",
+    "t.col.operation": "运算",
+    "t.col.shape": "形状",
+    "t.col.parameters": "参数",
+    "t.col.spec_line": "规格行",
+    "t.col.input": "输入",
+    "t.col.meaning": "含义",
+    "t.bias": "偏置",
+    "t.input": "输入",
+    "t.worksheet": " · 练习单",
+    "t.decision": "结论",
+    "t.more": "… 另有 {n} 个",
+    "t.tokenized": "按 {name} 切分",
+    "t.all_terms": "（{n} 项全部相加）",
+    "t.all_terms_bias": "（{n} 项和偏置全部相加）",
+    "t.rounded_terms": "（显示的各项是四舍五入后的；照显示的数相加得 {total}）",
+    "t.tie": "（平局：先列出的输出获胜）",
+    "t.mismatch": "例子 {name} 期望 {expected}，但网络判定为 {decided}（netspec check 会说明更多）",
+    "t.inputs": "{n} 个输入",
+    "t.weights": "{n} 个权重",
+    "t.biases": "{n} 个偏置",
+    "t.no_bias": "无偏置",
+    "t.vectors": "向量中 {n} 个",
+    "t.no_activation": "无激活函数",
+    "m.unit": "{description}（单位：{unit}）",
+    "m.range": "{low} 到 {high}",
+    "m.at_least": "至少 {low}",
+    "m.at_most": "至多 {high}",
     "grade.right": "对",
     "grade.wrong": "错",
     "grade.missing": "未作答",
@@ -162,3 +223,36 @@ class Words:
     def kind(self, kind: str) -> str:
         """A step's kind in plain words; one this table does not know is shown as the operation names it."""
         return self.table.get(f"kind.{kind}", kind)
+
+
+def meaning(info, words: Words, minus: str = "\u2212") -> str:
+    """An input's meaning in the words' language: `red part of the colour, 0 to 255`, `volume in ml, at least 0`;
+    the description and unit as the spec wrote them."""
+    def shown(x: float) -> str:
+        return f"{x:g}".replace("-", minus)
+
+    parts = [info.description or ""]
+    if info.unit:
+        parts[0] = words("m.unit", description=parts[0], unit=info.unit).strip()
+    if info.low is not None and info.high is not None:
+        parts.append(words("m.range", low=shown(info.low), high=shown(info.high)))
+    elif info.low is not None:
+        parts.append(words("m.at_least", low=shown(info.low)))
+    elif info.high is not None:
+        parts.append(words("m.at_most", high=shown(info.high)))
+    return ("，" if words.lang == "zh" else ", ").join(p for p in parts if p)
+
+
+def width(text: str) -> int:
+    """Columns `text` takes in a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """`text` padded with spaces to `columns` terminal columns (str.ljust counts characters)."""
+    return text + " " * max(columns - width(text), 0)
+
+
+ENGLISH = Words("en")
