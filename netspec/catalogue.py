@@ -87,6 +87,10 @@ CATALOGUE = (
     Entry("NS311", "a CSV file that cannot be read or is not UTF-8", "check the path; save it as UTF-8"),
     Entry("NS321", "a CSV line longer than 4 MiB characters, or with more than 100,000 cells",
           "one row of numbers a line, one column per input"),
+    Entry("NS322", "an answers file for `netspec grade` that cannot be read, lacks a box or answer column, "
+                   "or names a box or sheet the worksheet does not have", "write a header box,answer and one line per box"),
+    Entry("NS323", "`--variants` for a spec whose inputs are words, or more worksheets than 200",
+          "give the words with --input, or ask for fewer sheets"),
     Entry("NS312", "no examples to run, or no example of that name", "add an `example` line, or give inputs"),
     Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),

@@ -224,6 +224,10 @@ def _other_errors(folder: Path) -> dict:
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
     found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    answers = folder / "answers.csv"
+    answers.write_text("number,answer\n1,3.2\n")
+    found["NS322"] = _cli_error(["grade", LEAF, str(answers), "--example", "leaf"])
+    found["NS323"] = _cli_error(["trace", HUMPTY, "--audience", "learner", "--variants", "2"])
     wrong = folder / "wrong.net"
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
