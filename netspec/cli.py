@@ -187,8 +187,11 @@ def cli():
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+              help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
+                   "[default: the spec's `dtype` line, else float64].")
 @_number_options
-def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
+def run(spec, assignments, csv_path, example, fmt, output, dtype, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
     from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
@@ -198,10 +201,10 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     fmt = _format(fmt, output, FORMATS_RUN)
     checked = _load_spec(spec)
     if csv_path and not (assignments or example):
-        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
+        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output, dtype)
     rows = _rows(checked, assignments, csv_path, example)
     _results_fit(checked, len(rows.values))
-    result = run_rows(compile_plan(checked), rows.values, rows.ids, exact=True)  # one row's numbers: the same everywhere
+    result = run_rows(compile_plan(checked, dtype), rows.values, rows.ids, exact=True)  # float64: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
 
 
@@ -214,13 +217,13 @@ def _results_fit(checked, rows: int):
                   "run fewer rows, or write the `say` sentence shorter")
 
 
-def _run_csv(checked, csv_path, fmt, style, output):
+def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
     """A CSV of any size, streamed: see netspec/run/batch.py for why nothing is half-written."""
     from netspec import compile_plan
     from netspec.run.batch import run_csv
     from netspec.render.results import chunk_writer
 
-    plan, show = compile_plan(checked), chunk_writer(checked, fmt, style)
+    plan, show = compile_plan(checked, dtype), chunk_writer(checked, fmt, style)
     limits, per_row = _limits(), fmt == "json"  # JSON repeats the sentence on every row
     if output:
         from netspec.outfile import atomic_stream
