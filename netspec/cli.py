@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -53,12 +53,28 @@ def _printout_options(command):
                            help="Page size for html and tex (default a4).")(command)
     command = click.option("--label-terms", is_flag=True,
                            help="tex: name each product's weight under it (\\underbrace).")(command)
-    command = click.option("--blank", is_flag=True,
-                           help="A worksheet: worked numbers left as empty boxes, the answer key at the end.")(command)
+    command = click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), is_flag=False,
+                           flag_value="all", default=None, help="A worksheet: worked numbers left as empty boxes "
+                           "(learner: which ones; default all), the answer key at the end.")(command)
     command = click.option("--focus", metavar="ADDRESS",
                            help="Expand one value (hidden.h1, W1[G,h1], hidden) fully; summarise the rest.")(command)
     return click.option("--detail", type=click.Choice(DETAILS), default=None,
                         help="summary, layer, neuron (default) or scalar (every term).")(command)
+
+
+def _classroom_options(command):
+    """--audience, --key, --no-key, --lang, --variants: worksheets for a class (netspec/classroom_cli.py).
+
+    Their --seed is the one of _training_options, which `trace` takes too: one seed draws the
+    variants' inputs or a train step's random weights."""
+    command = click.option("--variants", type=_Whole(min=1), default=None, metavar="N",
+                           help="learner: N worksheets, inputs drawn from the spec's ranges, each with its key.")(command)
+    command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
+    command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
+    return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
+                        show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
 
 
 def _given(value) -> str:
@@ -99,7 +115,8 @@ def _training_options(command):
                            help="Start from the spec's numbers (keep, the default), or random ones "
                                 "(±1/√rows, biases 0).")(command)
     command = click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
-                           help="For --init random and the shuffling of mini-batches (default 0).")(command)
+                           help="For --init random and the shuffling of mini-batches (default 0); "
+                                "for trace --variants, the inputs' draw (default 1).")(command)
     command = click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, metavar="LR",
                            help="Learning rate: how far each step moves (default 0.01).")(command)
     command = click.option("--optimizer", type=click.Choice(["sgd", "adam"]), default=None,
@@ -170,8 +187,11 @@ def cli():
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+              help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
+                   "[default: the spec's `dtype` line, else float64].")
 @_number_options
-def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
+def run(spec, assignments, csv_path, example, fmt, output, dtype, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
     from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
@@ -181,10 +201,10 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     fmt = _format(fmt, output, FORMATS_RUN)
     checked = _load_spec(spec)
     if csv_path and not (assignments or example):
-        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
+        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output, dtype)
     rows = _rows(checked, assignments, csv_path, example)
     _results_fit(checked, len(rows.values))
-    result = run_rows(compile_plan(checked), rows.values, rows.ids, exact=True)  # one row's numbers: the same everywhere
+    result = run_rows(compile_plan(checked, dtype), rows.values, rows.ids, exact=True)  # float64: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
 
 
@@ -197,13 +217,13 @@ def _results_fit(checked, rows: int):
                   "run fewer rows, or write the `say` sentence shorter")
 
 
-def _run_csv(checked, csv_path, fmt, style, output):
+def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
     """A CSV of any size, streamed: see netspec/run/batch.py for why nothing is half-written."""
     from netspec import compile_plan
     from netspec.run.batch import run_csv
     from netspec.render.results import chunk_writer
 
-    plan, show = compile_plan(checked), chunk_writer(checked, fmt, style)
+    plan, show = compile_plan(checked, dtype), chunk_writer(checked, fmt, style)
     limits, per_row = _limits(), fmt == "json"  # JSON repeats the sentence on every row
     if output:
         from netspec.outfile import atomic_stream
@@ -259,11 +279,17 @@ def check(spec, dump, digits, ascii):
 @click.option("--data", "data_path", metavar="FILE.csv", help="With --train-step: training rows, as `netspec train` reads them.")
 @_training_options
 @_printout_options
+@_classroom_options
 @_number_options
 def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, train_step, data_path,
-          loss, optimizer, lr, seed, init, freeze, **printout):
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
+    from netspec.classroom_cli import learner_trace, teacher_key
+
+    if audience == "learner" or variants:
+        return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
+                             audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.run.runner import trace as trace_rows
@@ -281,13 +307,16 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     given = [f"--{name}" for name, value in training.items() if value is not None] + (["--freeze"] if freeze else [])
     if given:
         raise click.UsageError(f"{', '.join(given)} only apply with --train-step")
+    printout.update(teacher_key(key, no_key, printout), lang=lang)
     checked = _load_spec(spec)
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
     printout = _shortened(checked, fmt, len(rows.values), terms, printout)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output,
-          _read(checked, csv_path))
+    style = NumberStyle(digits, ascii)
+    if key and printout.get("blank"):
+        _emit(render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}), key, _read(checked, csv_path))
+    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, csv_path))
 
 
 def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,
@@ -509,6 +538,33 @@ def _write_trained(checked, trained, out: str, in_place: bool, data_path: str, l
         write_atomic(log_path, trained.log, reads)
         files.append(log_path)
     return files
+
+
+@cli.command()
+@click.argument("worksheet", metavar="SPEC")
+@click.argument("answers", metavar="ANSWERS.csv|json")
+@_safety_options
+@_input_options
+@click.option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
+@click.option("--seed", type=_Whole(min=0), default=None, metavar="S", help="… drawn with --seed S (default 1).")
+@click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), default="all", show_default=True,
+              help="The --blank mode the worksheets were made with.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="A number is right within this much of the true one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+              help="[default: text, or what -o FILE's suffix names: .json, .csv]")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@_number_options
+def grade(worksheet, answers, assignments, csv_path, example, variants, seed, blank, tolerance, fmt, output, lang,
+          digits, ascii):
+    """Mark a learner's answers (box,answer) to the worksheet of SPEC, recomputed by the plan: per box and a score."""
+    from netspec.classroom_cli import grade_answers
+
+    checked = _load_spec(worksheet)
+    text = grade_answers(checked, answers, (assignments, csv_path, example, None), variants, seed, blank, tolerance,
+                         _format(fmt, output, ["text", "json", "csv"]), lang, digits, ascii, _rows)
+    _emit(text, output, _read(checked, csv_path))
 
 
 @cli.command()

@@ -129,7 +129,7 @@ def attention_explain(xs, ps, options):
         q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
     score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
     scores = EXACT.sum(score_terms, axis=-1)  # (batch, heads, nq, nk): q · k, in the printed order
-    root = np.sqrt(np.float64(q.shape[-1]))
+    root = np.sqrt(q.dtype.type(q.shape[-1]))  # float64, or a float32 plan's float32
     scaled = scores / root if options["scale"] == "sqrt" else scores
     visible = np.ones(scores.shape[-2:], dtype=bool)
     if options["mask"] == "causal":
@@ -154,7 +154,7 @@ def attention_kernel(xs, ps, options):
         q, first = q[:, :, -1:, :], nq - 1
     scores = q @ k.transpose(0, 1, 3, 2)  # (batch, heads, nq, nk)
     if options["scale"] == "sqrt":
-        scores = scores / np.sqrt(np.float64(q.shape[-1]))
+        scores = scores / np.sqrt(scores.dtype.type(q.shape[-1]))
     if options["mask"] == "causal":
         visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]
         scores = np.where(visible, scores, -np.inf)

@@ -63,9 +63,13 @@ def _rows_fit(ctx: CheckContext, x_ref, x, w_ref, weights) -> RowOrder | None:
     rows, wanted = weights.row_names, x.names
     if len(rows) != len(wanted):
         per_position = f" or one row per feature ({len(x.features)}) to run at each position" if x.positions else ""
+        hint = f"give {weights.name} one row for each of {_listed(x.names)}{per_position}"
+        if not weights.labelled and len(weights.col_names) in (len(wanted), len(x.features)):
+            hint = (f"{weights.name} has a column for each number of `{x.name}`: it looks stored out×in (PyTorch's "
+                    f"nn.Linear); add `layout out×in` to its line")
         ctx.fail(f"shape mismatch: `{x.name}` has {len(wanted)} numbers ({_listed(x.labels)}) "
                  f"but {weights.name} has {len(rows)} row{'s' if len(rows) != 1 else ''}", w_ref.span,
-                 hint=f"give {weights.name} one row for each of {_listed(x.names)}{per_position}",
+                 hint=hint,
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
         return None

@@ -90,14 +90,14 @@ def layer_norm_explain(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n), or (batch, positions, d) for a sequence: each position on its own
     if "positions" in options:
         x = x.reshape(x.shape[0], options["positions"], -1)
-    n = np.float64(x.shape[-1])
+    n = x.dtype.type(x.shape[-1])  # float64 (a float32 plan: float32, not widened)
     total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
     mean = total / n
     deviation = x - mean  # (batch, n)
     squared = deviation * deviation
     squared_total = arith.sum(squared, axis=-1, keepdims=True)  # (batch, 1)
     variance = squared_total / n  # population variance: ÷N, as the article's standard deviation
-    eps = np.float64(options["eps"])
+    eps = x.dtype.type(options["eps"])
     variance_eps = variance + eps
     std = np.sqrt(variance_eps)  # (batch, 1)
     normed = deviation / std  # (batch, n); 0/0 = NaN when every number is equal and eps = 0

@@ -62,11 +62,11 @@ def rms_norm_explain(xs, ps, options, arith=EXACT):
     x = xs[0]
     if "positions" in options:
         x = x.reshape(x.shape[0], options["positions"], -1)  # each position on its own
-    n = np.float64(x.shape[-1])
+    n = x.dtype.type(x.shape[-1])  # float64 (a float32 plan: float32, not widened)
     squared = x * x
     squared_total = arith.sum(squared, axis=-1, keepdims=True)  # first to last, as printed
     mean_square = squared_total / n
-    eps = np.float64(options["eps"])
+    eps = x.dtype.type(options["eps"])
     mean_square_eps = mean_square + eps
     rms = np.sqrt(mean_square_eps)
     normed = x / rms  # 0/0 = NaN for a layer of zeros with eps = 0
