@@ -207,3 +207,14 @@ def test_training_settings_belong_to_a_training_step():
     assert invoke("trace", LEAF, "--data", SPECS / "leaf_train.csv").exit_code == 2
     assert invoke("trace", LEAF, "--example", "leaf", "--lr", "0.1").exit_code == 2
     assert invoke("train", LEAF, "--data", SPECS / "leaf_train.csv").exit_code == 2  # neither -o nor --in-place
+
+
+def test_a_table_made_from_another_is_refused_unless_both_are_frozen(tmp_path):
+    spec = tmp_path / "tied.net"
+    spec.write_text("input a\ninput b\nweights W:\n     y  z\n  a  1  2\n  b  3  4\nweights V = transpose(W)\n"
+                    "layer h = dense(input, W)\nlayer out = dense(h, V)\noutput out\ndecide largest\n", encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,label\n1,2,a\n", encoding="utf-8")
+    refused = invoke("train", spec, "--data", data, "-o", tmp_path / "out.net")
+    assert refused.exit_code == 1 and "[NS904]" in refused.output and "V is made from W" in refused.output
+    assert not (tmp_path / "out.net").exists()
