@@ -8,6 +8,7 @@ each whole or not at all (netspec/outfile.py); a run that diverges writes none o
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from netspec.outfile import check_writable, write_atomic, write_atomic_bytes
@@ -40,11 +41,16 @@ def gradient_check(checked, data_path: str, settings) -> tuple[str, bool]:
 
 
 def progress(epochs: int):
-    """A progress line on stderr, rewritten each epoch, on a terminal only."""
+    """A progress line on stderr, rewritten at most ten times a second, on a terminal only."""
     if not sys.stderr.isatty():
         return None
+    shown = [0.0]
 
     def show(epoch: int, loss: float):
+        now = time.monotonic()
+        if now - shown[0] < 0.1 and epoch != epochs:
+            return
+        shown[0] = now
         done = epoch * 30 // epochs
         sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {loss:.6g}")
         if epoch == epochs:
