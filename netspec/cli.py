@@ -456,88 +456,21 @@ def train(spec, data_path, output, in_place, log_path, test_path, check_gradient
         return _check_gradients(checked, data_path, settings)
     if bool(output) == in_place:
         raise click.UsageError("give -o OUT.net for the trained spec, or --in-place to write into SPEC itself")
-    from netspec.train.report import summary
-    from netspec.train.session import accuracy, run_training
+    from netspec.files import identity_of
+    from netspec.train.command import train_command
 
     out = spec if in_place else output
-    for path in _trained_paths(checked, out, log_path):
-        from netspec.outfile import check_writable
-
-        check_writable(path, _reads(checked, data_path, out, in_place))
-    from netspec.run.plan import compile_plan
-    from netspec.train.data import read_data
-
-    held_out = read_data(checked, test_path) if test_path else None  # refused now, not after the epochs
-    trained = run_training(checked, data_path, out, settings, _progress(settings.epochs))
-    files = _write_trained(checked, trained, out, in_place, data_path, log_path)
-    plan = compile_plan(checked)
-    test = (test_path, len(held_out.inputs), accuracy(plan, trained.result.weights, held_out)) if held_out else None
-    click.echo(summary(checked, trained, settings, out, files, accuracy(plan, trained.result.weights, trained.data),
-                       test), nl=False)
-
-
-def _trained_paths(checked, out: str, log_path) -> list[str]:
-    from pathlib import Path
-
-    return [out, str(Path(out).with_suffix(".safetensors")), *([log_path] if log_path else [])]
-
-
-def _reads(checked, data_path: str, out: str, in_place: bool) -> frozenset:
-    from netspec.files import identity_of
-
-    reads = _read(checked, data_path)
-    return reads - {identity_of(out)} if in_place else reads
+    reads = _read(checked, data_path) - ({identity_of(out)} if in_place else set())
+    click.echo(train_command(checked, data_path, out, log_path, test_path, settings, reads), nl=False)
 
 
 def _check_gradients(checked, data_path, settings):
-    from netspec.train.report import nudge_table
-    from netspec.train.session import check_gradients
+    from netspec.train.command import gradient_check
 
-    value, checks = check_gradients(checked, data_path, settings)
-    rows = settings.batch_size or 0
-    click.echo(nudge_table(checked, settings.loss, rows or len(_rows_of(checked, data_path)), value, checks), nl=False)
-    if not all(c.agrees for c in checks):
+    text, agree = gradient_check(checked, data_path, settings)
+    click.echo(text, nl=False)
+    if not agree:
         sys.exit(1)
-
-
-def _rows_of(checked, data_path):
-    from netspec.train.data import read_data
-
-    return read_data(checked, data_path).inputs
-
-
-def _progress(epochs: int):
-    """A progress line on stderr, rewritten each epoch, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(epoch: int, loss: float):
-        done = epoch * 30 // epochs
-        sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {loss:.6g}")
-        if epoch == epochs:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return show
-
-
-def _write_trained(checked, trained, out: str, in_place: bool, data_path: str, log_path) -> list[str]:
-    """The weight file first, then the spec, then the log: each whole or not at all."""
-    from pathlib import Path
-
-    from netspec.outfile import write_atomic, write_atomic_bytes
-
-    reads = _reads(checked, data_path, out, in_place)
-    files = []
-    if trained.weight_file is not None:
-        weights = str(Path(out).with_suffix(".safetensors"))
-        write_atomic_bytes(weights, trained.weight_file, reads)
-        files.append(weights)
-    write_atomic(out, trained.spec_text, reads)
-    files.insert(0, out)
-    if log_path:
-        write_atomic(log_path, trained.log, reads)
-        files.append(log_path)
-    return files
 
 
 @cli.command()
