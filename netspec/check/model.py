@@ -175,6 +175,7 @@ class CheckedSpec:
     texts: dict = field(default_factory=dict)  # name -> vocabulary.TextInput
     read_files: frozenset = frozenset()  # (device, inode) of every file the spec was read from: never an -o target
     cost: object = None  # netspec.check.cost.SpecCost: one row's memory and work, counted by the checker
+    dtype: str | None = None  # the spec's `dtype` line: float32 or float64; None when it has none (float64)
 
     @property
     def fields(self) -> tuple[str, ...]:

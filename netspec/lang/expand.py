@@ -59,6 +59,7 @@ _NOT_IN_BODY = {  # statement kind: (why it cannot be copied, where it goes inst
     nodes.Example: ("an `example` cannot stand inside a repeat: it checks the whole network",
                     "put it after the repeat's `end`"),
     nodes.Network: ("`network` cannot stand inside a repeat: the spec is named once", "move it to the top of the spec"),
+    nodes.Dtype: ("`dtype` cannot stand inside a repeat: the whole network computes in one", "move it to the top of the spec"),
     nodes.Use: ("`use` cannot stand inside a repeat: another spec's network is taken once",
                 "move it to the top of the spec"),
     nodes.Vocabulary: ("a `vocabulary` cannot stand inside a repeat: it is declared once", "move it above the repeat"),

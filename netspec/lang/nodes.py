@@ -34,6 +34,14 @@ class Network:
 
 
 @dataclass(frozen=True)
+class Dtype:
+    """`dtype float32`: what a batch run computes in (float64 when absent); traces stay float64."""
+
+    name: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Use:
     """`use "other.net"`: take another spec's network (inputs, weights, layers), not its meaning."""
 
@@ -260,7 +268,7 @@ class Repeat:
 
 
 Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | DerivedTable | Layer | Output | DecideLargest
-             | DecideSign | DecideNothing | Say | Example | Repeat)
+             | DecideSign | DecideNothing | Say | Example | Repeat | Dtype)
 
 
 @dataclass(frozen=True)

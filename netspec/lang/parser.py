@@ -32,6 +32,7 @@ TERMINAL_WORDS = {
     "$END": "the end of the file",
     "_AS": "'as'",
     "_LABELS": "'labels'",
+    "DTYPE": "float64 or float32",
 }
 
 # Common mistakes, each a label with snippets that make the parser stop in the same state.

@@ -22,7 +22,17 @@ def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, s
     """The rows' results; for a streamed batch, `first` rows came before and `header` is off after the first chunk."""
     text = {"text": _text, "json": _json, "csv": _csv}[fmt](spec, rows, result, style, first)
     text = json_text(text) if fmt == "json" else terminal_lines(text)  # never a control or bidi character raw
-    return text if header or fmt == "json" else text.split("\n", 1)[1]
+    if not header and fmt != "json":
+        return text.split("\n", 1)[1]
+    return _precision_note(result) + text if fmt == "text" else text
+
+
+def _precision_note(result: RunResult) -> str:
+    """A float32 run says so above its table (float64, the exact way, says nothing)."""
+    if result.outputs.dtype == np.float64:
+        return ""
+    return (f"computed in {result.outputs.dtype.name}: the fast kernels, some 7 significant digits; "
+            "the last may differ between machines\n")
 
 
 def chunk_writer(spec: CheckedSpec, fmt: str, style: NumberStyle):

@@ -32,6 +32,12 @@ class MeaningChecks:
             return None
         return node.value.text
 
+    def _dtype(self, spec: nodes.Spec) -> str | None:
+        """The spec's own `dtype` line (the last, if several; the grammar takes float64 or float32 only);
+        None: float64, or what the command asks."""
+        lines = spec.of_type(nodes.Dtype)
+        return lines[-1].name.text if lines else None
+
     def _decision(self, spec: nodes.Spec, output: str | None) -> Decision | None:
         rules = spec.of_type(nodes.DecideLargest, nodes.DecideSign, nodes.DecideNothing)
         sentences = spec.of_type(nodes.Say)
