@@ -115,6 +115,10 @@ CATALOGUE = (
           "save one token a line, as UTF-8"),
     Entry("NS415", "a vocabulary file that is empty, has a blank line or a token with a space, or lists a token twice",
           "one token a line, each once"),
+    Entry("NS418", "a pretrained BERT model's vocab.txt read by the article's sub-word tokenizer, which would number "
+          "its text wrongly", 'declare the model\'s tokenizer.json: `vocabulary tokens subwords from "tokenizer.json"`'),
+    Entry("NS419", "a tokenizer.json that Hugging Face's `tokenizers` cannot read, or that library not installed",
+          "give the tokenizer.json saved with the model; pip install 'netspec[models]'"),
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
           "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),

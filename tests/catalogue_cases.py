@@ -110,6 +110,8 @@ VOCABULARY_CASES = {  # `vocabulary v subwords from "FILE"` in a spec's folder, 
     "NS413": ("../outside.txt", None),
     "NS414": ("latin1.txt", b"cat\n\xe9t\xe9\n"),
     "NS415": ("twice.txt", b"cat\n##s\ncat\n"),
+    "NS418": ("bert_vocab.txt", b"[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\n##s\n"),
+    "NS419": ("tokenizer.json", b'{"model": "not a tokenizer"}'),
 }
 
 

@@ -24,7 +24,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
     ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
     ("expand", ("lang.expand", "lang.loader")),
-    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
+    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.hftokenizer", "check.weights", "check.cost",
                "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch",

@@ -8,11 +8,12 @@ longest match (netspec/subwords.py): "cats" → cat + s, or cat + ##s in BERT's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from netspec.errors import InputError
 from netspec.source import Span
+from netspec.check.hftokenizer import describe
 from netspec.subwords import CONTINUES, UNKNOWN, PieceTable, Split, listed, words_of
 
 SHOWN_AS = {" ": "space", "\t": "tab"}  # characters that would be invisible as a label
@@ -23,10 +24,12 @@ class Vocabulary:
     """Tokens in order; token k (counting from 0) has the number `start + k`."""
 
     name: str
-    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces
+    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces;
+    #            "tokenizer": a real model's own tokenizer.json (netspec/check/hftokenizer.py)
     entries: tuple[str, ...]
     start: int
     span: Span | None
+    tokenizer: object = field(default=None, compare=False, repr=False)  # a tokenizers.Tokenizer, for "tokenizer"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -59,6 +62,8 @@ class Vocabulary:
 
     def convention(self) -> str:
         """`a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`: the numbering in words."""
+        if self.kind == "tokenizer":
+            return f"the model's own {describe(self.tokenizer)} tokenizer, {len(self.entries):,} tokens numbered from 0"
         pairs = [f"{label} = {self.start + k}" for k, label in enumerate(self.labels)]
         shown = pairs if len(pairs) <= 6 else [*pairs[:2], "…", *pairs[-2:]]
         return f"{', '.join(shown)} (numbered from {self.start})"
@@ -80,6 +85,8 @@ class TextInput:
 
     def decode(self, numbers) -> str:
         """A text whose token numbers are `numbers`: tokenize(decode(numbers)) gives them back."""
+        if self.vocabulary.kind == "tokenizer":
+            return self.vocabulary.tokenizer.decode([int(n) for n in numbers], skip_special_tokens=False)
         pieces = self._pieces(numbers)
         if self.vocabulary.kind == "subwords":
             return " ".join(word[0] + "".join(p.removeprefix(CONTINUES) for p in word[1:])  # a word starts as is
@@ -96,6 +103,8 @@ class TextInput:
         """What `tokenized by …` says: the numbering in words, or for sub-words the split itself,
         `"cats" → cat + ##s → 3, 7 (longest piece first; numbered from 1)`."""
         vocabulary = self.vocabulary
+        if vocabulary.kind == "tokenizer":
+            return _model_tokens(self, numbers)
         if vocabulary.kind != "subwords":
             return vocabulary.convention()
         pieces = self._pieces(numbers)
@@ -128,6 +137,8 @@ class TextInput:
         """The token numbers of `text`; an InputError when it has the wrong length or an unknown token."""
         if self.vocabulary.kind == "subwords":
             return self._subword_numbers(text, where, span)
+        if self.vocabulary.kind == "tokenizer":
+            return self._model_numbers(text, where, span)
         pieces = self.vocabulary.split(text)
         unit = "character" if self.vocabulary.kind == "characters" else "word"
         if len(pieces) != self.length:
@@ -154,6 +165,16 @@ class TextInput:
                              f"{'s' if self.length > 1 else ''}: a network has a fixed number of inputs", code="NS317")
         return [self.vocabulary.number(piece) for piece in pieces]
 
+    def _model_numbers(self, text: str, where: str, span: Span | None) -> list[int]:
+        """The model's own tokenizer, its template ([CLS] … [SEP]) included; the count must fit the input."""
+        encoding = self.vocabulary.tokenizer.encode(text)
+        if len(encoding.ids) != self.length:
+            shown = ", ".join(encoding.tokens[:20]) + (", …" if len(encoding.tokens) > 20 else "")
+            raise InputError(f'{where}: "{text}" is {len(encoding.ids)} tokens ({shown}) but {self.name} takes '
+                             f"exactly {self.length}", span, code="NS317",
+                             hint=f"give a text of exactly {self.length} tokens, as the model's tokenizer cuts it")
+        return list(encoding.ids)
+
     def _split(self, found, k: int, text: str, where: str, span: Span | None) -> tuple[str, ...]:
         split = self.vocabulary.table.split(found.group())
         if split.stuck is None:
@@ -162,6 +183,13 @@ class TextInput:
             return (UNKNOWN,)
         at = _letter_span(span, text, found.start() + split.stuck)
         raise _cannot_split(split, f'{where}: the word "{split.word}" (word {k} of "{text}")', self.vocabulary, at)
+
+
+def _model_tokens(text: TextInput, numbers) -> str:
+    """`"The leaf" → [CLS] = 2, the = 51, leaf = 97, [SEP] = 3 (the model's own WordPiece tokenizer, …)`."""
+    entries = text.vocabulary.entries
+    pairs = ", ".join(f"{entries[int(n)]} = {int(n)}" for n in numbers)
+    return f"{text.shown(numbers)} → {pairs} ({text.vocabulary.convention()})"
 
 
 def _cannot_split(split: Split, what: str, vocabulary: Vocabulary, span: Span | None) -> InputError:
