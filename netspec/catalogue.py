@@ -41,6 +41,8 @@ CATALOGUE = (
     Entry("NS208", "a name used before it is declared, or a layer that uses itself", "declare it above its use"),
     Entry("NS209", "a decision rule that does not fit the outputs", "`decide largest` for several outputs, the sign rule for one"),
     Entry("NS210", "an example without a value for every input", "give every input a number"),
+    Entry("NS228", "an example without `-> DECISION` in a spec that decides, or with one in a spec that decides nothing",
+          "`-> DECISION` when the spec decides; only `expect` numbers after `decide nothing`"),
     Entry("NS211", "an example value outside its input's range", "use a value inside the range, or widen the range"),
     Entry("NS212", "a range that runs backwards", "write `range LOW to HIGH`"),
     Entry("NS213", "`use` of a missing file or one outside the folder, a circle of uses, a chain of uses more than 32 "
@@ -85,6 +87,10 @@ CATALOGUE = (
     Entry("NS311", "a CSV file that cannot be read or is not UTF-8", "check the path; save it as UTF-8"),
     Entry("NS321", "a CSV line longer than 4 MiB characters, or with more than 100,000 cells",
           "one row of numbers a line, one column per input"),
+    Entry("NS322", "an answers file for `netspec grade` that cannot be read, lacks a box or answer column, "
+                   "or names a box or sheet the worksheet does not have", "write a header box,answer and one line per box"),
+    Entry("NS323", "`--variants` for a spec whose inputs are words, or more worksheets than 200",
+          "give the words with --input, or ask for fewer sheets"),
     Entry("NS312", "no examples to run, or no example of that name", "add an `example` line, or give inputs"),
     Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
@@ -147,6 +153,15 @@ CATALOGUE = (
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
+    # ---- training: NS9xx ----
+    Entry("NS901", "training data without targets: no `label` column and not one column per output",
+          "add a `label` column, or one column named after each output"),
+    Entry("NS902", "a training `label` that is not one of the decision's labels", "use a label the spec decides"),
+    Entry("NS903", "the loss became NaN or infinity while training (it diverged)", "lower --lr, or start from other weights"),
+    Entry("NS904", "a training setting that does not fit the spec: --freeze of no table, nothing left to train, "
+          "a loss that needs probabilities", "name a table the spec declares; see the hint"),
+    Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
+          "--freeze that table, or copy the network into the spec"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

@@ -38,6 +38,7 @@ SPEC_CASES = {
     "NS208": NET + "layer p = dense(input, V)\nweights V:\n  q\n a 1\n b 1\n",
     "NS209": NET + "decide y if positive otherwise n\n",
     "NS210": NET + "example e: a=1 -> y\n",
+    "NS228": NET + "example e: a=1, b=2\n",
     "NS211": "input a range 0 to 1\n" + NET.split("\n", 1)[1] + "example e: a=2, b=1 -> z\n",
     "NS212": "input a range 5 to 1\n" + NET.split("\n", 1)[1],
     "NS213": 'use "absent.net"\n' + NET,
@@ -132,6 +133,7 @@ def example_errors(folder: Path) -> dict:
     found.update(_vocabulary_errors(folder / "vocabularies"))
     found.update(_other_errors(folder))
     found.update(_generate_errors(folder))
+    found.update(_training_errors(folder / "training"))
     return found
 
 
@@ -224,6 +226,10 @@ def _other_errors(folder: Path) -> dict:
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
     found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    answers = folder / "answers.csv"
+    answers.write_text("number,answer\n1,3.2\n")
+    found["NS322"] = _cli_error(["grade", LEAF, str(answers), "--example", "leaf"])
+    found["NS323"] = _cli_error(["trace", HUMPTY, "--audience", "learner", "--variants", "2"])
     wrong = folder / "wrong.net"
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
@@ -275,6 +281,33 @@ def _generate_errors(folder: Path) -> dict:
     found["NS804"] = _cli_error(["generate", str(ROOT / "specs" / "tiny_gpt.net"), "--text", "humpty dumpt",
                                  "--steps", "100", "--max-operations", "1000000"])
     return found
+
+
+def _training_errors(folder: Path) -> dict:
+    """`netspec train` with data that has no targets or an unknown label, a run that diverges, a --freeze
+    of no table, and a trained table that belongs to a spec the spec uses."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = {"NS901": "R,G,B,Vol,Leaf\n1,2,3,4,1\n", "NS902": "R,G,B,Vol,label\n1,2,3,4,Tree\n"}
+    found = {}
+    for code, text in rows.items():
+        (folder / f"{code}.csv").write_text(text, encoding="utf-8")
+        found[code] = _cli_error(["train", LEAF, "--data", str(folder / f"{code}.csv"), "-o", str(folder / "o.net")])
+    data = str(ROOT / "specs" / "leaf_train.csv")
+    found["NS903"] = _cli_error(["train", LEAF, "--data", data, "-o", str(folder / "o.net"), "--lr", "10"])
+    found["NS904"] = _cli_error(["train", LEAF, "--data", data, "-o", str(folder / "o.net"), "--freeze", "W3"])
+    weather = ROOT / "specs" / "weather.net"
+    found["NS905"] = _cli_error(["train", str(weather), "--data", _weather_rows(folder), "-o", str(folder / "w.net")])
+    return found
+
+
+def _weather_rows(folder: Path) -> str:
+    import netspec
+
+    spec = netspec.load_spec(ROOT / "specs" / "weather.net")
+    path = folder / "weather.csv"
+    path.write_text(",".join([*spec.fields, "label"]) + "\n" + ",".join(["1"] * len(spec.fields)) +
+                    f",{spec.decision.labels[0]}\n", encoding="utf-8")
+    return str(path)
 
 
 def shown_message(error, folder: Path) -> str:

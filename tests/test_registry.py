@@ -66,7 +66,7 @@ def test_every_operation_declares_each_part(name):
     assert len(inspect.signature(op.worked).parameters) == 2, f"{name}.worked(step, row)"
     assert isinstance(op.diagram, Diagram), name
     assert op.kind and isinstance(op.kind, str), name
-    assert hasattr(op, "gradient"), name
+    assert callable(op.gradient), f"{name} has no gradient: training needs one (tests/test_gradients.py)"
 
 
 @pytest.mark.parametrize("name", sorted(ops.REGISTRY))

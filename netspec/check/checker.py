@@ -82,6 +82,7 @@ class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningCheck
         output = self._output()
         decision = self._decision(top.spec, output)
         examples = self._examples(top.spec, output, decision)
+        dtype = self._dtype(top.spec)
         if (output is None or decision is None) and not self.errors:  # never hand on a spec without an answer
             self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
                       hint="add a layer such as `layer out = dense(input, W1)`")
@@ -96,7 +97,7 @@ class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningCheck
             self._read_pending()
         if self.errors:
             raise SpecErrors(fold_copies(self.errors))
-        return self._result(output, decision, examples, cost)
+        return self._result(output, decision, examples, cost, dtype)
 
     def _network(self, spec: nodes.Spec):
         for statement in spec.statements:
@@ -112,7 +113,7 @@ class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningCheck
                 self.output_node = statement
 
     # ---- assembling the result ----
-    def _result(self, output, decision, examples, cost) -> CheckedSpec:
+    def _result(self, output, decision, examples, cost, dtype=None) -> CheckedSpec:
         params = {name: self._final_param(draft) for name, draft in self.params.items()}
         network = next(iter(self.unit.spec.of_type(nodes.Network)), None)
         name = network.name.text if network else _stem(self.unit.source.path)
@@ -121,7 +122,8 @@ class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningCheck
         return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
                            self.values, params, self.steps, output, decision, examples,
                            vocabularies=self.vocabularies, texts=self.texts,
-                           read_files=frozenset(self.read_files + self.weight_files.identities), cost=cost)
+                           read_files=frozenset(self.read_files + self.weight_files.identities), cost=cost,
+                           dtype=dtype)
 
     def _final_param(self, draft: ParamDraft) -> Param:
         rows_from, cols_from = self.bindings.get(draft.name, (None, None))

@@ -34,6 +34,14 @@ class Network:
 
 
 @dataclass(frozen=True)
+class Dtype:
+    """`dtype float32`: what a batch run computes in (float64 when absent); traces stay float64."""
+
+    name: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Use:
     """`use "other.net"`: take another spec's network (inputs, weights, layers), not its meaning."""
 
@@ -207,6 +215,13 @@ class DecideSign:
 
 
 @dataclass(frozen=True)
+class DecideNothing:
+    """`decide nothing`: the output numbers are the answer, such as a sentence's embedding."""
+
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Say:
     """The decision sentence; `{decision}` is replaced by the winning label."""
 
@@ -232,7 +247,7 @@ class Expect:
 class Example:
     name: Name
     inputs: tuple[Assign, ...]
-    decision: Name
+    decision: Name | None  # None: `example e: text="…"` in a spec that decides nothing
     expect: Expect | None
     span: Span = _span()
 
@@ -252,7 +267,7 @@ class Repeat:
 
 
 Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | DerivedTable | Layer | Output | DecideLargest
-             | DecideSign | Say | Example | Repeat)
+             | DecideSign | DecideNothing | Say | Example | Repeat | Dtype)
 
 
 @dataclass(frozen=True)

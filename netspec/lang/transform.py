@@ -47,6 +47,9 @@ class ToNodes(Transformer):
         name, description = children
         return nodes.Network(self._name(name), description and unquote(description), self._span(meta))
 
+    def dtype(self, meta, children):
+        return nodes.Dtype(self._name(children[0]), self._span(meta))
+
     def use(self, meta, children):
         return nodes.Use(unquote(children[0]), self._span(meta))
 
@@ -181,6 +184,9 @@ class ToNodes(Transformer):
 
     def decide_sign(self, meta, children):
         return nodes.DecideSign(children[0], children[1], self._span(meta))
+
+    def decide_nothing(self, meta, children):
+        return nodes.DecideNothing(self._span(meta))
 
     def say(self, meta, children):
         return nodes.Say(unquote(children[0]), self._span(meta))

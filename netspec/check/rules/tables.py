@@ -109,7 +109,8 @@ class TableChecks:
         """The bytes the tables so far take as float64, each added once: summed afresh for every file,
         the 3,333 tables of a repeat written out took seconds."""
         counted, total = getattr(self, "_held", (0, 0))
-        total += sum(draft.array.size * 8 for draft in itertools.islice(self.params.values(), counted, None))
+        fresh = len(self.params) - counted  # the newest, read from the end: islice from the start walked them all
+        total += sum(draft.array.size * 8 for draft in itertools.islice(reversed(self.params.values()), fresh))
         self._held = (len(self.params), total)
         return total
 
