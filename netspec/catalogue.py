@@ -154,6 +154,17 @@ CATALOGUE = (
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
     # ---- training: NS9xx ----
+    # ---- importing a model: NS95x ----
+    Entry("NS951", "`netspec import` of a path that is no model folder", "give a Hugging Face folder (config.json, "
+          "model.safetensors, tokenizer.json)"),
+    Entry("NS952", "a model folder without config.json, model.safetensors or tokenizer.json, or one that cannot be read",
+          "save the model with save_pretrained (safe_serialization=True)"),
+    Entry("NS953", "model.safetensors lacks a tensor its config.json implies", "save the model again with save_pretrained"),
+    Entry("NS954", "an architecture or setting netspec does not import", "GPT-2 (GPT2LMHeadModel) and BERT sentence "
+          "embedders (sentence-transformers) are imported"),
+    Entry("NS955", "`netspec import -o` outside the model's folder, where the spec could not read its files",
+          "write the spec inside the model's folder or above it"),
+    Entry("NS956", "`netspec import --tokens` longer than the model's context", "give at most its position table's rows"),
     Entry("NS901", "training data without targets: no `label` column and not one column per output",
           "add a `label` column, or one column named after each output"),
     Entry("NS902", "a training `label` that is not one of the decision's labels", "use a label the spec decides"),

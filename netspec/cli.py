@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | import`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -538,6 +538,21 @@ def _write_trained(checked, trained, out: str, in_place: bool, data_path: str, l
         write_atomic(log_path, trained.log, reads)
         files.append(log_path)
     return files
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net",
+              help="The spec to write (whole or not at all), inside the model's folder or above it.")
+@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+              help="The text's length in tokens (default: the model's context limit).")
+def import_model(source, output, tokens):
+    """Write a .net spec that runs MODEL (a Hugging Face folder), reading its own files by their own names."""
+    from netspec.interop import import_model as write_spec
+    from netspec.outfile import write_atomic
+
+    write_atomic(output, write_spec(source, output, tokens))
+    click.echo(f"wrote {output}: check it with `netspec check {output}`", err=True)
 
 
 @cli.command()

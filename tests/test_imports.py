@@ -31,6 +31,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
              "run.examples", "run.generation", "run.variants")),
     ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
+    ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out
     ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
