@@ -67,3 +67,43 @@ def test_a_spec_outside_the_models_folder_is_refused(tmp_path):
     with pytest.raises(NetspecError) as caught:
         import_model(HF / "tiny_gpt2", tmp_path / "m.net")
     assert caught.value.code == "NS955" and "tiny_gpt2.net" in caught.value.hint
+
+
+# ---- generation on a real model: the context grows, a key/value cache ----
+
+def test_greedy_generation_is_transformers_generate(gpt2_folder):
+    spec = _imported(gpt2_folder, None, "gpt2_full.net")
+    recorded = np.load(HF / "tiny_gpt2.npz")
+    made = netspec.generate(spec, str(recorded["greedy_start"]), len(recorded["greedy"]))
+    assert [step.number for step in made.steps] == recorded["greedy"].tolist()
+
+
+def test_the_cached_scores_are_transformers_logits_token_by_token(gpt2_folder):
+    """Fed a token at a time, the key/value cache gives every position's logits to 1e-12."""
+    from netspec.run.cached import CachedRun
+    spec = _imported(gpt2_folder, None, "gpt2_full.net")
+    recorded = np.load(HF / "tiny_gpt2.npz")
+    ids, mask, logits = recorded["ids"][1], recorded["mask"][1], recorded["logits"][1]
+    run, outputs = CachedRun.of(netspec.compile_plan(spec), [int(ids[0])])
+    width = logits.shape[1]
+    np.testing.assert_allclose(outputs[-width:], logits[0], rtol=0, atol=1e-12)
+    for p in range(1, int(mask.sum())):
+        np.testing.assert_allclose(run.feed([int(ids[p])])[-width:], logits[p], rtol=0, atol=1e-12)
+
+
+def test_generation_grows_to_the_context_limit_and_stops(gpt2_folder):
+    spec = _imported(gpt2_folder, None, "gpt2_full.net")
+    made = netspec.generate(spec, "The leaf", 100)
+    start = len(made.start_numbers)
+    assert start == 2 and len(made.steps) == 32 - start  # the position table has 32 rows
+
+
+def test_sampling_with_top_k_draws_only_the_likeliest(gpt2_folder):
+    spec = _imported(gpt2_folder, None, "gpt2_full.net")
+    first = netspec.generate(spec, "The leaf", 10, sample=True, seed=4, top_k=3, temperature=0.7)
+    again = netspec.generate(spec, "The leaf", 10, sample=True, seed=4, top_k=3, temperature=0.7)
+    assert [s.number for s in first.steps] == [s.number for s in again.steps]
+    greedy = netspec.generate(spec, "The leaf", 1)
+    assert first.steps[0].window == greedy.steps[0].window == "The leaf"
+    one = netspec.generate(spec, "The leaf", 5, sample=True, seed=9, top_k=1)  # top-1 is greedy
+    assert [s.number for s in one.steps] == [s.number for s in netspec.generate(spec, "The leaf", 5).steps]

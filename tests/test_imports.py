@@ -28,7 +28,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
                "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
-             "run.examples", "run.generation", "run.variants")),
+             "run.examples", "run.cached", "run.growing", "run.generation", "run.variants")),
     ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
     ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out

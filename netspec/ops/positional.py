@@ -251,10 +251,16 @@ def positional_cost(args, options):
 
 
 # fixed numbers per position and feature (sin/cos, named forms); x + the table's row for each position
+def _positional_embedding_cached(xs, ps, options, state):
+    """The new positions take the table's rows from `offset` on."""
+    return xs, (ps[0][state["offset"]:],), {**options, "positions": state["new"]}
+
+
 OPS = (OpDef("positional_encoding", "position", check_positional_encoding, positional_encoding_kernel,
              positional_encoding_explain, positional_encoding_worked, cost=positional_cost,
              gradient=positional_encoding_gradient),
        OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
              positional_embedding_explain, positional_embedding_worked,
              table_labels=positional_embedding_table_labels, cost=positional_cost,
+             cached=_positional_embedding_cached,
              gradient=positional_embedding_gradient))
