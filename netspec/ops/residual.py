@@ -29,12 +29,21 @@ def check_add(ctx: CheckContext, call) -> ShapeResult | None:
     if (len(x.names) == len(y.names) and x.names != y.names and x.positions == y.positions
             and (_numbered(ctx, y) or _numbered(ctx, x))):  # y first: usually the block's own, a step back
         return ShapeResult((x.name, y.name), (), x.names, options={"second_labels": tuple(y.labels)})
+    if _position_by_position(x, y):  # two texts' sequences: the same features at as many positions
+        return ShapeResult((x.name, y.name), (), x.names, options={"second_labels": tuple(y.labels)})
     if sorted(x.names) != sorted(y.names) or len(set(x.names)) != len(x.names):
         _mismatch(ctx, call, x, y)
         return None
     order = tuple(y.names.index(name) for name in x.names)
     options = {} if order == tuple(range(len(order))) else {"order": order}
     return ShapeResult((x.name, y.name), (), x.names, options=options)
+
+
+def _position_by_position(x, y) -> bool:
+    """Sequences with the same features at as many positions, named after different texts (BERT adds the
+    embeddings of its tokens and of their token types, two inputs): added position by position."""
+    return (x.is_sequence and y.is_sequence and x.positions != y.positions and len(x.positions) == len(y.positions)
+            and x.features == y.features)
 
 
 def _numbered(ctx: CheckContext, value) -> bool:
@@ -55,10 +64,17 @@ def _numbered(ctx: CheckContext, value) -> bool:
 
 
 def _mismatch(ctx, call, x, y):
-    missing = [n for n in x.names if n not in y.names]
-    extra = [n for n in y.names if n not in x.names]
-    hint = (f"add needs the same neurons on both sides; `{y.name}` lacks {', '.join(missing) or 'none'} "
-            f"and has {', '.join(extra) or 'none'} besides")
+    """Shapes and a few names, never every neuron: two 7 × 384 sequences would list 5,376 names each."""
+    theirs = set(y.names)
+    missing = [n for n in x.names if n not in theirs]
+    ours = set(x.names)
+    extra = [n for n in y.names if n not in ours]
+    hint = (f"add needs the same neurons on both sides; `{y.name}` lacks {_few(missing)} "
+            f"and has {_few(extra)} besides")
+    if x.is_sequence and y.is_sequence:
+        hint = (f"add needs as many positions and the same features on both sides: `{x.name}` has "
+                f"{len(x.positions)} positions of {len(x.features)} features, `{y.name}` {len(y.positions)} of "
+                f"{len(y.features)}")
     ctx.fail(f"shape mismatch: add(`{x.name}`, `{y.name}`) adds neuron by neuron, but `{x.name}` has "
              f"{_shape(x)} and `{y.name}` has {_shape(y)}", call.span, hint=hint,
              notes=[Note(x.span, f"`{x.name}` is declared with {_shape(x)}"),
@@ -66,7 +82,17 @@ def _mismatch(ctx, call, x, y):
 
 
 def _shape(value) -> str:
-    return f"{len(value.names)} number{'s' if len(value.names) != 1 else ''} ({', '.join(value.names)})"
+    if value.is_sequence:
+        return f"{value.shape_text} numbers (positions {_few(value.positions, 3)}; features {_few(value.features, 3)})"
+    return f"{len(value.names)} number{'s' if len(value.names) != 1 else ''} ({_few(value.names)})"
+
+
+def _few(names, most: int = 4) -> str:
+    """`a, b, c`, or `a, b, c, … 5,373 more` for a long list; `none` for an empty one."""
+    if not names:
+        return "none"
+    names = list(names)
+    return ", ".join(names[:most]) + (f", … {len(names) - most:,} more" if len(names) > most else "")
 
 
 @dataclass(frozen=True)

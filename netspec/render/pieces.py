@@ -53,7 +53,8 @@ def text_lines(row: WorkedRow, spec, words: Words = ENGLISH) -> list[str]:
 def tokens_of(row: WorkedRow, text) -> list[tuple[str, str]]:
     """(input neuron, token label) for each token of a text input, read back from its numbers."""
     values = dict(row.inputs)
-    return [(position, text.vocabulary.label_of(values[position])) for position in text.positions]
+    real = len(text.real([values[position] for position in text.positions]))  # padding is not shown
+    return [(position, text.vocabulary.label_of(values[position])) for position in text.positions[:real]]
 
 
 def _quoted(label: str) -> str:

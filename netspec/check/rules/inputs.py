@@ -126,13 +126,14 @@ class InputChecks:
             return
         positions = tuple(f"{name}{k}" for k in range(1, int(tokens.length) + 1))
         unit = vocabulary.unit
+        text = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span, tokens.padded)
         for k, position in enumerate(positions, 1):
             if position in self.inputs:
                 self._duplicate(node.name, self.inputs[position].span)
                 return
             self.inputs[position] = InputInfo(position, position, f"{unit} {k} of {name}", None,
-                                              vocabulary.start, vocabulary.last, node.span, name)
-        self.texts[name] = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span)
+                                              min(vocabulary.start, text.pad), vocabulary.last, node.span, name)
+        self.texts[name] = text
 
     def token_vocabulary(self, value: Value) -> Vocabulary | None:
         """The vocabulary whose token numbers `value` holds, when every neuron is one token of a text."""
@@ -140,6 +141,15 @@ class InputChecks:
         if len(texts) != 1 or None in texts:
             return None
         return self.texts[texts.pop()].vocabulary
+
+    def padding(self, value: Value) -> tuple[str, int] | None:
+        """The tokens value of the padded text whose positions `value` has (netspec/ops/context.py says why)."""
+        for text in self.texts.values():
+            if text.padded and text.positions in (value.positions, value.names):
+                tokens = self.value(nodes.Ref(nodes.Name(text.name), text.span)) if text.name not in self.values \
+                    else self.values[text.name]
+                return (tokens.name, text.pad) if tokens is not None else None
+        return None
 
     # ---- inputs ----
     def _input(self, node: nodes.Input):
