@@ -153,6 +153,9 @@ CATALOGUE = (
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
+    Entry("NS805", "`generate` on a real model whose operations cannot run a token at a time (attention without "
+          "mask=causal, a dense layer over the whole sequence)", "give a language model: causal attention, layers at "
+          "each position"),
     # ---- training: NS9xx ----
     # ---- importing a model: NS95x ----
     Entry("NS951", "`netspec import` of a path that is no model folder", "give a Hugging Face folder (config.json, "

@@ -229,6 +229,11 @@ def _import_errors(folder: Path) -> dict:
     made["NS951"] = _cli_error(["import", LEAF, "-o", str(folder / "x.net")])
     for code in ("NS952", "NS953", "NS954"):
         made[code] = _cli_error(["import", str(folder / code), "-o", str(folder / code / "model.net")])
+    spec = folder / "NS805" / "model.net"
+    shutil.copytree(gpt2, spec.parent)
+    from netspec.interop import import_model
+    spec.write_text(import_model(spec.parent, spec).replace("mask=causal", "mask=none"), encoding="utf-8")
+    made["NS805"] = _cli_error(["generate", str(spec), "--text", "The leaf", "--steps", "2"])
     made["NS955"] = _cli_error(["import", str(gpt2), "-o", str(folder / "outside.net")])
     made["NS956"] = _cli_error(["import", str(gpt2), "-o", str(gpt2 / "model.net"), "--tokens", "33"])
     return made
