@@ -156,6 +156,15 @@ CATALOGUE = (
     Entry("NS805", "`generate` on a real model whose operations cannot run a token at a time (attention without "
           "mask=causal, a dense layer over the whole sequence)", "give a language model: causal attention, layers at "
           "each position"),
+    # ---- training: NS9xx ----
+    Entry("NS901", "training data without targets: no `label` column and not one column per output",
+          "add a `label` column, or one column named after each output"),
+    Entry("NS902", "a training `label` that is not one of the decision's labels", "use a label the spec decides"),
+    Entry("NS903", "the loss became NaN or infinity while training (it diverged)", "lower --lr, or start from other weights"),
+    Entry("NS904", "a training setting that does not fit the spec: --freeze of no table, nothing left to train, "
+          "a loss that needs probabilities", "name a table the spec declares; see the hint"),
+    Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
+          "--freeze that table, or copy the network into the spec"),
     # ---- importing a model: NS95x ----
     Entry("NS951", "`netspec import` of a path that is no model folder", "give a Hugging Face folder (config.json, "
           "model.safetensors, tokenizer.json)"),
@@ -167,15 +176,6 @@ CATALOGUE = (
     Entry("NS955", "`netspec import -o` outside the model's folder, where the spec could not read its files",
           "write the spec inside the model's folder or above it"),
     Entry("NS956", "`netspec import --tokens` longer than the model's context", "give at most its position table's rows"),
-    # ---- training: NS9xx ----
-    Entry("NS901", "training data without targets: no `label` column and not one column per output",
-          "add a `label` column, or one column named after each output"),
-    Entry("NS902", "a training `label` that is not one of the decision's labels", "use a label the spec decides"),
-    Entry("NS903", "the loss became NaN or infinity while training (it diverged)", "lower --lr, or start from other weights"),
-    Entry("NS904", "a training setting that does not fit the spec: --freeze of no table, nothing left to train, "
-          "a loss that needs probabilities", "name a table the spec declares; see the hint"),
-    Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
-          "--freeze that table, or copy the network into the spec"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}
