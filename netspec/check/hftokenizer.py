@@ -28,11 +28,10 @@ def is_tokenizer_file(written: str) -> bool:
 
 
 def read_tokenizer(folder: Path, written: str, limits: Limits, read: list | None = None):
-    """(tokens by number, tokenizers.Tokenizer) of the file `written`; a SpecCheckError says what is wrong."""
+    """(tokens by number, tokenizers.Tokenizer, its kind: `WordPiece`) of the file `written`; a SpecCheckError says what is wrong."""
     text = read_text(folder, written, limits, read)
     library = _library()
     try:
-        json.loads(text)
         tokenizer = library.Tokenizer.from_str(text)
     except Exception as error:  # json's ValueError, or the library's own Exception for a wrong layout
         raise SpecCheckError(f"the tokenizer file {written} is not a Hugging Face tokenizer.json: "
@@ -40,7 +39,7 @@ def read_tokenizer(folder: Path, written: str, limits: Limits, read: list | None
                              hint="give the tokenizer.json saved with the model (tokenizer.save_pretrained)") from None
     tokenizer.no_padding()
     tokenizer.no_truncation()  # a spec says how many tokens it takes; a cut text would be a wrong answer
-    return _tokens(tokenizer, written), tokenizer
+    return _tokens(tokenizer, written), tokenizer, _kind(json.loads(text))
 
 
 def _library():
@@ -63,10 +62,9 @@ def _tokens(tokenizer, written: str) -> tuple[str, ...]:
     return tuple(by_number[n] for n in range(len(by_number)))
 
 
-def describe(tokenizer) -> str:
+def _kind(saved: dict) -> str:
     """`WordPiece` or `byte-level BPE`: what kind of tokenizer a printout names."""
-    saved = json.loads(tokenizer.to_str())
-    model, pre = saved.get("model", {}).get("type", ""), saved.get("pre_tokenizer") or {}
+    model, pre = (saved.get("model") or {}).get("type", ""), saved.get("pre_tokenizer") or {}
     if model == "BPE" and "ByteLevel" in json.dumps(pre):
         return "byte-level BPE"
     return model or "tokenizer"

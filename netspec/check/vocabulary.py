@@ -13,7 +13,6 @@ from functools import cached_property
 
 from netspec.errors import InputError
 from netspec.source import Span
-from netspec.check.hftokenizer import describe
 from netspec.subwords import CONTINUES, UNKNOWN, PieceTable, Split, listed, words_of
 
 SHOWN_AS = {" ": "space", "\t": "tab"}  # characters that would be invisible as a label
@@ -31,6 +30,7 @@ class Vocabulary:
     start: int
     span: Span | None
     tokenizer: object = field(default=None, compare=False, repr=False)  # a tokenizers.Tokenizer, for "tokenizer"
+    tokenizer_kind: str = ""  # what it is: "WordPiece", "byte-level BPE"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -64,7 +64,7 @@ class Vocabulary:
     def convention(self) -> str:
         """`a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`: the numbering in words."""
         if self.kind == "tokenizer":
-            return f"the model's own {describe(self.tokenizer)} tokenizer, {len(self.entries):,} tokens numbered from 0"
+            return f"the model's own {self.tokenizer_kind} tokenizer, {len(self.entries):,} tokens numbered from 0"
         pairs = [f"{label} = {self.start + k}" for k, label in enumerate(self.labels)]
         shown = pairs if len(pairs) <= 6 else [*pairs[:2], "…", *pairs[-2:]]
         return f"{', '.join(shown)} (numbered from {self.start})"

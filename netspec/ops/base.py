@@ -80,7 +80,8 @@ def elementwise_cost(args, options, kernel: int = 2, explain: int = 3, operation
 
 def sequence_names(positions, features) -> tuple[str, ...]:
     """`humpty_k1, humpty_k2, …, sat_k2`: a sequence's neurons, position by position."""
-    return tuple(f"{position}_{feature}" for position in positions for feature in features)
+    tails = [f"_{feature}" for feature in features]  # built once: a model's 256 × 1,536 names take one pass
+    return tuple([position + tail for position in positions for tail in tails])
 
 
 @dataclass(frozen=True)

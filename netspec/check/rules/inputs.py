@@ -54,13 +54,13 @@ class InputChecks:
             self.broken.add(node.name.text)
             return
         try:
-            entries, tokenizer = read_tokenizer(self._folder(node), node.path, self.limits, self.read_files)
+            entries, tokenizer, kind = read_tokenizer(self._folder(node), node.path, self.limits, self.read_files)
         except NetspecError as error:
             error.span = error.span or node.span
             self.errors.append(error)
             self.broken.add(node.name.text)
             return
-        self.vocabularies[node.name.text] = Vocabulary(node.name.text, "tokenizer", entries, 0, node.span, tokenizer)
+        self.vocabularies[node.name.text] = Vocabulary(node.name.text, "tokenizer", entries, 0, node.span, tokenizer, kind)
 
     @staticmethod
     def _folder(node: nodes.Vocabulary) -> Path:
