@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | import`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -410,17 +410,20 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
 @click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
+@click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
+              help="With --sample: draw only among the K likeliest tokens.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
-def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.run.generation import generate as continue_text
     from netspec.render.generation import render_generation
     from netspec.render.numbers import NumberStyle
 
     fmt = _format(fmt, output, FORMATS_GENERATE)
-    given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
+    given = [name for name, value in (("--temperature", temperature), ("--seed", seed), ("--top-k", top_k))
+             if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
     if max_operations is not None:
@@ -428,8 +431,20 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
 
         context = click.get_current_context()
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
-    generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
+    generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed,
+                               top_k=top_k, progress=_progress(steps))
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
+
+
+def _progress(steps: int):
+    """`generate`'s progress on a long run: one line on stderr redrawn in place, on a terminal only."""
+    if steps < 50 or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int):
+        sys.stderr.write(f"\rgenerating: {done:,} of {total:,} tokens" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+    return show
 
 
 @cli.command()
@@ -471,6 +486,21 @@ def _check_gradients(checked, data_path, settings):
     click.echo(text, nl=False)
     if not agree:
         sys.exit(1)
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net",
+              help="The spec to write (whole or not at all), inside the model's folder or above it.")
+@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+              help="The text's length in tokens (default: the model's context limit).")
+def import_model(source, output, tokens):
+    """Write a .net spec that runs MODEL (a Hugging Face folder), reading its own files by their own names."""
+    from netspec.interop import import_model as write_spec
+    from netspec.outfile import write_atomic
+
+    write_atomic(output, write_spec(source, output, tokens))
+    click.echo(f"wrote {output}: check it with `netspec check {output}`", err=True)
 
 
 @cli.command()

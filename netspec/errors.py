@@ -100,6 +100,12 @@ class TrainingError(NetspecError):
     code = "NS900"
 
 
+class ModelImportError(NetspecError):
+    """A model that `netspec import` cannot turn into a spec (netspec/interop/)."""
+
+    code = "NS950"
+
+
 class SpecErrors(NetspecError):
     """Several errors found in one pass, reported together so the user fixes them in one go."""
 

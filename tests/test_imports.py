@@ -24,13 +24,14 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
     ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
     ("expand", ("lang.expand", "lang.loader")),
-    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
+    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.hftokenizer", "check.weights", "check.cost",
                "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
-             "run.examples", "run.generation", "run.variants")),
+             "run.examples", "run.cached", "run.growing", "run.generation", "run.variants")),
     ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
+    ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out
     ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
