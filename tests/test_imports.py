@@ -21,16 +21,16 @@ from netspec import ops
 PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
-    ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
+    ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics", "terminal", "progress")),
     ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
     ("expand", ("lang.expand", "lang.loader")),
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
-               "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
+               "check.rules", "check.rules.*", "check.checker", "check.whatif", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch",
-             "run.examples", "run.generation")),
+             "run.examples", "run.generation", "run.frames", "run.sets")),
     ("render", ("render", "render.*")),
-    ("top", ("cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "clitools", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

@@ -38,6 +38,7 @@ from netspec.check.cost import work_fits
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
+from netspec.progress import advance_by
 from netspec.run.plan import compile_plan
 from netspec.run.runner import run
 from netspec.source import Span
@@ -95,12 +96,13 @@ class Generation:
 
 
 def generate(spec, text: str, steps: int, sample: bool = False, temperature: float = 1.0,
-             seed: int | None = None, limits=None) -> Generation:
+             seed: int | None = None, limits=None, progress=None) -> Generation:
     """Continue `text` by `steps` tokens with the spec's network (a path or a loaded spec).
 
     Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
     picks one at random and records it in the result, so the run can be repeated). A run whose
     steps would do more operations than limits.max_operations is refused before the first step.
+    `progress` (netspec/progress.py) counts the tokens as they are made.
     """
     if not isinstance(spec, CheckedSpec):
         spec = load_spec(spec, limits)
@@ -113,12 +115,12 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     if seed_chosen:
         seed = secrets.randbits(32)
     rng = np.random.default_rng(seed) if sample else None
-    made = _run(spec, text_input, numbers, steps, temperature if sample else 1.0, rng)
+    made = _run(spec, text_input, numbers, steps, temperature if sample else 1.0, rng, progress)
     return Generation(spec, text, tuple(numbers), tuple(made), sample, temperature, seed, seed_chosen,
                       outputs_are_probabilities(spec))
 
 
-def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperature: float, rng):
+def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperature: float, rng, progress=None):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
     plan = compile_plan(spec)
     as_probabilities = outputs_are_probabilities(spec)
@@ -132,6 +134,7 @@ def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperatur
         made.append(GenerationStep(text_input.decode(numbers), vocabulary.start + k, vocabulary.entries[k],
                                    vocabulary.labels[k], float(outputs[k]), float(chances[k]), draw))
         numbers = [*numbers[1:], vocabulary.start + k]
+        advance_by(progress)
     return made
 
 

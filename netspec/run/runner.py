@@ -21,6 +21,7 @@ import numpy as np
 from netspec.check.cost import rows_fit
 from netspec.run.decision import Decisions, decide
 from netspec.errors import NumericError
+from netspec.progress import advance_by
 from netspec.run.plan import Plan, PlanStep
 from netspec.run.trace import Trace, TraceStep
 
@@ -50,9 +51,9 @@ def _without_record(explain):
     return lambda xs, ps, options: explain(xs, ps, options)[0]
 
 
-def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
+def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str], progress=None) -> Trace:
     """Run through the explaining kernels, keeping every intermediate number for the printout
-    (refused first when they would take more than --max-memory)."""
+    (refused first when they would take more than --max-memory); `progress` counts the steps."""
     _fit(plan, len(rows), traced=True)
     spec = plan.spec
     values = {spec.input_value: rows}
@@ -69,6 +70,7 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
             result = _checked(step, explained, values, row_ids, plan)
             values[step.step.output] = result
             steps.append(_trace_step(spec, step, records[0], result))
+            advance_by(progress)
     outputs = values[spec.output]
     return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
 
