@@ -34,11 +34,13 @@ def loads(text, path="<string>", limits=None):
     return load_text(text, str(path), limits)
 
 
-def compile_plan(spec):
-    """The spec's NumPy plan: cheap to build, and it pickles (to send to worker processes)."""
+def compile_plan(spec, dtype=None):
+    """The NumPy plan of a loaded spec. dtype: "float64" or "float32" (default: the spec's `dtype`
+    line, else float64); a float32 plan runs batches in float32, its traces stay float64.
+    Cheap to build, and it pickles (to send to worker processes)."""
     from netspec.run.plan import compile_plan as _compile
 
-    return _compile(spec)
+    return _compile(spec, dtype)
 
 
 def run_plan(plan, rows, row_ids=None):

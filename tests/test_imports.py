@@ -27,10 +27,11 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
                "check.rules", "check.rules.*", "check.checker", "check.whatif", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
-    ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch",
-             "run.examples", "run.generation", "run.frames", "run.sets")),
+    ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
+             "run.examples", "run.generation", "run.variants", "run.frames", "run.sets")),
+    ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
-    ("top", ("cli", "clitools", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "classroom_cli", "clitools", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

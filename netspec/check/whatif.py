@@ -66,7 +66,7 @@ def _index(param, where: list[str]) -> tuple:
     if len(where) != len(axes):
         form = f"{param.name}[COLUMN]" if len(axes) == 1 else f"{param.name}[ROW,COLUMN]"
         raise InputError(f"{param.name} is a {param.kind} table of {'one' if len(axes) == 1 else 'two'} "
-                         f"dimension{'s' * (len(axes) > 1)}: name one number as {form}", code="NS322",
+                         f"dimension{'s' * (len(axes) > 1)}: name one number as {form}", code="NS324",
                          hint=f"for example {param.name}[{','.join(_first(a) for a in axes)}]")
     return tuple(_position(param, labels, label, axis) for axis, (labels, label) in enumerate(zip(axes, where)))
 
@@ -76,7 +76,7 @@ def _position(param, labels: tuple, label: str, axis: int) -> int:
     if label in labels:
         if labels.count(label) > 1:
             raise InputError(f"{param.name} has several {'rows' if axis == 0 and len(param.array.shape) == 2 else 'columns'} "
-                             f"labelled `{label}`", code="NS322", hint="name it by its number, counted from 1")
+                             f"labelled `{label}`", code="NS324", hint="name it by its number, counted from 1")
         return labels.index(label)
     if label.isascii() and label.isdigit() and 1 <= int(label) <= size:
         return int(label) - 1
@@ -86,7 +86,7 @@ def _position(param, labels: tuple, label: str, axis: int) -> int:
     hint = f"did you mean `{close[0]}`?" if close else (
         f"the {what}s of {param.name} are {', '.join(named[:10])}{' …' if len(named) > 10 else ''}" if named
         else f"its {what}s are numbered 1 to {size}")
-    raise InputError(f"{param.name} has no {what} `{label}`", hint=hint, code="NS322")
+    raise InputError(f"{param.name} has no {what} `{label}`", hint=hint, code="NS324")
 
 
 def _first(labels: tuple) -> str:
@@ -98,10 +98,10 @@ def _number(value, where: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(f"{where}: {value!r} is not a number", hint="give a plain decimal like 0.3",
-                         code="NS322") from None
+                         code="NS324") from None
     if not math.isfinite(number):
         raise InputError(f"{where}: {value!r} is not a finite number", hint="give a plain decimal like 0.3",
-                         code="NS322")
+                         code="NS324")
     return number
 
 
@@ -111,4 +111,4 @@ def _unknown(spec, name: str, message: str, choices: list[str] | None = None, hi
         hint = f"did you mean `{close[0]}`?"
     elif choices and hint is None:
         hint = "its weights and biases are " + ", ".join(choices[:12]) + (" …" if len(choices) > 12 else "")
-    return InputError(message, hint=hint, code="NS322")
+    return InputError(message, hint=hint, code="NS324")

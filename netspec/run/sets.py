@@ -23,12 +23,12 @@ def apply_sets(spec: CheckedSpec, sets: list[str]) -> tuple[CheckedSpec, dict[st
         name, sep, value = text.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name:
-            raise InputError(f"--set {text}: expected NAME=VALUE, like W1[G,h1]=0.3 or R=40", code="NS322")
+            raise InputError(f"--set {text}: expected NAME=VALUE, like W1[G,h1]=0.3 or R=40", code="NS324")
         if "[" in name:
             spec = spec.with_weight(name, value)
         elif name in spec.fields:
             if name in inputs:
-                raise InputError(f"--set {text}: `{name}` is set twice", code="NS322")
+                raise InputError(f"--set {text}: `{name}` is set twice", code="NS324")
             field_values(spec, name, value, f"--set {name}")  # checked now: a number in its range, or a text
             inputs[name] = value
         else:
@@ -57,4 +57,4 @@ def _unknown(spec: CheckedSpec, name: str, text: str) -> InputError:
         f"{next(iter(spec.params), 'W1')}[…]")
     if name in spec.params:
         hint = f"name one number of {name}: {name}[ROW,COLUMN] (a bias: {name}[COLUMN])"
-    return InputError(f"--set {text}: the spec has no input or weight called `{name}`", hint=hint, code="NS322")
+    return InputError(f"--set {text}: the spec has no input or weight called `{name}`", hint=hint, code="NS324")
