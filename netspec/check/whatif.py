@@ -82,7 +82,7 @@ def _position(param, labels: tuple, label: str, axis: int) -> int:
         return int(label) - 1
     what = "row" if axis == 0 and param.array.ndim == 2 else "column"
     named = [x for x in labels if x]
-    close = difflib.get_close_matches(label, named, n=1, cutoff=0.5)
+    close = _close(label, named)
     hint = f"did you mean `{close[0]}`?" if close else (
         f"the {what}s of {param.name} are {', '.join(named[:10])}{' …' if len(named) > 10 else ''}" if named
         else f"its {what}s are numbered 1 to {size}")
@@ -106,9 +106,15 @@ def _number(value, where: str) -> float:
 
 
 def _unknown(spec, name: str, message: str, choices: list[str] | None = None, hint: str | None = None):
-    close = difflib.get_close_matches(name, choices or [], n=1, cutoff=0.5)
+    close = _close(name, choices or [])
     if close:
         hint = f"did you mean `{close[0]}`?"
     elif choices and hint is None:
         hint = "its weights and biases are " + ", ".join(choices[:12]) + (" …" if len(choices) > 12 else "")
     return InputError(message, hint=hint, code="NS324")
+
+
+def _close(name: str, choices: list[str]) -> list[str]:
+    """The one choice `name` was most likely meant to be: the same but for capitals, else the closest."""
+    same = [c for c in choices if c.lower() == name.lower()]
+    return same[:1] or difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
