@@ -99,4 +99,13 @@ def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits
     return _generate(spec, text, steps, sample, temperature, seed, limits)
 
 
-__all__ = ["load", "loads", "load_spec", "compile_plan", "run_plan", "trace_plan", "printout", "generate", "__version__"]
+def __getattr__(name):
+    """netspec.NetspecError (every error netspec raises), imported only when asked for."""
+    if name == "NetspecError":
+        from netspec.errors import NetspecError
+
+        return NetspecError
+    raise AttributeError(f"module 'netspec' has no attribute {name!r}")
+
+
+__all__ = ["NetspecError", "load", "loads", "load_spec", "compile_plan", "run_plan", "trace_plan", "printout", "generate", "__version__"]
