@@ -372,13 +372,17 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, d
     for note in notes:
         _note(note)
     plan = compile_plan(checked)
-    with _progress_bar(f"tracing {len(rows.values):,} row{'s' * (len(rows.values) != 1)}", len(plan.steps),
-                   "steps") as progress:
-        traced = trace_rows(plan, rows.values, rows.ids, progress)
     style = NumberStyle(digits, ascii)
-    if key and printout.get("blank"):
-        _emit(render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}), key, _read(checked, csv_path))
-    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, csv_path))
+    with _progress_bar(f"tracing {len(rows.values):,} row{'s' * (len(rows.values) != 1)}", len(plan.steps),
+                       "steps") as progress:
+        traced = trace_rows(plan, rows.values, rows.ids, progress)
+        progress.relabel("writing out", len(rows.values), "rows")  # the printers tick a row at a time
+        answers = render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}) \
+            if key and printout.get("blank") else None
+        text = render_trace_as(fmt, traced, style, terms, **printout)
+    if answers is not None:
+        _emit(answers, key, _read(checked, csv_path))
+    _emit(text, output, _read(checked, csv_path))
 
 
 def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,

@@ -36,13 +36,16 @@ class Progress:
         self.enabled = enabled and is_terminal(self.stream)
         self.clock = clock
         self.done = 0
-        self.started = clock()
+        self.started = self.stage_started = clock()  # the work's start (for DELAY), this stage's (for the rate)
         self.drawn_at: float | None = None  # when the line was last drawn; None: nothing on screen yet
 
     def __enter__(self) -> "Progress":
+        _active.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
+        if self in _active:
+            _active.remove(self)
         self.close()
 
     def advance(self, count: int = 1) -> None:
@@ -55,13 +58,15 @@ class Progress:
         self.drawn_at = now
         self._write("\r" + self.line(now) + "\x1b[K")
 
-    def relabel(self, label: str, total: int | None = None) -> None:
+    def relabel(self, label: str, total: int | None = None, unit: str | None = None) -> None:
         """The next stage of the same work (`checking`, then `running`): the count starts again."""
         self.label, self.total, self.done = label, total, 0
+        self.unit = unit or self.unit
+        self.stage_started = self.clock()
 
     def line(self, now: float) -> str:
         """`running  [#########.........]  38%  380,000/1,000,000 rows  95,000 rows/s  7 s left`."""
-        elapsed = max(now - self.started, 1e-9)
+        elapsed = max(now - self.stage_started, 1e-9)
         rate = self.done / elapsed
         counted = f"{self.done:,} {self.unit}" if not self.total else f"{self.done:,}/{self.total:,} {self.unit}"
         parts = [self.label, counted, f"{rate:,.0f} {self.unit}/s"]
@@ -84,6 +89,16 @@ class Progress:
             self.stream.flush()
         except (OSError, ValueError):  # standard error closed or full: the work goes on without its bar
             self.enabled = False
+
+
+_active: list[Progress] = []  # the bars of the work under way, innermost last
+
+
+def tick(count: int = 1) -> None:
+    """Count `count` more on the innermost bar under way, if any: for code that is handed no bar
+    (the printers, a row at a time), so the command that shows the bar need not thread it through."""
+    if _active:
+        _active[-1].advance(count)
 
 
 def advance_by(progress: Progress | None, count: int = 1) -> None:

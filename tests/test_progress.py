@@ -67,3 +67,19 @@ def test_a_csv_run_counts_its_rows(monkeypatch):
                         written.append, atomic_target=True, progress=bar)
     assert count == 4 and bar.done == 4 and bar.total == 4
     assert "[########################]  100%  4/4 rows" in screen.getvalue()
+
+
+def test_a_trace_counts_the_rows_its_printout_writes_out(monkeypatch):
+    """The printers tick the innermost bar under way a row at a time (progress.tick), in every format."""
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    monkeypatch.setattr(progress_module, "EVERY", 0.0)
+    from netspec.render import render_trace_as
+    from netspec.render.numbers import NumberStyle
+
+    spec = netspec.load(SPECS / "leaf.net")
+    traced = netspec.trace_plan(spec, [[32, 107, 56, 11.2], [241, 200, 4, 59.5], [60, 140, 40, 8]])
+    for fmt in ("text", "md", "html", "tex", "json"):
+        with Progress("writing out", 3, stream=Terminal()) as bar:
+            render_trace_as(fmt, traced, NumberStyle())
+        assert bar.done == 3, fmt
+    render_trace_as("text", traced, NumberStyle())  # with no bar under way, nothing is counted anywhere

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from netspec.progress import tick
 from netspec.render.escape import json_text
 from netspec.render.pieces import tokens_of
 from netspec.render.summary import provenance
@@ -29,6 +30,7 @@ def render_json(trace: Trace) -> str:
 
 def _row(number: int, row, spec) -> dict:
     """"row" is always the row's number from 1, "row_id" what the printouts call it (`example leaf`)."""
+    tick()  # a progress bar, when the command shows one (netspec/progress.py)
     found = {"row": number, "row_id": row.row_id, "inputs": dict(row.inputs)}
     if spec.texts:
         values = dict(row.inputs)
