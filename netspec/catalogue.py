@@ -96,6 +96,8 @@ CATALOGUE = (
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
     Entry("NS315", "an `--input` that is not NAME=VALUE", "write it like R=32"),
     Entry("NS318", "rows handed in from Python with the wrong number of columns", "one number per input, per row"),
+    Entry("NS324", "`--set` or with_weight names a weight, bias or input the spec does not have, or no number",
+          "use a name the hint suggests, and a plain decimal"),
     Entry("NS320", "an input written with a digit that is not one of 0-9 (such as ３ or ৪)",
           "write numbers with the digits 0 to 9"),
     Entry("NS316", "a text with a character or word that is not in its vocabulary", "use only the vocabulary's tokens"),

@@ -252,6 +252,7 @@ def _other_errors(folder: Path) -> dict:
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
     found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    found["NS324"] = _cli_error(["run", LEAF, "--set", "W1[G,h9]=0.3"])
     answers = folder / "answers.csv"
     answers.write_text("number,answer\n1,3.2\n")
     found["NS322"] = _cli_error(["grade", LEAF, str(answers), "--example", "leaf"])
@@ -263,7 +264,7 @@ def _other_errors(folder: Path) -> dict:
     found["NS505"] = _cli_error(["trace", LEAF, "--csv", objects, "--max-memory", "1KB"])
     found["NS703"] = _cli_error(["trace", LEAF, "--max-printout", "2KB"])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
-    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "-o", str(wrong)])
+    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "--format", "text", "-o", str(wrong)])
     numeric = folder / "numeric.net"
     numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
                        "layer p = divide_by_sum(input)\n")
