@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy | export | import`; the only importer of click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -379,6 +379,33 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
         sys.exit(1)
     else:
         click.echo(f"{specs} already tidy")
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("-o", "--output", required=True, metavar="FILE.onnx", help="The ONNX model to write (whole or not at all).")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
+              help="The numbers' type throughout the model.")
+def export(spec, output, dtype):
+    """Write SPEC as an ONNX model: inputs and outputs named after its labels, meanings as metadata."""
+    from netspec.interop.onnx_export import export as write_onnx
+    from netspec.run.plan import compile_plan
+
+    checked = _load_spec(spec)
+    size = write_onnx(compile_plan(checked), output, dtype, _read(checked))
+    click.echo(f"wrote {output}: {checked.name}, {len(checked.steps)} steps, {dtype}, {size:,} bytes")
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net", help="The spec to write (whole or not at all).")
+def import_(source, output):
+    """Turn MODEL (an .onnx file; a Hugging Face folder) into a readable .net spec."""
+    from netspec.interop.importer import import_model
+
+    for line in import_model(source, output):
+        click.echo(line)
 
 
 def _rows(checked, assignments, csv_path, example, row=None):

@@ -18,13 +18,14 @@ from pathlib import Path
 from netspec.errors import OutputFileError
 
 
-def write_atomic(path: str, text: str, inputs: frozenset = frozenset()) -> None:
-    with atomic_stream(path, inputs) as stream:
+def write_atomic(path: str, text: str | bytes, inputs: frozenset = frozenset()) -> None:
+    """`text`, or bytes (an .onnx model), written whole or not at all."""
+    with atomic_stream(path, inputs, binary=isinstance(text, bytes)) as stream:
         stream.write(text)
 
 
 @contextlib.contextmanager
-def atomic_stream(path: str, inputs: frozenset = frozenset()):
+def atomic_stream(path: str, inputs: frozenset = frozenset(), binary: bool = False):
     """A text stream onto a temporary file that becomes `path` only if the block ends cleanly.
 
     A symbolic link is written through (its target is replaced, the link stays), and a
@@ -35,7 +36,7 @@ def atomic_stream(path: str, inputs: frozenset = frozenset()):
     """
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
-        with _direct(path, target) as stream:
+        with _direct(path, target, binary) as stream:
             yield stream
         return
     folder = target.parent
@@ -47,7 +48,7 @@ def atomic_stream(path: str, inputs: frozenset = frozenset()):
         with _signals_held():  # a signal between making the temp file and knowing its name would leave it
             handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         os.chmod(temp, mode)  # mkstemp makes 0600
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")) as stream:
             yield stream
         os.replace(temp, target)
     except BaseException as error:
@@ -91,9 +92,9 @@ def _signals_held():
 
 
 @contextlib.contextmanager
-def _direct(path: str, target: Path):
+def _direct(path: str, target: Path, binary: bool = False):
     try:
-        with target.open("w", encoding="utf-8", newline="") as stream:
+        with (target.open("wb") if binary else target.open("w", encoding="utf-8", newline="")) as stream:
             yield stream
     except OSError as error:
         raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None

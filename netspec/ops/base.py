@@ -121,6 +121,9 @@ class OpDef:
     names_from_table                            its neurons are named after its table's columns (add
                                                 matches a file's numbered neurons by position)
     gradient                                    the backward rule, for training (none yet)
+    onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
+                                                builder g; xs and ps are the names of its (batch, width)
+                                                inputs and parameter initializers); None: no ONNX form
     """
 
     name: str
@@ -138,6 +141,7 @@ class OpDef:
     probabilities: bool = False
     names_from_table: bool = False  # its result's neurons are named after its table's columns
     gradient: Callable | None = None
+    onnx: Callable | None = None
 
     @property
     def weighted_sum(self) -> bool:

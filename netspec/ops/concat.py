@@ -133,6 +133,18 @@ def pick_kernel(xs, ps, options):
     return pick_explain(xs, ps, options)[0]
 
 
+def pick_onnx(g, xs, ps, options) -> str:
+    """Gather the picked columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
+def concat_onnx(g, xs, ps, options) -> str:
+    """Concat at each position: every value as (batch, n, d_i), joined on the features, then flat."""
+    n = options["positions"]
+    pieces = [g.reshape(x, [0, n, -1]) for x in xs]
+    return g.reshape(g.node("Concat", *pieces, axis=-1), [0, -1])
+
+
 def concat_cost(args, options) -> Cost | None:
     """The values side by side: the pieces laid out per position, then joined."""
     width = sum(arg.width for arg in args)
@@ -146,6 +158,7 @@ def last_cost(args, options) -> Cost | None:
 
 # pick: some of a value's numbers (one text's tokens); last: the numbers at the last position of a sequence
 # (the next token's scores); concat: values side by side (at each position, for sequences)
-OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True),
-       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost),
-       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost),)
+OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True, onnx=pick_onnx),
+       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost, onnx=pick_onnx),
+       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost,
+             onnx=concat_onnx),)

@@ -79,4 +79,12 @@ def dropout_worked(step, r: int):
 
 
 # at inference: × (1 − p) (mode=article) or unchanged (mode=inverted)
-OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked),)
+def dropout_onnx(g, xs, ps, options) -> str:
+    """At inference: the identity (mode=inverted) or × (1 − p) (mode=article)."""
+    if options["mode"] == "inverted":
+        return g.node("Identity", xs[0])
+    return g.node("Mul", xs[0], g.scalar(1.0 - options["p"], "keep"))
+
+
+OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked,
+             onnx=dropout_onnx),)

@@ -95,5 +95,13 @@ def _add_one(step, r, j, label):
                                                (Num(step.result[r, j]),)))
 
 
+def add_onnx(g, xs, ps, options) -> str:
+    """Add, with y's neurons first gathered into x's order when they are listed in another."""
+    y = xs[1]
+    if "order" in options:
+        y = g.node("Gather", y, g.ints(list(options["order"]), "order"), axis=1)
+    return g.node("Add", xs[0], y)
+
+
 # x + y, neuron by neuron (a residual connection)
-OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one)),)
+OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), onnx=add_onnx),)
