@@ -98,7 +98,7 @@ CATALOGUE = (
     Entry("NS403", "a pickle, which netspec never loads", "save weights with numpy.save, numpy.savez or safetensors"),
     Entry("NS404", "a file whose bytes are not the format its name says", "rename it, or save it again"),
     Entry("NS405", "a damaged .npy, .npz or .safetensors header", "save the file again"),
-    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, float32 or float64, C order"),
+    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, bfloat16, float32 or float64, C order"),
     Entry("NS407", "a tensor whose shape does not fit its declaration", "fix the `shape`, or the file"),
     Entry("NS408", "a truncated weight file", "copy or save the file again"),
     Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
@@ -111,6 +111,8 @@ CATALOGUE = (
           "save one token a line, as UTF-8"),
     Entry("NS415", "a vocabulary file that is empty, has a blank line or a token with a space, or lists a token twice",
           "one token a line, each once"),
+    Entry("NS417", "a PyTorch checkpoint (torch.save's zip, which holds a pickle)",
+          "convert it to .safetensors with safetensors.torch.save_file"),
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
           "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),
@@ -137,6 +139,14 @@ CATALOGUE = (
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
+    # ---- other tools' formats: NS9xx ----
+    Entry("NS950", "`export` of a spec with an operation that has no ONNX form", "run that spec with netspec"),
+    Entry("NS951", "`export` or `import` of ONNX without the onnx package installed", "pip install onnx"),
+    Entry("NS952", "`import` of an ONNX model that is not a chain of dense layers and activations (the hint lists "
+          "the node types read)", "write the spec by hand, or export a plain multi-layer perceptron"),
+    Entry("NS953", "`import` of an .onnx file that is missing or is not a readable ONNX model", "export the model again"),
+    Entry("NS954", "`import` of a path that is neither an .onnx file nor a model folder; a folder while "
+          "Hugging Face import is not there", "export the model with torch.onnx.export and import the .onnx file"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

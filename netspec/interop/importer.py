@@ -51,6 +51,6 @@ def _onnx(source: str, output: str) -> list[str]:
         write_atomic(str(npz_path), npz_bytes(arrays))
         said.append(f"wrote {npz_path}: {', '.join(arrays)} ({sum(a.size for a in arrays.values()):,} numbers)")
     write_atomic(output, tidy(Source(output, text)))
-    dense = sum(layer.op == "dense" for layer in layers)
+    dense = sum(layer.weighted for layer in layers)
     return said + [f"wrote {output}: {width} inputs, {dense} dense layers, "
                    f"{' → '.join(layer.op for layer in layers)}"]

@@ -23,7 +23,7 @@ DTYPES = {"float64": np.float64, "float32": np.float32}
 class ExportError(NetspecError):
     """A spec that cannot be written as ONNX: an operation with no ONNX form, or onnx not installed."""
 
-    code = "NS901"
+    code = "NS950"
 
 
 def onnx_bytes(plan: Plan, dtype: str = "float64") -> bytes:
@@ -57,7 +57,7 @@ def _require_onnx():
         import onnx  # noqa: F401
     except ImportError:
         raise ExportError("exporting to ONNX needs the onnx package, which is not installed",
-                          hint="pip install onnx (and onnxruntime to run the result)", code="NS902") from None
+                          hint="pip install onnx (and onnxruntime to run the result)", code="NS951") from None
 
 
 def _refuse_missing_forms(plan: Plan):
@@ -65,7 +65,7 @@ def _refuse_missing_forms(plan: Plan):
     for step in plan.steps:
         if step.op.onnx is None:
             raise ExportError(f"`{step.step.op}` has no ONNX form, so {plan.spec.name} cannot be exported",
-                              step.step.span, code="NS901",
+                              step.step.span, code="NS950",
                               hint=f"the step `{step.step.formula}` would need an ONNX operator of its own; "
                                    "run this spec with netspec instead")
 

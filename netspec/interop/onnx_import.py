@@ -39,6 +39,11 @@ class Layer:
     bias: np.ndarray | None = None
     options: dict = field(default_factory=dict)
 
+    @property
+    def weighted(self) -> bool:
+        """A dense layer: it has a table."""
+        return self.weights is not None
+
 
 def read_model(path: str):
     """The ONNX model at `path`, or a coded error saying why it cannot be read."""
@@ -76,7 +81,7 @@ def layers_of(model, path: str) -> tuple[list[Layer], int, str]:
                                hint="a model with branches (residuals, several inputs) needs its spec written by hand")
         _read_node(node, tables, layers, path)
         current = node.output[0]
-    if not any(layer.op == "dense" for layer in layers):
+    if not any(layer.weighted for layer in layers):
         raise ModelImportError(f"{path} has no dense layer (Gemm or MatMul)", code="NS952",
                            hint="netspec imports multi-layer perceptrons")
     return layers, width, inputs[0].name
@@ -113,7 +118,7 @@ def _read_node(node, tables: dict, layers: list[Layer], path: str):
         return layers.append(_gemm(node, tables, attributes, path))
     if kind == "MatMul":
         return layers.append(Layer("dense", _table(node.input[1], tables, node, path)))
-    if kind == "Add" and layers and layers[-1].op == "dense" and layers[-1].bias is None:
+    if kind == "Add" and layers and layers[-1].weighted and layers[-1].bias is None:
         other = node.input[1] if node.input[1] in tables else node.input[0]
         layers[-1].bias = _table(other, tables, node, path).reshape(-1)
         return None

@@ -29,9 +29,9 @@ def spec_text(name: str, about: str, layers: list[Layer], width: int, npz_name: 
              f'network {_identifier(name)} "Imported from {about}."', ""]
     lines += [f"input x{i + 1}" for i in range(width)] + [""]
     neurons, value, files, dense = [f"x{i + 1}" for i in range(width)], "input", {}, 0
-    last_dense = max(i for i, layer in enumerate(layers) if layer.op == "dense")
+    last_dense = max(i for i, layer in enumerate(layers) if layer.weighted)
     for i, layer in enumerate(layers):
-        if layer.op != "dense":
+        if not layer.weighted:
             lines += [f"layer {layer.op}_{value} = {layer.op}({value})", ""]
             value = f"{layer.op}_{value}"
             continue
