@@ -340,31 +340,37 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
-def tidy(specs, write, check_only):
+@click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "
+              "diff, exit 1 when a SPEC is not tidy.")
+def tidy(specs, write, check_only, diff):
     """Lay SPEC out the tidy way: weight tables in columns, blocks indented, one space between words.
 
     Only spaces and blank lines change; the words, numbers and comments stay as written.
-    Without --write or --check, prints the tidy text of one SPEC.
+    Without --write, --check or --diff, prints the tidy text of one SPEC.
     """
     from netspec.lang.loader import read_source
-    from netspec.lang.tidy import tidy as tidied
+    from netspec.lang.tidy import tidy as tidied, unified_diff
 
-    if write and check_only:
-        raise click.UsageError("--write changes files and --check changes none: give one of them")
-    if not (write or check_only) and len(specs) > 1:
-        raise click.UsageError("give one SPEC to print, or --write or --check for several")
+    if write + check_only + diff > 1:
+        raise click.UsageError("--write changes files, --check and --diff change none: give one of them")
+    if not (write or check_only or diff) and len(specs) > 1:
+        raise click.UsageError("give one SPEC to print, or --write, --check or --diff for several")
     untidy = []
     for path in specs:
         source = read_source(path)
         text = tidied(source)
-        if not (write or check_only):
+        if not (write or check_only or diff):
             return click.echo(text, nl=False)
         if text != source.text:
             untidy.append(path)
+            if diff:
+                click.echo(unified_diff(path, source.text, text), nl=False)
             if write:
                 from netspec.outfile import write_atomic
 
                 write_atomic(path, text)
+    if diff:
+        sys.exit(1 if untidy else 0)
     _tidy_report(untidy, len(specs), write)
 
 

@@ -22,7 +22,8 @@ PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
     ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
-    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
+    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy",
+               "lang.highlight")),
     ("expand", ("lang.expand", "lang.loader")),
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
                "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
