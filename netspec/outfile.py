@@ -24,6 +24,12 @@ def write_atomic(path: str, text: str | bytes, inputs: frozenset = frozenset()) 
         stream.write(text)
 
 
+def write_atomic_bytes(path: str, data: bytes, inputs: frozenset = frozenset()) -> None:
+    """Bytes (a trained spec's .safetensors file), written whole or not at all, like write_atomic."""
+    with atomic_stream(path, inputs, binary=True) as stream:
+        stream.write(data)
+
+
 @contextlib.contextmanager
 def atomic_stream(path: str, inputs: frozenset = frozenset(), binary: bool = False):
     """A text stream onto a temporary file that becomes `path` only if the block ends cleanly.
@@ -98,6 +104,16 @@ def _direct(path: str, target: Path, binary: bool = False):
             yield stream
     except OSError as error:
         raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
+
+
+def check_writable(path: str, inputs: frozenset = frozenset()) -> None:
+    """Refuse now, before a long computation, what atomic_stream would refuse at the end."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        return
+    if not target.parent.is_dir():
+        raise OutputFileError(f"cannot write {path}: the folder {target.parent} does not exist", code="NS701")
+    _mode_for(path, target, inputs)
 
 
 def _mode_for(path: str, target: Path, inputs: frozenset) -> int:

@@ -218,6 +218,35 @@ def test_a_folder_named_as_a_weight_file_is_called_a_folder(tmp_path):
     assert message == f"{tmp_path / 'weights'} is a folder, not a weight file: name the file inside it"
 
 
+@pytest.mark.parametrize("array", [np.zeros((16, 16)), np.zeros(3, dtype=">f4"), np.zeros(()), np.zeros((1,)),
+                                   np.zeros((2, 3), order="F"), np.zeros((5, 0, 2), dtype=np.float16),
+                                   np.zeros((12345678, 0))])
+def test_the_plain_header_reading_agrees_with_numpys_reader(array, tmp_path):
+    """The header numpy.save writes is read without ast.literal_eval; NumPy's own reader is the reference."""
+    from netspec.check.weights import _npy_header_text, _plain_npy_header
+
+    path = tmp_path / "a.npy"
+    np.save(path, array)
+    with open(path, "rb") as stream:
+        text, _ = _npy_header_text(stream, "a.npy")
+        stream.seek(0)
+        np.lib.format.read_magic(stream)
+        expected = np.lib.format.read_array_header_1_0(stream)
+    assert _plain_npy_header(text) == expected
+    spaced = text.replace(b"'shape'", b"'shape' ")  # any other layout: left to NumPy's reader
+    assert _plain_npy_header(spaced) is None
+
+
+def test_a_header_numpy_reads_but_the_plain_reading_does_not_still_loads(tmp_path):
+    """A header in another layout (written by hand, keys reordered) goes to NumPy's reader and loads."""
+    header = b"{'shape': (4, 3), 'fortran_order': False, 'descr': '<f8'}"
+    header += b" " * (118 - len(header)) + b"\n"
+    (tmp_path / "w1.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header
+                                      + W1.astype("<f8").tobytes())
+    spec = netspec.load_spec(str(_spec(tmp_path, 'weights W1 from "w1.npy"')))
+    assert np.array_equal(spec.params["W1"].array, W1)
+
+
 def test_bf16_safetensors_are_widened_exactly(tmp_path):
     """bfloat16 is a float32's top 16 bits: 0x3F80 = 1, 0xBFC0 = −1.5, 0x4049 = 3.140625 (1.5703125·2),
     0x0001 = 2^−133 (float32's smallest subnormal, 2^−149, shifted up 16 bits), 0x7F7F = (2 − 2^−7)·2^127."""
@@ -243,6 +272,6 @@ def test_a_torch_save_zip_is_named_with_the_way_to_convert_it(tmp_path):
     with pytest.raises(NetspecError) as caught:
         netspec.load_spec(spec)
     (error,) = flatten(caught.value)
-    assert error.code == "NS417"
+    assert error.code == "NS418"
     assert error.message == "model.pt is a PyTorch checkpoint (torch.save): a zip holding a pickle, which netspec never loads"
     assert "safetensors.torch import save_file" in error.hint and "arrays: none" not in error.hint

@@ -78,6 +78,11 @@ def dropout_worked(step, r: int):
     return [preamble], items
 
 
+def dropout_gradient(xs, ps, options, y, gy):
+    """The inference form is what is trained through (no random mask): × (1 − p), or unchanged."""
+    return [gy.copy() if options["mode"] == "inverted" else gy * (1.0 - options["p"])], []
+
+
 # at inference: × (1 − p) (mode=article) or unchanged (mode=inverted)
 def dropout_onnx(g, xs, ps, options) -> str:
     """At inference: the identity (mode=inverted) or × (1 − p) (mode=article)."""
@@ -87,4 +92,4 @@ def dropout_onnx(g, xs, ps, options) -> str:
 
 
 OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked,
-             onnx=dropout_onnx),)
+             gradient=dropout_gradient, onnx=dropout_onnx),)
