@@ -116,5 +116,12 @@ def split_cost(args, options) -> Cost | None:
 
 
 # split: one of N equal parts of a value's features; features: features FIRST to LAST (from 1)
-OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True),
-       OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost))
+def split_onnx(g, xs, ps, options) -> str:
+    """Gather the part's columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
+OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
+             onnx=split_onnx),
+       OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
+             onnx=split_onnx))
