@@ -93,3 +93,13 @@ def test_the_tidy_hook_fails_on_an_untidy_spec(tmp_path):
     messy.write_text("input  a\nlayer out=relu(input)\n", encoding="utf-8")
     result = _run_hook(hook, [messy])
     assert result.returncode == 1 and f"{messy}: not tidy" in result.stderr
+
+
+def test_the_grammar_knows_the_words_the_lexer_knows():
+    """The VS Code grammar and the Pygments lexer (whose words tests/test_highlight.py checks against the grammar) agree."""
+    from netspec.lang import highlight
+
+    repository = _grammar()["repository"]
+    listed = lambda rule: set(re.search(r"\(([a-z|]+)\)", repository[rule]["match"]).group(1).split("|"))  # noqa: E731
+    assert listed("statement") == set(highlight.STATEMENTS)
+    assert listed("word") == set(highlight.WORDS)

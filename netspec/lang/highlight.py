@@ -12,10 +12,11 @@ from __future__ import annotations
 from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 
-STATEMENTS = ("network", "use", "vocabulary", "input", "weights", "bias", "vector", "layer", "output", "decide",
-              "say", "example", "expect", "repeat", "end")
-WORDS = ("as", "at", "characters", "from", "if", "key", "labels", "largest", "least", "most", "numbered",
-         "otherwise", "positive", "range", "shape", "subwords", "times", "to", "tokens", "unit", "within", "words")
+STATEMENTS = ("network", "use", "dtype", "vocabulary", "input", "weights", "bias", "vector", "layer", "output",
+              "decide", "say", "example", "expect", "repeat", "end")
+WORDS = ("as", "at", "characters", "from", "if", "key", "labels", "largest", "layout", "least", "most", "nothing",
+         "numbered", "otherwise", "positive", "range", "shape", "subwords", "times", "to", "tokens", "unit", "within",
+         "words")
 NUMBER = r"[+\-\u2212]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-\u2212]?[0-9]+)?"  # the grammar's NUMBER
 
 
