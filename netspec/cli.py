@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | import`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | export | import`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -530,21 +530,6 @@ def _check_gradients(checked, data_path, settings):
         sys.exit(1)
 
 
-@cli.command("import")
-@click.argument("source", metavar="MODEL")
-@click.option("-o", "--output", required=True, metavar="FILE.net",
-              help="The spec to write (whole or not at all), inside the model's folder or above it.")
-@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
-              help="The text's length in tokens (default: the model's context limit).")
-def import_model(source, output, tokens):
-    """Write a .net spec that runs MODEL (a Hugging Face folder), reading its own files by their own names."""
-    from netspec.interop import import_model as write_spec
-    from netspec.outfile import write_atomic
-
-    write_atomic(output, write_spec(source, output, tokens))
-    click.echo(f"wrote {output}: check it with `netspec check {output}`", err=True)
-
-
 @cli.command()
 @click.argument("worksheet", metavar="SPEC")
 @click.argument("answers", metavar="ANSWERS.csv|json")
@@ -576,31 +561,37 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
-def tidy(specs, write, check_only):
+@click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "
+              "diff, exit 1 when a SPEC is not tidy.")
+def tidy(specs, write, check_only, diff):
     """Lay SPEC out the tidy way: weight tables in columns, blocks indented, one space between words.
 
     Only spaces and blank lines change; the words, numbers and comments stay as written.
-    Without --write or --check, prints the tidy text of one SPEC.
+    Without --write, --check or --diff, prints the tidy text of one SPEC.
     """
     from netspec.lang.loader import read_source
-    from netspec.lang.tidy import tidy as tidied
+    from netspec.lang.tidy import tidy as tidied, unified_diff
 
-    if write and check_only:
-        raise click.UsageError("--write changes files and --check changes none: give one of them")
-    if not (write or check_only) and len(specs) > 1:
-        raise click.UsageError("give one SPEC to print, or --write or --check for several")
+    if write + check_only + diff > 1:
+        raise click.UsageError("--write changes files, --check and --diff change none: give one of them")
+    if not (write or check_only or diff) and len(specs) > 1:
+        raise click.UsageError("give one SPEC to print, or --write, --check or --diff for several")
     untidy = []
     for path in specs:
         source = read_source(path)
         text = tidied(source)
-        if not (write or check_only):
+        if not (write or check_only or diff):
             return click.echo(text, nl=False)
         if text != source.text:
             untidy.append(path)
+            if diff:
+                click.echo(unified_diff(path, source.text, text), nl=False)
             if write:
                 from netspec.outfile import write_atomic
 
                 write_atomic(path, text)
+    if diff:
+        sys.exit(1 if untidy else 0)
     _tidy_report(untidy, len(specs), write)
 
 
@@ -615,6 +606,36 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
         sys.exit(1)
     else:
         click.echo(f"{specs} already tidy")
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("-o", "--output", required=True, metavar="FILE.onnx", help="The ONNX model to write (whole or not at all).")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
+              help="The numbers' type throughout the model.")
+def export(spec, output, dtype):
+    """Write SPEC as an ONNX model: inputs and outputs named after its labels, meanings as metadata."""
+    from netspec.interop.onnx_export import export as write_onnx
+    from netspec.run.plan import compile_plan
+
+    checked = _load_spec(spec)
+    size = write_onnx(compile_plan(checked), output, dtype, _read(checked))
+    click.echo(f"wrote {output}: {checked.name}, {len(checked.steps)} steps, {dtype}, {size:,} bytes")
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net",
+              help="The spec to write (whole or not at all); a Hugging Face model's inside its folder or above it.")
+@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+              help="A Hugging Face model's text length in tokens (default: the model's context limit).")
+def import_(source, output, tokens):
+    """Turn MODEL (an .onnx file, or a Hugging Face folder read by its own file names) into a readable .net spec."""
+    from netspec.interop.importer import import_model
+
+    for line in import_model(source, output, tokens):
+        click.echo(line)
 
 
 def _rows(checked, assignments, csv_path, example, row=None):

@@ -18,8 +18,9 @@ from pathlib import Path
 from netspec.errors import OutputFileError
 
 
-def write_atomic(path: str, text: str, inputs: frozenset = frozenset()) -> None:
-    with atomic_stream(path, inputs) as stream:
+def write_atomic(path: str, text: str | bytes, inputs: frozenset = frozenset()) -> None:
+    """`text`, or bytes (an .onnx model), written whole or not at all."""
+    with atomic_stream(path, inputs, binary=isinstance(text, bytes)) as stream:
         stream.write(text)
 
 

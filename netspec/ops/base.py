@@ -130,6 +130,9 @@ class OpDef:
                                                its kernel with. state holds `offset` (positions before), `new`,
                                                `positions` (the spec's full length), `sequence` (the input
                                                is one) and the operation's own entries. None: it cannot.
+    onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
+                                                builder g; xs and ps are the names of its (batch, width)
+                                                inputs and parameter initializers); None: no ONNX form
     """
 
     name: str
@@ -149,6 +152,7 @@ class OpDef:
     parts: bool = False  # one of N parts (its first number): `layer q, k, v = split(qkv, 3)` names them all
     gradient: Callable | None = None
     cached: Callable | None = None
+    onnx: Callable | None = None
 
     @property
     def weighted_sum(self) -> bool:
