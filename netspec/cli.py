@@ -717,7 +717,7 @@ def _catch_signals() -> dict:
     import signal
     import threading
 
-    from netspec.outfile import stop
+    from netspec.signals import stop
 
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         return {}
@@ -744,7 +744,7 @@ def main(argv=None):
 
 def _main(argv):
     from netspec.errors import NetspecError
-    from netspec.outfile import Stopped
+    from netspec.signals import Stopped
 
     try:
         cli.main(args=argv, prog_name="netspec", standalone_mode=False)
