@@ -29,6 +29,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
              "run.examples", "run.generation", "run.variants")),
+    ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
     ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )

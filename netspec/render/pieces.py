@@ -118,15 +118,20 @@ def example_mismatch(row: WorkedRow, trace: Trace, words: Words = ENGLISH) -> st
 def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle, words: Words = ENGLISH) -> str:
     """`Decision · the largest output wins: Leaf 0.79584 > Flower 0.25122  →  Leaf`."""
     decision = trace.spec.decision
+    if decision.kind == "none":
+        return f"{words('t.decision')} · {decision.describe()}"
+    outputs = row.outputs
+    if decision.reads:  # a sequence's scores: the last position's, by token
+        outputs = list(zip(decision.labels, (value for _, value in outputs[-decision.reads:])))
     if decision.kind == "sign":
         label, value = row.outputs[0]
         relation = ">" if value > 0 else "≤"
         return (f"{words('t.decision')} · {rule_text(decision, words)}: {label} = {num(value, style)} {relation} 0"
                 f"  →  {row.decision}")
-    ranked = sorted(row.outputs, key=lambda lv: -lv[1])
+    ranked = sorted(outputs, key=lambda lv: -lv[1])
     if len(ranked) > MANY_OUTPUTS:  # a 27-way output: the top few, and how many more
         ranked = ranked[:TOP_SHOWN]
-        more = f" > {words('t.more', n=len(row.outputs) - TOP_SHOWN)}"
+        more = f" > {words('t.more', n=len(outputs) - TOP_SHOWN)}"
     else:
         more = ""
     relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"

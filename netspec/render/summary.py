@@ -14,10 +14,11 @@ from netspec.render.words import ENGLISH, Words, pad, width
 def network_line(spec: CheckedSpec, words: Words = ENGLISH) -> str:
     """`leaf_or_flower: 4 inputs → 3 hidden → 2 out · 18 weights · no bias · no activation`."""
     widths = [words("t.inputs", n=len(spec.inputs))] + [f"{spec.values[s.output].shape_text} {s.output}" for s in spec.steps]
-    weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
-    biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
+    own = [p for p in spec.params.values() if p.derived_from is None]  # a transpose or slice is counted once
+    weights = sum(p.size for p in own if p.kind == "weights")
+    biases = sum(p.size for p in own if p.kind == "bias")
     activations = sorted({s.op for s in spec.steps if not lookup(s.op).weighted_sum})  # named, by OpDef.kind
-    vectors = sum(p.size for p in spec.params.values() if p.kind == "vector")
+    vectors = sum(p.size for p in own if p.kind == "vector")
     parts = [" → ".join(widths), words("t.weights", n=weights),
              words("t.biases", n=biases) if biases else words("t.no_bias"),
              *([words("t.vectors", n=vectors)] if vectors else []),
