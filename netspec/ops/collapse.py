@@ -102,6 +102,13 @@ def collapse_worked(step, r: int):
     return preamble, items
 
 
+def collapse_gradient(xs, ps, options, y, gy):
+    """y = x·(W1·W2): ∂L/∂x = gy·(W1·W2)ᵀ, ∂L/∂W1 = xᵀ·gy·W2ᵀ, ∂L/∂W2 = W1ᵀ·xᵀ·gy (the chain rule through both)."""
+    x, first, second = xs[0], ps[0], ps[1]
+    back = x.T @ gy  # (n_in, n_out): what the folded table's gradient would be
+    return [gy @ (first @ second).T], [back @ second.T, first.T @ back]
+
+
 def collapse_cost(args, options) -> Cost | None:
     if len(args) < 3 or not (args[1].table and args[2].table):
         return None
@@ -111,4 +118,4 @@ def collapse_cost(args, options) -> Cost | None:
 
 
 OPS = (OpDef("collapse", "folded", check_collapse, collapse_kernel, collapse_explain, collapse_worked,
-             names_from_table=True, cost=collapse_cost),)
+             names_from_table=True, cost=collapse_cost, gradient=collapse_gradient),)

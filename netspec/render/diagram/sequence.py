@@ -32,8 +32,10 @@ STYLE = """
 .seq .cell { fill: #ffffff; stroke: #9aa5b1; }
 .seq .token { fill: #eef2f7; stroke: #52606d; }
 .seq .focus .cell { stroke: #c2410c; stroke-width: 2; }
+.seq .stub { stroke: #7b8794; stroke-width: 1.3; }
+.seq .stub.weighted { stroke: #1d5fbf; }
 .seq .link { stroke: #7b8794; stroke-width: 1.3; fill: none; marker-end: url(#seq-arrow); }
-.seq .weighted { stroke: #1d5fbf; }
+.seq .link.weighted { stroke: #1d5fbf; }
 .seq .param { fill: #52606d; font-size: 10px; font-style: italic; }
 .seq .w { fill: #1d5fbf; font-size: 10px; font-weight: 600; }
 """
@@ -228,25 +230,42 @@ def _column_of(drawing: Drawing, name: str) -> int:
 def _link(drawing: Drawing, link: tuple, below: float) -> list[str]:
     kind, source, target, label, extra = link
     a, b = drawing.blocks[source], drawing.blocks[target]
-    x1, x2 = a.x + a.width + 4, b.x + 4
+    x1, x2 = _right(drawing, source) + 4, b.x + 4  # from the right edge of the source's whole column
     skips = _column_of(drawing, target) - _column_of(drawing, source) > 1
     if kind == "rows" and not skips:
-        lines = [_line(x1, a.row_y(a.rows.index(name)), x2, b.row_y(i)) for i, name in enumerate(b.rows)]
+        lines = []
+        for i, name in enumerate(b.rows):
+            y = a.row_y(a.rows.index(name))
+            lines += _stub(a, x1, y) + [_line(x1, y, x2, b.row_y(i))]
         return lines + [_text(x2 - 6, b.row_y(0) - 8, label, "param", "end")]
     if kind == "weighted" and extra is not None and not skips:
         target_y = b.row_y(0)
         parts = []
         for i, w in enumerate(extra):
+            parts += _stub(a, x1, a.row_y(i), "weighted")
             parts.append(_line(x1, a.row_y(i), x2, target_y, "link weighted"))
             parts.append(_text(x1 + 4, a.row_y(i) - 4, f"× {num(w, NumberStyle(3))}", "w", "start"))
         return parts
     y1 = a.y + TITLE_H + CELL_H * (len(a.rows) + 1) / 2 + CELL_H / 2
     y2 = b.y + TITLE_H + CELL_H * (len(b.rows) + 1) / 2 + CELL_H / 2
-    if skips:
-        path = (f'<path class="link" d="M{_n(a.x + a.width / 2)},{_n(a.y + a.height)} V{_n(below)} '
-                f'H{_n(b.x + b.width / 2)} V{_n(b.y + b.height + 2)}"/>')
-        return [path, _text(a.x + a.width / 2 + 6, below - 3, label, "param", "start")]
-    return [_line(x1, y1, x2, y2), _text(x2 - 6, y2 - 8, label, "param", "end")]
+    if skips:  # down in the gap after the source's column, along below every block, up in the gap before the target
+        path = (f'<path class="link" d="M{_n(a.x + a.width + 4)},{_n(y1)} H{_n(x1 + 6)} V{_n(below)} '
+                f'H{_n(b.x - 12)} V{_n(y2)} H{_n(x2)}"/>')
+        return [path, _text(x1 + 12, below - 3, label, "param", "start")]
+    return _stub(a, x1, y1) + [_line(x1, y1, x2, y2), _text(x2 - 6, y2 - 8, label, "param", "end")]
+
+
+def _right(drawing: Drawing, name: str) -> float:
+    """The right edge of the widest block in `name`'s column: a link leaves from there, past every block."""
+    return max(drawing.blocks[n].x + drawing.blocks[n].width for n in drawing.columns[_column_of(drawing, name)])
+
+
+def _stub(block: Block, x: float, y: float, cls: str = "") -> list[str]:
+    """A level line from the block's own edge to its column's edge (none when they are the same)."""
+    start = block.x + block.width + 4
+    if x - start < 1:
+        return []
+    return [f'<line class="stub {cls}" x1="{_n(start)}" y1="{_n(y)}" x2="{_n(x)}" y2="{_n(y)}"/>']
 
 
 def _block(block: Block) -> list[str]:
