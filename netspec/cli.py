@@ -568,6 +568,30 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 
 
 @cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="Worksheet mode: an answer is right within this much of the true number.")
+def serve(spec, port, lang, tolerance):
+    """Show SPEC's printout on http://127.0.0.1:PORT; change a number and the plan redoes it. Ctrl-C stops."""
+    from netspec.serve import make_server
+
+    try:
+        server = make_server(_load_spec(spec), port, lang, tolerance)
+    except OSError as error:
+        raise click.UsageError(f"--port {port}: {error.strerror or error}; pick another port") from None
+    click.echo(f"netspec serve: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")

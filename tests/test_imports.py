@@ -31,7 +31,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
              "run.examples", "run.generation", "run.variants")),
     ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
-    ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "classroom_cli", "serve", "serve_page", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

@@ -156,3 +156,10 @@ def _decision(sheet: Sheet, words: Words, key: bool) -> list[str]:
         answer = _cell(sheet.decision, NumberStyle(), key)
     said = escape(sheet.sentence).replace(escape("{decision}"), answer)
     return [f'<div class="decision"><h2>{escape(words("decision"))} · {escape(rule)}</h2>', f"<p>{said}</p></div>"]
+
+
+def sheet_fragment(sheet: Sheet, style: NumberStyle, words: Words, title: str) -> str:
+    """One sheet as a <div> with its own style, for a page that shows it among other things (netspec serve)."""
+    css = STYLE % {"paper": "A4"}
+    return "\n".join(['<div class="netspec-sheet">', f"<style>{css}</style>",
+                      *_sheet(sheet, 1, 1, style, words, title, False), "</div>"]) + "\n"
