@@ -172,4 +172,4 @@ def make_server(spec, port: int = 8000, lang: str = "en", tolerance: float = 0.0
     from netspec.serve_page import page
 
     session = Session(spec, lang, tolerance)
-    return ThreadingHTTPServer(("127.0.0.1", port), handler(session, page(session, escape)))
+    return ThreadingHTTPServer(("127.0.0.1", port), handler(session, page(session, escape, weight_fields(spec))))

@@ -67,15 +67,15 @@ input.answer { width: 100%; height: 100%; border: 0; background: transparent; fo
 """
 
 
-def page(session, escape) -> str:
+def page(session, escape, fields: dict) -> str:
+    """`fields`: serve.weight_fields(spec), each weight a box to type in."""
     words, spec = session.words, session.spec
-    from netspec.serve import weight_fields
 
     inputs = "".join(f'<label>{escape(label)} <input data-input="{escape(label)}" value="{escape(value)}"></label>'
                      for label, value in session.start.items())
     weights = "".join(f'<label>{escape(field)} <input data-weight="{escape(field)}" '
                       f'value="{float(spec.params[name].array[index]):g}"></label>'
-                      for field, (name, index) in weight_fields(spec).items())
+                      for field, (name, index) in fields.items())
     modes = "".join(f'<label><span>{escape(words(f"serve.mode_{m}"))}</span><input type="radio" name="mode" '
                     f'value="{m}"{" checked" if m == "explore" else ""}></label>' for m in ("explore", "worksheet"))
     title = spec.description or spec.name
