@@ -72,6 +72,8 @@ def _classroom_options(command):
     command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
     command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--interactive", is_flag=True,
+                           help="html: a learner's worksheet that checks the answers typed in it, offline.")(command)
     command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
     return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
                         show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
@@ -282,14 +284,15 @@ def check(spec, dump, digits, ascii):
 @_classroom_options
 @_number_options
 def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, train_step, data_path,
-          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, interactive, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
     from netspec.classroom_cli import learner_trace, teacher_key
 
-    if audience == "learner" or variants:
+    if audience == "learner" or variants or interactive:
+        printout["interactive"] = interactive
         return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
-                             audience, key, no_key, lang, variants, seed, printout, _rows)
+                             "learner" if interactive else audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.run.runner import trace as trace_rows
