@@ -18,7 +18,7 @@ import pytest
 from clirun import invoke
 from conftest import SPECS
 
-SPECS_DRAWN = {"attention_3tok": "humpty", "multihead": None, "cross_attention": None, "tiny_gpt": None}
+SPECS_DRAWN = ("attention_3tok", "cross_attention", "multihead", "tiny_gpt")
 
 
 def _draw(name: str, example: str | None = None) -> str:

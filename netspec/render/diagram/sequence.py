@@ -244,7 +244,9 @@ def _link(drawing: Drawing, link: tuple, below: float) -> list[str]:
         for i, w in enumerate(extra):
             parts += _stub(a, x1, a.row_y(i), "weighted")
             parts.append(_line(x1, a.row_y(i), x2, target_y, "link weighted"))
-            parts.append(_text(x1 + 4, a.row_y(i) - 4, f"× {num(w, NumberStyle(3))}", "w", "start"))
+            t = 0.2  # the weight stands on its own line, near the value row it multiplies
+            parts.append(_text(x1 + (x2 - x1) * t, a.row_y(i) + (target_y - a.row_y(i)) * t - 5,
+                               f"× {num(w, NumberStyle(3))}", "w", "start"))
         return parts
     y1 = a.y + TITLE_H + CELL_H * (len(a.rows) + 1) / 2 + CELL_H / 2
     y2 = b.y + TITLE_H + CELL_H * (len(b.rows) + 1) / 2 + CELL_H / 2
