@@ -73,6 +73,8 @@ def _classroom_options(command):
     command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
     command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--interactive", is_flag=True,
+                           help="html: a learner's worksheet that checks the answers typed in it, offline.")(command)
     command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
     return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
                         show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
@@ -337,14 +339,15 @@ def check(spec, dump, fmt, digits, ascii):
 @_classroom_options
 @_number_options
 def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, digits, ascii, train_step, data_path,
-          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, interactive, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
     from netspec.classroom_cli import learner_trace, teacher_key
 
-    if audience == "learner" or variants:
+    if audience == "learner" or variants or interactive:
+        printout["interactive"] = interactive
         return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
-                             audience, key, no_key, lang, variants, seed, printout, _rows)
+                             "learner" if interactive else audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.render.shorten import shortened
@@ -555,6 +558,30 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
     text = grade_answers(checked, answers, (assignments, csv_path, example, None), variants, seed, blank, tolerance,
                          _format(fmt, output, ["text", "json", "csv"]), lang, digits, ascii, _rows)
     _emit(text, output, _read(checked, csv_path))
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="Worksheet mode: an answer is right within this much of the true number.")
+def serve(spec, port, lang, tolerance):
+    """Show SPEC's printout on http://127.0.0.1:PORT; change a number and the plan redoes it. Ctrl-C stops."""
+    from netspec.serve import make_server
+
+    try:
+        server = make_server(_load_spec(spec), port, lang, tolerance)
+    except OSError as error:
+        raise click.UsageError(f"--port {port}: {error.strerror or error}; pick another port") from None
+    click.echo(f"netspec serve: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @cli.command()

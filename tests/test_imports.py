@@ -34,7 +34,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("interop", ("interop", "interop.*")),
     ("render", ("render", "render.*")),
     ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out
-    ("top", ("cli", "classroom_cli", "clitools", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "classroom_cli", "clitools", "serve", "serve_page", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 
