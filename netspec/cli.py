@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy | examples`; the only importer of click.
 
 Each command imports only what it needs, so `netspec run` does not load the printouts.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
@@ -29,10 +29,24 @@ def _format_help(choices: list[str]) -> str:
     return f"[default: text, or what -o FILE's suffix names: {', '.join(suffixes)}]"  # netspec/render/view.py says what each shows
 
 
+def _complete_file(ctx, param, incomplete):
+    """A file name goes here: the shell completes it from the folder (`_NETSPEC_COMPLETE=bash_source netspec`)."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _complete_dir(ctx, param, incomplete):
+    """A folder name goes here: the shell completes it from the folders it sees."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 def _input_options(command):
     command = click.option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs.")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file, help="Rows of inputs; the header names the inputs.")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
@@ -133,11 +147,11 @@ def cli():
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
 def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
@@ -185,7 +199,7 @@ def _run_csv(checked, csv_path, fmt, style, output):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
 @_number_options
@@ -213,12 +227,12 @@ def check(spec, dump, digits, ascii):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
 @_printout_options
@@ -273,11 +287,11 @@ def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
-@click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
 @_number_options
 def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii):
@@ -300,7 +314,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
@@ -315,7 +329,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 @click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @_number_options
 def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
@@ -337,7 +351,25 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
 
 
 @cli.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.argument("folder", metavar="DIR", shell_complete=_complete_dir)
+def examples(folder):
+    """Copy the example specs, their weight files and objects.csv into DIR, to try every command there.
+
+    DIR is made if it does not exist; a file already there is never replaced (nothing is copied then).
+    """
+    from netspec.examplespecs import copy_examples
+
+    files = copy_examples(folder)
+    specs = sum(1 for name in files if name.suffix == ".net")
+    import shlex
+
+    leaf = shlex.quote(os.path.join(folder, "leaf.net"))
+    click.echo(f"copied {len(files)} files into {folder}: {specs} specs and the files they read\n"
+               f"try: netspec trace {leaf} --example leaf")
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
 def tidy(specs, write, check_only):

@@ -21,7 +21,8 @@ from netspec import ops
 PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
-    ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
+    ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics",
+              "examplespecs")),
     ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
     ("expand", ("lang.expand", "lang.loader")),
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
