@@ -1,7 +1,7 @@
 """Nothing in, the error catalogue out: every error netspec reports, with its stable code.
 
 A code never changes meaning once released, so a teacher's notes or a forum answer that
-cites `NS203` stays right. The README's catalogue is generated from this table
+cites `NS203` stays right. The catalogue in docs/errors.md is generated from this table
 (scripts/update_readme.py), and tests/test_catalogue.py triggers every code.
 """
 
@@ -148,6 +148,8 @@ CATALOGUE = (
           "write the output to another file"),
     Entry("NS703", "a printout (trace, drawing, results) that would be larger than the limit, 50 MB by default",
           "fewer rows, --focus or --detail summary; or raise it with --max-printout"),
+    Entry("NS704", "`netspec examples DIR` where DIR already has a file of the same name as an example",
+          "name a new or empty folder, or move those files away first"),
     # ---- generating text: NS8xx ----
     Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
           "declare one `input text … tokens N from VOCABULARY`"),

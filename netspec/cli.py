@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | export | import`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | serve | export | import | examples`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -32,10 +32,25 @@ def _format_help(choices: list[str]) -> str:
     return f"[default: text, or what -o FILE's suffix names: {', '.join(suffixes)}]"  # netspec/render/view.py says what each shows
 
 
+def _complete_file(ctx, param, incomplete):
+    """A file name goes here: the shell completes it from the folder (`_NETSPEC_COMPLETE=bash_source netspec`)."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _complete_dir(ctx, param, incomplete):
+    """A folder name goes here: the shell completes it from the folders it sees."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 def _input_options(command):
     command = click.option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file,
+                           help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
@@ -224,11 +239,11 @@ def cli():
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
                    "[default: the spec's `dtype` line, else float64].")
@@ -286,7 +301,7 @@ def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -321,12 +336,12 @@ def check(spec, dump, fmt, digits, ascii):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_set_option
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
@@ -421,11 +436,11 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
-@click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
 @_set_option
 @_number_options
@@ -451,7 +466,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
@@ -468,7 +483,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
 @click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
               help="With --sample: draw only among the K likeliest tokens.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options
 def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
@@ -585,7 +600,25 @@ def serve(spec, port, lang, tolerance):
 
 
 @cli.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.argument("folder", metavar="DIR", shell_complete=_complete_dir)
+def examples(folder):
+    """Copy the example specs, their weight files and objects.csv into DIR, to try every command there.
+
+    DIR is made if it does not exist; a file already there is never replaced (nothing is copied then).
+    """
+    from netspec.examplespecs import copy_examples
+
+    files = copy_examples(folder)
+    specs = sum(1 for name in files if name.suffix == ".net")
+    import shlex
+
+    leaf = shlex.quote(os.path.join(folder, "leaf.net"))
+    click.echo(f"copied {len(files)} files into {folder}: {specs} specs and the files they read\n"
+               f"try: netspec trace {leaf} --example leaf")
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
 @click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "

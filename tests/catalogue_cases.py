@@ -1,7 +1,7 @@
-"""One real mistake per error code: used by tests/test_catalogue.py and by the README's catalogue.
+"""One real mistake per error code: used by tests/test_catalogue.py and by the catalogue in docs/errors.md.
 
 `example_errors(folder)` makes each mistake in `folder` and returns the NetspecError that
-netspec raised for it, keyed by its code, so the README shows real messages.
+netspec raised for it, keyed by its code, so the documentation shows real messages.
 """
 
 from __future__ import annotations
@@ -279,6 +279,11 @@ def _other_errors(folder: Path) -> dict:
     found["NS703"] = _cli_error(["trace", LEAF, "--max-printout", "2KB"])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
     found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "--format", "text", "-o", str(wrong)])
+    taken = folder / "taken"
+    (taken / "weights").mkdir(parents=True)
+    (taken / "leaf.net").write_text("# my own leaf network\n")
+    (taken / "weights" / "leaf.npz").write_bytes(b"")
+    found["NS704"] = _cli_error(["examples", str(taken)])
     numeric = folder / "numeric.net"
     numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
                        "layer p = divide_by_sum(input)\n")
@@ -384,5 +389,5 @@ def _weather_rows(folder: Path) -> str:
 
 
 def shown_message(error, folder: Path) -> str:
-    """The error's message with the temporary folder left out, as the README shows it."""
+    """The error's message with the temporary folder left out, as docs/errors.md shows it."""
     return error.message.replace(str(folder) + os.sep, "").replace(str(ROOT) + os.sep, "")
