@@ -147,6 +147,8 @@ def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle, words: Words
 
 def rule_text(decision, words: Words = ENGLISH) -> str:
     """`the largest output wins`, or `Leaf if the output is positive, otherwise Flower`, in the words' language."""
+    if words.lang == "en" or decision.kind not in ("largest", "sign") or getattr(decision, "reads", None):
+        return decision.describe()  # English, and any rule the table has no words for, as the spec's model says it
     if decision.kind == "largest":
         return words("largest_wins")
     return words("sign_rule", first=decision.labels[0], second=decision.labels[1])

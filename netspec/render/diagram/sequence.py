@@ -87,8 +87,7 @@ def is_sequence_network(spec) -> bool:
 def sequence_svg(spec, style: NumberStyle, row=None, trace=None, focus: str | None = None,
                  standalone: bool = True) -> str:
     """The whole drawing as one <svg>; `row` (a WorkedRow of `trace`) puts its numbers in the cells."""
-    shown = NumberStyle(min(style.digits, 3), style.ascii)  # a cell holds a short number
-    drawing = _drawing(spec, shown, row, trace)
+    drawing = _drawing(spec, style, row, trace)  # every number as the printout's style writes it
     if focus and focus in drawing.blocks:
         drawing.blocks[focus].classes = "focus"
     width, height = _place(drawing)
@@ -101,7 +100,7 @@ def sequence_svg(spec, style: NumberStyle, row=None, trace=None, focus: str | No
               _text(MARGIN, 16, spec.name, "title", "start")]
     bottom, below = max(b.y + b.height for b in drawing.blocks.values()), 0
     for link in drawing.links:
-        parts += _link(drawing, link, bottom + 14 + 10 * below)
+        parts += _link(drawing, link, bottom + 14 + 10 * below, style)
         below += _column_of(drawing, link[2]) - _column_of(drawing, link[1]) > 1
     for block in drawing.blocks.values():
         parts += _block(block)
@@ -227,7 +226,7 @@ def _column_of(drawing: Drawing, name: str) -> int:
     return next(i for i, names in enumerate(drawing.columns) if name in names)
 
 
-def _link(drawing: Drawing, link: tuple, below: float) -> list[str]:
+def _link(drawing: Drawing, link: tuple, below: float, style: NumberStyle) -> list[str]:
     kind, source, target, label, extra = link
     a, b = drawing.blocks[source], drawing.blocks[target]
     x1, x2 = _right(drawing, source) + 4, b.x + 4  # from the right edge of the source's whole column
@@ -246,7 +245,7 @@ def _link(drawing: Drawing, link: tuple, below: float) -> list[str]:
             parts.append(_line(x1, a.row_y(i), x2, target_y, "link weighted"))
             t = 0.2  # the weight stands on its own line, near the value row it multiplies
             parts.append(_text(x1 + (x2 - x1) * t, a.row_y(i) + (target_y - a.row_y(i)) * t - 5,
-                               f"× {num(w, NumberStyle(3))}", "w", "start"))
+                               f"× {num(w, style)}", "w", "start"))
         return parts
     y1 = a.y + TITLE_H + CELL_H * (len(a.rows) + 1) / 2 + CELL_H / 2
     y2 = b.y + TITLE_H + CELL_H * (len(b.rows) + 1) / 2 + CELL_H / 2
