@@ -109,6 +109,13 @@ def split_worked(step, r: int):
     return [(f"a copy of some of the features of {source}",)], items
 
 
+def split_gradient(xs, ps, options, y, gy):
+    """The numbers copied get their gradients back; the rest of the value had no effect."""
+    dx = np.zeros_like(xs[0])
+    dx[:, list(options["indices"])] = gy  # each index once
+    return [dx], []
+
+
 def split_cost(args, options) -> Cost | None:
     """A copy of part of the value: at most its width."""
     width = args[0].width if args else 0
@@ -116,5 +123,7 @@ def split_cost(args, options) -> Cost | None:
 
 
 # split: one of N equal parts of a value's features; features: features FIRST to LAST (from 1)
-OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True),
-       OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost))
+OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
+             gradient=split_gradient),
+       OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
+             gradient=split_gradient))
