@@ -111,6 +111,8 @@ VOCABULARY_CASES = {  # `vocabulary v subwords from "FILE"` in a spec's folder, 
     "NS413": ("../outside.txt", None),
     "NS414": ("latin1.txt", b"cat\n\xe9t\xe9\n"),
     "NS415": ("twice.txt", b"cat\n##s\ncat\n"),
+    "NS418": ("bert_vocab.txt", b"[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\n##s\n"),
+    "NS419": ("tokenizer.json", b'{"model": "not a tokenizer"}'),
 }
 
 
@@ -211,6 +213,32 @@ def _vocabulary_errors(folder: Path) -> dict:
     return found
 
 
+def _import_errors(folder: Path) -> dict:
+    """`netspec import` of what it cannot import: each mistake made in a copy of the tiny GPT-2 folder."""
+    import shutil
+
+    gpt2 = ROOT / "tests" / "reference" / "hf" / "tiny_gpt2"
+    made = {}
+    for code in ("NS952", "NS953", "NS954"):
+        shutil.copytree(gpt2, folder / code)
+    (folder / "NS952" / "tokenizer.json").unlink()
+    header = (folder / "NS953" / "model.safetensors").read_bytes()
+    (folder / "NS953" / "model.safetensors").write_bytes(header.replace(b"transformer.wpe.weight", b"transformer.wpX.weight"))
+    config = folder / "NS954" / "config.json"
+    config.write_text(config.read_text().replace('"gpt2"', '"llama"'))
+    made["NS951"] = _cli_error(["import", LEAF, "-o", str(folder / "x.net")])
+    for code in ("NS952", "NS953", "NS954"):
+        made[code] = _cli_error(["import", str(folder / code), "-o", str(folder / code / "model.net")])
+    spec = folder / "NS805" / "model.net"
+    shutil.copytree(gpt2, spec.parent)
+    from netspec.interop import import_model
+    spec.write_text(import_model(spec.parent, spec).replace("mask=causal", "mask=none"), encoding="utf-8")
+    made["NS805"] = _cli_error(["generate", str(spec), "--text", "The leaf", "--steps", "2"])
+    made["NS955"] = _cli_error(["import", str(gpt2), "-o", str(folder / "outside.net")])
+    made["NS956"] = _cli_error(["import", str(gpt2), "-o", str(gpt2 / "model.net"), "--tokens", "33"])
+    return made
+
+
 def _other_errors(folder: Path) -> dict:
     import netspec
     from netspec.limits import MAX_SPEC_BYTES
@@ -224,6 +252,7 @@ def _other_errors(folder: Path) -> dict:
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
     found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    found["NS324"] = _cli_error(["run", LEAF, "--set", "W1[G,h9]=0.3"])
     answers = folder / "answers.csv"
     answers.write_text("number,answer\n1,3.2\n")
     found["NS322"] = _cli_error(["grade", LEAF, str(answers), "--example", "leaf"])
@@ -231,10 +260,11 @@ def _other_errors(folder: Path) -> dict:
     wrong = folder / "wrong.net"
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
+    found.update(_import_errors(folder / "models"))
     found["NS505"] = _cli_error(["trace", LEAF, "--csv", objects, "--max-memory", "1KB"])
     found["NS703"] = _cli_error(["trace", LEAF, "--max-printout", "2KB"])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
-    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "-o", str(wrong)])
+    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "--format", "text", "-o", str(wrong)])
     numeric = folder / "numeric.net"
     numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
                        "layer p = divide_by_sum(input)\n")

@@ -8,7 +8,7 @@ longest match (netspec/subwords.py): "cats" → cat + s, or cat + ##s in BERT's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from netspec.errors import InputError
@@ -24,10 +24,13 @@ class Vocabulary:
     """Tokens in order; token k (counting from 0) has the number `start + k`."""
 
     name: str
-    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces
+    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces;
+    #            "tokenizer": a real model's own tokenizer.json (netspec/check/hftokenizer.py)
     entries: tuple[str, ...]
     start: int
     span: Span | None
+    tokenizer: object = field(default=None, compare=False, repr=False)  # a tokenizers.Tokenizer, for "tokenizer"
+    tokenizer_kind: str = ""  # what it is: "WordPiece", "byte-level BPE"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -60,6 +63,8 @@ class Vocabulary:
 
     def convention(self) -> str:
         """`a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`: the numbering in words."""
+        if self.kind == "tokenizer":
+            return f"the model's own {self.tokenizer_kind} tokenizer, {len(self.entries):,} tokens numbered from 0"
         pairs = [f"{label} = {self.start + k}" for k, label in enumerate(self.labels)]
         shown = pairs if len(pairs) <= 6 else [*pairs[:2], "…", *pairs[-2:]]
         return f"{', '.join(shown)} (numbered from {self.start})"
@@ -98,6 +103,8 @@ class TextInput:
 
     def decode(self, numbers) -> str:
         """A text whose token numbers are `numbers`: tokenize(decode(numbers)) gives them back."""
+        if self.vocabulary.kind == "tokenizer":
+            return self.vocabulary.tokenizer.decode([int(n) for n in self.real(numbers)], skip_special_tokens=False)
         pieces = self._pieces(numbers)
         if self.vocabulary.kind == "subwords":
             return " ".join(word[0] + "".join(p.removeprefix(CONTINUES) for p in word[1:])  # a word starts as is
@@ -114,6 +121,8 @@ class TextInput:
         """What `tokenized by …` says: the numbering in words, or for sub-words the split itself,
         `"cats" → cat + ##s → 3, 7 (longest piece first; numbered from 1)`."""
         vocabulary = self.vocabulary
+        if vocabulary.kind == "tokenizer":
+            return _model_tokens(self, numbers)
         if vocabulary.kind != "subwords":
             return vocabulary.convention()
         pieces = self._pieces(numbers)
@@ -146,6 +155,8 @@ class TextInput:
         """The token numbers of `text`; an InputError when it has the wrong length or an unknown token."""
         if self.vocabulary.kind == "subwords":
             return self._padding(self._subword_numbers(text, where, span))
+        if self.vocabulary.kind == "tokenizer":
+            return self._padding(self._model_numbers(text, where, span))
         pieces = self.vocabulary.split(text)
         unit = "character" if self.vocabulary.kind == "characters" else "word"
         if self.padded and 1 <= len(pieces) <= self.length:
@@ -183,6 +194,17 @@ class TextInput:
                              f"{'s' if self.length > 1 else ''}: a network has a fixed number of inputs", code="NS317")
         return [self.vocabulary.number(piece) for piece in pieces]
 
+    def _model_numbers(self, text: str, where: str, span: Span | None) -> list[int]:
+        """The model's own tokenizer, its template ([CLS] … [SEP]) included; the count must fit the input."""
+        encoding = self.vocabulary.tokenizer.encode(text)
+        if len(encoding.ids) != self.length and not (self.padded and 1 <= len(encoding.ids) <= self.length):
+            shown = ", ".join(encoding.tokens[:20]) + (", …" if len(encoding.tokens) > 20 else "")
+            takes = "at most" if self.padded else "exactly"
+            raise InputError(f'{where}: "{_short(text)}" is {len(encoding.ids)} tokens ({shown}) but {self.name} '
+                             f"takes {takes} {self.length}", span, code="NS317",
+                             hint=f"give a text of {takes} {self.length} tokens, as the model's tokenizer cuts it")
+        return list(encoding.ids)
+
     def _padding(self, numbers: list[int]) -> list[int]:
         return numbers + [self.pad] * (self.length - len(numbers)) if self.padded else numbers
 
@@ -194,6 +216,13 @@ class TextInput:
             return (UNKNOWN,)
         at = _letter_span(span, text, found.start() + split.stuck)
         raise _cannot_split(split, f'{where}: the word "{split.word}" (word {k} of "{text}")', self.vocabulary, at)
+
+
+def _model_tokens(text: TextInput, numbers) -> str:
+    """`"The leaf" → [CLS] = 2, the = 51, leaf = 97, [SEP] = 3 (the model's own WordPiece tokenizer, …)`."""
+    entries = text.vocabulary.entries
+    pairs = ", ".join(f"{entries[int(n)]} = {int(n)}" for n in text.real(numbers))
+    return f"{text.shown(numbers)} → {pairs} ({text.vocabulary.convention()})"
 
 
 def _cannot_split(split: Split, what: str, vocabulary: Vocabulary, span: Span | None) -> InputError:

@@ -128,7 +128,7 @@ class Attention(Record):
 def attention_explain(xs, ps, options):
     heads, nq, nk = options["heads"], options["queries"], options["keys"]
     q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
-    first = 0
+    first = options.get("first", 0)  # the first query's position: 0, or later with a key/value cache
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
     score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
@@ -163,7 +163,7 @@ def _visible(xs, options, first: int, queries: int) -> np.ndarray:
 def attention_kernel(xs, ps, options):
     heads, nq, nk = options["heads"], options["queries"], options["keys"]
     q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
-    first = 0
+    first = options.get("first", 0)
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1
     scores = q @ k.transpose(0, 1, 3, 2)  # (batch, heads, nq, nk)
@@ -312,5 +312,19 @@ def attention_cost(args, options) -> Cost | None:
 
 
 # softmax(q · k [÷ √d]) weighted sum of v, per query
+def attention_cached(xs, ps, options, state):
+    """The new queries against every key so far: the keys and values of earlier positions are kept in
+    `state` (the key/value cache), so each new token costs one row of scores, not the whole square."""
+    if options["query"] != "all" or options["mask"] != "causal":
+        return None  # a query that sees later keys would change as the text grows
+    q, k, v = xs[:3]  # a padded text's token numbers (a fourth input) hide no key here: only real tokens come
+    keys = np.concatenate([state["k"], k], axis=1) if "k" in state else k  # (batch, keys so far · features)
+    values = np.concatenate([state["v"], v], axis=1) if "v" in state else v
+    state["k"], state["v"] = keys, values
+    new, total = state["new"], state["offset"] + state["new"]
+    options = {key: value for key, value in options.items() if key != "pad"}
+    return [q, keys, values], ps, {**options, "queries": new, "keys": total, "first": state["offset"]}
+
+
 OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost,
-                   gradient=attention_gradient),)
+                   gradient=attention_gradient, cached=attention_cached),)

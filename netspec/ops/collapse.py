@@ -102,6 +102,12 @@ def collapse_worked(step, r: int):
     return preamble, items
 
 
+def collapse_gradient(xs, ps, options, y, gy):
+    """y = x·(W1·W2): ∂x = gy·(W1·W2)ᵀ, ∂W1 = xᵀ·(gy·W2ᵀ), ∂W2 = (x·W1)ᵀ·gy, the chain rule through both tables."""
+    x, first, second = xs[0], ps[0], ps[1]
+    return [gy @ (first @ second).T], [x.T @ (gy @ second.T), (x @ first).T @ gy]
+
+
 def collapse_cost(args, options) -> Cost | None:
     if len(args) < 3 or not (args[1].table and args[2].table):
         return None
@@ -111,4 +117,4 @@ def collapse_cost(args, options) -> Cost | None:
 
 
 OPS = (OpDef("collapse", "folded", check_collapse, collapse_kernel, collapse_explain, collapse_worked,
-             names_from_table=True, cost=collapse_cost),)
+             names_from_table=True, cost=collapse_cost, gradient=collapse_gradient),)

@@ -180,9 +180,16 @@ def last_cost(args, options) -> Cost | None:
 
 # pick: some of a value's numbers (one text's tokens); last: the numbers at the last position of a sequence
 # (the next token's scores); concat: values side by side (at each position, for sequences)
+def _last_cached(xs, ps, options, state):
+    """The last of the new positions is the last position."""
+    width = len(options["indices"])
+    total = xs[0].shape[1]
+    return xs, ps, {**options, "indices": tuple(range(total - width, total))}
+
+
 OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True,
              gradient=pick_gradient),
        OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost,
-             gradient=pick_gradient),
+             gradient=pick_gradient, cached=_last_cached),
        OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost,
              gradient=concat_gradient),)

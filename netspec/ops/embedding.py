@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import same_at_each_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 
@@ -145,6 +145,6 @@ def embed_cost(args, options) -> Cost | None:
 
 
 # each token's row of the table, side by side
-OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, fault=embed_fault,
+OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, cached=same_at_each_position, fault=embed_fault,
              table_labels=embed_table_labels, names_from_table=True, cost=embed_cost,
              gradient=embed_gradient),)

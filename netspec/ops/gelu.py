@@ -17,7 +17,7 @@ import numpy as np
 
 from netspec.ops.activations import check_one_value
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import EXACT_CALL, OpDef, elementwise_cost
+from netspec.ops.base import same_at_each_position, EXACT_CALL, OpDef, elementwise_cost
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.ops.erf import erf
 
@@ -118,8 +118,8 @@ def gelu_cost(args, options):
 OPS = (
     # x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU
     OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost,
-          gradient=_gelu_gradient),
+          gradient=_gelu_gradient, cached=same_at_each_position),
     # x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation
     OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost,
-          gradient=_gelu_tanh_gradient),
+          gradient=_gelu_tanh_gradient, cached=same_at_each_position),
 )

@@ -21,7 +21,7 @@ import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
+from netspec.ops.base import over_new_positions, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
@@ -205,4 +205,5 @@ def layer_norm_cost(args, options):
 
 # (x − mean)/√(variance + eps) over the layer, then × scale + shift
 OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
-             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient),)
+             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient,
+             cached=over_new_positions),)

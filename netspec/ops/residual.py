@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import per_position, OpDef, ShapeResult
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, per_neuron
 
@@ -131,4 +131,17 @@ def _add_one(step, r, j, label):
 
 
 # x + y, neuron by neuron (a residual connection)
-OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient),)
+def add_cached(xs, ps, options, state):
+    """Over the new positions only: y's order within one position, when it is the same at each."""
+    if "order" not in options:
+        return xs, ps, options
+    local = per_position(options["order"], state) if state["sequence"] else list(options["order"])
+    if local is None:
+        return None
+    new = state["new"]
+    order = tuple(p * len(local) + f for p in range(new) for f in local)
+    return xs, ps, {**options, "order": order}
+
+
+OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient,
+             cached=add_cached),)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.lang import nodes
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import per_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 
@@ -110,9 +110,9 @@ def split_worked(step, r: int):
 
 
 def split_gradient(xs, ps, options, y, gy):
-    """The numbers copied get their gradients back; the rest of the value had no effect."""
+    """The numbers copied get their gradients back where they came from; the rest had no effect."""
     dx = np.zeros_like(xs[0])
-    dx[:, list(options["indices"])] = gy  # each index once
+    np.add.at(dx, (slice(None), list(options["indices"])), gy)
     return [dx], []
 
 
@@ -123,7 +123,18 @@ def split_cost(args, options) -> Cost | None:
 
 
 # split: one of N equal parts of a value's features; features: features FIRST to LAST (from 1)
+def split_cached(xs, ps, options, state):
+    """The same features of each new position: one position's indices, repeated."""
+    local = per_position(options["indices"], state) if state["sequence"] else None
+    if local is None:
+        return None
+    width = xs[0].shape[1] // state["new"]  # the input's features at one position
+    if max(local) >= width:
+        return None
+    return xs, ps, {**options, "indices": tuple(p * width + f for p in range(state["new"]) for f in local)}
+
+
 OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
-             gradient=split_gradient),
+             gradient=split_gradient, cached=split_cached),
        OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
-             gradient=split_gradient))
+             gradient=split_gradient, cached=split_cached))

@@ -11,6 +11,7 @@ from netspec.errors import NetspecError, Note
 from netspec.check.model import InputInfo, Value
 from netspec.subwords import never_matches
 from netspec.check.vocabfile import read_tokens
+from netspec.check.hftokenizer import is_tokenizer_file, read_tokenizer
 from netspec.check.vocabulary import TextInput, Vocabulary
 
 
@@ -26,6 +27,9 @@ class InputChecks:
         if name in self.vocabularies:
             self._duplicate(node.name, self.vocabularies[name].span)
             return
+        if node.path is not None and is_tokenizer_file(node.path):
+            self._model_vocabulary(node)
+            return
         start = 1 if node.start is None else node.start
         entries = self._vocabulary_entries(node)
         if entries is None or not self._countable(node, start, len(entries or ())):
@@ -40,6 +44,27 @@ class InputChecks:
             self.broken.add(name)
             return
         self.vocabularies[name] = Vocabulary(name, node.kind, entries, int(start), node.span)
+
+    def _model_vocabulary(self, node: nodes.Vocabulary):
+        """`vocabulary tokens subwords from "tokenizer.json"`: a real model's tokenizer, numbered from 0 as it is."""
+        if node.start not in (None, 0):
+            self.fail(f"the vocabulary {node.name.text} is a model's tokenizer.json, whose tokens are numbered from 0, "
+                      f"not {node.start:g}", node.span, hint="leave out `numbered from`, or write `numbered from 0`",
+                      code="NS219")
+            self.broken.add(node.name.text)
+            return
+        try:
+            entries, tokenizer, kind = read_tokenizer(self._folder(node), node.path, self.limits, self.read_files)
+        except NetspecError as error:
+            error.span = error.span or node.span
+            self.errors.append(error)
+            self.broken.add(node.name.text)
+            return
+        self.vocabularies[node.name.text] = Vocabulary(node.name.text, "tokenizer", entries, 0, node.span, tokenizer, kind)
+
+    @staticmethod
+    def _folder(node: nodes.Vocabulary) -> Path:
+        return Path(node.span.source.path).parent if node.span else Path(".")
 
     def _countable(self, node: nodes.Vocabulary, start: float, count: int) -> bool:
         """Every token gets its own number: float64 holds each whole number only up to 2**53."""
