@@ -49,7 +49,7 @@ def l2_normalize_explain(xs, ps, options, arith=EXACT):
     squared = x * x
     total = arith.sum(squared, axis=-1, keepdims=True)  # added in the printed order (exact)
     length = np.sqrt(total)  # IEEE square root: correctly rounded everywhere
-    eps = np.float64(options["eps"])
+    eps = x.dtype.type(options["eps"])  # float64, or a float32 plan's float32
     divisor = np.maximum(length, eps)
     return (x / divisor).reshape(xs[0].shape), L2Normalized(x, squared, total, length, divisor, eps)
 

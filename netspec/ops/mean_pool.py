@@ -47,7 +47,7 @@ class MeanPool(Record):
 
 def mean_pool_explain(xs, ps, options, arith=EXACT):
     x = xs[0].reshape(xs[0].shape[0], options["positions"], -1)  # (batch, positions, d)
-    kept = np.ones(x.shape[:2]) if len(xs) < 2 else (xs[1] != options["pad"]).astype(np.float64)
+    kept = (np.ones(x.shape[:2]) if len(xs) < 2 else (xs[1] != options["pad"])).astype(x.dtype)  # keep float32
     total = arith.sum(x * kept[:, :, None], axis=1)  # a padded position adds 0
     count = np.maximum(kept.sum(axis=1, keepdims=True), 1.0)  # PyTorch: clamp(min=1e-9); never below one token
     return total / count, MeanPool(x, kept, total, count)

@@ -37,12 +37,12 @@ class Scaled(Record):
 
 
 def scale_explain(xs, ps, options):
-    by = np.float64(options["by"])
+    by = xs[0].dtype.type(options["by"])  # float64, or a float32 plan's float32
     return xs[0] * by, Scaled(xs[0], by)
 
 
 def scale_kernel(xs, ps, options):
-    return xs[0] * np.float64(options["by"])
+    return xs[0] * xs[0].dtype.type(options["by"])
 
 
 def scale_worked(step, r: int):

@@ -109,6 +109,13 @@ def split_worked(step, r: int):
     return [(f"a copy of some of the features of {source}",)], items
 
 
+def split_gradient(xs, ps, options, y, gy):
+    """The numbers copied get their gradients back where they came from; the rest had no effect."""
+    dx = np.zeros_like(xs[0])
+    np.add.at(dx, (slice(None), list(options["indices"])), gy)
+    return [dx], []
+
+
 def split_cost(args, options) -> Cost | None:
     """A copy of part of the value: at most its width."""
     width = args[0].width if args else 0
@@ -127,7 +134,12 @@ def split_cached(xs, ps, options, state):
     return xs, ps, {**options, "indices": tuple(p * width + f for p in range(state["new"]) for f in local)}
 
 
+def split_onnx(g, xs, ps, options) -> str:
+    """Gather the part's columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
 OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
-             cached=split_cached),
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx),
        OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
-             cached=split_cached))
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx))

@@ -29,8 +29,11 @@ def input_rows(row: WorkedRow, spec, style: NumberStyle, words: Words = ENGLISH)
     """(input, value, meaning) per input neuron; a token neuron's meaning shows its tokenization, `"h" → 8`."""
     meanings = {i.label: meaning(i, words) for i in spec.inputs}
     tokens = {position: token for text in spec.texts.values() for position, token in tokens_of(row, text)}
+    padded = {p for text in spec.texts.values() if text.padded for p in text.positions} - set(tokens)
     rows = []
     for label, x in row.inputs:
+        if label in padded:  # `tokens up to N`: past the text's end, not shown
+            continue
         if label in tokens:
             info = next(i for i in spec.inputs if i.label == label)
             meanings[label] = f'{info.description}: {_quoted(tokens[label])} → {num(x, style)}'

@@ -38,6 +38,7 @@ from netspec.check.cost import work_fits
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
+from netspec.progress import advance_by
 from netspec.run.plan import compile_plan
 from netspec.run.growing import grow, keep_likeliest
 from netspec.run.runner import run
@@ -102,9 +103,9 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
     picks one at random and records it in the result, so the run can be repeated); `top_k` keeps only the
     k likeliest tokens to draw from. A real model's text (a tokenizer.json vocabulary) grows to the
-    model's context limit instead of sliding (netspec/run/growing.py); `progress(done, steps)` is told
-    after each step. A run whose
+    model's context limit instead of sliding (netspec/run/growing.py). A run whose
     steps would do more operations than limits.max_operations is refused before the first step.
+    `progress` (netspec/progress.py) counts the tokens as they are made.
     """
     if not isinstance(spec, CheckedSpec):
         spec = load_spec(spec, limits)
@@ -122,12 +123,12 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
         made = [_step(text_input, window, k, output, chance, draw) for window, k, output, chance, draw in grown]
     else:
         numbers = text_input.tokenize(text, "the starting text")
-        made = _run(spec, text_input, numbers, steps, choose)
+        made = _run(spec, text_input, numbers, steps, choose, progress)
     return Generation(spec, text, tuple(numbers), tuple(made), sample, temperature, seed, seed_chosen,
                       outputs_are_probabilities(spec))
 
 
-def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose):
+def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose, progress=None):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
     plan = compile_plan(spec)
     made = []
@@ -136,6 +137,7 @@ def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose):
         k, chance, draw = choose(outputs)
         made.append(_step(text_input, text_input.decode(numbers), k, float(outputs[k]), chance, draw))
         numbers = [*numbers[1:], text_input.vocabulary.start + k]
+        advance_by(progress)
     return made
 
 

@@ -25,12 +25,13 @@ from netspec.check.vocabulary import TextInput
 from netspec.errors import InputError, SpecCheckError
 from netspec.run.cached import CachedRun
 from netspec.run.plan import compile_plan
+from netspec.progress import advance_by
 
 SHOWN = 30  # characters of the text so far that a step's row shows
 
 
 def grow(spec: CheckedSpec, text_input: TextInput, text: str, steps: int, choose: Callable,
-         progress: Callable | None = None) -> tuple[list[int], list[tuple]]:
+         progress=None) -> tuple[list[int], list[tuple]]:
     """(the start's token numbers, one (window, k, output, chance, draw) per step made)."""
     numbers = _start(text_input, text)
     width = len(text_input.vocabulary.entries)
@@ -50,8 +51,7 @@ def grow(spec: CheckedSpec, text_input: TextInput, text: str, steps: int, choose
         k, chance, draw = choose(scores)
         made.append((_window(text_input, context), k, float(scores[k]), chance, draw))
         context.append(k)
-        if progress is not None:
-            progress(done + 1, steps)
+        advance_by(progress)
         if k in ends or len(context) >= run.limit:
             break
         outputs = run.feed([k])
