@@ -172,8 +172,6 @@ CATALOGUE = (
     Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
           "--freeze that table, or copy the network into the spec"),
     # ---- importing a model: NS95x ----
-    Entry("NS951", "`netspec import` of a path that is no model folder", "give a Hugging Face folder (config.json, "
-          "model.safetensors, tokenizer.json)"),
     Entry("NS952", "a model folder without config.json, model.safetensors or tokenizer.json, or one that cannot be read",
           "save the model with save_pretrained (safe_serialization=True)"),
     Entry("NS953", "model.safetensors lacks a tensor its config.json implies", "save the model again with save_pretrained"),
