@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | import`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -24,6 +24,7 @@ FORMATS_RUN = ["text", "json", "csv"]
 FORMATS_TRACE = ["text", "md", "json", "html", "tex"]
 FORMATS_GENERATE = ["text", "json"]
 DETAILS = ["summary", "layer", "neuron", "scalar"]
+OUTPUT_HELP = "Write to FILE (whole or not at all) instead of the screen; `-` is the screen."
 
 
 def _format_help(choices: list[str]) -> str:
@@ -34,7 +35,7 @@ def _format_help(choices: list[str]) -> str:
 def _input_options(command):
     command = click.option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs.")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
@@ -53,12 +54,28 @@ def _printout_options(command):
                            help="Page size for html and tex (default a4).")(command)
     command = click.option("--label-terms", is_flag=True,
                            help="tex: name each product's weight under it (\\underbrace).")(command)
-    command = click.option("--blank", is_flag=True,
-                           help="A worksheet: worked numbers left as empty boxes, the answer key at the end.")(command)
+    command = click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), is_flag=False,
+                           flag_value="all", default=None, help="A worksheet: worked numbers left as empty boxes "
+                           "(learner: which ones; default all), the answer key at the end.")(command)
     command = click.option("--focus", metavar="ADDRESS",
                            help="Expand one value (hidden.h1, W1[G,h1], hidden) fully; summarise the rest.")(command)
     return click.option("--detail", type=click.Choice(DETAILS), default=None,
                         help="summary, layer, neuron (default) or scalar (every term).")(command)
+
+
+def _classroom_options(command):
+    """--audience, --key, --no-key, --lang, --variants: worksheets for a class (netspec/classroom_cli.py).
+
+    Their --seed is the one of _training_options, which `trace` takes too: one seed draws the
+    variants' inputs or a train step's random weights."""
+    command = click.option("--variants", type=_Whole(min=1), default=None, metavar="N",
+                           help="learner: N worksheets, inputs drawn from the spec's ranges, each with its key.")(command)
+    command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
+    command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
+    return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
+                        show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
 
 
 def _given(value) -> str:
@@ -88,19 +105,54 @@ class _Whole(click.IntRange):
         return super().convert(value, param, ctx)
 
 
+TRAINING = {"loss": "l1", "optimizer": "sgd", "lr": 0.01, "seed": 0, "init": "keep"}  # the defaults
+
+
+def _training_options(command):
+    """--loss, --optimizer, --lr, --seed, --init and --freeze: how `train` trains and `trace --train-step` steps."""
+    command = click.option("--freeze", multiple=True, metavar="NAME",
+                           help="Leave the table NAME as it is; repeat for several.")(command)
+    command = click.option("--init", type=click.Choice(["keep", "random"]), default=None,
+                           help="Start from the spec's numbers (keep, the default), or random ones "
+                                "(±1/√rows, biases 0).")(command)
+    command = click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
+                           help="For --init random and the shuffling of mini-batches (default 0); "
+                                "for trace --variants, the inputs' draw (default 1).")(command)
+    command = click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, metavar="LR",
+                           help="Learning rate: how far each step moves (default 0.01).")(command)
+    command = click.option("--optimizer", type=click.Choice(["sgd", "adam"]), default=None,
+                           help="sgd (the default): w − lr·g; adam: PyTorch's Adam (betas 0.9, 0.999; eps 1e-8).")(command)
+    return click.option("--loss", type=click.Choice(["l1", "mse", "cross-entropy"]), default=None,
+                        help="l1 (the default, the article's): per row Σ|wanted − got|, averaged over rows; mse: the "
+                             "mean of every (wanted − got)²; cross-entropy: on the softmax of the outputs, or on the "
+                             "outputs themselves when the spec already ends in softmax (or divide_by_sum).")(command)
+
+
+def _settings(freeze=(), **given):
+    from netspec.train.trainer import Settings
+
+    chosen = {name: TRAINING[name] if given.get(name) is None else given[name] for name in TRAINING}
+    rest = {name: value for name, value in given.items() if name not in TRAINING}
+    return Settings(**chosen, **rest, freeze=tuple(freeze))
+
+
 def _safety_options(command):
-    """--allow-outside, --max-memory, --max-steps and --max-printout, kept in the click context for _load_spec."""
+    """--allow-outside, --max-memory, --max-steps and --max-printout, kept in the click context for _load_spec;
+    and --quiet, for _note and _progress_bar."""
 
     @functools.wraps(command)
-    def with_limits(*args, allow_outside, max_memory, max_steps, max_printout, **kwargs):
+    def with_limits(*args, allow_outside, max_memory, max_steps, max_printout, quiet, **kwargs):
         from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PRINTOUT, DEFAULT_MAX_STEPS, Limits
 
         limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside,
                         max_steps if max_steps is not None else DEFAULT_MAX_STEPS,
                         max_printout if max_printout is not None else DEFAULT_MAX_PRINTOUT)
         click.get_current_context().meta["netspec.limits"] = limits
+        click.get_current_context().meta["netspec.quiet"] = quiet
         return command(*args, **kwargs)
 
+    with_limits = click.option("--quiet", "-q", is_flag=True,
+                               help="No notes and no progress bar on stderr; errors are still shown.")(with_limits)
     with_limits = click.option("--max-printout", type=_Size(), default=None, metavar="SIZE",
                                help="Largest printout (trace, drawing, results), estimated before it is made "
                                     "(default 50MB).")(with_limits)
@@ -115,10 +167,45 @@ def _safety_options(command):
 
 
 def _load_spec(spec):
-    """load_spec with the limits given on the command line."""
+    """load_spec with the limits given on the command line; `-` reads the spec from standard input."""
     from netspec import load_spec
 
+    if spec == "-":
+        from netspec.clitools import read_spec
+
+        return read_spec(_limits())
     return load_spec(spec, _limits())
+
+
+def _note(text: str):
+    """A note on stderr (why a printout was shortened, what --set changed), unless --quiet."""
+    if not click.get_current_context().meta.get("netspec.quiet"):
+        from netspec.terminal import colour_wanted, paint
+
+        click.echo(paint("note:", "note", colour_wanted(sys.stderr)) + f" {text}", err=True)
+
+
+def _progress_bar(label: str, total: int | None = None, unit: str = "rows"):
+    """A progress bar on stderr (netspec/progress.py): at a terminal, after a second of work, unless --quiet."""
+    from netspec.progress import Progress
+
+    return Progress(label, total, unit, enabled=not click.get_current_context().meta.get("netspec.quiet"))
+
+
+def _set_option(command):
+    return click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                        help="What if: change one weight (W1[G,h1]=0.3, a bias b1[h1]=0.1) or give an input "
+                             "one value in every row (R=40); repeat for several. The file is unchanged.")(command)
+
+
+def _with_sets(checked, sets):
+    """The spec with --set's weights changed (each said in a note), and the inputs it sets."""
+    from netspec.run.sets import apply_sets
+
+    checked, inputs = apply_sets(checked, list(sets))
+    for change in checked.changes:
+        _note(f"--set: {change}")
+    return checked, inputs
 
 
 def _limits():
@@ -139,23 +226,29 @@ def cli():
 @_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
                    "[default: the spec's `dtype` line, else float64].")
+@_set_option
 @_number_options
-def run(spec, assignments, csv_path, example, fmt, output, dtype, digits, ascii):
+def run(spec, assignments, csv_path, example, fmt, output, dtype, sets, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
     from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
     from netspec.render.results import render_results
     from netspec.run.runner import run as run_rows
+    from netspec.run.sets import set_inputs
 
-    fmt = _format(fmt, output, FORMATS_RUN)
-    checked = _load_spec(spec)
+    fmt = _format(fmt, output, FORMATS_RUN, lines=True)
+    _one_stdin(spec, csv_path)
+    checked, set_values = _with_sets(_load_spec(spec), sets)
     if csv_path and not (assignments or example):
+        if set_values:
+            raise click.UsageError(f"--set {next(iter(set_values))}=... gives an input one value, which a streamed "
+                                   "--csv run does not take: change the column in the file, or trace one --row")
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output, dtype)
-    rows = _rows(checked, assignments, csv_path, example)
+    rows = set_inputs(checked, _rows(checked, assignments, csv_path, example), set_values)
     _results_fit(checked, len(rows.values))
     result = run_rows(compile_plan(checked, dtype), rows.values, rows.ids, exact=True)  # float64: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
@@ -178,26 +271,34 @@ def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
 
     plan, show = compile_plan(checked, dtype), chunk_writer(checked, fmt, style)
     limits, per_row = _limits(), fmt == "json"  # JSON repeats the sentence on every row
-    if output:
-        from netspec.outfile import atomic_stream
+    with _progress_bar("running") as progress:
+        if output and output != "-":
+            from netspec.outfile import atomic_stream
 
-        with atomic_stream(output, _read(checked, csv_path)) as stream:
-            run_csv(checked, plan, csv_path, show, stream.write, atomic_target=True, limits=limits,
-                    sentence_per_row=per_row)
-    else:
-        run_csv(checked, plan, csv_path, show, lambda text: click.echo(text, nl=False), atomic_target=False,
-                limits=limits, sentence_per_row=per_row)
+            with atomic_stream(output, _read(checked, csv_path)) as stream:
+                run_csv(checked, plan, csv_path, show, stream.write, atomic_target=True, limits=limits,
+                        sentence_per_row=per_row, progress=progress)
+        else:
+            run_csv(checked, plan, csv_path, show, lambda text: click.echo(text, nl=False), atomic_target=False,
+                    limits=limits, sentence_per_row=per_row, progress=progress)
 
 
 @cli.command()
 @click.argument("spec", metavar="SPEC")
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one document with every diagnostic (file, line, column, end, code, message, hint) "
+                   "and each example's result, on stdout, whatever the outcome.")
 @_number_options
-def check(spec, dump, digits, ascii):
+def check(spec, dump, fmt, digits, ascii):
     """Check SPEC: names, shapes and meanings, then its examples. Exit 1 on any failure."""
     if dump == "ast":
         return _dump_ast(spec)
+    if fmt == "json":
+        from netspec.clitools import check_json
+
+        return check_json(spec, _load_spec)
     from netspec import compile_plan
     from netspec.errors import ExampleFailure
     from netspec.run.examples import verify_examples
@@ -221,19 +322,34 @@ def check(spec, dump, digits, ascii):
 @click.argument("spec", metavar="SPEC")
 @_safety_options
 @_input_options
-@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: trace only data row N.")
+@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@_set_option
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
+@click.option("--train-step", is_flag=True,
+              help="One training step on a --data row (row 1, or --row N): the forward pass, the loss term by term, "
+                   "the chain rule per weight and each update w − lr·g.")
+@click.option("--data", "data_path", metavar="FILE.csv", help="With --train-step: training rows, as `netspec train` reads them.")
+@_training_options
 @_printout_options
+@_classroom_options
 @_number_options
-def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, **printout):
+def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, digits, ascii, train_step, data_path,
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
+    from netspec.classroom_cli import learner_trace, teacher_key
+
+    if audience == "learner" or variants:
+        return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
+                             audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
+    from netspec.render.shorten import shortened
     from netspec.run.runner import trace as trace_rows
+    from netspec.run.sets import set_inputs
 
     fmt = _format(fmt, output, FORMATS_TRACE)
     for name in refused(fmt, **printout):
@@ -241,13 +357,54 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
         raise click.UsageError(f"--{name.replace('_', '-')}{_given(printout[name])} does not apply to --format {fmt}; "
                                f"it works with --format {others}")
     printout = {name: value for name, value in printout.items() if value}
+    training = {"loss": loss, "optimizer": optimizer, "lr": lr, "seed": seed, "init": init}
+    if train_step or data_path:
+        return _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, NumberStyle(digits, ascii),
+                                 data_path, train_step, _settings(freeze, **training), printout)
+    given = [f"--{name}" for name, value in training.items() if value is not None] + (["--freeze"] if freeze else [])
+    if given:
+        raise click.UsageError(f"{', '.join(given)} only apply with --train-step")
+    printout.update(teacher_key(key, no_key, printout), lang=lang)
+    _one_stdin(spec, csv_path)
+    checked, set_values = _with_sets(_load_spec(spec), sets)
+    rows = set_inputs(checked, _rows(checked, assignments, csv_path, example, row), set_values)
+    printout, notes = shortened(checked, fmt, len(rows.values), terms, printout)
+    for note in notes:
+        _note(note)
+    plan = compile_plan(checked)
+    style = NumberStyle(digits, ascii)
+    with _progress_bar(f"tracing {len(rows.values):,} row{'s' * (len(rows.values) != 1)}", len(plan.steps),
+                       "steps") as progress:
+        traced = trace_rows(plan, rows.values, rows.ids, progress)
+        progress.relabel("writing out", len(rows.values), "rows")  # the printers tick a row at a time
+        answers = render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}) \
+            if key and printout.get("blank") else None
+        text = render_trace_as(fmt, traced, style, terms, **printout)
+    if answers is not None:
+        _emit(answers, key, _read(checked, csv_path))
+    _emit(text, output, _read(checked, csv_path))
+
+
+def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,
+                      settings, printout):
+    """`trace --train-step --data FILE.csv`: one row's training step, in any printout format."""
+    from netspec.render import render_trace_as
+    from netspec.train.session import prepare
+    from netspec.train.steptrace import train_step_trace
+
+    if not (train_step and data_path):
+        raise click.UsageError("--train-step and --data go together: the step trains on a row of the data")
+    if assignments or csv_path or example:
+        raise click.UsageError("--train-step takes its row from --data (and --row N), not --input, --csv or --example")
     checked = _load_spec(spec)
+    plan, data, _ = prepare(checked, data_path, settings)
+    if row is not None and row > len(data.inputs):
+        from netspec.errors import InputError
+
+        raise InputError(f"--row {row}: {data_path} has {len(data.inputs)} rows", code="NS313")
     printout = _large_default(checked, fmt, printout)
-    rows = _rows(checked, assignments, csv_path, example, row)
-    printout = _shortened(checked, fmt, len(rows.values), terms, printout)
-    traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output,
-          _read(checked, csv_path))
+    traced = train_step_trace(plan, data, (row or 1) - 1, settings)
+    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, data_path))
 
 
 def _large_default(checked, fmt: str, printout: dict) -> dict:
@@ -256,25 +413,8 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 
     if fmt == "json" or "focus" in printout or "detail" in printout or "blank" in printout or not is_large(checked):
         return printout
-    click.echo(f"note: {large_network_note(checked)}", err=True)
+    _note(large_network_note(checked))
     return {**printout, "focus": checked.output}
-
-
-def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict:
-    """A printout over --max-printout, estimated before anything is traced: its output in full and the rest
-    in short, as for a large network, when no layout was asked for; else (or still too large) refused."""
-    from netspec.render import ACCEPTS, trace_fits, trace_size
-
-    chosen = {"focus", "detail", "blank"} & set(printout)
-    if chosen or "focus" not in ACCEPTS[fmt] or \
-            trace_size(checked, rows, fmt, terms, **printout) <= checked.cost.limits.max_printout:
-        trace_fits(checked, rows, fmt, terms, **printout)
-        return printout
-    printout = {**printout, "focus": checked.output}
-    trace_fits(checked, rows, fmt, terms, **printout)  # still too large: refused with what the short form needs
-    click.echo(f"note: the whole trace would be larger than --max-printout; it works out the output "
-               f"`{checked.output}` in full and shows every other step in short", err=True)
-    return printout
 
 
 @cli.command()
@@ -284,20 +424,23 @@ def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
 @click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
+@_set_option
 @_number_options
-def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii):
+def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits, ascii):
     """Draw SPEC as SVG: the weights on the edges and, when inputs are given, every value."""
     from netspec import compile_plan
     from netspec.render.diagram import render_drawing
     from netspec.render.numbers import NumberStyle
     from netspec.render.view import PrintOptions
     from netspec.run.runner import trace as trace_rows
+    from netspec.run.sets import set_inputs
 
-    checked = _load_spec(spec)
+    _one_stdin(spec, csv_path)
+    checked, set_values = _with_sets(_load_spec(spec), sets)
     options = PrintOptions(NumberStyle(digits, ascii), focus=focus)
     traced = None
-    if assignments or csv_path or example:
-        rows = _rows(checked, assignments, csv_path, example, row)
+    if assignments or csv_path or example or set_values:
+        rows = set_inputs(checked, _rows(checked, assignments, csv_path, example, row), set_values)
         if len(rows.values) > 1:
             raise click.UsageError("a drawing shows one row; pick one with --row N")
         traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
@@ -319,17 +462,20 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
 @click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
+@click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
+              help="With --sample: draw only among the K likeliest tokens.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
 @_number_options
-def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.run.generation import generate as continue_text
     from netspec.render.generation import render_generation
     from netspec.render.numbers import NumberStyle
 
     fmt = _format(fmt, output, FORMATS_GENERATE)
-    given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
+    given = [name for name, value in (("--temperature", temperature), ("--seed", seed), ("--top-k", top_k))
+             if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
     if max_operations is not None:
@@ -337,8 +483,93 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
 
         context = click.get_current_context()
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
-    generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
+    with _progress_bar("generating", steps, "tokens") as progress:
+        generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature,
+                                   seed, top_k=top_k, progress=progress)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--data", "data_path", required=True, metavar="FILE.csv",
+              help="Training rows: the inputs, and a `label` column or one column per output (its wanted number).")
+@click.option("-o", "--output", metavar="OUT.net", help="The trained spec (weights from files go to OUT.safetensors).")
+@click.option("--in-place", is_flag=True, help="Write the trained numbers into SPEC itself.")
+@click.option("--epochs", type=_Whole(1, 10_000_000), default=100, show_default=True, help="Passes over the rows.")
+@click.option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
+              help="Rows per step [default: all rows, one step per epoch]; smaller batches are shuffled each epoch.")
+@click.option("--log", "log_path", metavar="FILE.jsonl", help='One line per epoch: {"epoch": n, "loss": x}.')
+@click.option("--test", "test_path", metavar="FILE.csv",
+              help="Held-out rows with labels, not trained on: their accuracy is reported after training.")
+@_training_options
+@click.option("--check-gradients", is_flag=True,
+              help="Train nothing: compare the chain rule's gradients with the article's nudge, on the first batch.")
+def train(spec, data_path, output, in_place, log_path, test_path, check_gradients, **settings):
+    """Train SPEC's weights on --data rows and write the trained spec to -o OUT.net."""
+    settings = _settings(**settings)
+    checked = _load_spec(spec)
+    if check_gradients:
+        return _check_gradients(checked, data_path, settings)
+    if bool(output) == in_place:
+        raise click.UsageError("give -o OUT.net for the trained spec, or --in-place to write into SPEC itself")
+    from netspec.files import identity_of
+    from netspec.train.command import train_command
+
+    out = spec if in_place else output
+    reads = _read(checked, data_path) - ({identity_of(out)} if in_place else set())
+    click.echo(train_command(checked, data_path, out, log_path, test_path, settings, reads), nl=False)
+
+
+def _check_gradients(checked, data_path, settings):
+    from netspec.train.command import gradient_check
+
+    text, agree = gradient_check(checked, data_path, settings)
+    click.echo(text, nl=False)
+    if not agree:
+        sys.exit(1)
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net",
+              help="The spec to write (whole or not at all), inside the model's folder or above it.")
+@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+              help="The text's length in tokens (default: the model's context limit).")
+def import_model(source, output, tokens):
+    """Write a .net spec that runs MODEL (a Hugging Face folder), reading its own files by their own names."""
+    from netspec.interop import import_model as write_spec
+    from netspec.outfile import write_atomic
+
+    write_atomic(output, write_spec(source, output, tokens))
+    click.echo(f"wrote {output}: check it with `netspec check {output}`", err=True)
+
+
+@cli.command()
+@click.argument("worksheet", metavar="SPEC")
+@click.argument("answers", metavar="ANSWERS.csv|json")
+@_safety_options
+@_input_options
+@click.option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
+@click.option("--seed", type=_Whole(min=0), default=None, metavar="S", help="… drawn with --seed S (default 1).")
+@click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), default="all", show_default=True,
+              help="The --blank mode the worksheets were made with.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="A number is right within this much of the true one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+              help="[default: text, or what -o FILE's suffix names: .json, .csv]")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@_number_options
+def grade(worksheet, answers, assignments, csv_path, example, variants, seed, blank, tolerance, fmt, output, lang,
+          digits, ascii):
+    """Mark a learner's answers (box,answer) to the worksheet of SPEC, recomputed by the plan: per box and a score."""
+    from netspec.classroom_cli import grade_answers
+
+    checked = _load_spec(worksheet)
+    text = grade_answers(checked, answers, (assignments, csv_path, example, None), variants, seed, blank, tolerance,
+                         _format(fmt, output, ["text", "json", "csv"]), lang, digits, ascii, _rows)
+    _emit(text, output, _read(checked, csv_path))
 
 
 @cli.command()
@@ -419,15 +650,25 @@ def _dump_ast(spec):
         click.echo(repr(statement))
 
 
-def _format(fmt: str | None, output: str | None, choices: list[str]) -> str:
-    """--format as given, else the one `-o report.html` names, else text."""
+def _format(fmt: str | None, output: str | None, choices: list[str], lines: bool = False) -> str:
+    """--format as given, else the one `-o report.html` names (`-o results.jsonl`: JSON Lines, for a
+    command whose JSON is one line a row), else text; a suffix that names no format is an error."""
     if fmt is not None:
         return fmt
-    suffix = os.path.splitext(output or "")[1].lower()
-    named = SUFFIX_FORMATS.get(suffix)
+    suffix = os.path.splitext("" if output in (None, "-") else output)[1].lower()
+    named = "json" if lines and suffix in (".jsonl", ".ndjson") else SUFFIX_FORMATS.get(suffix)
     if named is not None and named not in choices:
         raise click.UsageError(f"-o {output}: this command writes {', '.join(choices)}, not {suffix}; give --format")
+    if suffix and named is None:
+        known = sorted(s for s, name in SUFFIX_FORMATS.items() if name in choices) + ([".jsonl"] if lines else [])
+        raise click.UsageError(f"-o {output}: {suffix} names no format this command writes (it knows "
+                               f"{', '.join(known)}); give --format to write that file anyway")
     return named or "text"
+
+
+def _one_stdin(spec: str, csv_path: str | None):
+    if spec == "-" and csv_path == "-":
+        raise click.UsageError("SPEC and --csv cannot both be read from standard input (-): save one as a file")
 
 
 def _read(checked, csv_path: str | None = None) -> frozenset:
@@ -435,12 +676,13 @@ def _read(checked, csv_path: str | None = None) -> frozenset:
     vocabulary files, the CSV file. `-o` onto one of them is refused."""
     from netspec.files import identity_of
 
-    csv = identity_of(csv_path) if csv_path else None
+    csv = identity_of(csv_path) if csv_path and csv_path != "-" else None
     return checked.read_files | {csv} if csv else checked.read_files
 
 
 def _emit(text: str, output: str | None, inputs: frozenset = frozenset()):
-    if output:
+    """To -o FILE, written whole or not at all; to the screen without -o or with `-o -`."""
+    if output and output != "-":
         from netspec.outfile import write_atomic
 
         write_atomic(output, text, inputs)
@@ -489,8 +731,10 @@ def _main(argv):
     except NetspecError as error:
         from netspec.diagnostics import format_error
 
+        from netspec.terminal import colour_wanted
+
         sys.stdout.flush()
-        sys.stderr.write(format_error(error))
+        sys.stderr.write(format_error(error, colour_wanted(sys.stderr)))
         sys.exit(error.exit_code)
     except Stopped as stopped:
         import signal

@@ -3,7 +3,7 @@
 OpenBLAS picks a kernel for the CPU it runs on, and each kernel adds in its own order;
 OPENBLAS_CORETYPE forces one, so one machine can show what five kinds of machine print.
 This runs, once per kernel in a fresh process, every spec's trace (text, Markdown, HTML,
-LaTeX, JSON), the drawing (SVG), `run --format json` on its examples, `check`, and the README's `generate`
+LaTeX, JSON), the drawing (SVG), `run --format json` on its examples, `check`, and the documentation's `generate`
 commands, and reports any output that differs between kernels.
 
     python scripts/same_everywhere.py            # all five kernels; exit 1 on any difference
@@ -31,15 +31,16 @@ TRACE_FORMATS = ("text", "md", "html", "tex", "json")
 
 
 def commands() -> list[list[str]]:
-    """The commands compared: every spec in every printout format, and the README's generate lines."""
+    """The commands compared: every spec in every printout format, and the documentation's generate lines."""
     found = []
     for spec in sorted((ROOT / "specs").glob("*.net")):
         name = f"specs/{spec.name}"
         found += [["trace", name, "--format", fmt, "--max-printout", "500MB"] for fmt in TRACE_FORMATS]
         found += [["run", name, "--format", "json"], ["check", name], ["draw", name]]
         found += [["draw", name, "--example", example] for example in _examples(spec)[:1]]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found += [shlex.split(line) for line in re.findall(r"^\$ netspec (generate .*)$", readme, re.M)]
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        found += [shlex.split(line) for line in re.findall(r"^\$ netspec (generate .*)$", text, re.M)]
     return found
 
 

@@ -1,9 +1,11 @@
-"""README.md in, README.md out: reruns every `$ netspec ...` line in its ```console blocks.
+"""README.md and docs/**/*.md in, the same files out: reruns every `$ netspec ...` line in their ```console blocks.
 
-Every example in the README is real output: this script rewrites each block from the
-commands' actual output, and tests/test_readme.py fails when a block no longer matches.
+Every example in the documentation is real output: this script rewrites each block from the
+commands' actual output (and the error catalogue between `<!-- catalogue -->` marks from the
+messages netspec really prints), and tests/test_readme.py fails when a block no longer matches.
 
-    python scripts/update_readme.py          # rewrite README.md in place
+    python scripts/update_readme.py                     # README.md and every page under docs/
+    python scripts/update_readme.py docs/language.md    # only the files named
 """
 
 from __future__ import annotations
@@ -68,6 +70,25 @@ def updated(text: str) -> str:
     return text
 
 
+def documents() -> list[Path]:
+    """The files whose blocks are real output: README.md, then every Markdown page under docs/."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def main(names: list[str]) -> int:
+    paths = [Path(name).resolve() for name in names] or documents()
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        print(f"update_readme.py: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        new = updated(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            print(f"rewrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
 if __name__ == "__main__":
-    path = ROOT / "README.md"
-    path.write_text(updated(path.read_text(encoding="utf-8")), encoding="utf-8")
+    sys.exit(main(sys.argv[1:]))

@@ -126,7 +126,8 @@ STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec line
     r"(?<![\d.])1 − (?:p|(?=\d))",  # dropout's 1 − p
     r"tokenized by \w+: [^\n]*", r"(?:character|word) \d+ of", r"… \d+ more",  # text in, text out (issue 4)
     r"is row \d+", r"\d+ rows of \d+ numbers", r"\d+ × \d+ = \d+ numbers",  # embed: token rows, side by side
-    r"→ \d+ ?× ?\d+ [a-z_]\w*", r"\(\w+ \d+ ?× ?\d+\)", r"\d+ ?× ?\d+",  # a sequence's shape: positions × features
+    r"→ \d+ ?× ?\d+ [a-z_]\w*", r"\(\w+ \d+ ?× ?\d+\)", r"(?<![\d.])\d+ ?× ?\d+(?![\d.e])",  # a sequence's shape
+    # (positions × features), not a product such as 56 × 5e−4
 ]
 
 

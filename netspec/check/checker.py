@@ -12,6 +12,7 @@ import difflib
 
 from netspec.lang import nodes
 from netspec.check.rules.common import INPUT_VALUE, ParamDraft
+from netspec.check.rules.derived import DerivedChecks
 from netspec.check.rules.inputs import InputChecks
 from netspec.check.rules.layers import UNSET, LayerChecks
 from netspec.check.rules.meaning import MeaningChecks
@@ -20,13 +21,13 @@ from netspec.check.cost import Tally, sentence_fits
 from netspec.errors import SpecCheckError, SpecErrors
 from netspec.lang.expand import fold_copies
 from netspec.limits import Limits
-from netspec.lang.loader import Unit, load_units
+from netspec.lang.loader import Unit, load_units, text_units
 from netspec.check.model import CheckedSpec, InputInfo, Param, Step, Value
 from netspec.check.vocabulary import TextInput, Vocabulary
 from netspec.check.weights import WeightFiles
 
 
-class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
+class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningChecks):
     """Walks the statements in order; `fail` records an error and checking goes on."""
 
     def __init__(self, unit: Unit, limits: Limits = Limits()):
@@ -104,6 +105,8 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
                 self._param(statement)
             elif isinstance(statement, nodes.ParamFile):
                 self._param_file(statement)
+            elif isinstance(statement, nodes.DerivedTable):
+                self._derived(statement)
             elif isinstance(statement, nodes.Layer):
                 self._layer(statement)
             elif isinstance(statement, nodes.Output):
@@ -127,7 +130,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         rows = self.values[rows_from].labels if rows_from in self.values else draft.row_names
         cols = self.values[cols_from].labels if cols_from in self.values else draft.col_names
         draft.array.setflags(write=False)
-        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span)
+        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span, draft.derived_from)
 
 
 def _stem(path: str) -> str:
@@ -147,3 +150,10 @@ def load_spec(path, limits: Limits | None = None) -> CheckedSpec:
     """Read, parse and check a spec file (netspec.load_spec); the stages after checking import it from here."""
     limits = limits or Limits()
     return check_units(load_units(path, allow_outside=limits.allow_outside, limits=limits), limits)
+
+
+def load_text(text: str, path: str = "<string>", limits: Limits | None = None) -> CheckedSpec:
+    """Parse and check spec text given as a string (netspec.loads); `path` names it in errors and is
+    where its weight files and a `use` are looked for."""
+    limits = limits or Limits()
+    return check_units(text_units(text, path, limits), limits)

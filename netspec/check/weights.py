@@ -448,6 +448,15 @@ def check_declared(kind: str, name: str, written: str, key: str | None, declared
     return Pending(name, written, file, key, header)
 
 
+def pytorch_file(pending: Pending) -> bool:
+    """True for a .safetensors file that PyTorch wrote (its metadata says `"format": "pt"`): its
+    nn.Linear weights are stored out × in, the other way round from netspec's tables."""
+    if pending.file.kind != "safetensors":
+        return False
+    metadata = pending.file.table()[0].get("__metadata__")
+    return isinstance(metadata, dict) and metadata.get("format") == "pt"
+
+
 def read_numbers(pending: Pending) -> np.ndarray:
     """The tensor's numbers as float64, all of them finite."""
     array = load(pending.file, pending.key, pending.header)

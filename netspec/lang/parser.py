@@ -69,7 +69,6 @@ MISTAKES = {
     ],
     "an example is written `example NAME: IN=number, ... -> DECISION`": [
         "example e: R=1 G=2 -> x\n",
-        "example e: R=1, G=2\n",
         "example e R=1 -> x\n",
         "example e: R -> x\n",
     ],

@@ -80,7 +80,8 @@ def elementwise_cost(args, options, kernel: int = 2, explain: int = 3, operation
 
 def sequence_names(positions, features) -> tuple[str, ...]:
     """`humpty_k1, humpty_k2, …, sat_k2`: a sequence's neurons, position by position."""
-    return tuple(f"{position}_{feature}" for position in positions for feature in features)
+    tails = [f"_{feature}" for feature in features]  # built once: a model's 256 × 1,536 names take one pass
+    return tuple([position + tail for position in positions for tail in tails])
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,15 @@ class OpDef:
     probabilities                               its outputs add up to 1 (generation samples them as they are)
     names_from_table                            its neurons are named after its table's columns (add
                                                 matches a file's numbered neurons by position)
+    parts                                       it makes one of N parts, N its first number, part=P which:
+                                                one line may name every part (`layer q, k, v = split(qkv, 3)`)
     gradient                                    the backward rule, for training (none yet)
+    cached(xs, ps, options, state) -> (xs, ps, options) | None   the same step over only the positions new
+                                               since the last call (generation with a key/value cache:
+                                               netspec/run/cached.py): the inputs, tables and options to call
+                                               its kernel with. state holds `offset` (positions before), `new`,
+                                               `positions` (the spec's full length), `sequence` (the input
+                                               is one) and the operation's own entries. None: it cannot.
     """
 
     name: str
@@ -137,7 +146,9 @@ class OpDef:
     table_labels: Callable | None = None
     probabilities: bool = False
     names_from_table: bool = False  # its result's neurons are named after its table's columns
+    parts: bool = False  # one of N parts (its first number): `layer q, k, v = split(qkv, 3)` names them all
     gradient: Callable | None = None
+    cached: Callable | None = None
 
     @property
     def weighted_sum(self) -> bool:
@@ -145,3 +156,21 @@ class OpDef:
 
 
 WEIGHTED_SUM = "weighted sum"
+
+
+def same_at_each_position(xs, ps, options, state):
+    """An operation on each number or each position alone (embed, GELU): the new positions as they are."""
+    return xs, ps, options
+
+
+def over_new_positions(xs, ps, options, state):
+    """An operation at each position that is told the count of positions (layer_norm, dense at each position)."""
+    return xs, ps, {**options, "positions": state["new"]} if "positions" in options else options
+
+
+def per_position(indices, state) -> list[int] | None:
+    """A whole sequence's column indices (`p·d + f` for every position p) as one position's, or None when they
+    are not the same at every position."""
+    count = len(indices) // state["positions"]
+    local = list(indices[:count])
+    return local if count * state["positions"] == len(indices) else None

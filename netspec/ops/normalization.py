@@ -21,7 +21,7 @@ import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
+from netspec.ops.base import over_new_positions, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
@@ -114,6 +114,21 @@ def layer_norm_kernel(xs, ps, options):
     return layer_norm_explain(xs, ps, options, FAST)[0]
 
 
+def layer_norm_gradient(xs, ps, options, y, gy):
+    """With n = (x − mean)/std: ∂scale = Σ gy·n, ∂shift = Σ gy, and, g = gy·scale,
+    ∂x = (g − mean(g) − n·mean(g·n)) / std: the mean and the std depend on every number too."""
+    record = layer_norm_explain(xs, ps, options, FAST)[1]
+    normed, std = record.normed, record.std
+    g = gy.reshape(normed.shape)
+    grads = []
+    if ps:
+        flat = normed.reshape(-1, normed.shape[-1]), g.reshape(-1, normed.shape[-1])
+        grads = [(flat[0] * flat[1]).sum(axis=0), flat[1].sum(axis=0)]
+        g = g * ps[0]
+    dx = (g - g.mean(axis=-1, keepdims=True) - normed * (g * normed).mean(axis=-1, keepdims=True)) / std
+    return [dx.reshape(xs[0].shape)], grads
+
+
 def layer_norm_fault(xs, ps, options, row):
     """Equal numbers with eps = 0: the variance is 0 and (x − mean)/√0 is 0/0; or squares beyond float64."""
     x = xs[0][row].reshape(options.get("positions", 1), -1)  # (positions, d)
@@ -190,4 +205,5 @@ def layer_norm_cost(args, options):
 
 # (x − mean)/√(variance + eps) over the layer, then × scale + shift
 OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
-             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost),)
+             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient,
+             cached=over_new_positions),)

@@ -80,6 +80,17 @@ def rms_norm_kernel(xs, ps, options):
     return rms_norm_explain(xs, ps, options, FAST)[0]
 
 
+def rms_norm_gradient(xs, ps, options, y, gy):
+    """y = x/rms·g: ∂g = Σ gy·x/rms, and with d = gy·g, ∂x = d/rms − x·mean(d·x)/rms³."""
+    record = rms_norm_explain(xs, ps, options, FAST)[1]
+    x, rms = record.x, record.rms
+    g = gy.reshape(x.shape)
+    d = g * ps[0]
+    dx = d / rms - x * (d * x).mean(axis=-1, keepdims=True) / rms ** 3
+    gain = (g * record.normed).reshape(-1, x.shape[-1]).sum(axis=0)
+    return [dx.reshape(xs[0].shape)], [gain]
+
+
 def rms_norm_fault(xs, ps, options, row):
     """A layer of zeros with eps = 0 (0/√0), or squares beyond float64."""
     x = xs[0][row].reshape(options.get("positions", 1), -1)
@@ -126,4 +137,4 @@ def _position(step, r, group, offset, labels, x, squared, normed, total, mean_sq
 
 # x / √(mean(x²) + eps) over the layer, then × gain
 OPS = (OpDef("rms_norm", "normalisation", check_rms_norm, rms_norm_kernel, rms_norm_explain, rms_norm_worked,
-             fault=rms_norm_fault),)
+             fault=rms_norm_fault, gradient=rms_norm_gradient),)

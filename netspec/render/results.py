@@ -9,6 +9,7 @@ import json
 import numpy as np
 
 from netspec.run.decision import sentence
+from netspec.version import JSON_SCHEMA
 from netspec.run.inputs import Rows
 from netspec.check.model import CheckedSpec
 from netspec.render.escape import json_text, terminal_lines
@@ -48,15 +49,17 @@ def _text(spec, rows, result, style, first) -> str:
     """Built a column at a time: a chunk of 131,072 rows is a million numbers to write."""
     kind = "example" if rows.names else "row"
     many = len(spec.output_labels) > MANY_OUTPUTS  # a 27-way output: the top few, and how many more
-    header = (kind, *spec.fields, "│", *(("largest outputs",) if many else spec.output_labels), "│", "decision")
+    decides = spec.decision.kind != "none"  # `decide nothing`: the numbers are the answer, no decision column
+    header = (kind, *spec.fields, "│", *(("largest outputs",) if many else spec.output_labels),
+              *(("│", "decision") if decides else ()))
     count = len(rows.values)
     names = list(rows.names) if rows.names else [str(first + i + 1) for i in range(count)]
     if many:
         outputs = [[top_outputs(zip(spec.output_labels, values), style) for values in result.outputs]]
     else:
         outputs = [column(result.outputs[:, j], style) for j in range(len(spec.output_labels))]
-    columns = [names, *_input_columns(spec, rows.values, style), ["│"] * count, *outputs, ["│"] * count,
-               list(result.decisions)]
+    columns = [names, *_input_columns(spec, rows.values, style), ["│"] * count, *outputs,
+               *([["│"] * count, list(result.decisions)] if decides else [])]
     lines = _aligned(header, columns)
     if count == 1 and first == 0:
         lines.append(sentence(spec.decision, result.decisions[0]))
@@ -117,15 +120,17 @@ def _json(spec, rows, result, style, first) -> str:
     """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
     quoted = {label: json.dumps(label, ensure_ascii=False) for label in result.decisions.present()}
     said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
+    example = ', "example": %s' if rows.names else ""
     texts = (', "texts": {' + ", ".join(json.dumps(t, ensure_ascii=False).replace("%", "%%") + ": %s"
                                         for t in spec.texts) + "}") if spec.texts else ""
-    template = ('{"row": %s' + texts + ', "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
+    template = ('{"netspec_schema": ' + str(JSON_SCHEMA) + ', "row": %d' + example + texts + ', "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
                 + _fields(spec.output_labels) + '}, "decision": %s, "sentence": %s}')
-    names = [json.dumps(rows.names[i]) if rows.names else first + i + 1 for i in range(len(rows.values))]
     decoded = _decoded(spec, rows, lambda text: json.dumps(text, ensure_ascii=False))
+    if rows.names:  # an example's name beside its number: "row" is always the row's number, from 1
+        decoded = [(json.dumps(name, ensure_ascii=False), *words) for name, words in zip(rows.names, decoded)]
     numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
-    return "".join(template % (name, *words, *row, quoted[d], said[d]) + "\n"
-                   for name, words, row, d in zip(names, decoded, numbers, result.decisions))
+    return "".join(template % (first + i, *words, *row, quoted[d], said[d]) + "\n"
+                   for i, (words, row, d) in enumerate(zip(decoded, numbers, result.decisions), 1))
 
 
 def _decoded(spec, rows: Rows, quote) -> list:
