@@ -1,7 +1,7 @@
 """Nothing in, the error catalogue out: every error netspec reports, with its stable code.
 
 A code never changes meaning once released, so a teacher's notes or a forum answer that
-cites `NS203` stays right. The README's catalogue is generated from this table
+cites `NS203` stays right. The catalogue in docs/errors.md is generated from this table
 (scripts/update_readme.py), and tests/test_catalogue.py triggers every code.
 """
 
@@ -110,7 +110,7 @@ CATALOGUE = (
     Entry("NS403", "a pickle, which netspec never loads", "save weights with numpy.save, numpy.savez or safetensors"),
     Entry("NS404", "a file whose bytes are not the format its name says", "rename it, or save it again"),
     Entry("NS405", "a damaged .npy, .npz or .safetensors header", "save the file again"),
-    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, float32 or float64, C order"),
+    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, bfloat16, float32 or float64, C order"),
     Entry("NS407", "a tensor whose shape does not fit its declaration", "fix the `shape`, or the file"),
     Entry("NS408", "a truncated weight file", "copy or save the file again"),
     Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
@@ -127,6 +127,8 @@ CATALOGUE = (
           "its text wrongly", 'declare the model\'s tokenizer.json: `vocabulary tokens subwords from "tokenizer.json"`'),
     Entry("NS419", "a tokenizer.json that Hugging Face's `tokenizers` cannot read, or that library not installed",
           "give the tokenizer.json saved with the model; pip install 'netspec[models]'"),
+    Entry("NS420", "a PyTorch checkpoint (torch.save's zip, which holds a pickle)",
+          "convert it to .safetensors with safetensors.torch.save_file"),
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
           "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),
@@ -146,6 +148,8 @@ CATALOGUE = (
           "write the output to another file"),
     Entry("NS703", "a printout (trace, drawing, results) that would be larger than the limit, 50 MB by default",
           "fewer rows, --focus or --detail summary; or raise it with --max-printout"),
+    Entry("NS704", "`netspec examples DIR` where DIR already has a file of the same name as an example",
+          "name a new or empty folder, or move those files away first"),
     # ---- generating text: NS8xx ----
     Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
           "declare one `input text … tokens N from VOCABULARY`"),
@@ -178,6 +182,14 @@ CATALOGUE = (
     Entry("NS955", "`netspec import -o` outside the model's folder, where the spec could not read its files",
           "write the spec inside the model's folder or above it"),
     Entry("NS956", "`netspec import --tokens` longer than the model's context", "give at most its position table's rows"),
+    # ---- ONNX in and out: NS96x ----
+    Entry("NS960", "`export` of a spec with an operation that has no ONNX form", "run that spec with netspec"),
+    Entry("NS961", "`export` or `import` of ONNX without the onnx package installed", "pip install onnx"),
+    Entry("NS962", "`import` of an ONNX model that is not a chain of dense layers and activations (the hint lists "
+          "the node types read)", "write the spec by hand, or export a plain multi-layer perceptron"),
+    Entry("NS963", "`import` of an .onnx file that is missing or is not a readable ONNX model", "export the model again"),
+    Entry("NS964", "`import` of a path that is neither an .onnx file nor a model folder; a folder while "
+          "Hugging Face import is not there", "export the model with torch.onnx.export and import the .onnx file"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

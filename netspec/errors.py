@@ -136,7 +136,7 @@ class TrainingError(NetspecError):
 class ModelImportError(NetspecError):
     """A model that `netspec import` cannot turn into a spec (netspec/interop/)."""
 
-    code = "NS950"
+    code = "NS951"
 
 
 class SpecErrors(NetspecError):

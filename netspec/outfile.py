@@ -18,8 +18,9 @@ from netspec.errors import OutputFileError
 from netspec.signals import Stopped, signals_held as _signals_held, stop  # noqa: F401 (re-exported)
 
 
-def write_atomic(path: str, text: str, inputs: frozenset = frozenset()) -> None:
-    with atomic_stream(path, inputs) as stream:
+def write_atomic(path: str, text: str | bytes, inputs: frozenset = frozenset()) -> None:
+    """`text`, or bytes (an .onnx model), written whole or not at all."""
+    with atomic_stream(path, inputs, binary=isinstance(text, bytes)) as stream:
         stream.write(text)
 
 

@@ -1,8 +1,11 @@
-"""A model from elsewhere in, a readable .net spec out: `netspec import PATH -o FILE.net`.
+"""Models from elsewhere in, and out: `netspec import PATH -o FILE.net`, `netspec export`.
 
-Each family of files has its own module: a Hugging Face folder (config.json,
-model.safetensors, tokenizer.json) is read by huggingface.py. The spec written reads every
-weight from the original file by its own name, so nothing is converted or copied.
+A Hugging Face folder (config.json, model.safetensors, tokenizer.json) is read by
+huggingface.py: the spec written reads every weight from the original file by its own name,
+so nothing is converted or copied. ONNX export and import live in onnx_export.py and
+onnx_import.py; importer.py decides who reads a path. onnx and onnxruntime are optional:
+their modules import them inside their functions, so netspec runs without them and says
+how to install them when they are needed.
 """
 
 from __future__ import annotations

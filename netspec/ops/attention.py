@@ -30,7 +30,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_EXP, Cost, Diagram, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
@@ -311,6 +311,28 @@ def attention_cost(args, options) -> Cost | None:
                 + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_EXP) * heads * pairs, result)
 
 
+def attention_onnx(g, xs, ps, options) -> str:
+    """attention_kernel as MatMul, Softmax and a mask: heads split by Reshape and Transpose, the
+    last query by Slice, a masked score −∞ (its weight exactly 0), the heads side by side again."""
+    heads, nq, nk = options["heads"], options["queries"], options["keys"]
+    split = lambda x, n: g.node("Transpose", g.reshape(x, [0, n, heads, -1]), perm=[0, 2, 1, 3])  # noqa: E731
+    q, k, v = split(xs[0], nq), split(xs[1], nk), split(xs[2], nk)
+    first = 0
+    if options["query"] == "last":
+        q, first = g.node("Slice", q, g.ints([nq - 1], "starts"), g.ints([nq], "ends"), g.ints([2], "axes")), nq - 1
+    scores = g.node("MatMul", q, g.node("Transpose", k, perm=[0, 1, 3, 2]))
+    if options["scale"] == "sqrt":
+        dh = options["features"] // heads
+        scores = g.node("Div", scores, g.node("Sqrt", g.scalar(float(dh), "features")))
+    if options["mask"] == "causal":
+        count = 1 if options["query"] == "last" else nq
+        visible = np.arange(nk)[None, :] <= np.arange(first, first + count)[:, None]
+        scores = g.node("Where", g.constant(visible, "visible"), scores, g.scalar(-np.inf, "masked"))
+    weights = g.node("Softmax", scores, axis=-1)
+    mixed = g.node("Transpose", g.node("MatMul", weights, v), perm=[0, 2, 1, 3])
+    return g.reshape(mixed, [0, -1])
+
+
 # softmax(q · k [÷ √d]) weighted sum of v, per query
 def attention_cached(xs, ps, options, state):
     """The new queries against every key so far: the keys and values of earlier positions are kept in
@@ -326,5 +348,6 @@ def attention_cached(xs, ps, options, state):
     return [q, keys, values], ps, {**options, "queries": new, "keys": total, "first": state["offset"]}
 
 
-OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost,
-                   gradient=attention_gradient, cached=attention_cached),)
+OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked,
+             diagram=Diagram(attention=True), cost=attention_cost, gradient=attention_gradient, cached=attention_cached,
+             onnx=attention_onnx),)

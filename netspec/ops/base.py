@@ -88,9 +88,12 @@ def sequence_names(positions, features) -> tuple[str, ...]:
 class Diagram:
     """How a drawing shows a step. `weights`: a line per weight from every input neuron to every
     output neuron, and a weight's address (`W1[R,h1]`) focuses that line and the sum it enters
-    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula."""
+    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula.
+    `attention`: each output position is a weighted sum of the value positions; a sequence drawing
+    (render/diagram/sequence.py) shows the weights as a matrix and the sum as arrows from the value rows."""
 
     weights: bool = False
+    attention: bool = False
 
 
 ELEMENTWISE = Diagram()
@@ -130,6 +133,9 @@ class OpDef:
                                                its kernel with. state holds `offset` (positions before), `new`,
                                                `positions` (the spec's full length), `sequence` (the input
                                                is one) and the operation's own entries. None: it cannot.
+    onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
+                                                builder g; xs and ps are the names of its (batch, width)
+                                                inputs and parameter initializers); None: no ONNX form
     """
 
     name: str
@@ -149,6 +155,7 @@ class OpDef:
     parts: bool = False  # one of N parts (its first number): `layer q, k, v = split(qkv, 3)` names them all
     gradient: Callable | None = None
     cached: Callable | None = None
+    onnx: Callable | None = None
 
     @property
     def weighted_sum(self) -> bool:

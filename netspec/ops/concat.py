@@ -167,6 +167,18 @@ def pick_kernel(xs, ps, options):
     return pick_explain(xs, ps, options)[0]
 
 
+def pick_onnx(g, xs, ps, options) -> str:
+    """Gather the picked columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
+def concat_onnx(g, xs, ps, options) -> str:
+    """Concat at each position: every value as (batch, n, d_i), joined on the features, then flat."""
+    n = options["positions"]
+    pieces = [g.reshape(x, [0, n, -1]) for x in xs]
+    return g.reshape(g.node("Concat", *pieces, axis=-1), [0, -1])
+
+
 def concat_cost(args, options) -> Cost | None:
     """The values side by side: the pieces laid out per position, then joined."""
     width = sum(arg.width for arg in args)
@@ -188,8 +200,8 @@ def _last_cached(xs, ps, options, state):
 
 
 OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True,
-             gradient=pick_gradient),
+             gradient=pick_gradient, onnx=pick_onnx),
        OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost,
-             gradient=pick_gradient, cached=_last_cached),
+             gradient=pick_gradient, cached=_last_cached, onnx=pick_onnx),
        OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost,
-             gradient=concat_gradient),)
+             gradient=concat_gradient, onnx=concat_onnx),)

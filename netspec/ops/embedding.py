@@ -144,7 +144,14 @@ def embed_cost(args, options) -> Cost | None:
     return Cost(3 * tokens * d + 2 * tokens, 2 * tokens * d + 3 * tokens, tokens * d, tokens * d)
 
 
+def embed_onnx(g, xs, ps, options) -> str:
+    """Gather each token's row: the token numbers (as floats, like every netspec value) less the
+    vocabulary's first number, cast to int64 row indices; the rows side by side."""
+    rows = g.node("Cast", g.node("Sub", xs[0], g.scalar(options["start"], "start")), to=7)  # 7: INT64
+    return g.reshape(g.node("Gather", ps[0], rows, axis=0), [0, -1])
+
+
 # each token's row of the table, side by side
 OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, cached=same_at_each_position, fault=embed_fault,
              table_labels=embed_table_labels, names_from_table=True, cost=embed_cost,
-             gradient=embed_gradient),)
+             gradient=embed_gradient, onnx=embed_onnx),)

@@ -271,6 +271,20 @@ def positional_cost(args, options):
     return elementwise_cost(args, options, kernel=5, explain=6, operations=8 + 2 * EXACT_CALL) if args else None
 
 
+def positional_encoding_onnx(g, xs, ps, options) -> str:
+    """The encoding is data fixed by the shape: one constant row, expanded to the batch."""
+    n, d = options["shape"]
+    row = g.constant(encoding(options["form"], n, d, options["start"], FAST).encoding.reshape(1, n * d), "encoding")
+    return g.node("Expand", row, g.node("Shape", xs[0]))
+
+
+def positional_embedding_onnx(g, xs, ps, options) -> str:
+    """x + the table's first n rows, side by side (the rows past n are the context limit)."""
+    n = options["positions"]
+    rows = g.node("Slice", ps[0], g.ints([0], "starts"), g.ints([n], "ends"), g.ints([0], "axes"))
+    return g.node("Add", xs[0], g.reshape(rows, [1, -1]))
+
+
 # fixed numbers per position and feature (sin/cos, named forms); x + the table's row for each position
 def _positional_embedding_cached(xs, ps, options, state):
     """The new positions take the table's rows from `offset` on (or its one row=R, as before)."""
@@ -280,9 +294,9 @@ def _positional_embedding_cached(xs, ps, options, state):
 
 OPS = (OpDef("positional_encoding", "position", check_positional_encoding, positional_encoding_kernel,
              positional_encoding_explain, positional_encoding_worked, cost=positional_cost,
-             gradient=positional_encoding_gradient),
+             gradient=positional_encoding_gradient, onnx=positional_encoding_onnx),
        OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
              positional_embedding_explain, positional_embedding_worked,
              table_labels=positional_embedding_table_labels, cost=positional_cost,
              cached=_positional_embedding_cached,
-             gradient=positional_embedding_gradient))
+             gradient=positional_embedding_gradient, onnx=positional_embedding_onnx))

@@ -130,6 +130,14 @@ def _add_one(step, r, j, label):
                                                (Num(step.result[r, j]),)))
 
 
+def add_onnx(g, xs, ps, options) -> str:
+    """Add, with y's neurons first gathered into x's order when they are listed in another."""
+    y = xs[1]
+    if "order" in options:
+        y = g.node("Gather", y, g.ints(list(options["order"]), "order"), axis=1)
+    return g.node("Add", xs[0], y)
+
+
 # x + y, neuron by neuron (a residual connection)
 def add_cached(xs, ps, options, state):
     """Over the new positions only: y's order within one position, when it is the same at each."""
@@ -144,4 +152,4 @@ def add_cached(xs, ps, options, state):
 
 
 OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient,
-             cached=add_cached),)
+             cached=add_cached, onnx=add_onnx),)

@@ -134,7 +134,12 @@ def split_cached(xs, ps, options, state):
     return xs, ps, {**options, "indices": tuple(p * width + f for p in range(state["new"]) for f in local)}
 
 
+def split_onnx(g, xs, ps, options) -> str:
+    """Gather the part's columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
 OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
-             gradient=split_gradient, cached=split_cached),
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx),
        OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
-             gradient=split_gradient, cached=split_cached))
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx))
