@@ -83,8 +83,10 @@ def printout(spec, inputs=None, **options):
     return _printout(spec, inputs, **options)
 
 
-def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits=None):
-    """Continue `text` (exactly the window's length) by `steps` tokens, sliding the window each time.
+def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits=None, top_k=None, progress=None):
+    """Continue `text` (exactly the window's length) by `steps` tokens, sliding the window each time;
+    a real model's text (a tokenizer.json vocabulary) grows instead, to the model's context limit,
+    and stops at its end token. top_k: with sampling, draw among the k likeliest tokens only.
 
     spec: a path or a loaded spec with one text input and outputs `labels from` its vocabulary.
     Greedy (the largest output) unless sample=True: then probabilities = softmax(outputs / temperature),
@@ -96,7 +98,7 @@ def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits
     """
     from netspec.run.generation import generate as _generate
 
-    return _generate(spec, text, steps, sample, temperature, seed, limits)
+    return _generate(spec, text, steps, sample, temperature, seed, limits, top_k, progress)
 
 
 def __getattr__(name):

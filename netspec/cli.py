@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | serve | export | import | examples`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -32,10 +32,25 @@ def _format_help(choices: list[str]) -> str:
     return f"[default: text, or what -o FILE's suffix names: {', '.join(suffixes)}]"  # netspec/render/view.py says what each shows
 
 
+def _complete_file(ctx, param, incomplete):
+    """A file name goes here: the shell completes it from the folder (`_NETSPEC_COMPLETE=bash_source netspec`)."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _complete_dir(ctx, param, incomplete):
+    """A folder name goes here: the shell completes it from the folders it sees."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 def _input_options(command):
     command = click.option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file,
+                           help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
@@ -73,6 +88,8 @@ def _classroom_options(command):
     command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
     command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--interactive", is_flag=True,
+                           help="html: a learner's worksheet that checks the answers typed in it, offline.")(command)
     command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
     return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
                         show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
@@ -222,11 +239,11 @@ def cli():
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
                    "[default: the spec's `dtype` line, else float64].")
@@ -284,7 +301,7 @@ def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -319,12 +336,12 @@ def check(spec, dump, fmt, digits, ascii):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_set_option
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
@@ -337,14 +354,15 @@ def check(spec, dump, fmt, digits, ascii):
 @_classroom_options
 @_number_options
 def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, digits, ascii, train_step, data_path,
-          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, interactive, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
     from netspec.classroom_cli import learner_trace, teacher_key
 
-    if audience == "learner" or variants:
+    if audience == "learner" or variants or interactive:
+        printout["interactive"] = interactive
         return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
-                             audience, key, no_key, lang, variants, seed, printout, _rows)
+                             "learner" if interactive else audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.render.shorten import shortened
@@ -418,11 +436,11 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
-@click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
 @_set_option
 @_number_options
@@ -448,7 +466,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
@@ -462,17 +480,20 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
 @click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
+@click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
+              help="With --sample: draw only among the K likeliest tokens.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options
-def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.run.generation import generate as continue_text
     from netspec.render.generation import render_generation
     from netspec.render.numbers import NumberStyle
 
     fmt = _format(fmt, output, FORMATS_GENERATE)
-    given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
+    given = [name for name, value in (("--temperature", temperature), ("--seed", seed), ("--top-k", top_k))
+             if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
     if max_operations is not None:
@@ -482,7 +503,7 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
     with _progress_bar("generating", steps, "tokens") as progress:
         generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature,
-                                   seed, progress=progress)
+                                   seed, top_k=top_k, progress=progress)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
 
 
@@ -510,88 +531,21 @@ def train(spec, data_path, output, in_place, log_path, test_path, check_gradient
         return _check_gradients(checked, data_path, settings)
     if bool(output) == in_place:
         raise click.UsageError("give -o OUT.net for the trained spec, or --in-place to write into SPEC itself")
-    from netspec.train.report import summary
-    from netspec.train.session import accuracy, run_training
+    from netspec.files import identity_of
+    from netspec.train.command import train_command
 
     out = spec if in_place else output
-    for path in _trained_paths(checked, out, log_path):
-        from netspec.outfile import check_writable
-
-        check_writable(path, _reads(checked, data_path, out, in_place))
-    from netspec.run.plan import compile_plan
-    from netspec.train.data import read_data
-
-    held_out = read_data(checked, test_path) if test_path else None  # refused now, not after the epochs
-    trained = run_training(checked, data_path, out, settings, _progress(settings.epochs))
-    files = _write_trained(checked, trained, out, in_place, data_path, log_path)
-    plan = compile_plan(checked)
-    test = (test_path, len(held_out.inputs), accuracy(plan, trained.result.weights, held_out)) if held_out else None
-    click.echo(summary(checked, trained, settings, out, files, accuracy(plan, trained.result.weights, trained.data),
-                       test), nl=False)
-
-
-def _trained_paths(checked, out: str, log_path) -> list[str]:
-    from pathlib import Path
-
-    return [out, str(Path(out).with_suffix(".safetensors")), *([log_path] if log_path else [])]
-
-
-def _reads(checked, data_path: str, out: str, in_place: bool) -> frozenset:
-    from netspec.files import identity_of
-
-    reads = _read(checked, data_path)
-    return reads - {identity_of(out)} if in_place else reads
+    reads = _read(checked, data_path) - ({identity_of(out)} if in_place else set())
+    click.echo(train_command(checked, data_path, out, log_path, test_path, settings, reads), nl=False)
 
 
 def _check_gradients(checked, data_path, settings):
-    from netspec.train.report import nudge_table
-    from netspec.train.session import check_gradients
+    from netspec.train.command import gradient_check
 
-    value, checks = check_gradients(checked, data_path, settings)
-    rows = settings.batch_size or 0
-    click.echo(nudge_table(checked, settings.loss, rows or len(_rows_of(checked, data_path)), value, checks), nl=False)
-    if not all(c.agrees for c in checks):
+    text, agree = gradient_check(checked, data_path, settings)
+    click.echo(text, nl=False)
+    if not agree:
         sys.exit(1)
-
-
-def _rows_of(checked, data_path):
-    from netspec.train.data import read_data
-
-    return read_data(checked, data_path).inputs
-
-
-def _progress(epochs: int):
-    """A progress line on stderr, rewritten each epoch, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(epoch: int, loss: float):
-        done = epoch * 30 // epochs
-        sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {loss:.6g}")
-        if epoch == epochs:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return show
-
-
-def _write_trained(checked, trained, out: str, in_place: bool, data_path: str, log_path) -> list[str]:
-    """The weight file first, then the spec, then the log: each whole or not at all."""
-    from pathlib import Path
-
-    from netspec.outfile import write_atomic, write_atomic_bytes
-
-    reads = _reads(checked, data_path, out, in_place)
-    files = []
-    if trained.weight_file is not None:
-        weights = str(Path(out).with_suffix(".safetensors"))
-        write_atomic_bytes(weights, trained.weight_file, reads)
-        files.append(weights)
-    write_atomic(out, trained.spec_text, reads)
-    files.insert(0, out)
-    if log_path:
-        write_atomic(log_path, trained.log, reads)
-        files.append(log_path)
-    return files
 
 
 @cli.command()
@@ -622,34 +576,82 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 
 
 @cli.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="Worksheet mode: an answer is right within this much of the true number.")
+def serve(spec, port, lang, tolerance):
+    """Show SPEC's printout on http://127.0.0.1:PORT; change a number and the plan redoes it. Ctrl-C stops."""
+    from netspec.serve import make_server
+
+    try:
+        server = make_server(_load_spec(spec), port, lang, tolerance)
+    except OSError as error:
+        raise click.UsageError(f"--port {port}: {error.strerror or error}; pick another port") from None
+    click.echo(f"netspec serve: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.argument("folder", metavar="DIR", shell_complete=_complete_dir)
+def examples(folder):
+    """Copy the example specs, their weight files and objects.csv into DIR, to try every command there.
+
+    DIR is made if it does not exist; a file already there is never replaced (nothing is copied then).
+    """
+    from netspec.examplespecs import copy_examples
+
+    files = copy_examples(folder)
+    specs = sum(1 for name in files if name.suffix == ".net")
+    import shlex
+
+    leaf = shlex.quote(os.path.join(folder, "leaf.net"))
+    click.echo(f"copied {len(files)} files into {folder}: {specs} specs and the files they read\n"
+               f"try: netspec trace {leaf} --example leaf")
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
-def tidy(specs, write, check_only):
+@click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "
+              "diff, exit 1 when a SPEC is not tidy.")
+def tidy(specs, write, check_only, diff):
     """Lay SPEC out the tidy way: weight tables in columns, blocks indented, one space between words.
 
     Only spaces and blank lines change; the words, numbers and comments stay as written.
-    Without --write or --check, prints the tidy text of one SPEC.
+    Without --write, --check or --diff, prints the tidy text of one SPEC.
     """
     from netspec.lang.loader import read_source
-    from netspec.lang.tidy import tidy as tidied
+    from netspec.lang.tidy import tidy as tidied, unified_diff
 
-    if write and check_only:
-        raise click.UsageError("--write changes files and --check changes none: give one of them")
-    if not (write or check_only) and len(specs) > 1:
-        raise click.UsageError("give one SPEC to print, or --write or --check for several")
+    if write + check_only + diff > 1:
+        raise click.UsageError("--write changes files, --check and --diff change none: give one of them")
+    if not (write or check_only or diff) and len(specs) > 1:
+        raise click.UsageError("give one SPEC to print, or --write, --check or --diff for several")
     untidy = []
     for path in specs:
         source = read_source(path)
         text = tidied(source)
-        if not (write or check_only):
+        if not (write or check_only or diff):
             return click.echo(text, nl=False)
         if text != source.text:
             untidy.append(path)
+            if diff:
+                click.echo(unified_diff(path, source.text, text), nl=False)
             if write:
                 from netspec.outfile import write_atomic
 
                 write_atomic(path, text)
+    if diff:
+        sys.exit(1 if untidy else 0)
     _tidy_report(untidy, len(specs), write)
 
 
@@ -664,6 +666,36 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
         sys.exit(1)
     else:
         click.echo(f"{specs} already tidy")
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("-o", "--output", required=True, metavar="FILE.onnx", help="The ONNX model to write (whole or not at all).")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
+              help="The numbers' type throughout the model.")
+def export(spec, output, dtype):
+    """Write SPEC as an ONNX model: inputs and outputs named after its labels, meanings as metadata."""
+    from netspec.interop.onnx_export import export as write_onnx
+    from netspec.run.plan import compile_plan
+
+    checked = _load_spec(spec)
+    size = write_onnx(compile_plan(checked), output, dtype, _read(checked))
+    click.echo(f"wrote {output}: {checked.name}, {len(checked.steps)} steps, {dtype}, {size:,} bytes")
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net",
+              help="The spec to write (whole or not at all); a Hugging Face model's inside its folder or above it.")
+@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+              help="A Hugging Face model's text length in tokens (default: the model's context limit).")
+def import_(source, output, tokens):
+    """Turn MODEL (an .onnx file, or a Hugging Face folder read by its own file names) into a readable .net spec."""
+    from netspec.interop.importer import import_model
+
+    for line in import_model(source, output, tokens):
+        click.echo(line)
 
 
 def _rows(checked, assignments, csv_path, example, row=None):
@@ -745,7 +777,7 @@ def _catch_signals() -> dict:
     import signal
     import threading
 
-    from netspec.outfile import stop
+    from netspec.signals import stop
 
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         return {}
@@ -772,7 +804,7 @@ def main(argv=None):
 
 def _main(argv):
     from netspec.errors import NetspecError
-    from netspec.outfile import Stopped
+    from netspec.signals import Stopped
 
     try:
         cli.main(args=argv, prog_name="netspec", standalone_mode=False)

@@ -27,11 +27,12 @@ class NetspecError(Exception):
 
     def __init__(self, message: str, span: Span | None = None, hint: str | None = None,
                  notes: list[Note] | None = None, code: str | None = None):
+        message = brief(message)
         super().__init__(message)
         self.message = message
         self.span = span
-        self.hint = hint
-        self.notes = notes or []
+        self.hint = brief(hint) if hint else hint
+        self.notes = [Note(note.span, brief(note.message)) for note in notes or []]
         self.code = code or type(self).code  # a stable NSxxx from netspec/catalogue.py
 
     def __str__(self) -> str:
@@ -66,6 +67,22 @@ def _plain(error: "NetspecError") -> str:
     if error.hint:
         lines.append(f"hint: {error.hint}")
     return "\n".join(lines)
+
+
+MAX_TEXT = 600  # characters of one message, hint or note: a few lines, however large the spec
+
+
+def brief(text: str, most: int = MAX_TEXT) -> str:
+    """`text` kept to a few lines: a long list in it (every neuron of a 384-wide layer, 50,257 tokens)
+    keeps its first items and its last, and says how many it leaves out."""
+    if len(text) <= most:
+        return text
+    items = text.split(", ")
+    if len(items) > 6:
+        text = ", ".join(items[:4]) + f", … {len(items) - 5:,} more …, " + items[-1]
+    if len(text) > most:
+        text = text[:most - 40] + f" … ({len(text) - most + 40:,} more characters)"
+    return text
 
 
 class SpecSyntaxError(NetspecError):
@@ -114,6 +131,12 @@ class TrainingError(NetspecError):
     """Training data, settings or a run that cannot train the spec (netspec/train/)."""
 
     code = "NS900"
+
+
+class ModelImportError(NetspecError):
+    """A model that `netspec import` cannot turn into a spec (netspec/interop/)."""
+
+    code = "NS951"
 
 
 class SpecErrors(NetspecError):
