@@ -22,10 +22,12 @@ def load_spec(path, limits=None):
     return _load(path, limits)
 
 
-def compile_plan(spec):
+def compile_plan(spec, dtype=None):
+    """The NumPy plan of a loaded spec. dtype: "float64" or "float32" (default: the spec's `dtype`
+    line, else float64); a float32 plan runs batches in float32, its traces stay float64."""
     from netspec.run.plan import compile_plan as _compile
 
-    return _compile(spec)
+    return _compile(spec, dtype)
 
 
 def run_plan(plan, rows, row_ids=None):

@@ -41,6 +41,8 @@ CATALOGUE = (
     Entry("NS208", "a name used before it is declared, or a layer that uses itself", "declare it above its use"),
     Entry("NS209", "a decision rule that does not fit the outputs", "`decide largest` for several outputs, the sign rule for one"),
     Entry("NS210", "an example without a value for every input", "give every input a number"),
+    Entry("NS228", "an example without `-> DECISION` in a spec that decides, or with one in a spec that decides nothing",
+          "`-> DECISION` when the spec decides; only `expect` numbers after `decide nothing`"),
     Entry("NS211", "an example value outside its input's range", "use a value inside the range, or widen the range"),
     Entry("NS212", "a range that runs backwards", "write `range LOW to HIGH`"),
     Entry("NS213", "`use` of a missing file or one outside the folder, a circle of uses, a chain of uses more than 32 "
@@ -60,12 +62,16 @@ CATALOGUE = (
     Entry("NS218", "add(x, y) of two values whose neurons differ", "add values with the same neurons"),
     Entry("NS240", "a sequence operation given values of the wrong shape (q, k and v; heads; concat; positions)",
           "follow the hint: it names the shapes that fit"),
+    Entry("NS241", "split or features asked for parts a value does not have: unequal parts, no part named, a part "
+          "past the last, or a line that names more values than it makes", "`layer q, k, v = split(qkv, 3)`: one name per part"),
     Entry("NS219", "a vocabulary that is empty, lists a token twice or is not numbered by a whole number; "
           "a text input whose length is not a whole number", "list each token once; write `numbered from 1`"),
     Entry("NS226", "a layer whose one row would take more memory than the limit (attention over a long text: "
           "queries × keys scores), or whose neurons' names would", "shorten the sequence, or raise it with --max-memory"),
     Entry("NS225", "a `say` sentence that, filled in, is longer than a whole printout may be",
           "write {decision} fewer times, or raise the limit with --max-printout"),
+    Entry("NS227", "a table made from another wrongly: transpose of a bias, columns or rows past the table's edge, "
+          "an unknown table function", "write transpose(T), columns(T, FIRST, LAST) or rows(T, FIRST, LAST), counted from 1"),
     Entry("NS230", "a sub-word piece that can never match: empty, or with a space in it", 'write pieces like "cat" or "##s"'),
     # ---- input values: NS3xx ----
     Entry("NS301", "an input that is not a number", "write plain decimals like 11.2 or -0.5"),
@@ -81,6 +87,10 @@ CATALOGUE = (
     Entry("NS311", "a CSV file that cannot be read or is not UTF-8", "check the path; save it as UTF-8"),
     Entry("NS321", "a CSV line longer than 4 MiB characters, or with more than 100,000 cells",
           "one row of numbers a line, one column per input"),
+    Entry("NS322", "an answers file for `netspec grade` that cannot be read, lacks a box or answer column, "
+                   "or names a box or sheet the worksheet does not have", "write a header box,answer and one line per box"),
+    Entry("NS323", "`--variants` for a spec whose inputs are words, or more worksheets than 200",
+          "give the words with --input, or ask for fewer sheets"),
     Entry("NS312", "no examples to run, or no example of that name", "add an `example` line, or give inputs"),
     Entry("NS313", "`--row` beyond the end of the CSV file", "pick a row the file has"),
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
@@ -114,6 +124,8 @@ CATALOGUE = (
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
           "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),
+    Entry("NS417", "a square weight from a PyTorch file with no `layout`, or a layout that makes no sense",
+          "end its line with `layout out×in` (nn.Linear) or `layout in×out` (GPT-2's Conv1D)"),
     # ---- computing: NS5xx ----
     Entry("NS501", "NaN or infinity appeared inside the network", "check the inputs and weights at the step named"),
     Entry("NS502", "divide_by_sum given a negative number", "use softmax, which takes any numbers"),
@@ -139,6 +151,15 @@ CATALOGUE = (
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
+    # ---- training: NS9xx ----
+    Entry("NS901", "training data without targets: no `label` column and not one column per output",
+          "add a `label` column, or one column named after each output"),
+    Entry("NS902", "a training `label` that is not one of the decision's labels", "use a label the spec decides"),
+    Entry("NS903", "the loss became NaN or infinity while training (it diverged)", "lower --lr, or start from other weights"),
+    Entry("NS904", "a training setting that does not fit the spec: --freeze of no table, nothing left to train, "
+          "a loss that needs probabilities", "name a table the spec declares; see the hint"),
+    Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
+          "--freeze that table, or copy the network into the spec"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

@@ -1,6 +1,8 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | tidy | examples`; the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | examples`; with classroom_cli.py the only importer of click.
 
-Each command imports only what it needs, so `netspec run` does not load the printouts.
+Each command imports only what it needs, inside its own function: this module's top imports
+click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
+costs little more than click, and tests/test_startup.py holds every command to it.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
 reports command-line misuse itself (exit 2); nothing else ever shows a traceback.
 """
@@ -65,12 +67,28 @@ def _printout_options(command):
                            help="Page size for html and tex (default a4).")(command)
     command = click.option("--label-terms", is_flag=True,
                            help="tex: name each product's weight under it (\\underbrace).")(command)
-    command = click.option("--blank", is_flag=True,
-                           help="A worksheet: worked numbers left as empty boxes, the answer key at the end.")(command)
+    command = click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), is_flag=False,
+                           flag_value="all", default=None, help="A worksheet: worked numbers left as empty boxes "
+                           "(learner: which ones; default all), the answer key at the end.")(command)
     command = click.option("--focus", metavar="ADDRESS",
                            help="Expand one value (hidden.h1, W1[G,h1], hidden) fully; summarise the rest.")(command)
     return click.option("--detail", type=click.Choice(DETAILS), default=None,
                         help="summary, layer, neuron (default) or scalar (every term).")(command)
+
+
+def _classroom_options(command):
+    """--audience, --key, --no-key, --lang, --variants: worksheets for a class (netspec/classroom_cli.py).
+
+    Their --seed is the one of _training_options, which `trace` takes too: one seed draws the
+    variants' inputs or a train step's random weights."""
+    command = click.option("--variants", type=_Whole(min=1), default=None, metavar="N",
+                           help="learner: N worksheets, inputs drawn from the spec's ranges, each with its key.")(command)
+    command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
+    command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
+    return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
+                        show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
 
 
 def _given(value) -> str:
@@ -98,6 +116,37 @@ class _Whole(click.IntRange):
         if isinstance(value, str) and not value.isascii():
             raise click.BadParameter(f"{value!r} is not a whole number written with the digits 0 to 9", ctx, param)
         return super().convert(value, param, ctx)
+
+
+TRAINING = {"loss": "l1", "optimizer": "sgd", "lr": 0.01, "seed": 0, "init": "keep"}  # the defaults
+
+
+def _training_options(command):
+    """--loss, --optimizer, --lr, --seed, --init and --freeze: how `train` trains and `trace --train-step` steps."""
+    command = click.option("--freeze", multiple=True, metavar="NAME",
+                           help="Leave the table NAME as it is; repeat for several.")(command)
+    command = click.option("--init", type=click.Choice(["keep", "random"]), default=None,
+                           help="Start from the spec's numbers (keep, the default), or random ones "
+                                "(±1/√rows, biases 0).")(command)
+    command = click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
+                           help="For --init random and the shuffling of mini-batches (default 0); "
+                                "for trace --variants, the inputs' draw (default 1).")(command)
+    command = click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, metavar="LR",
+                           help="Learning rate: how far each step moves (default 0.01).")(command)
+    command = click.option("--optimizer", type=click.Choice(["sgd", "adam"]), default=None,
+                           help="sgd (the default): w − lr·g; adam: PyTorch's Adam (betas 0.9, 0.999; eps 1e-8).")(command)
+    return click.option("--loss", type=click.Choice(["l1", "mse", "cross-entropy"]), default=None,
+                        help="l1 (the default, the article's): per row Σ|wanted − got|, averaged over rows; mse: the "
+                             "mean of every (wanted − got)²; cross-entropy: on the softmax of the outputs, or on the "
+                             "outputs themselves when the spec already ends in softmax (or divide_by_sum).")(command)
+
+
+def _settings(freeze=(), **given):
+    from netspec.train.trainer import Settings
+
+    chosen = {name: TRAINING[name] if given.get(name) is None else given[name] for name in TRAINING}
+    rest = {name: value for name, value in given.items() if name not in TRAINING}
+    return Settings(**chosen, **rest, freeze=tuple(freeze))
 
 
 def _safety_options(command):
@@ -152,8 +201,11 @@ def cli():
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
 @click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+              help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
+                   "[default: the spec's `dtype` line, else float64].")
 @_number_options
-def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
+def run(spec, assignments, csv_path, example, fmt, output, dtype, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
     from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
@@ -163,10 +215,10 @@ def run(spec, assignments, csv_path, example, fmt, output, digits, ascii):
     fmt = _format(fmt, output, FORMATS_RUN)
     checked = _load_spec(spec)
     if csv_path and not (assignments or example):
-        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output)
+        return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output, dtype)
     rows = _rows(checked, assignments, csv_path, example)
     _results_fit(checked, len(rows.values))
-    result = run_rows(compile_plan(checked), rows.values, rows.ids, exact=True)  # one row's numbers: the same everywhere
+    result = run_rows(compile_plan(checked, dtype), rows.values, rows.ids, exact=True)  # float64: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
 
 
@@ -179,13 +231,13 @@ def _results_fit(checked, rows: int):
                   "run fewer rows, or write the `say` sentence shorter")
 
 
-def _run_csv(checked, csv_path, fmt, style, output):
+def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
     """A CSV of any size, streamed: see netspec/run/batch.py for why nothing is half-written."""
     from netspec import compile_plan
     from netspec.run.batch import run_csv
     from netspec.render.results import chunk_writer
 
-    plan, show = compile_plan(checked), chunk_writer(checked, fmt, style)
+    plan, show = compile_plan(checked, dtype), chunk_writer(checked, fmt, style)
     limits, per_row = _limits(), fmt == "json"  # JSON repeats the sentence on every row
     if output:
         from netspec.outfile import atomic_stream
@@ -230,16 +282,28 @@ def check(spec, dump, digits, ascii):
 @click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
-@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: trace only data row N.")
+@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
 @click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
+@click.option("--train-step", is_flag=True,
+              help="One training step on a --data row (row 1, or --row N): the forward pass, the loss term by term, "
+                   "the chain rule per weight and each update w − lr·g.")
+@click.option("--data", "data_path", metavar="FILE.csv", shell_complete=_complete_file, help="With --train-step: training rows, as `netspec train` reads them.")
+@_training_options
 @_printout_options
+@_classroom_options
 @_number_options
-def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, **printout):
+def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, train_step, data_path,
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
+    from netspec.classroom_cli import learner_trace, teacher_key
+
+    if audience == "learner" or variants:
+        return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
+                             audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.run.runner import trace as trace_rows
@@ -250,13 +314,45 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
         raise click.UsageError(f"--{name.replace('_', '-')}{_given(printout[name])} does not apply to --format {fmt}; "
                                f"it works with --format {others}")
     printout = {name: value for name, value in printout.items() if value}
+    training = {"loss": loss, "optimizer": optimizer, "lr": lr, "seed": seed, "init": init}
+    if train_step or data_path:
+        return _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, NumberStyle(digits, ascii),
+                                 data_path, train_step, _settings(freeze, **training), printout)
+    given = [f"--{name}" for name, value in training.items() if value is not None] + (["--freeze"] if freeze else [])
+    if given:
+        raise click.UsageError(f"{', '.join(given)} only apply with --train-step")
+    printout.update(teacher_key(key, no_key, printout), lang=lang)
     checked = _load_spec(spec)
     printout = _large_default(checked, fmt, printout)
     rows = _rows(checked, assignments, csv_path, example, row)
     printout = _shortened(checked, fmt, len(rows.values), terms, printout)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
-    _emit(render_trace_as(fmt, traced, NumberStyle(digits, ascii), terms, **printout), output,
-          _read(checked, csv_path))
+    style = NumberStyle(digits, ascii)
+    if key and printout.get("blank"):
+        _emit(render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}), key, _read(checked, csv_path))
+    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, csv_path))
+
+
+def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,
+                      settings, printout):
+    """`trace --train-step --data FILE.csv`: one row's training step, in any printout format."""
+    from netspec.render import render_trace_as
+    from netspec.train.session import prepare
+    from netspec.train.steptrace import train_step_trace
+
+    if not (train_step and data_path):
+        raise click.UsageError("--train-step and --data go together: the step trains on a row of the data")
+    if assignments or csv_path or example:
+        raise click.UsageError("--train-step takes its row from --data (and --row N), not --input, --csv or --example")
+    checked = _load_spec(spec)
+    plan, data, _ = prepare(checked, data_path, settings)
+    if row is not None and row > len(data.inputs):
+        from netspec.errors import InputError
+
+        raise InputError(f"--row {row}: {data_path} has {len(data.inputs)} rows", code="NS313")
+    printout = _large_default(checked, fmt, printout)
+    traced = train_step_trace(plan, data, (row or 1) - 1, settings)
+    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, data_path))
 
 
 def _large_default(checked, fmt: str, printout: dict) -> dict:
@@ -366,6 +462,141 @@ def examples(folder):
     leaf = shlex.quote(os.path.join(folder, "leaf.net"))
     click.echo(f"copied {len(files)} files into {folder}: {specs} specs and the files they read\n"
                f"try: netspec trace {leaf} --example leaf")
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@_safety_options
+@click.option("--data", "data_path", required=True, metavar="FILE.csv", shell_complete=_complete_file,
+              help="Training rows: the inputs, and a `label` column or one column per output (its wanted number).")
+@click.option("-o", "--output", metavar="OUT.net", shell_complete=_complete_file, help="The trained spec (weights from files go to OUT.safetensors).")
+@click.option("--in-place", is_flag=True, help="Write the trained numbers into SPEC itself.")
+@click.option("--epochs", type=_Whole(1, 10_000_000), default=100, show_default=True, help="Passes over the rows.")
+@click.option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
+              help="Rows per step [default: all rows, one step per epoch]; smaller batches are shuffled each epoch.")
+@click.option("--log", "log_path", metavar="FILE.jsonl", help='One line per epoch: {"epoch": n, "loss": x}.')
+@click.option("--test", "test_path", metavar="FILE.csv",
+              help="Held-out rows with labels, not trained on: their accuracy is reported after training.")
+@_training_options
+@click.option("--check-gradients", is_flag=True,
+              help="Train nothing: compare the chain rule's gradients with the article's nudge, on the first batch.")
+def train(spec, data_path, output, in_place, log_path, test_path, check_gradients, **settings):
+    """Train SPEC's weights on --data rows and write the trained spec to -o OUT.net."""
+    settings = _settings(**settings)
+    checked = _load_spec(spec)
+    if check_gradients:
+        return _check_gradients(checked, data_path, settings)
+    if bool(output) == in_place:
+        raise click.UsageError("give -o OUT.net for the trained spec, or --in-place to write into SPEC itself")
+    from netspec.train.report import summary
+    from netspec.train.session import accuracy, run_training
+
+    out = spec if in_place else output
+    for path in _trained_paths(checked, out, log_path):
+        from netspec.outfile import check_writable
+
+        check_writable(path, _reads(checked, data_path, out, in_place))
+    from netspec.run.plan import compile_plan
+    from netspec.train.data import read_data
+
+    held_out = read_data(checked, test_path) if test_path else None  # refused now, not after the epochs
+    trained = run_training(checked, data_path, out, settings, _progress(settings.epochs))
+    files = _write_trained(checked, trained, out, in_place, data_path, log_path)
+    plan = compile_plan(checked)
+    test = (test_path, len(held_out.inputs), accuracy(plan, trained.result.weights, held_out)) if held_out else None
+    click.echo(summary(checked, trained, settings, out, files, accuracy(plan, trained.result.weights, trained.data),
+                       test), nl=False)
+
+
+def _trained_paths(checked, out: str, log_path) -> list[str]:
+    from pathlib import Path
+
+    return [out, str(Path(out).with_suffix(".safetensors")), *([log_path] if log_path else [])]
+
+
+def _reads(checked, data_path: str, out: str, in_place: bool) -> frozenset:
+    from netspec.files import identity_of
+
+    reads = _read(checked, data_path)
+    return reads - {identity_of(out)} if in_place else reads
+
+
+def _check_gradients(checked, data_path, settings):
+    from netspec.train.report import nudge_table
+    from netspec.train.session import check_gradients
+
+    value, checks = check_gradients(checked, data_path, settings)
+    rows = settings.batch_size or 0
+    click.echo(nudge_table(checked, settings.loss, rows or len(_rows_of(checked, data_path)), value, checks), nl=False)
+    if not all(c.agrees for c in checks):
+        sys.exit(1)
+
+
+def _rows_of(checked, data_path):
+    from netspec.train.data import read_data
+
+    return read_data(checked, data_path).inputs
+
+
+def _progress(epochs: int):
+    """A progress line on stderr, rewritten each epoch, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(epoch: int, loss: float):
+        done = epoch * 30 // epochs
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {loss:.6g}")
+        if epoch == epochs:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
+
+
+def _write_trained(checked, trained, out: str, in_place: bool, data_path: str, log_path) -> list[str]:
+    """The weight file first, then the spec, then the log: each whole or not at all."""
+    from pathlib import Path
+
+    from netspec.outfile import write_atomic, write_atomic_bytes
+
+    reads = _reads(checked, data_path, out, in_place)
+    files = []
+    if trained.weight_file is not None:
+        weights = str(Path(out).with_suffix(".safetensors"))
+        write_atomic_bytes(weights, trained.weight_file, reads)
+        files.append(weights)
+    write_atomic(out, trained.spec_text, reads)
+    files.insert(0, out)
+    if log_path:
+        write_atomic(log_path, trained.log, reads)
+        files.append(log_path)
+    return files
+
+
+@cli.command()
+@click.argument("worksheet", metavar="SPEC", shell_complete=_complete_file)
+@click.argument("answers", metavar="ANSWERS.csv|json", shell_complete=_complete_file)
+@_safety_options
+@_input_options
+@click.option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
+@click.option("--seed", type=_Whole(min=0), default=None, metavar="S", help="… drawn with --seed S (default 1).")
+@click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), default="all", show_default=True,
+              help="The --blank mode the worksheets were made with.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="A number is right within this much of the true one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+              help="[default: text, or what -o FILE's suffix names: .json, .csv]")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@_number_options
+def grade(worksheet, answers, assignments, csv_path, example, variants, seed, blank, tolerance, fmt, output, lang,
+          digits, ascii):
+    """Mark a learner's answers (box,answer) to the worksheet of SPEC, recomputed by the plan: per box and a score."""
+    from netspec.classroom_cli import grade_answers
+
+    checked = _load_spec(worksheet)
+    text = grade_answers(checked, answers, (assignments, csv_path, example, None), variants, seed, blank, tolerance,
+                         _format(fmt, output, ["text", "json", "csv"]), lang, digits, ascii, _rows)
+    _emit(text, output, _read(checked, csv_path))
 
 
 @cli.command()

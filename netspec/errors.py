@@ -77,6 +77,12 @@ class OutputFileError(NetspecError):
     code = "NS700"
 
 
+class TrainingError(NetspecError):
+    """Training data, settings or a run that cannot train the spec (netspec/train/)."""
+
+    code = "NS900"
+
+
 class SpecErrors(NetspecError):
     """Several errors found in one pass, reported together so the user fixes them in one go."""
 

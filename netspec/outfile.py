@@ -23,8 +23,14 @@ def write_atomic(path: str, text: str, inputs: frozenset = frozenset()) -> None:
         stream.write(text)
 
 
+def write_atomic_bytes(path: str, data: bytes, inputs: frozenset = frozenset()) -> None:
+    """Bytes (a trained spec's .safetensors file), written whole or not at all, like write_atomic."""
+    with atomic_stream(path, inputs, binary=True) as stream:
+        stream.write(data)
+
+
 @contextlib.contextmanager
-def atomic_stream(path: str, inputs: frozenset = frozenset()):
+def atomic_stream(path: str, inputs: frozenset = frozenset(), binary: bool = False):
     """A text stream onto a temporary file that becomes `path` only if the block ends cleanly.
 
     A symbolic link is written through (its target is replaced, the link stays), and a
@@ -35,7 +41,7 @@ def atomic_stream(path: str, inputs: frozenset = frozenset()):
     """
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
-        with _direct(path, target) as stream:
+        with _direct(path, target, binary) as stream:
             yield stream
         return
     folder = target.parent
@@ -47,7 +53,7 @@ def atomic_stream(path: str, inputs: frozenset = frozenset()):
         with _signals_held():  # a signal between making the temp file and knowing its name would leave it
             handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         os.chmod(temp, mode)  # mkstemp makes 0600
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")) as stream:
             yield stream
         os.replace(temp, target)
     except BaseException as error:
@@ -91,12 +97,22 @@ def _signals_held():
 
 
 @contextlib.contextmanager
-def _direct(path: str, target: Path):
+def _direct(path: str, target: Path, binary: bool = False):
     try:
-        with target.open("w", encoding="utf-8", newline="") as stream:
+        with (target.open("wb") if binary else target.open("w", encoding="utf-8", newline="")) as stream:
             yield stream
     except OSError as error:
         raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
+
+
+def check_writable(path: str, inputs: frozenset = frozenset()) -> None:
+    """Refuse now, before a long computation, what atomic_stream would refuse at the end."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        return
+    if not target.parent.is_dir():
+        raise OutputFileError(f"cannot write {path}: the folder {target.parent} does not exist", code="NS701")
+    _mode_for(path, target, inputs)
 
 
 def _mode_for(path: str, target: Path, inputs: frozenset) -> int:

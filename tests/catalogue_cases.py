@@ -6,6 +6,7 @@ netspec raised for it, keyed by its code, so the documentation shows real messag
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import struct
@@ -37,6 +38,7 @@ SPEC_CASES = {
     "NS208": NET + "layer p = dense(input, V)\nweights V:\n  q\n a 1\n b 1\n",
     "NS209": NET + "decide y if positive otherwise n\n",
     "NS210": NET + "example e: a=1 -> y\n",
+    "NS228": NET + "example e: a=1, b=2\n",
     "NS211": "input a range 0 to 1\n" + NET.split("\n", 1)[1] + "example e: a=2, b=1 -> z\n",
     "NS212": "input a range 5 to 1\n" + NET.split("\n", 1)[1],
     "NS213": 'use "absent.net"\n' + NET,
@@ -46,6 +48,7 @@ SPEC_CASES = {
     "NS217": NET + "output out labels A, B, C\n",
     "NS218": NET + "layer r = add(input, out)\n",
     "NS240": NET + "layer s = attention(out, out, out)\n",
+    "NS241": NET + "layer p, q, r = split(out, 3)\n",
     "NS219": 'vocabulary v characters "abca"\n' + NET,
     "NS220": NET.replace(" a 1  2", " a 1e400  2"),
     "NS221": NET + "repeat 0 times:\n  layer out = relu(out)\nend\n",
@@ -53,6 +56,7 @@ SPEC_CASES = {
     "NS223": NET + "repeat 1000000 times:\n  layer out = relu(out)\nend\n",
     "NS224": 'vocabulary v characters "ab" numbered from 1e300\n' + NET,
     "NS230": 'vocabulary v subwords "cat", "ca t"\n' + NET,
+    "NS227": NET + "weights V = columns(W, 1, 5)\n",
     "NS226": 'vocabulary v characters "ab"\ninput text "a long text" tokens 20000 from v\n'
              "weights E:\n   e1  e2\n a 1   0\n b 0   1\nlayer x = embed(input, E)\nlayer s = attention(x, x, x)\n",
     "NS225": NET.replace("y  z", "y  " + "z" * 2000)
@@ -98,6 +102,7 @@ WEIGHT_CASES = {
     "NS410": 'weights W from "two.npz" key "C"',
     "NS411": 'weights W from "nan.npy"',
     "NS416": 'weights W from "bighead.safetensors"',
+    "NS417": 'weights W from "square_pt.safetensors"',
 }
 
 
@@ -126,6 +131,7 @@ def example_errors(folder: Path) -> dict:
     found.update(_vocabulary_errors(folder / "vocabularies"))
     found.update(_other_errors(folder))
     found.update(_generate_errors(folder))
+    found.update(_training_errors(folder / "training"))
     return found
 
 
@@ -184,6 +190,9 @@ def _weight_files(folder: Path, inner: Path):
     (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
     np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
     np.save(inner / "nan.npy", np.array([[1.0, np.nan], [0.5, 2.0]]))
+    header = json.dumps({"W": {"dtype": "F64", "shape": [2, 2], "data_offsets": [0, 32]},
+                         "__metadata__": {"format": "pt"}}).encode()  # as PyTorch saves an nn.Linear(2, 2)
+    (inner / "square_pt.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(32))
     with (inner / "bighead.safetensors").open("wb") as stream:  # a 17 MiB header, sparse: no disk taken
         stream.write(struct.pack("<Q", 17 * 1024**2) + b"{")
         stream.truncate(8 + 17 * 1024**2)
@@ -215,6 +224,10 @@ def _other_errors(folder: Path) -> dict:
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
     found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    answers = folder / "answers.csv"
+    answers.write_text("number,answer\n1,3.2\n")
+    found["NS322"] = _cli_error(["grade", LEAF, str(answers), "--example", "leaf"])
+    found["NS323"] = _cli_error(["trace", HUMPTY, "--audience", "learner", "--variants", "2"])
     wrong = folder / "wrong.net"
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
@@ -271,6 +284,33 @@ def _generate_errors(folder: Path) -> dict:
     found["NS804"] = _cli_error(["generate", str(ROOT / "specs" / "tiny_gpt.net"), "--text", "humpty dumpt",
                                  "--steps", "100", "--max-operations", "1000000"])
     return found
+
+
+def _training_errors(folder: Path) -> dict:
+    """`netspec train` with data that has no targets or an unknown label, a run that diverges, a --freeze
+    of no table, and a trained table that belongs to a spec the spec uses."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = {"NS901": "R,G,B,Vol,Leaf\n1,2,3,4,1\n", "NS902": "R,G,B,Vol,label\n1,2,3,4,Tree\n"}
+    found = {}
+    for code, text in rows.items():
+        (folder / f"{code}.csv").write_text(text, encoding="utf-8")
+        found[code] = _cli_error(["train", LEAF, "--data", str(folder / f"{code}.csv"), "-o", str(folder / "o.net")])
+    data = str(ROOT / "specs" / "leaf_train.csv")
+    found["NS903"] = _cli_error(["train", LEAF, "--data", data, "-o", str(folder / "o.net"), "--lr", "10"])
+    found["NS904"] = _cli_error(["train", LEAF, "--data", data, "-o", str(folder / "o.net"), "--freeze", "W3"])
+    weather = ROOT / "specs" / "weather.net"
+    found["NS905"] = _cli_error(["train", str(weather), "--data", _weather_rows(folder), "-o", str(folder / "w.net")])
+    return found
+
+
+def _weather_rows(folder: Path) -> str:
+    import netspec
+
+    spec = netspec.load_spec(ROOT / "specs" / "weather.net")
+    path = folder / "weather.csv"
+    path.write_text(",".join([*spec.fields, "label"]) + "\n" + ",".join(["1"] * len(spec.fields)) +
+                    f",{spec.decision.labels[0]}\n", encoding="utf-8")
+    return str(path)
 
 
 def shown_message(error, folder: Path) -> str:

@@ -28,10 +28,11 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
                "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
-    ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch",
-             "run.examples", "run.generation")),
+    ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
+             "run.examples", "run.generation", "run.variants")),
+    ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
-    ("top", ("cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

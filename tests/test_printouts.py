@@ -126,7 +126,8 @@ STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec line
     r"(?<![\d.])1 − (?:p|(?=\d))",  # dropout's 1 − p
     r"tokenized by \w+: [^\n]*", r"(?:character|word) \d+ of", r"… \d+ more",  # text in, text out (issue 4)
     r"is row \d+", r"\d+ rows of \d+ numbers", r"\d+ × \d+ = \d+ numbers",  # embed: token rows, side by side
-    r"→ \d+ ?× ?\d+ [a-z_]\w*", r"\(\w+ \d+ ?× ?\d+\)", r"\d+ ?× ?\d+",  # a sequence's shape: positions × features
+    r"→ \d+ ?× ?\d+ [a-z_]\w*", r"\(\w+ \d+ ?× ?\d+\)", r"(?<![\d.])\d+ ?× ?\d+(?![\d.e])",  # a sequence's shape
+    # (positions × features), not a product such as 56 × 5e−4
 ]
 
 
@@ -443,6 +444,7 @@ def test_gallery_shows_current_drawings_that_are_kept(monkeypatch):
         assert committed.exists() and committed.read_text(encoding="utf-8") == svg, \
             f"docs/printouts/{name} is stale: run `python scripts/make_printouts.py`"
     page = (ROOT / "docs" / "printouts.md").read_text(encoding="utf-8")
-    assert script.GALLERY_BLOCK.search(page).group(0) == f"<!-- gallery -->\n{script.gallery(leaf, drawings)}<!-- /gallery -->"
+    rerun = "a spec was added or changed: run `python scripts/make_printouts.py`"
+    assert script.GALLERY_BLOCK.search(page).group(0) == f"<!-- gallery -->\n{script.gallery(leaf, drawings)}<!-- /gallery -->", rerun
     ignore = (ROOT / "docs" / "printouts" / ".gitignore").read_text(encoding="utf-8")
-    assert ignore == script.gitignore(script.kept(leaf, drawings))
+    assert ignore == script.gitignore(script.kept(leaf, drawings)), rerun

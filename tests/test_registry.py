@@ -42,6 +42,8 @@ example first: a=1, b=2, c=0.5 -> b
 """
 
 INLINE = {op: ONE_VALUE.format(op=op) for op in ("logistic", "tanh", "divide_by_sum")}
+INLINE["features"] = ONE_VALUE.format(op="logistic").replace("layer out = logistic(input)",
+                                                             "layer out = features(input, 2, 3)")
 
 
 def _specs_by_op() -> dict[str, object]:
@@ -64,7 +66,7 @@ def test_every_operation_declares_each_part(name):
     assert len(inspect.signature(op.worked).parameters) == 2, f"{name}.worked(step, row)"
     assert isinstance(op.diagram, Diagram), name
     assert op.kind and isinstance(op.kind, str), name
-    assert hasattr(op, "gradient"), name
+    assert callable(op.gradient), f"{name} has no gradient: training needs one (tests/test_gradients.py)"
 
 
 @pytest.mark.parametrize("name", sorted(ops.REGISTRY))

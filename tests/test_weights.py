@@ -216,3 +216,32 @@ def test_a_folder_named_as_a_weight_file_is_called_a_folder(tmp_path):
     (tmp_path / "weights").mkdir()
     [message] = _errors(_spec(tmp_path, 'weights W1 from "weights" shape (4, 3)'))
     assert message == f"{tmp_path / 'weights'} is a folder, not a weight file: name the file inside it"
+
+
+@pytest.mark.parametrize("array", [np.zeros((16, 16)), np.zeros(3, dtype=">f4"), np.zeros(()), np.zeros((1,)),
+                                   np.zeros((2, 3), order="F"), np.zeros((5, 0, 2), dtype=np.float16),
+                                   np.zeros((12345678, 0))])
+def test_the_plain_header_reading_agrees_with_numpys_reader(array, tmp_path):
+    """The header numpy.save writes is read without ast.literal_eval; NumPy's own reader is the reference."""
+    from netspec.check.weights import _npy_header_text, _plain_npy_header
+
+    path = tmp_path / "a.npy"
+    np.save(path, array)
+    with open(path, "rb") as stream:
+        text, _ = _npy_header_text(stream, "a.npy")
+        stream.seek(0)
+        np.lib.format.read_magic(stream)
+        expected = np.lib.format.read_array_header_1_0(stream)
+    assert _plain_npy_header(text) == expected
+    spaced = text.replace(b"'shape'", b"'shape' ")  # any other layout: left to NumPy's reader
+    assert _plain_npy_header(spaced) is None
+
+
+def test_a_header_numpy_reads_but_the_plain_reading_does_not_still_loads(tmp_path):
+    """A header in another layout (written by hand, keys reordered) goes to NumPy's reader and loads."""
+    header = b"{'shape': (4, 3), 'fortran_order': False, 'descr': '<f8'}"
+    header += b" " * (118 - len(header)) + b"\n"
+    (tmp_path / "w1.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header
+                                      + W1.astype("<f8").tobytes())
+    spec = netspec.load_spec(str(_spec(tmp_path, 'weights W1 from "w1.npy"')))
+    assert np.array_equal(spec.params["W1"].array, W1)

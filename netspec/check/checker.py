@@ -12,6 +12,7 @@ import difflib
 
 from netspec.lang import nodes
 from netspec.check.rules.common import INPUT_VALUE, ParamDraft
+from netspec.check.rules.derived import DerivedChecks
 from netspec.check.rules.inputs import InputChecks
 from netspec.check.rules.layers import UNSET, LayerChecks
 from netspec.check.rules.meaning import MeaningChecks
@@ -26,7 +27,7 @@ from netspec.check.vocabulary import TextInput, Vocabulary
 from netspec.check.weights import WeightFiles
 
 
-class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
+class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningChecks):
     """Walks the statements in order; `fail` records an error and checking goes on."""
 
     def __init__(self, unit: Unit, limits: Limits = Limits()):
@@ -81,6 +82,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         output = self._output()
         decision = self._decision(top.spec, output)
         examples = self._examples(top.spec, output, decision)
+        dtype = self._dtype(top.spec)
         if (output is None or decision is None) and not self.errors:  # never hand on a spec without an answer
             self.fail("the spec computes nothing: no layer gives an output", self._file_start(), code="NS214",
                       hint="add a layer such as `layer out = dense(input, W1)`")
@@ -95,7 +97,7 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
             self._read_pending()
         if self.errors:
             raise SpecErrors(fold_copies(self.errors))
-        return self._result(output, decision, examples, cost)
+        return self._result(output, decision, examples, cost, dtype)
 
     def _network(self, spec: nodes.Spec):
         for statement in spec.statements:
@@ -103,13 +105,15 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
                 self._param(statement)
             elif isinstance(statement, nodes.ParamFile):
                 self._param_file(statement)
+            elif isinstance(statement, nodes.DerivedTable):
+                self._derived(statement)
             elif isinstance(statement, nodes.Layer):
                 self._layer(statement)
             elif isinstance(statement, nodes.Output):
                 self.output_node = statement
 
     # ---- assembling the result ----
-    def _result(self, output, decision, examples, cost) -> CheckedSpec:
+    def _result(self, output, decision, examples, cost, dtype=None) -> CheckedSpec:
         params = {name: self._final_param(draft) for name, draft in self.params.items()}
         network = next(iter(self.unit.spec.of_type(nodes.Network)), None)
         name = network.name.text if network else _stem(self.unit.source.path)
@@ -118,14 +122,15 @@ class Checker(InputChecks, TableChecks, LayerChecks, MeaningChecks):
         return CheckedSpec(self.unit.source.path, name, description, sources, list(self.inputs.values()),
                            self.values, params, self.steps, output, decision, examples,
                            vocabularies=self.vocabularies, texts=self.texts,
-                           read_files=frozenset(self.read_files + self.weight_files.identities), cost=cost)
+                           read_files=frozenset(self.read_files + self.weight_files.identities), cost=cost,
+                           dtype=dtype)
 
     def _final_param(self, draft: ParamDraft) -> Param:
         rows_from, cols_from = self.bindings.get(draft.name, (None, None))
         rows = self.values[rows_from].labels if rows_from in self.values else draft.row_names
         cols = self.values[cols_from].labels if cols_from in self.values else draft.col_names
         draft.array.setflags(write=False)
-        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span)
+        return Param(draft.name, draft.kind, draft.array, tuple(rows), tuple(cols), draft.span, draft.derived_from)
 
 
 def _stem(path: str) -> str:

@@ -99,6 +99,7 @@ class Param:
     row_labels: tuple[str, ...]
     col_labels: tuple[str, ...]
     span: Span | None
+    derived_from: str | None = None  # a transpose or slice of that table: its numbers are counted there
 
     @property
     def size(self) -> int:
@@ -128,16 +129,19 @@ class Step:
 
 @dataclass(frozen=True)
 class Decision:
-    """How the output numbers become words: `largest` (plan 2) or `sign` (plan 1)."""
+    """How the output numbers become words: `largest` (plan 2) or `sign` (plan 1), or not at all (`none`)."""
 
-    kind: str
+    kind: str  # "largest", "sign" or "none" (`decide nothing`: the output numbers are the answer)
     labels: tuple[str, ...]
     sentence: str
     span: Span | None
+    reads: int = 0  # a sequence's outputs: the decision reads only its last position's `reads` numbers
 
     def describe(self) -> str:
+        if self.kind == "none":
+            return "none: the output numbers are the answer"
         if self.kind == "largest":
-            return "the largest output wins"
+            return "the largest output at the last position wins" if self.reads else "the largest output wins"
         return f"{self.labels[0]} if the output is positive, otherwise {self.labels[1]}"
 
 
@@ -171,6 +175,7 @@ class CheckedSpec:
     texts: dict = field(default_factory=dict)  # name -> vocabulary.TextInput
     read_files: frozenset = frozenset()  # (device, inode) of every file the spec was read from: never an -o target
     cost: object = None  # netspec.check.cost.SpecCost: one row's memory and work, counted by the checker
+    dtype: str | None = None  # the spec's `dtype` line: float32 or float64; None when it has none (float64)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -190,7 +195,7 @@ class CheckedSpec:
 
     @property
     def parameter_count(self) -> int:
-        return sum(p.size for p in self.params.values())
+        return sum(p.size for p in self.params.values() if p.derived_from is None)
 
     @property
     def sha256(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -46,7 +47,9 @@ class WeightFile:
         self.opened, self.path, self.name = opened, path, path.name
         self.kind = _checked_kind(self.name, _head(opened.stream))
         self._archive: zipfile.ZipFile | None = None
+        self._members: dict[str, zipfile.ZipInfo] | None = None
         self._table: tuple[dict, int] | None = None
+        self._tensors: tuple[dict, int] | None = None
 
     def archive(self) -> zipfile.ZipFile:
         if self._archive is None:
@@ -57,11 +60,26 @@ class WeightFile:
                 raise _damaged(self.name, error) from None
         return self._archive
 
+    def members(self) -> dict[str, zipfile.ZipInfo]:
+        """The archive's .npy members by name, listed once: a lookup per tensor, not a scan of the
+        directory (a scan per tensor made loading 1,600 tensors quadratic)."""
+        if self._members is None:
+            self._members = {info.filename: info for info in self.archive().infolist()
+                             if info.filename.endswith(".npy")}
+        return self._members
+
     def table(self) -> tuple[dict, int]:
         """The safetensors header as parsed JSON, and its length."""
         if self._table is None:
             self._table = _safetensors_table(self.opened.stream, self.name, self.opened.size)
         return self._table
+
+    def tensors(self) -> tuple[dict, int]:
+        """The safetensors header's tensors (without __metadata__), made once; and the header's length."""
+        if self._tensors is None:
+            table, length = self.table()
+            self._tensors = ({k: v for k, v in table.items() if k != "__metadata__"}, length)
+        return self._tensors
 
     def close(self):
         if self._archive is not None:
@@ -74,8 +92,12 @@ class WeightFiles:
 
     def __init__(self):
         self._files: dict[str, WeightFile] = {}
+        self._named: dict[tuple, WeightFile] = {}  # (folder, written, allow_outside) → its file, resolved once
 
     def get(self, folder: Path, written: str, limits: Limits) -> WeightFile:
+        named = (str(folder), written, limits.allow_outside)
+        if named in self._named:  # every tensor of a 50-block model names the same file: resolved once
+            return self._named[named]
         path = resolve(folder, written, limits)
         key = str(path)
         if key not in self._files:
@@ -85,6 +107,7 @@ class WeightFiles:
             except BaseException:  # a pickle, or a name that lies about the format
                 opened.close()
                 raise
+        self._named[named] = self._files[key]
         return self._files[key]
 
     @property
@@ -95,6 +118,7 @@ class WeightFiles:
         for file in self._files.values():
             file.close()
         self._files.clear()
+        self._named.clear()
 
 
 def resolve(folder: Path, written: str, limits: Limits) -> Path:
@@ -206,12 +230,16 @@ def _checked_kind(name: str, head: bytes) -> str:
 def _npy_header(stream, name: str, size: int) -> TensorHeader:
     """The header of an .npy file or .npz member; its length is checked before it is read."""
     text, offset = _npy_header_text(stream, name)
-    try:
-        read = np.lib.format.read_array_header_1_0 if text[:1] == b"\x01" else np.lib.format.read_array_header_2_0
-        shape, fortran, dtype = read(io.BytesIO(text[2:]), max_header_size=MAX_NPY_HEADER + 1)
-    except Exception as error:  # a hostile header can fail in many ways inside NumPy's parser
-        raise WeightFileError(f"{name} has a broken .npy header", hint=f"NumPy could not read it: {error}",
-                              code="NS405") from None
+    plain = _plain_npy_header(text)
+    if plain is not None:
+        shape, fortran, dtype = plain
+    else:
+        try:
+            read = np.lib.format.read_array_header_1_0 if text[:1] == b"\x01" else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read(io.BytesIO(text[2:]), max_header_size=MAX_NPY_HEADER + 1)
+        except Exception as error:  # a hostile header can fail in many ways inside NumPy's parser
+            raise WeightFileError(f"{name} has a broken .npy header", hint=f"NumPy could not read it: {error}",
+                                  code="NS405") from None
     if dtype.hasobject or dtype.kind not in FLOAT_KINDS:
         raise WeightFileError(f"{name} holds {dtype} numbers; weights must be floating point (float16, 32 or 64)",
                               hint="object arrays would need pickle, which netspec never loads", code="NS406")
@@ -220,6 +248,22 @@ def _npy_header(stream, name: str, size: int) -> TensorHeader:
     header = TensorHeader(_dims(shape, name), dtype, offset)
     _check_size(name, header, size)
     return header
+
+
+# The header numpy.save writes for a float array, exactly: read without ast.literal_eval (1 ms a
+# tensor, a second and more for a large model's 1,600); any other header goes to NumPy's own reader.
+PLAIN_NPY_HEADER = re.compile(rb"\{'descr': '([<>|]f[248])', 'fortran_order': (True|False), "
+                              rb"'shape': \(((?:[0-9]{1,19}, )*[0-9]{1,19},?|)\), \} *\n")
+
+
+def _plain_npy_header(text: bytes):
+    """(shape, fortran, dtype) of a header as numpy.save writes it, or None for any other."""
+    found = PLAIN_NPY_HEADER.fullmatch(text, 4 if text[:1] == b"\x01" else 6)
+    if found is None:
+        return None
+    dims = found.group(3).rstrip(b",")
+    shape = tuple(int(n) for n in dims.split(b", ")) if dims else ()
+    return shape, found.group(2) == b"True", np.dtype(found.group(1).decode())
 
 
 def _npy_header_text(stream, name: str) -> tuple[bytes, int]:
@@ -260,9 +304,10 @@ def _check_members(stream, name: str, size: int):
 
 
 def _npz_member(file: WeightFile, key: str | None) -> str:
-    names = [n for n in file.archive().namelist() if n.endswith(".npy")]
-    wanted = f"{key}.npy" if key else (names[0] if len(names) == 1 else None)
-    if wanted is None or wanted not in set(names):
+    members = file.members()
+    wanted = f"{key}.npy" if key else (next(iter(members)) if len(members) == 1 else None)
+    if wanted is None or wanted not in members:
+        names = list(members)
         keys = (", ".join(n[:-4] for n in names[:60]) + (", …" if len(names) > 60 else "")) or "none"
         raise WeightFileError(f"{file.name} has no array {key!r}" if key else
                               f"{file.name} holds several arrays; say which with key \"...\"",
@@ -275,7 +320,7 @@ def _npz_header(file: WeightFile, key: str | None) -> TensorHeader:
     any of its numbers are inflated."""
     member = _npz_member(file, key)
     try:
-        info = file.archive().getinfo(member)
+        info = file.members()[member]
         with file.archive().open(info) as stream:
             header = _npy_header(stream, f"{file.name}[{member[:-4]}]", info.file_size)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
@@ -303,8 +348,7 @@ def _safetensors_table(stream, name: str, size: int) -> tuple[dict, int]:
 
 
 def _safetensors_header(file: WeightFile, key: str | None) -> TensorHeader:
-    table, length = file.table()
-    tensors = {k: v for k, v in table.items() if k != "__metadata__"}
+    tensors, length = file.tensors()
     name = key if key is not None else (next(iter(tensors)) if len(tensors) == 1 else None)
     if name not in tensors:
         raise WeightFileError(f"{file.name} has no tensor {key!r}" if key else
@@ -402,6 +446,15 @@ def check_declared(kind: str, name: str, written: str, key: str | None, declared
                               f"{describe_bytes(max(budget, 0))} left under the limit of "
                               f"{describe_bytes(limits.max_bytes)}", hint="raise the limit with --max-memory", code="NS409")
     return Pending(name, written, file, key, header)
+
+
+def pytorch_file(pending: Pending) -> bool:
+    """True for a .safetensors file that PyTorch wrote (its metadata says `"format": "pt"`): its
+    nn.Linear weights are stored out × in, the other way round from netspec's tables."""
+    if pending.file.kind != "safetensors":
+        return False
+    metadata = pending.file.table()[0].get("__metadata__")
+    return isinstance(metadata, dict) and metadata.get("format") == "pt"
 
 
 def read_numbers(pending: Pending) -> np.ndarray:

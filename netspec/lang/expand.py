@@ -42,7 +42,7 @@ from netspec.lang.nodes import INPUT_VALUE
 from netspec.lang.parser import collector_paused
 from netspec.source import CopySpan, Span
 
-TABLES = (nodes.Weights, nodes.Bias, nodes.Vector, nodes.ParamFile)
+TABLES = (nodes.Weights, nodes.Bias, nodes.Vector, nodes.ParamFile, nodes.DerivedTable)
 BODY = (*TABLES, nodes.Layer)  # what a repeat's body may hold: statements that declare one name each
 
 _NOT_IN_BODY = {  # statement kind: (why it cannot be copied, where it goes instead)
@@ -53,10 +53,13 @@ _NOT_IN_BODY = {  # statement kind: (why it cannot be copied, where it goes inst
                           "put it after the repeat's `end`"),
     nodes.DecideSign: ("`decide` cannot stand inside a repeat: the decision is stated once",
                        "put it after the repeat's `end`"),
+    nodes.DecideNothing: ("`decide` cannot stand inside a repeat: the decision is stated once",
+                          "put it after the repeat's `end`"),
     nodes.Say: ("`say` cannot stand inside a repeat: the sentence is stated once", "put it after the repeat's `end`"),
     nodes.Example: ("an `example` cannot stand inside a repeat: it checks the whole network",
                     "put it after the repeat's `end`"),
     nodes.Network: ("`network` cannot stand inside a repeat: the spec is named once", "move it to the top of the spec"),
+    nodes.Dtype: ("`dtype` cannot stand inside a repeat: the whole network computes in one", "move it to the top of the spec"),
     nodes.Use: ("`use` cannot stand inside a repeat: another spec's network is taken once",
                 "move it to the top of the spec"),
     nodes.Vocabulary: ("a `vocabulary` cannot stand inside a repeat: it is declared once", "move it above the repeat"),
@@ -293,7 +296,7 @@ class _Writer:
         found = []
         for at, statement in enumerate(repeat.body):
             later = {s.name.text for s in repeat.body[at:]}
-            refs = statement.call.args if isinstance(statement, nodes.Layer) else ()
+            refs = statement.call.args if isinstance(statement, (nodes.Layer, nodes.DerivedTable)) else ()
             for ref in (r for r in refs if isinstance(r, nodes.Ref)):
                 if ref.name.text not in bound and ref.name.text in later:
                     found.append(_read_too_early(ref, _copy_span(ref.span, repeat, 1, count)))
@@ -312,7 +315,7 @@ class _Writer:
 
     def _read(self, statement):
         """The statement with every name it reads replaced by that name's latest binding."""
-        if isinstance(statement, nodes.Layer):
+        if isinstance(statement, (nodes.Layer, nodes.DerivedTable)):
             args = tuple(self._ref(a) if isinstance(a, nodes.Ref) else a for a in statement.call.args)
             return dataclasses.replace(statement, call=dataclasses.replace(statement.call, args=args))
         if isinstance(statement, nodes.Output) and statement.value.text in self.names:

@@ -34,6 +34,14 @@ class Network:
 
 
 @dataclass(frozen=True)
+class Dtype:
+    """`dtype float32`: what a batch run computes in (float64 when absent); traces stay float64."""
+
+    name: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Use:
     """`use "other.net"`: take another spec's network (inputs, weights, layers), not its meaning."""
 
@@ -129,6 +137,21 @@ class ParamFile:
     key: str | None
     shape: tuple[int, ...] | None
     span: Span = _span()
+    layout: str | None = None  # `layout out×in`: "in×out" or "out×in", how the file stores the table
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """`weights head = transpose(E)`, `weights Wq = columns(W, 1, 48)`: a table made from another.
+
+    The numbers are the other table's (a transpose or a slice of them), so one table read once
+    can be used twice, such as GPT-2's output head, the token embedding transposed.
+    """
+
+    kind: str
+    name: Name
+    call: "Call"
+    span: Span = _span()
 
 
 @dataclass(frozen=True)
@@ -164,6 +187,7 @@ class Layer:
     name: Name
     call: Call
     span: Span = _span()
+    together: tuple[Name, ...] = ()  # `layer q, k, v = split(qkv, 3)`: every name of the line, this one among them
 
 
 @dataclass(frozen=True)
@@ -187,6 +211,13 @@ class DecideSign:
 
     positive: Name
     otherwise: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DecideNothing:
+    """`decide nothing`: the output numbers are the answer, such as a sentence's embedding."""
+
     span: Span = _span()
 
 
@@ -216,7 +247,7 @@ class Expect:
 class Example:
     name: Name
     inputs: tuple[Assign, ...]
-    decision: Name
+    decision: Name | None  # None: `example e: text="…"` in a spec that decides nothing
     expect: Expect | None
     span: Span = _span()
 
@@ -235,8 +266,8 @@ class Repeat:
     span: Span = _span()
 
 
-Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | Layer | Output | DecideLargest
-             | DecideSign | Say | Example | Repeat)
+Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | ParamFile | DerivedTable | Layer | Output | DecideLargest
+             | DecideSign | DecideNothing | Say | Example | Repeat | Dtype)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ TERMINAL_WORDS = {
     "$END": "the end of the file",
     "_AS": "'as'",
     "_LABELS": "'labels'",
+    "DTYPE": "float64 or float32",
 }
 
 # Common mistakes, each a label with snippets that make the parser stop in the same state.
@@ -68,7 +69,6 @@ MISTAKES = {
     ],
     "an example is written `example NAME: IN=number, ... -> DECISION`": [
         "example e: R=1 G=2 -> x\n",
-        "example e: R=1, G=2\n",
         "example e R=1 -> x\n",
         "example e: R -> x\n",
     ],

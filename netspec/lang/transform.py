@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from array import array
 
 from lark import Token, Transformer, v_args
@@ -35,7 +36,7 @@ class ToNodes(Transformer):
         return nodes.Name(unquote(token), span_of(self.source, token))
 
     def start(self, meta, children):
-        return nodes.Spec(tuple(children), self._span(meta))
+        return nodes.Spec(_flat(children), self._span(meta))
 
     def name(self, meta, children):
         return self._name(children[0])
@@ -45,6 +46,9 @@ class ToNodes(Transformer):
     def network(self, meta, children):
         name, description = children
         return nodes.Network(self._name(name), description and unquote(description), self._span(meta))
+
+    def dtype(self, meta, children):
+        return nodes.Dtype(self._name(children[0]), self._span(meta))
 
     def use(self, meta, children):
         return nodes.Use(unquote(children[0]), self._span(meta))
@@ -121,8 +125,23 @@ class ToNodes(Transformer):
         return self._param_file("vector", meta, children)
 
     def _param_file(self, kind, meta, children):
-        name, path, key, dims = children
-        return nodes.ParamFile(kind, name, unquote(path), key and unquote(key), dims, self._span(meta))
+        name, path, key, dims, *layout = children
+        return nodes.ParamFile(kind, name, unquote(path), key and unquote(key), dims, self._span(meta),
+                               layout[0] if layout else None)
+
+    def layout(self, meta, children):
+        """`out×in`, `out x in` and `outxin` all read as "out×in"."""
+        first, second = re.findall(r"in|out", str(children[0]))
+        return f"{first}×{second}"
+
+    def weights_derived(self, meta, children):
+        return nodes.DerivedTable("weights", children[0], children[1], self._span(meta))
+
+    def bias_derived(self, meta, children):
+        return nodes.DerivedTable("bias", children[0], children[1], self._span(meta))
+
+    def vector_derived(self, meta, children):
+        return nodes.DerivedTable("vector", children[0], children[1], self._span(meta))
 
     def dims(self, meta, children):
         return tuple(int(number(n)) if number(n).is_integer() and number(n) >= 0 else -1 for n in children)
@@ -145,6 +164,14 @@ class ToNodes(Transformer):
     def layer(self, meta, children):
         return nodes.Layer(children[0], children[1], self._span(meta))
 
+    def layer_parts(self, meta, children):
+        """`layer q, k, v = split(qkv, 3)` is the layers `q = split(qkv, 3, part=1)`, `k = … part=2`, `v = … part=3`."""
+        *names, call = children
+        span = self._span(meta)
+        return tuple(nodes.Layer(name, nodes.Call(call.op, (*call.args, nodes.KeywordArg(nodes.Name("part"), float(i))),
+                                                  call.span), span, tuple(names))
+                     for i, name in enumerate(names, 1))
+
     def output(self, meta, children):
         value, *labels = children
         return nodes.Output(value, tuple(l for l in labels if l is not None), self._span(meta))
@@ -157,6 +184,9 @@ class ToNodes(Transformer):
 
     def decide_sign(self, meta, children):
         return nodes.DecideSign(children[0], children[1], self._span(meta))
+
+    def decide_nothing(self, meta, children):
+        return nodes.DecideNothing(self._span(meta))
 
     def say(self, meta, children):
         return nodes.Say(unquote(children[0]), self._span(meta))
@@ -177,5 +207,10 @@ class ToNodes(Transformer):
 
     def repeat(self, meta, children):
         count, name, *body = children
-        return nodes.Repeat(nodes.Num(number(count), span_of(self.source, count)), name, tuple(body),
+        return nodes.Repeat(nodes.Num(number(count), span_of(self.source, count)), name, _flat(body),
                             self._span(meta))
+
+
+def _flat(statements) -> tuple:
+    """Statements in order, a line that declares several layers (a tuple of them) spread out."""
+    return tuple(s for statement in statements for s in (statement if isinstance(statement, tuple) else (statement,)))

@@ -108,6 +108,37 @@ def _validate_positive(x, source: str, labels, row_name):
                         hint="softmax turns any numbers, negative ones too, into probabilities", code="NS502")
 
 
+# ---- gradients: gradient(xs, ps, options, y, gy) -> ([∂L/∂x], []), y the result and gy ∂L/∂y ----
+
+def _identity_gradient(xs, ps, options, y, gy):
+    return [gy], []
+
+
+def _relu_gradient(xs, ps, options, y, gy):
+    return [np.where(xs[0] > 0, gy, 0.0)], []  # at exactly 0 the slope taken is 0, as PyTorch's
+
+
+def _logistic_gradient(xs, ps, options, y, gy):
+    return [gy * y * (1.0 - y)], []
+
+
+def _tanh_gradient(xs, ps, options, y, gy):
+    return [gy * (1.0 - y * y)], []
+
+
+def _softmax_gradient(xs, ps, options, y, gy):
+    """Each output depends on every input of its layer: ∂L/∂x_i = y_i·(gy_i − Σ_j gy_j·y_j)."""
+    p, g = _per_position(y, options), _per_position(gy, options)
+    return [(p * (g - (g * p).sum(axis=-1, keepdims=True))).reshape(y.shape)], []
+
+
+def _divide_by_sum_gradient(xs, ps, options, y, gy):
+    """y_i = x_i / s: ∂L/∂x_i = (gy_i − Σ_j gy_j·y_j) / s."""
+    x, p, g = (_per_position(a, options) for a in (xs[0], y, gy))
+    total = x.sum(axis=-1, keepdims=True)
+    return [((g - (g * p).sum(axis=-1, keepdims=True)) / total).reshape(y.shape)], []
+
+
 # ---- worked forms ----
 
 def _identity_one(step, r, j, label):
@@ -167,9 +198,9 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
-def _op(name, explain, worked, validate=None, probabilities=False, function_operations=0):
+def _op(name, explain, worked, gradient, validate=None, probabilities=False, function_operations=0):
     return OpDef(name, "activation", check_one_value, _fast(explain), explain, worked, validate=validate,
-                 probabilities=probabilities, cost=_cost(function_operations))
+                 probabilities=probabilities, cost=_cost(function_operations), gradient=gradient)
 
 
 def _cost(function_operations: int):
@@ -180,13 +211,13 @@ def _cost(function_operations: int):
 
 
 OPS = (
-    _op("identity", _identity, per_neuron(_identity_one)),  # the number unchanged
-    _op("relu", _relu, per_neuron(_relu_one)),  # max(0, x): negative numbers become 0
-    _op("logistic", _logistic, per_neuron(_logistic_one),  # 1 / (1 + e^(−x)), between 0 and 1
+    _op("identity", _identity, per_neuron(_identity_one), _identity_gradient),  # the number unchanged
+    _op("relu", _relu, per_neuron(_relu_one), _relu_gradient),  # max(0, x): negative numbers become 0
+    _op("logistic", _logistic, per_neuron(_logistic_one), _logistic_gradient,  # 1 / (1 + e^(−x)), between 0 and 1
         function_operations=EXACT_EXP),
-    _op("tanh", _tanh, per_neuron(_tanh_one), function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
-    _op("softmax", _softmax, _softmax_worked, probabilities=True,  # e^x / sum of e^x over the layer
+    _op("tanh", _tanh, per_neuron(_tanh_one), _tanh_gradient, function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
+    _op("softmax", _softmax, _softmax_worked, _softmax_gradient, probabilities=True,  # e^x / sum of e^x over the layer
         function_operations=EXACT_EXP),
-    _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _validate_positive,  # x / sum of x over the layer
+    _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _divide_by_sum_gradient, _validate_positive,  # x / sum of x over the layer
         probabilities=True),
 )

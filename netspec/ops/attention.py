@@ -129,7 +129,7 @@ def attention_explain(xs, ps, options):
         q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
     score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
     scores = EXACT.sum(score_terms, axis=-1)  # (batch, heads, nq, nk): q · k, in the printed order
-    root = np.sqrt(np.float64(q.shape[-1]))
+    root = np.sqrt(q.dtype.type(q.shape[-1]))  # float64, or a float32 plan's float32
     scaled = scores / root if options["scale"] == "sqrt" else scores
     visible = np.ones(scores.shape[-2:], dtype=bool)
     if options["mask"] == "causal":
@@ -154,13 +154,40 @@ def attention_kernel(xs, ps, options):
         q, first = q[:, :, -1:, :], nq - 1
     scores = q @ k.transpose(0, 1, 3, 2)  # (batch, heads, nq, nk)
     if options["scale"] == "sqrt":
-        scores = scores / np.sqrt(np.float64(q.shape[-1]))
+        scores = scores / np.sqrt(scores.dtype.type(q.shape[-1]))
     if options["mask"] == "causal":
         visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]
         scores = np.where(visible, scores, -np.inf)
     exps = np.exp(scores - scores.max(axis=-1, keepdims=True))
     weights = exps / exps.sum(axis=-1, keepdims=True)
     return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
+
+
+def attention_gradient(xs, ps, options, y, gy):
+    """Backwards through out = P·v, P = softmax(s), s = q·k (÷ √d): ∂v = Pᵀ·∂out, ∂P = ∂out·vᵀ,
+    ∂s = P·(∂P − Σ ∂P·P) (a masked score has P = 0, so none), ∂q = ∂s·k, ∂k = ∂sᵀ·q (each ÷ √d)."""
+    heads, nq, nk = options["heads"], options["queries"], options["keys"]
+    q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
+    batch = xs[0].shape[0]
+    first = nq - 1 if options["query"] == "last" else 0
+    if options["query"] == "last":
+        q = q[:, :, -1:, :]
+    root = np.sqrt(np.float64(q.shape[-1])) if options["scale"] == "sqrt" else 1.0
+    scores = q @ k.transpose(0, 1, 3, 2) / root
+    visible = np.arange(nk)[None, :] <= np.arange(first, first + q.shape[2])[:, None]
+    if options["mask"] == "causal":
+        scores = np.where(visible, scores, -np.inf)
+    exps = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights = exps / exps.sum(axis=-1, keepdims=True)  # (batch, heads, nq, nk)
+    g = gy.reshape(batch, q.shape[2], heads, -1).transpose(0, 2, 1, 3)  # (batch, heads, nq, dvh)
+    dv = weights.transpose(0, 1, 3, 2) @ g
+    dw = g @ v.transpose(0, 1, 3, 2)
+    ds = weights * (dw - (dw * weights).sum(axis=-1, keepdims=True)) / root
+    dq, dk = ds @ k, ds.transpose(0, 1, 3, 2) @ q
+    if options["query"] == "last":  # only the last position asked: the others' queries had no effect
+        dq = np.concatenate([np.zeros((batch, heads, nq - 1, dq.shape[-1])), dq], axis=2)
+    joined = [a.transpose(0, 2, 1, 3).reshape(batch, -1) for a in (dq, dk, dv)]
+    return joined, []
 
 
 def attention_worked(step, r: int):
@@ -265,4 +292,5 @@ def attention_cost(args, options) -> Cost | None:
 
 
 # softmax(q · k [÷ √d]) weighted sum of v, per query
-OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost),)
+OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost,
+                   gradient=attention_gradient),)

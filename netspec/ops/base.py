@@ -120,6 +120,8 @@ class OpDef:
     probabilities                               its outputs add up to 1 (generation samples them as they are)
     names_from_table                            its neurons are named after its table's columns (add
                                                 matches a file's numbered neurons by position)
+    parts                                       it makes one of N parts, N its first number, part=P which:
+                                                one line may name every part (`layer q, k, v = split(qkv, 3)`)
     gradient                                    the backward rule, for training (none yet)
     """
 
@@ -137,6 +139,7 @@ class OpDef:
     table_labels: Callable | None = None
     probabilities: bool = False
     names_from_table: bool = False  # its result's neurons are named after its table's columns
+    parts: bool = False  # one of N parts (its first number): `layer q, k, v = split(qkv, 3)` names them all
     gradient: Callable | None = None
 
     @property

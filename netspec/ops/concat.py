@@ -103,6 +103,20 @@ def _no_check(ctx: CheckContext, call):  # a pick step is made by the checker, n
     return None
 
 
+def concat_gradient(xs, ps, options, y, gy):
+    """Each value gets back the slice of ∂L/∂result that its numbers filled."""
+    n, batch = options["positions"], gy.shape[0]
+    pieces = np.split(gy.reshape(batch, n, -1), np.cumsum(options["widths"])[:-1], axis=-1)
+    return [piece.reshape(batch, -1) for piece in pieces], []
+
+
+def pick_gradient(xs, ps, options, y, gy):
+    """The numbers picked get their gradients back; the rest had no effect."""
+    dx = np.zeros_like(xs[0])
+    np.add.at(dx, (slice(None), list(options["indices"])), gy)
+    return [dx], []
+
+
 def concat_worked(step, r: int):
     """Each number taken over from the value it comes from."""
     widths, inputs = step.step.options["widths"], step.step.inputs
@@ -146,6 +160,9 @@ def last_cost(args, options) -> Cost | None:
 
 # pick: some of a value's numbers (one text's tokens); last: the numbers at the last position of a sequence
 # (the next token's scores); concat: values side by side (at each position, for sequences)
-OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True),
-       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost),
-       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost),)
+OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True,
+             gradient=pick_gradient),
+       OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost,
+             gradient=pick_gradient),
+       OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost,
+             gradient=concat_gradient),)

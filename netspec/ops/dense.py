@@ -63,9 +63,13 @@ def _rows_fit(ctx: CheckContext, x_ref, x, w_ref, weights) -> RowOrder | None:
     rows, wanted = weights.row_names, x.names
     if len(rows) != len(wanted):
         per_position = f" or one row per feature ({len(x.features)}) to run at each position" if x.positions else ""
+        hint = f"give {weights.name} one row for each of {_listed(x.names)}{per_position}"
+        if not weights.labelled and len(weights.col_names) in (len(wanted), len(x.features)):
+            hint = (f"{weights.name} has a column for each number of `{x.name}`: it looks stored out×in (PyTorch's "
+                    f"nn.Linear); add `layout out×in` to its line")
         ctx.fail(f"shape mismatch: `{x.name}` has {len(wanted)} numbers ({_listed(x.labels)}) "
                  f"but {weights.name} has {len(rows)} row{'s' if len(rows) != 1 else ''}", w_ref.span,
-                 hint=f"give {weights.name} one row for each of {_listed(x.names)}{per_position}",
+                 hint=hint,
                  notes=[Note(weights.span, f"{weights.name} is declared {len(rows)}×{len(weights.col_names)}"),
                         Note(x.span, f"`{x.name}` is declared with {len(wanted)} numbers")], code="NS204")
         return None
@@ -194,6 +198,22 @@ def dense_each_worked(step, r: int):
     return preamble, items
 
 
+def dense_gradient(xs, ps, options, y, gy):
+    """∂L/∂x = gy·Wᵀ, ∂L/∂W[i,j] = Σ over rows of x_i·gy_j, ∂L/∂b_j = Σ gy_j: the chain rule through a weighted sum."""
+    x, weights = xs[0], ps[0]
+    grads = [x.T @ gy] + ([gy.sum(axis=0)] if len(ps) > 1 else [])
+    return [gy @ weights.T], grads
+
+
+def dense_each_gradient(xs, ps, options, y, gy):
+    """The same rule at every position; the weights' gradients add up over the positions."""
+    x, weights = xs[0], ps[0]
+    batch, n = x.shape[0], options["positions"]
+    positions, g = x.reshape(batch * n, -1), gy.reshape(batch * n, -1)  # every position of every row, one by one
+    grads = [positions.T @ g] + ([g.sum(axis=0)] if len(ps) > 1 else [])
+    return [(g @ weights.T).reshape(batch, -1)], grads
+
+
 def dense_cost(args, options) -> Cost | None:
     """The explaining kernel keeps every product: n_in × n_out per row, or positions × d × out
     when the same weights run at every position (the rule check_dense uses to tell them apart)."""
@@ -207,6 +227,6 @@ def dense_cost(args, options) -> Cost | None:
 
 
 OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
-             diagram=WEIGHTED, names_from_table=True, cost=dense_cost),
+             diagram=WEIGHTED, names_from_table=True, cost=dense_cost, gradient=dense_gradient),
        OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
-             hidden=True, names_from_table=True, cost=dense_cost))  # the same dense layer at every position of a sequence
+             hidden=True, names_from_table=True, cost=dense_cost, gradient=dense_each_gradient))  # the same dense layer at every position of a sequence

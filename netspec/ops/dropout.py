@@ -78,5 +78,11 @@ def dropout_worked(step, r: int):
     return [preamble], items
 
 
+def dropout_gradient(xs, ps, options, y, gy):
+    """The inference form is what is trained through (no random mask): × (1 − p), or unchanged."""
+    return [gy.copy() if options["mode"] == "inverted" else gy * (1.0 - options["p"])], []
+
+
 # at inference: × (1 − p) (mode=article) or unchanged (mode=inverted)
-OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked),)
+OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked,
+             gradient=dropout_gradient),)

@@ -93,6 +93,16 @@ def embed_fault(xs, ps, options, row):
                         code="NS504")
 
 
+def embed_gradient(xs, ps, options, y, gy):
+    """Each token's row of E gets the gradient of the numbers it filled, added up over every place it
+    stands; the token numbers themselves are not numbers a gradient can move (None)."""
+    ids, table = xs[0], ps[0]
+    rows = np.clip(np.round(ids - options["start"]), 0, table.shape[0] - 1).astype(np.intp)
+    grad = np.zeros_like(table)
+    np.add.at(grad, rows.reshape(-1), gy.reshape(rows.size, -1))
+    return [None], [grad]
+
+
 def embed_worked(step, r: int):
     """One line per token (its number picks a row of the table), then each number as `E[h,e1]`."""
     rec, table = step.record, step.params[0]
@@ -130,4 +140,5 @@ def embed_cost(args, options) -> Cost | None:
 
 # each token's row of the table, side by side
 OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, fault=embed_fault,
-             table_labels=embed_table_labels, names_from_table=True, cost=embed_cost),)
+             table_labels=embed_table_labels, names_from_table=True, cost=embed_cost,
+             gradient=embed_gradient),)

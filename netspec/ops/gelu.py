@@ -92,6 +92,20 @@ def _gelu_tanh_worked(step, r: int):
     return preamble, items
 
 
+def _gelu_gradient(xs, ps, options, y, gy):
+    """d/dx x·Φ(x) = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density."""
+    x = xs[0]
+    phi = (1.0 + erf(x * ROOT_HALF, np.exp)) * 0.5
+    return [gy * (phi + x * np.exp(-0.5 * x * x) * (ROOT_HALF / math.sqrt(math.pi)))], []
+
+
+def _gelu_tanh_gradient(xs, ps, options, y, gy):
+    """d/dx x·(1 + t)/2 with t = tanh(c·(x + k·x³)): (1 + t)/2 + x·(1 − t²)·c·(1 + 3k·x²)/2."""
+    x = xs[0]
+    t = np.tanh(C * (x + K * x * x * x))
+    return [gy * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * C * (1.0 + 3.0 * K * x * x))], []
+
+
 def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
@@ -103,7 +117,9 @@ def gelu_cost(args, options):
 
 OPS = (
     # x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU
-    OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost),
+    OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost,
+          gradient=_gelu_gradient),
     # x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation
-    OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost),
+    OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost,
+          gradient=_gelu_tanh_gradient),
 )

@@ -90,14 +90,14 @@ def layer_norm_explain(xs, ps, options, arith=EXACT):
     x = xs[0]  # (batch, n), or (batch, positions, d) for a sequence: each position on its own
     if "positions" in options:
         x = x.reshape(x.shape[0], options["positions"], -1)
-    n = np.float64(x.shape[-1])
+    n = x.dtype.type(x.shape[-1])  # float64 (a float32 plan: float32, not widened)
     total = arith.sum(x, axis=-1, keepdims=True)  # (batch, 1)
     mean = total / n
     deviation = x - mean  # (batch, n)
     squared = deviation * deviation
     squared_total = arith.sum(squared, axis=-1, keepdims=True)  # (batch, 1)
     variance = squared_total / n  # population variance: ÷N, as the article's standard deviation
-    eps = np.float64(options["eps"])
+    eps = x.dtype.type(options["eps"])
     variance_eps = variance + eps
     std = np.sqrt(variance_eps)  # (batch, 1)
     normed = deviation / std  # (batch, n); 0/0 = NaN when every number is equal and eps = 0
@@ -112,6 +112,21 @@ def layer_norm_explain(xs, ps, options, arith=EXACT):
 
 def layer_norm_kernel(xs, ps, options):
     return layer_norm_explain(xs, ps, options, FAST)[0]
+
+
+def layer_norm_gradient(xs, ps, options, y, gy):
+    """With n = (x − mean)/std: ∂scale = Σ gy·n, ∂shift = Σ gy, and, g = gy·scale,
+    ∂x = (g − mean(g) − n·mean(g·n)) / std: the mean and the std depend on every number too."""
+    record = layer_norm_explain(xs, ps, options, FAST)[1]
+    normed, std = record.normed, record.std
+    g = gy.reshape(normed.shape)
+    grads = []
+    if ps:
+        flat = normed.reshape(-1, normed.shape[-1]), g.reshape(-1, normed.shape[-1])
+        grads = [(flat[0] * flat[1]).sum(axis=0), flat[1].sum(axis=0)]
+        g = g * ps[0]
+    dx = (g - g.mean(axis=-1, keepdims=True) - normed * (g * normed).mean(axis=-1, keepdims=True)) / std
+    return [dx.reshape(xs[0].shape)], grads
 
 
 def layer_norm_fault(xs, ps, options, row):
@@ -190,4 +205,4 @@ def layer_norm_cost(args, options):
 
 # (x − mean)/√(variance + eps) over the layer, then × scale + shift
 OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
-             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost),)
+             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient),)

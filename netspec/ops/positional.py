@@ -232,6 +232,19 @@ def positional_embedding_table_labels(step, param):
     return _row_names(param), param.col_labels
 
 
+def positional_encoding_gradient(xs, ps, options, y, gy):
+    """The encoding is fixed numbers of x's shape, not made from x's numbers: nothing flows back."""
+    return [np.zeros_like(xs[0])], []
+
+
+def positional_embedding_gradient(xs, ps, options, y, gy):
+    """x passes through unchanged; row p of the table gets every row's gradient at position p."""
+    table, n = ps[0], options["positions"]
+    grad = np.zeros_like(table)
+    grad[:n] = gy.reshape(gy.shape[0], n, -1).sum(axis=0)
+    return [gy], [grad]
+
+
 def positional_cost(args, options):
     """The encoding's angle, power and values (a sin and a cos each), then one copy per row."""
     return elementwise_cost(args, options, kernel=5, explain=6, operations=8 + 2 * EXACT_CALL) if args else None
@@ -239,7 +252,9 @@ def positional_cost(args, options):
 
 # fixed numbers per position and feature (sin/cos, named forms); x + the table's row for each position
 OPS = (OpDef("positional_encoding", "position", check_positional_encoding, positional_encoding_kernel,
-             positional_encoding_explain, positional_encoding_worked, cost=positional_cost),
+             positional_encoding_explain, positional_encoding_worked, cost=positional_cost,
+             gradient=positional_encoding_gradient),
        OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
              positional_embedding_explain, positional_embedding_worked,
-             table_labels=positional_embedding_table_labels, cost=positional_cost))
+             table_labels=positional_embedding_table_labels, cost=positional_cost,
+             gradient=positional_embedding_gradient))

@@ -86,6 +86,15 @@ def add_kernel(xs, ps, options):
     return add_explain(xs, ps, options)[0]
 
 
+def add_gradient(xs, ps, options, y, gy):
+    """Both sides get ∂L/∂result; y's back in its own order when it was read in x's."""
+    if "order" not in options:
+        return [gy, gy], []
+    dy = np.empty_like(gy)
+    dy[:, list(options["order"])] = gy
+    return [gy, dy], []
+
+
 def _add_one(step, r, j, label):
     rec = step.record
     first, second = step.step.inputs
@@ -96,4 +105,4 @@ def _add_one(step, r, j, label):
 
 
 # x + y, neuron by neuron (a residual connection)
-OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one)),)
+OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient),)

@@ -62,11 +62,11 @@ def rms_norm_explain(xs, ps, options, arith=EXACT):
     x = xs[0]
     if "positions" in options:
         x = x.reshape(x.shape[0], options["positions"], -1)  # each position on its own
-    n = np.float64(x.shape[-1])
+    n = x.dtype.type(x.shape[-1])  # float64 (a float32 plan: float32, not widened)
     squared = x * x
     squared_total = arith.sum(squared, axis=-1, keepdims=True)  # first to last, as printed
     mean_square = squared_total / n
-    eps = np.float64(options["eps"])
+    eps = x.dtype.type(options["eps"])
     mean_square_eps = mean_square + eps
     rms = np.sqrt(mean_square_eps)
     normed = x / rms  # 0/0 = NaN for a layer of zeros with eps = 0
@@ -78,6 +78,17 @@ def rms_norm_explain(xs, ps, options, arith=EXACT):
 
 def rms_norm_kernel(xs, ps, options):
     return rms_norm_explain(xs, ps, options, FAST)[0]
+
+
+def rms_norm_gradient(xs, ps, options, y, gy):
+    """y = x/rms·g: ∂g = Σ gy·x/rms, and with d = gy·g, ∂x = d/rms − x·mean(d·x)/rms³."""
+    record = rms_norm_explain(xs, ps, options, FAST)[1]
+    x, rms = record.x, record.rms
+    g = gy.reshape(x.shape)
+    d = g * ps[0]
+    dx = d / rms - x * (d * x).mean(axis=-1, keepdims=True) / rms ** 3
+    gain = (g * record.normed).reshape(-1, x.shape[-1]).sum(axis=0)
+    return [dx.reshape(xs[0].shape)], [gain]
 
 
 def rms_norm_fault(xs, ps, options, row):
@@ -126,4 +137,4 @@ def _position(step, r, group, offset, labels, x, squared, normed, total, mean_sq
 
 # x / √(mean(x²) + eps) over the layer, then × gain
 OPS = (OpDef("rms_norm", "normalisation", check_rms_norm, rms_norm_kernel, rms_norm_explain, rms_norm_worked,
-             fault=rms_norm_fault),)
+             fault=rms_norm_fault, gradient=rms_norm_gradient),)

@@ -79,6 +79,18 @@ class Record:
         return [np.asarray(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None]
 
 
+@dataclass(frozen=True)
+class LaidOut(Record):
+    """A record whose working is already laid out, one (preamble, items) per row: the steps of a
+    training step (the loss, the chain rule, the updates: netspec/train/steptrace.py), which no
+    operation computes but every printout shows like any other step."""
+
+    rows: tuple
+
+    def arrays(self) -> list[np.ndarray]:
+        return []
+
+
 class StepView(Protocol):
     """What a worked form reads of one traced step (netspec.run.trace.TraceStep provides it)."""
 

@@ -1,8 +1,22 @@
-"""Trace in, text out: the printouts, one module per format, all using render/numbers.py."""
+"""Trace in, text out: the printouts, one module per format, all using render/numbers.py.
+
+This module itself stays light (no NumPy): `netspec --help` reads SUFFIX_FORMATS from it. The
+printout sizes of render/size.py (which need the cost model and the operations) are re-exported
+lazily, on first use.
+"""
 
 from __future__ import annotations
 
-from netspec.render.size import drawing_fits, trace_fits, trace_size  # noqa: F401 (the sizes, re-exported)
+_SIZES = ("drawing_fits", "trace_fits", "trace_size")
+
+
+def __getattr__(name: str):
+    """drawing_fits, trace_fits, trace_size from render/size.py, imported when first asked for."""
+    if name in _SIZES:
+        from netspec.render import size
+
+        return getattr(size, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 FORMATS = ("text", "md", "json", "html", "tex")
 
@@ -33,6 +47,8 @@ def formats_taking(option: str) -> list[str]:
 def render_trace_as(fmt: str, trace, style, max_terms: int = 8, **printout) -> str:
     """Pick the renderer by name; each imports only itself. `printout`: see render/view.py PrintOptions.
     A printout the cost model finds larger than --max-printout is refused before it is made."""
+    from netspec.render.size import trace_fits
+
     trace_fits(trace.spec, len(trace.row_ids), fmt, max_terms, **printout)
     if fmt == "json":
         from netspec.render.trace_json import render_json

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from netspec.render.numbers import NumberStyle, factor, show
 from netspec.render.pieces import piece_text, total_parts
 from netspec.render.view import ItemView, PrintOptions, StepView
+from netspec.render.words import Words
 from netspec.render.worked import Chain, Num, Sum
 
 
@@ -46,7 +47,7 @@ def sum_cells(view: ItemView, step: StepView, options: PrintOptions) -> SumCells
         columns.append((item.bias.address, item.bias.address, (b,), (b,)))
     names, weights, numbers, products = zip(*columns)
     return SumCells(item.label, names, weights, numbers, products,
-                    _total(item, view.elided, options.style, options.blank))
+                    _total(item, view.elided, options.style, options.blank, Words(options.lang)))
 
 
 def _column(term, elided: int, given_x: bool, options: PrintOptions) -> tuple:
@@ -59,10 +60,10 @@ def _column(term, elided: int, given_x: bool, options: PrintOptions) -> tuple:
     return (f"{term.input}·{term.weight}", term.weight, (x, "·", factor(term.w, style)), (product,))
 
 
-def _total(item: Sum, elided: int, style: NumberStyle, blank: bool) -> tuple:
+def _total(item: Sum, elided: int, style: NumberStyle, blank: bool, words: Words) -> tuple:
     if blank:
         return ("=", BLANK, "")
-    return total_parts(item, elided, style)
+    return total_parts(item, elided, style, words)
 
 
 def chain_stages(item: Chain, options: PrintOptions) -> list[tuple[str, tuple]]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import html
 import re
 
+from netspec.render.tex_cjk import is_cjk
+
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROLS = "\x0b-\x1f\x7f-\x9f" + BIDI + "\u2028\u2029\ud800-\udfff\ufffe\uffff"
 INVISIBLE = re.compile(f"[\x00-\x0a{_CONTROLS}]")
@@ -146,8 +148,9 @@ CARET = r"\text{\textasciicircum}"
 
 
 def tex_text(text: str) -> str:
-    """Plain text for LaTeX's text mode: specials escaped, the printouts' symbols as LaTeX symbols."""
-    return "".join(TEXT_MAP.get(c, c if ord(c) < 0x250 else "?") for c in visible(text))
+    """Plain text for LaTeX's text mode: specials escaped, the printouts' symbols as LaTeX symbols; a CJK
+    character stays as it is (render/tex_cjk.py sets the document up to show it)."""
+    return "".join(TEXT_MAP.get(c, c if ord(c) < 0x250 or is_cjk(c) else "?") for c in visible(text))
 
 
 def tex_comment(text: str) -> str:

@@ -16,7 +16,8 @@ from netspec.render.html_style import style_sheet
 from netspec.render.numbers import num
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
-from netspec.render.summary import network_line, provenance, summary_rows
+from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
+from netspec.render.words import Words
 from netspec.render.view import PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
 from netspec.run.trace import Trace
@@ -53,7 +54,7 @@ class HtmlPrinter(Printer):
         return _document(self.trace, options, rows, body)
 
     def key_heading(self) -> list[str]:
-        return ['<section class="answer-key">', "<h2>Answer key</h2>"]
+        return ['<section class="answer-key">', f"<h2>{escape(self.words('answer_key'))}</h2>"]
 
     def key_end(self) -> list[str]:
         return ["</section>"]
@@ -64,8 +65,9 @@ class HtmlPrinter(Printer):
         spec = self.spec
         suffix = f"@{index + 1}" if len(self.trace.row_ids) > 1 else ""
         parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
-        parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec)]
-        parts += _table(("input", "value", "meaning"), input_rows(row, spec, options.style), "inputs")
+        parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec, self.words)]
+        header = tuple(self.words(f"t.col.{name}") for name in ("input", "value", "meaning"))
+        parts += _table(header, input_rows(row, spec, options.style, self.words), "inputs")
         return parts + _diagram(self.trace, row, suffix, options)
 
     def row_end(self, key: bool) -> list[str]:
@@ -75,16 +77,16 @@ class HtmlPrinter(Printer):
         step = view.step
         where = f'<span class="where">{escape(step.where)}</span>'
         parts = [f'<section class="step" data-value="{escape(step.trace_step.name)}">',
-                 f"<h3>Step {step.number} · <code>{escape(step.title)}</code> {where}</h3>"]
+                 f"<h3>{escape(self.words('step', n=step.number))} · <code>{escape(step.title)}</code> {where}</h3>"]
         parts += [f'<p class="preamble">{self.parts(preamble_parts(p, options))}</p>' for p in view.preamble]
-        return parts + (_weight_table(view, options) if view.table else [])
+        return parts + (_weight_table(view, options, self.words) if view.table else [])
 
     def values(self, views, options: PrintOptions) -> list[str]:
         return ['<ul class="values">', *(f"<li>{self._value(v, options)}</li>" for v in views), "</ul>"]
 
     def _value(self, item_view, options: PrintOptions) -> str:
         if item_view.gap:
-            return f"<span>… {item_view.gap} more</span>"
+            return f"<span>{escape(self.words('t.more', n=item_view.gap))}</span>"
         chain = value_chain(item_view)
         sign, parts = value_parts(chain.stages[0][0], options)
         label = f"<strong>{escape(chain.label)}</strong>"
@@ -125,24 +127,28 @@ class HtmlPrinter(Printer):
 def _document(trace: Trace, options: PrintOptions, rows: list[WorkedRow], body: list[str]) -> str:
     spec = trace.spec
     title = f"{spec.name} · {rows[0].row_id}" if len(rows) == 1 else spec.name
-    head = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+    words = Words(options.lang)
+    head = ["<!DOCTYPE html>", f'<html lang="{"zh-Hans" if options.lang == "zh" else "en"}">', "<head>",
+            '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="{escape(provenance(spec))}">',
             f'<meta name="netspec-sha256" content="{spec.sha256}">',
-            f"<title>{escape(title + (' · worksheet' if options.blank else ''))}</title>",
+            f"<title>{escape(title + (words('t.worksheet') if options.blank else ''))}</title>",
             f"<style>{style_sheet(options.paper, provenance(spec))}</style>", "</head>",
             '<body class="netspec-printout">']
     return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
 
 
 def _front_matter(trace: Trace, options: PrintOptions) -> list[str]:
-    spec = trace.spec
-    parts = [f'<header class="provenance">{escape(provenance(spec))} · {escape(options.style.header())}</header>',
-             f"<h1>{escape(spec.name)}{' · worksheet' if options.blank else ''}</h1>"]
+    spec, words = trace.spec, Words(options.lang)
+    parts = [f'<header class="provenance">{escape(provenance(spec))} · '
+             f'{escape(number_header(options.style, words))}</header>',
+             f"<h1>{escape(spec.name)}{escape(words('t.worksheet')) if options.blank else ''}</h1>"]
     if spec.description:
         parts.append(f'<p class="description">{escape(spec.description)}</p>')
-    parts.append(f'<p class="network"><strong>Network</strong> {escape(network_line(spec))}</p>')
-    return parts + _table(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec), "summary")
+    parts.append(f'<p class="network"><strong>{escape(words("t.network"))}</strong> '
+                 f'{escape(network_line(spec, words))}</p>')
+    return parts + _table(summary_header(words), summary_rows(spec), "summary")
 
 
 def _table(header, rows, cls: str) -> list[str]:
@@ -165,13 +171,14 @@ def _diagram(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -
     return ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]
 
 
-def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+def _weight_table(view: StepView, options: PrintOptions, words) -> list[str]:
     """The AI-by-Hand layout: a row per input with its value, a column per neuron, the results below."""
     sums, style, focus = view.sums, options.style, view.focus
     cls = "weights grid" if view.wide else "weights"
     col_class = [" focus" if focus and focus.label == s.label else "" for s in sums]
     head = "".join(f'<th scope="col" class="{c.strip()}">→ {escape(s.label)}</th>' for s, c in zip(sums, col_class))
-    parts = [f'<table class="{cls}">', "<thead><tr>", '<th scope="col">input</th><th scope="col">value</th>',
+    parts = [f'<table class="{cls}">', "<thead><tr>",
+             f'<th scope="col">{escape(words("t.col.input"))}</th><th scope="col">{escape(words("t.col.value"))}</th>',
              head, "</tr></thead>", "<tbody>"]
     for i, term in enumerate(sums[0].terms):
         row_class = ' class="focus"' if focus and focus.source == term.input else ""

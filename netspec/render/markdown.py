@@ -11,7 +11,7 @@ from __future__ import annotations
 from netspec.render.cells import BLANK, chain_stages, preamble_parts, sum_cells, value_parts
 from netspec.render.escape import markdown as md, markdown_code as code
 from netspec.render.numbers import NumberStyle, num
-from netspec.render.summary import network_line, provenance, summary_rows
+from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
@@ -40,29 +40,30 @@ class MarkdownPrinter(Printer):
         return md(text, line_start=True)
 
     def front(self) -> list[str]:
-        spec, options = self.spec, self.options
-        lines = [f"# {md(spec.name)}" + (" · worksheet" if options.blank else ""), ""]
+        spec, options, words = self.spec, self.options, self.words
+        lines = [f"# {md(spec.name)}" + (md(words("t.worksheet")) if options.blank else ""), ""]
         if spec.description:
             lines += [md(spec.description, line_start=True), ""]
-        lines += [f"{code(provenance(spec))} · {options.style.header()}", "", f"**Network** {md(network_line(spec))}",
-                  ""]
-        return lines + _md_table(("value", "operation", "shape", "parameters", "spec line"), _cells(summary_rows(spec)))
+        lines += [f"{code(provenance(spec))} · {md(number_header(options.style, words))}", "",
+                  f"**{md(words('t.network'))}** {md(network_line(spec, words))}", ""]
+        return lines + _md_table(tuple(md(h) for h in summary_header(words)), _cells(summary_rows(spec)))
 
     def key_heading(self) -> list[str]:
-        return ["", "---", "", "# Answer key"]
+        return ["", "---", "", f"# {md(self.words('answer_key'))}"]
 
     def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
         spec = self.spec
         lines = [f"## {md(row.row_id)}", ""]
-        lines += [*(code(line) for line in text_lines(row, spec)), ""] if spec.texts else []
-        return lines + _md_table(("input", "value", "meaning"), _cells(input_rows(row, spec, options.style)),
+        lines += [*(code(line) for line in text_lines(row, spec, self.words)), ""] if spec.texts else []
+        header = tuple(md(self.words(f"t.col.{name}")) for name in ("input", "value", "meaning"))
+        return lines + _md_table(header, _cells(input_rows(row, spec, options.style, self.words)),
                                  ["---", "---:", "---"])
 
     def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
         step = view.step
-        lines = [f"### Step {step.number} · {code(step.title)} ({code(step.where)})", ""]
+        lines = [f"### {md(self.words('step', n=step.number))} · {code(step.title)} ({code(step.where)})", ""]
         if view.table:
-            lines += _weight_table(view, options) + [""]
+            lines += _weight_table(view, options, self.words) + [""]
         for piece in view.preamble:
             lines += [self._line(preamble_parts(piece, options)), ""]
         return lines
@@ -78,7 +79,7 @@ class MarkdownPrinter(Printer):
 
     def _value(self, item_view, options: PrintOptions) -> str:
         if item_view.gap:
-            return f"… {item_view.gap} more"
+            return md(self.words("t.more", n=item_view.gap))
         chain = value_chain(item_view)
         sign, parts = value_parts(chain.stages[0][0], options)
         return f"**{md(chain.label)}** {sign} {self.parts(parts)}"
@@ -101,7 +102,7 @@ class MarkdownPrinter(Printer):
         return lines[:-1]  # no blank line after the step's last
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
-        return ["## Decision", "", rule, "", f"**{said}**", *(["", f"✗ {mismatch}"] if mismatch else [])]
+        return [f"## {md(self.words('t.decision'))}", "", rule, "", f"**{said}**", *(["", f"✗ {mismatch}"] if mismatch else [])]
 
 
 def _md_table(header, rows, align=None) -> list[str]:
@@ -115,15 +116,15 @@ def _cells(rows) -> list[tuple[str, ...]]:
     return [tuple(md(str(c)) for c in row) for row in rows]
 
 
-def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+def _weight_table(view: StepView, options: PrintOptions, words) -> list[str]:
     sums, style, focus = view.sums, options.style, view.focus
     first = sums[0]
-    header = ("input", "value", *(f"**→ {md(s.label)}**" if focus and focus.label == s.label else f"→ {md(s.label)}"
+    header = (md(words("t.col.input")), md(words("t.col.value")), *(f"**→ {md(s.label)}**" if focus and focus.label == s.label else f"→ {md(s.label)}"
                                   for s in sums))
     rows = [(f"**{md(t.input)}**" if focus and focus.source == t.input else md(t.input),
              num(t.x, style) if view.given_x or not options.blank else BLANK_MD,
              *(num(s.terms[i].w, style) for s in sums))
             for i, t in enumerate(first.terms)]
     if first.bias:
-        rows.append(("bias", "", *(num(s.bias.value, style) for s in sums)))
+        rows.append((md(words("t.bias")), "", *(num(s.bias.value, style) for s in sums)))
     return _md_table(header, rows, ["---"] + ["---:"] * (len(header) - 1))

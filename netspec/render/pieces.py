@@ -7,6 +7,7 @@ format (text, Markdown, HTML, LaTeX, SVG) builds on these, so they all agree.
 
 from __future__ import annotations
 
+from netspec.render.words import ENGLISH, Words, meaning
 from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
 from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow
 from netspec.run.trace import Trace
@@ -24,9 +25,9 @@ def top_outputs(outputs, style: NumberStyle | None = None, separator: str = ", "
     return text + (f"{separator}… {len(ranked) - len(shown)} more" if len(shown) < len(ranked) else "")
 
 
-def input_rows(row: WorkedRow, spec, style: NumberStyle) -> list[tuple[str, str, str]]:
+def input_rows(row: WorkedRow, spec, style: NumberStyle, words: Words = ENGLISH) -> list[tuple[str, str, str]]:
     """(input, value, meaning) per input neuron; a token neuron's meaning shows its tokenization, `"h" → 8`."""
-    meanings = {i.label: i.meaning for i in spec.inputs}
+    meanings = {i.label: meaning(i, words) for i in spec.inputs}
     tokens = {position: token for text in spec.texts.values() for position, token in tokens_of(row, text)}
     rows = []
     for label, x in row.inputs:
@@ -37,14 +38,14 @@ def input_rows(row: WorkedRow, spec, style: NumberStyle) -> list[tuple[str, str,
     return rows
 
 
-def text_lines(row: WorkedRow, spec) -> list[str]:
+def text_lines(row: WorkedRow, spec, words: Words = ENGLISH) -> list[str]:
     """`text = "humpty dumpt", tokenized by chars: a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`;
     for sub-words the split, `word = "cats", tokenized by pieces: "cats" → cat + ##s → 3, 7 (…)`."""
     values = dict(row.inputs)
     lines = []
     for text in spec.texts.values():
         numbers = [values[p] for p in text.positions]
-        lines.append(f"{text.name} = {text.shown(numbers)}, tokenized by {text.vocabulary.name}: "
+        lines.append(f"{text.name} = {text.shown(numbers)}, {words('t.tokenized', name=text.vocabulary.name)}: "
                      f"{text.numbering(numbers)}")
     return lines
 
@@ -62,17 +63,17 @@ def _quoted(label: str) -> str:
     return f'"{spelled[label]}" ({label})' if label in spelled else f'"{label}"'
 
 
-def total_parts(item: Sum, elided: int, style: NumberStyle) -> tuple[str, str, str]:
+def total_parts(item: Sum, elided: int, style: NumberStyle, words: Words = ENGLISH) -> tuple[str, str, str]:
     """(`=` or `≈`, the total, a note or ""): the note counts an elided sum's terms, or marks ‡ a
     total whose shown (rounded) terms do not add up to it. Kept apart so no printout parses them back."""
     shown = show(item.total, style)
     sign = style.approx if shown.rounded else "="
     if elided:
-        return sign, shown.text, f"(all {len(item.terms)} terms{' and the bias' if item.bias else ''} added)"
+        return sign, shown.text, words("t.all_terms_bias" if item.bias else "t.all_terms", n=len(item.terms))
     parts = [t.product for t in item.terms] + ([item.bias.value] if item.bias else [])
     if terms_disagree(parts, item.total, style):
         by_hand = show(float(sum(show(p, style).decimal for p in parts)), style).text
-        return sign, shown.text, f"{DAGGER}  (the shown terms are rounded; added as shown they give {by_hand})"
+        return sign, shown.text, f"{DAGGER}  {words('t.rounded_terms', total=by_hand)}"
     return sign, shown.text, ""
 
 
@@ -102,7 +103,7 @@ def piece_text(piece, style: NumberStyle) -> str:
     return factor(piece, style) if isinstance(piece, Num) else str(piece)
 
 
-def example_mismatch(row: WorkedRow, trace: Trace) -> str | None:
+def example_mismatch(row: WorkedRow, trace: Trace, words: Words = ENGLISH) -> str | None:
     """`example leaf expects Leaf, but the network decides Flower`: a traced example that no longer holds
     (after a weight was changed, say); `netspec check` lists every number that differs."""
     if not row.row_id.startswith("example "):
@@ -111,25 +112,37 @@ def example_mismatch(row: WorkedRow, trace: Trace) -> str | None:
     example = next((e for e in trace.spec.examples if e.name == name), None)
     if example is None or example.decision == row.decision:
         return None
-    return f"example {name} expects {example.decision}, but the network decides {row.decision} (netspec check says more)"
+    return words("t.mismatch", name=name, expected=example.decision, decided=row.decision)
 
 
-def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle) -> str:
+def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle, words: Words = ENGLISH) -> str:
     """`Decision · the largest output wins: Leaf 0.79584 > Flower 0.25122  →  Leaf`."""
     decision = trace.spec.decision
+    if decision.kind == "none":
+        return f"{words('t.decision')} · {decision.describe()}"
+    outputs = row.outputs
+    if decision.reads:  # a sequence's scores: the last position's, by token
+        outputs = list(zip(decision.labels, (value for _, value in outputs[-decision.reads:])))
     if decision.kind == "sign":
         label, value = row.outputs[0]
         relation = ">" if value > 0 else "≤"
-        return (f"Decision · {decision.describe()}: {label} = {num(value, style)} {relation} 0"
+        return (f"{words('t.decision')} · {rule_text(decision, words)}: {label} = {num(value, style)} {relation} 0"
                 f"  →  {row.decision}")
-    ranked = sorted(row.outputs, key=lambda lv: -lv[1])
+    ranked = sorted(outputs, key=lambda lv: -lv[1])
     if len(ranked) > MANY_OUTPUTS:  # a 27-way output: the top few, and how many more
         ranked = ranked[:TOP_SHOWN]
-        more = f" > … {len(row.outputs) - TOP_SHOWN} more"
+        more = f" > {words('t.more', n=len(outputs) - TOP_SHOWN)}"
     else:
         more = ""
     relations = " ".join(("=" if a[1] == b[1] else ">") + f" {b[0]} {num(b[1], style)}"
                          for a, b in zip(ranked, ranked[1:]))
-    tie = "  (a tie: the output listed first wins)" if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ""
-    return (f"Decision · {decision.describe()}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}{more}"
+    tie = f"  {words('t.tie')}" if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ""
+    return (f"{words('t.decision')} · {rule_text(decision, words)}: {ranked[0][0]} {num(ranked[0][1], style)} {relations}{more}"
             f"  →  {row.decision}{tie}")
+
+
+def rule_text(decision, words: Words = ENGLISH) -> str:
+    """`the largest output wins`, or `Leaf if the output is positive, otherwise Flower`, in the words' language."""
+    if decision.kind == "largest":
+        return words("largest_wins")
+    return words("sign_rule", first=decision.labels[0], second=decision.labels[1])

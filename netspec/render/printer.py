@@ -16,8 +16,9 @@ from netspec.run.decision import sentence
 from netspec.render.cells import joined
 from netspec.render.escape import filled
 from netspec.render.numbers import num
-from netspec.render.pieces import decision_text, example_mismatch
+from netspec.render.pieces import decision_text, example_mismatch, rule_text
 from netspec.render.view import ItemView, PrintOptions, StepView, step_views
+from netspec.render.words import Words
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.run.trace import Trace
 
@@ -27,19 +28,26 @@ class Printer:
 
     BLANK = "______"  # a worksheet's blank, as this format draws it
     GAP: list[str] = []  # the lines between a row's parts (a blank line in text and Markdown)
-    DECISION = "Decision · "  # what opens the decision line
+    DECISION: str | None = None  # what opens the decision line (None: `Decision · ` in the printout's language)
     DECISION_BLANK: str | None = None  # the blank in a decision, when not BLANK (LaTeX's is in math mode)
 
     def __init__(self, trace: Trace, options: PrintOptions = PrintOptions()):
         self.trace, self.spec, self.options = trace, trace.spec, options
+        self.words = Words(options.lang)
+
+    @property
+    def opening(self) -> str:
+        return f"{self.words('t.decision')} · " if self.DECISION is None else self.DECISION
 
     # ---- the walk ----
     def render(self) -> str:
         rows = worked_rows(self.trace)
         lines = self.front()
+        if self.options.blank and self.options.key == "only":
+            return self.page(lines + self.answer_key(rows, self.options.answers()), rows)
         for index, row in enumerate(rows):
             lines += self.row(row, index, self.options)
-        if self.options.blank:
+        if self.options.blank and self.options.key == "with":
             lines += self.answer_key(rows, self.options.answers())
         return self.page(lines, rows)
 
@@ -72,11 +80,13 @@ class Printer:
         rule_of = self.spec.decision
         if options.blank:
             blank = self.DECISION_BLANK or self.BLANK
-            rule = filled(lambda hole: f"{self.DECISION}{rule_of.describe()}  →  {hole}", blank, self.line_text)
+            rule = filled(lambda hole: f"{self.opening}{rule_text(rule_of, self.words)}  →  {hole}", blank,
+                          self.line_text)
             said = filled(lambda hole: sentence(rule_of, hole), blank, self.text)
             return self.decision_lines(rule, said, None)
-        made = self.DECISION + decision_text(row, self.trace, options.style).removeprefix("Decision · ")
-        mismatch = example_mismatch(row, self.trace)
+        made = self.opening + decision_text(row, self.trace, options.style, self.words).removeprefix(
+            f"{self.words('t.decision')} · ")
+        mismatch = example_mismatch(row, self.trace, self.words)
         return self.decision_lines(self.line_text(made), self.text(row.sentence),
                                    self.text(mismatch) if mismatch else None)
 

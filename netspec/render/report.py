@@ -45,4 +45,4 @@ def _example_row(result: ExampleResult, style: NumberStyle):
     pairs = list(result.outputs.items())
     outputs = (top_outputs(pairs, style) if len(pairs) > MANY_OUTPUTS else
                ", ".join(f"{l} {num(v, style)}" for l, v in pairs))
-    return ("ok" if result.ok else "FAIL", result.name, f"→ {result.decision}", outputs)
+    return ("ok" if result.ok else "FAIL", result.name, f"→ {result.decision}" if result.decision else "—", outputs)

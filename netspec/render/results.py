@@ -22,7 +22,17 @@ def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, s
     """The rows' results; for a streamed batch, `first` rows came before and `header` is off after the first chunk."""
     text = {"text": _text, "json": _json, "csv": _csv}[fmt](spec, rows, result, style, first)
     text = json_text(text) if fmt == "json" else terminal_lines(text)  # never a control or bidi character raw
-    return text if header or fmt == "json" else text.split("\n", 1)[1]
+    if not header and fmt != "json":
+        return text.split("\n", 1)[1]
+    return _precision_note(result) + text if fmt == "text" else text
+
+
+def _precision_note(result: RunResult) -> str:
+    """A float32 run says so above its table (float64, the exact way, says nothing)."""
+    if result.outputs.dtype == np.float64:
+        return ""
+    return (f"computed in {result.outputs.dtype.name}: the fast kernels, some 7 significant digits; "
+            "the last may differ between machines\n")
 
 
 def chunk_writer(spec: CheckedSpec, fmt: str, style: NumberStyle):
@@ -38,15 +48,17 @@ def _text(spec, rows, result, style, first) -> str:
     """Built a column at a time: a chunk of 131,072 rows is a million numbers to write."""
     kind = "example" if rows.names else "row"
     many = len(spec.output_labels) > MANY_OUTPUTS  # a 27-way output: the top few, and how many more
-    header = (kind, *spec.fields, "│", *(("largest outputs",) if many else spec.output_labels), "│", "decision")
+    decides = spec.decision.kind != "none"  # `decide nothing`: the numbers are the answer, no decision column
+    header = (kind, *spec.fields, "│", *(("largest outputs",) if many else spec.output_labels),
+              *(("│", "decision") if decides else ()))
     count = len(rows.values)
     names = list(rows.names) if rows.names else [str(first + i + 1) for i in range(count)]
     if many:
         outputs = [[top_outputs(zip(spec.output_labels, values), style) for values in result.outputs]]
     else:
         outputs = [column(result.outputs[:, j], style) for j in range(len(spec.output_labels))]
-    columns = [names, *_input_columns(spec, rows.values, style), ["│"] * count, *outputs, ["│"] * count,
-               list(result.decisions)]
+    columns = [names, *_input_columns(spec, rows.values, style), ["│"] * count, *outputs,
+               *([["│"] * count, list(result.decisions)] if decides else [])]
     lines = _aligned(header, columns)
     if count == 1 and first == 0:
         lines.append(sentence(spec.decision, result.decisions[0]))

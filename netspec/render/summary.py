@@ -8,18 +8,21 @@ from __future__ import annotations
 from netspec.version import __version__
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
+from netspec.render.words import ENGLISH, Words, pad, width
 
 
-def network_line(spec: CheckedSpec) -> str:
+def network_line(spec: CheckedSpec, words: Words = ENGLISH) -> str:
     """`leaf_or_flower: 4 inputs → 3 hidden → 2 out · 18 weights · no bias · no activation`."""
-    widths = [f"{len(spec.inputs)} inputs"] + [f"{spec.values[s.output].shape_text} {s.output}" for s in spec.steps]
-    weights = sum(p.size for p in spec.params.values() if p.kind == "weights")
-    biases = sum(p.size for p in spec.params.values() if p.kind == "bias")
+    widths = [words("t.inputs", n=len(spec.inputs))] + [f"{spec.values[s.output].shape_text} {s.output}" for s in spec.steps]
+    own = [p for p in spec.params.values() if p.derived_from is None]  # a transpose or slice is counted once
+    weights = sum(p.size for p in own if p.kind == "weights")
+    biases = sum(p.size for p in own if p.kind == "bias")
     activations = sorted({s.op for s in spec.steps if not lookup(s.op).weighted_sum})  # named, by OpDef.kind
-    vectors = sum(p.size for p in spec.params.values() if p.kind == "vector")
-    parts = [" → ".join(widths), f"{weights} weights",
-             f"{biases} biases" if biases else "no bias", *([f"{vectors} in vectors"] if vectors else []),
-             ", ".join(activations) if activations else "no activation"]
+    vectors = sum(p.size for p in own if p.kind == "vector")
+    parts = [" → ".join(widths), words("t.weights", n=weights),
+             words("t.biases", n=biases) if biases else words("t.no_bias"),
+             *([words("t.vectors", n=vectors)] if vectors else []),
+             ", ".join(activations) if activations else words("t.no_activation")]
     return f"{spec.name}: " + " · ".join(parts)
 
 
@@ -40,11 +43,21 @@ def summary_rows(spec: CheckedSpec) -> list[tuple[str, str, str, str, str]]:
 
 def table(rows: list[tuple], header: tuple, indent: str = "  ") -> list[str]:
     """Left-aligned columns, two spaces apart."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    return [indent + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
+    widths = [max(width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    return [indent + "  ".join(pad(str(c), w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
 
 
 def provenance(spec: CheckedSpec) -> str:
     """`netspec 0.1.0 · specs/leaf.net · sha256 3f2a1b…e91c · float64`."""
     digest = spec.sha256
     return f"netspec {__version__} · {spec.path} · sha256 {digest[:6]}…{digest[-4:]} · float64"
+
+
+def summary_header(words: Words = ENGLISH) -> tuple[str, ...]:
+    """The summary table's column names: value, operation, shape, parameters, spec line."""
+    return tuple(words(f"t.col.{name}") for name in ("value", "operation", "shape", "parameters", "spec_line"))
+
+
+def number_header(style, words: Words = ENGLISH) -> str:
+    """`numbers shown to 5 decimal places; ≈ marks a rounded number`, in the words' language."""
+    return words("t.header", digits=style.digits, approx=style.approx)

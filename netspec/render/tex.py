@@ -14,7 +14,8 @@ from dataclasses import replace
 from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, sum_cells, value_parts
 from netspec.render.escape import free_char, tex_comment, tex_math, tex_text, visible
 from netspec.render.numbers import num
-from netspec.render.summary import network_line, provenance, summary_rows
+from netspec.render.tex_cjk import with_cjk
+from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
@@ -63,38 +64,40 @@ class TexPrinter(Printer):
         return tex_text(text)
 
     def front(self) -> list[str]:
-        spec, options = self.spec, self.options
-        lines = [f"% {tex_comment(provenance(spec))}", f"% {options.style.header()}",
+        spec, options, words = self.spec, self.options, self.words
+        header = number_header(options.style, words)
+        lines = [f"% {tex_comment(provenance(spec))}", f"% {tex_comment(header)}",
                  PREAMBLE % {"paper": options.paper, "provenance": tex_text(provenance(spec))}]
-        lines.append(r"\section*{" + tex_text(spec.name + (" · worksheet" if options.blank else "")) + "}")
+        lines.append(r"\section*{" + tex_text(spec.name + (words("t.worksheet") if options.blank else "")) + "}")
         if spec.description:
             lines.append(tex_text(spec.description) + "\n")
-        lines += [r"{\small " + tex_text(f"{provenance(spec)} · {options.style.header()}") + "}\n",
-                  r"\textbf{Network} " + tex_text(network_line(spec)) + "\n"]
-        return lines + _tabular(("value", "operation", "shape", "parameters", "spec line"), summary_rows(spec), "lllll")
+        lines += [r"{\small " + tex_text(f"{provenance(spec)} · {header}") + "}\n",
+                  r"\textbf{" + tex_text(words("t.network")) + "} " + tex_text(network_line(spec, words)) + "\n"]
+        return lines + _tabular(summary_header(words), summary_rows(spec), "lllll")
 
     def page(self, lines: list[str], rows) -> str:
-        return "\n".join(lines + [r"\end{document}"]) + "\n"
+        return with_cjk("\n".join(lines + [r"\end{document}"]) + "\n")
 
     def key_heading(self) -> list[str]:
-        return [r"\clearpage", r"\section*{Answer key}"]
+        return [r"\clearpage", r"\section*{" + tex_text(self.words("answer_key")) + "}"]
 
     def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
         lines = [r"\subsection*{" + tex_text(row.row_id) + "}"]
-        lines += [piece for line in text_lines(row, self.spec) for piece in (tex_text(line), "")]
-        return lines + _tabular(("input", "value", "meaning"), input_rows(row, self.spec, options.style), "lrl")
+        lines += [piece for line in text_lines(row, self.spec, self.words) for piece in (tex_text(line), "")]
+        header = tuple(self.words(f"t.col.{name}") for name in ("input", "value", "meaning"))
+        return lines + _tabular(header, input_rows(row, self.spec, options.style, self.words), "lrl")
 
     def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
         step = view.step
-        lines = [r"\subsubsection*{\raggedright Step " + str(step.number) + r" $\cdot$ \texttt{"
+        lines = [r"\subsubsection*{\raggedright " + tex_text(self.words("step", n=step.number)) + r" $\cdot$ \texttt{"
                  + tex_text(step.title).replace(", ", r",\allowbreak{} ")
                  + r"} \hfill{\small\mdseries " + tex_text(step.where) + "}}"]
         lines += [self.parts(preamble_parts(p, options)) + "\n" for p in view.preamble]
-        return lines + (_weight_table(view, options) if view.table else [])
+        return lines + (_weight_table(view, options, self.words) if view.table else [])
 
     def values(self, views, options: PrintOptions) -> list[str]:
         per_line = _per_line(views)
-        return [r"&" + r",\qquad ".join(_value(v, options) for v in views[k:k + per_line]) + r" \\"
+        return [r"&" + r",\qquad ".join(_value(v, options, self.words) for v in views[k:k + per_line]) + r" \\"
                 for k in range(0, len(views), per_line)]
 
     def sum(self, item_view, view: StepView, options: PrintOptions) -> list[str]:
@@ -146,23 +149,23 @@ def _math(parts: tuple) -> str:
     return text.replace(blank, BLANK_TEX)
 
 
-def _value(item_view, options: PrintOptions) -> str:
+def _value(item_view, options: PrintOptions, words) -> str:
     if item_view.gap:
-        return rf"\ldots\text{{ {item_view.gap} more}}"
+        return r"\text{" + tex_text(words("t.more", n=item_view.gap)) + "}"
     chain = value_chain(item_view)
     sign, parts = value_parts(chain.stages[0][0], options)
     return f"{_name(chain.label)} {_relation(sign)} {_math(parts)}"
 
 
-def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+def _weight_table(view: StepView, options: PrintOptions, words) -> list[str]:
     """Input values beside the weights, one column per neuron, the results in the last row."""
     sums, style = view.sums, options.style
-    header = ("input", "value", *(f"→ {s.label}" for s in sums))
+    header = (words("t.col.input"), words("t.col.value"), *(f"→ {s.label}" for s in sums))
     cell = lambda x: "$" + tex_math(num(x, style)) + "$"  # noqa: E731
     rows = [(tex_text(t.input), cell(t.x) if view.given_x or not options.blank else f"${BLANK_TEX}$",
              *(cell(s.terms[i].w) for s in sums)) for i, t in enumerate(sums[0].terms)]
     if sums[0].bias:
-        rows.append(("bias", "", *(cell(s.bias.value) for s in sums)))
+        rows.append((tex_text(words("t.bias")), "", *(cell(s.bias.value) for s in sums)))
     results = (tex_text(view.step.trace_step.name), "=",
                *(f"${BLANK_TEX}$" if options.blank else cell(s.total) for s in sums))
     head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"

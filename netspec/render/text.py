@@ -17,7 +17,8 @@ from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import num
 from netspec.render.pieces import tokens_of
 from netspec.render.printer import Printer
-from netspec.render.summary import network_line, provenance, summary_rows, table
+from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows, table
+from netspec.render.words import meaning, pad
 from netspec.render.view import ItemView, PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
 from netspec.run.trace import Trace
@@ -38,16 +39,18 @@ class TextPrinter(Printer):
 
     def front(self) -> list[str]:
         spec = self.spec
-        lines = [terminal(provenance(spec)), self.options.style.header(), "", f"Network {terminal(network_line(spec))}"]
+        words = self.words
+        lines = [terminal(provenance(spec)), number_header(self.options.style, words), "",
+                 f"{words('t.network')} {terminal(network_line(spec, words))}"]
         if spec.description:
             lines.append(f"  {terminal(spec.description)}")
-        return lines + table(summary_rows(spec), ("value", "operation", "shape", "parameters", "spec line"))
+        return lines + table(summary_rows(spec), summary_header(words))
 
     def page(self, lines: list[str], rows) -> str:
         return terminal_lines("\n".join(lines)) + "\n"  # the last guard: no control reaches the terminal raw
 
     def key_heading(self) -> list[str]:
-        return ["", "═" * WIDTH, "Answer key"]
+        return ["", "═" * WIDTH, self.words("answer_key")]
 
     def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
         spec, style = self.spec, options.style
@@ -56,19 +59,19 @@ class TextPrinter(Printer):
             lines += [f"── {row.row_id} " + "─" * max(0, WIDTH - len(row.row_id) - 4), ""]
         plain = [(label, x) for label, x in row.inputs if label not in _token_inputs(spec)]
         if plain:
-            lines.append("Input   " + "   ".join(f"{label} = {num(x, style)}" for label, x in plain))
+            lines.append(pad(self.words('t.input'), 8) + "   ".join(f"{label} = {num(x, style)}" for label, x in plain))
         for text in spec.texts.values():
-            lines += _text_input(row, text, style)
+            lines += _text_input(row, text, style, self.words)
         described = [info for info in spec.inputs if info.meaning and info.text is None]
         width = max((len(i.label) for i in described), default=0)
-        return lines + [f"  {info.label.ljust(width)}  {info.describe(style.minus)}" for info in described]
+        return lines + [f"  {info.label.ljust(width)}  {meaning(info, self.words, style.minus)}" for info in described]
 
     def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
         step = view.step
-        title = f"Step {step.number} · {step.title}"
+        title = f"{self.words('step', n=step.number)} · {step.title}"
         lines = [title + step.where.rjust(max(WIDTH - len(title), len(step.where) + 2))]
         if view.table and view.level == "layer":  # at neuron detail and beyond, the sums show every weight
-            lines += _weight_table(view, options)
+            lines += _weight_table(view, options, self.words)
         return lines + ["  " + self.parts(preamble_parts(piece, options)) for piece in view.preamble]
 
     def values(self, views, options: PrintOptions) -> list[str]:
@@ -76,7 +79,7 @@ class TextPrinter(Printer):
 
     def _value(self, item_view: ItemView, options: PrintOptions) -> str:
         if item_view.gap:
-            return f"… {item_view.gap} more"
+            return self.words("t.more", n=item_view.gap)
         chain = value_chain(item_view)
         sign, parts = value_parts(chain.stages[0][0], options)
         return f"{chain.label} {sign} {self.parts(parts)}"
@@ -112,7 +115,7 @@ def _token_inputs(spec) -> set[str]:
     return {position for text in spec.texts.values() for position in text.positions}
 
 
-def _text_input(row: WorkedRow, text, style) -> list[str]:
+def _text_input(row: WorkedRow, text, style, words) -> list[str]:
     """`Input   text = "humpty dumpt"`, its numbering (for sub-words, the split), then each token neuron: `text1 = h → 8`."""
     values = dict(row.inputs)
     numbers = [values[p] for p in text.positions]
@@ -120,7 +123,7 @@ def _text_input(row: WorkedRow, text, style) -> list[str]:
     cells = [f"{position} = {token} → {num(values[position], style)}" for position, token in tokens_of(row, text)]
     width = max(len(cell) for cell in cells)
     per_line = max(1, (WIDTH - 2) // (width + 3))
-    lines = [f'Input   {text.name} = {shown}', f"  tokenized by {text.vocabulary.name}: {numbering}"]
+    lines = [f"{pad(words('t.input'), 8)}{text.name} = {shown}", f"  {words('t.tokenized', name=text.vocabulary.name)}: {numbering}"]
     return lines + ["  " + "   ".join(c.ljust(width) for c in cells[k:k + per_line]).rstrip()
                     for k in range(0, len(cells), per_line)]
 
@@ -135,14 +138,14 @@ def _wrapped(cells: list[str]) -> list[str]:
     return lines
 
 
-def _weight_table(view: StepView, options: PrintOptions) -> list[str]:
+def _weight_table(view: StepView, options: PrintOptions, words) -> list[str]:
     """The AI-by-Hand layout: the input values beside the weights, one column per neuron."""
     sums, style = view.sums, options.style
     if view.wide and view.focus is not None and view.focus.label is not None:  # 27 columns do not fit: the focused one
         sums = [s for s in sums if s.label == view.focus.label] or sums
-    header = ("input", "value", *(f"→ {s.label}" for s in sums))
+    header = (words("t.col.input"), words("t.col.value"), *(f"→ {s.label}" for s in sums))
     rows = [(t.input, num(t.x, style) if view.given_x or not options.blank else BLANK_TEXT,
              *(num(s.terms[i].w, style) for s in sums)) for i, t in enumerate(sums[0].terms)]
     if sums[0].bias:
-        rows.append(("bias", "", *(num(s.bias.value, style) for s in sums)))
+        rows.append((words("t.bias"), "", *(num(s.bias.value, style) for s in sums)))
     return table(rows, header)

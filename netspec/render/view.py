@@ -39,6 +39,8 @@ class PrintOptions:
     blank: bool = False
     label_terms: bool = False
     paper: str = "a4"
+    lang: str = "en"  # the fixed words' language (render/words.py); the spec's own words stay as written
+    key: str = "with"  # a worksheet's answer key: with the sheet, none (left out), only (the key alone)
 
     def __post_init__(self):
         if self.detail is not None and self.detail not in DETAILS:
@@ -227,7 +229,7 @@ def parse_focus(spec, address: str, row: WorkedRow | None = None) -> Focus:
             return Focus(value, label or None)
         if label in _working_labels(step, row):
             return Focus(value, label)
-    found = _table_focus(spec, address)
+    found = _table_focus(spec, address) or _product_focus(spec, address)
     if found is not None:
         return found
     close = difflib.get_close_matches(address, _nearby(spec, address, step, row), n=3)
@@ -272,6 +274,15 @@ def table_labels(step, param) -> tuple[tuple[str, ...], tuple[str, ...]]:
     positions table read from a file numbers its rows."""
     own = lookup(step.op).table_labels
     return own(step, param) if own is not None else (param.row_labels, param.col_labels)
+
+
+def _product_focus(spec, address: str) -> Focus | None:
+    """`(W1·W2)[R,Leaf]`: a number of the table a step makes of its own tables (collapse's W1·W2), its working."""
+    if not address.startswith("(") or ")[" not in address or not address.endswith("]"):
+        return None
+    names = address[1:address.index(")[")].split("·")
+    step = next((s for s in spec.steps if list(s.params) == names), None)
+    return Focus(step.output, address) if step is not None else None
 
 
 def _entry(param, rows, columns, inside: str) -> tuple[str | None, str] | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from netspec.ops import lookup
-from netspec.ops.worked import Arg, Bias, Chain, Num, Sum, Term, address
+from netspec.ops.worked import Arg, Bias, Chain, LaidOut, Num, Sum, Term, address
 from netspec.run.trace import Trace, TraceStep
 
 
@@ -28,7 +28,11 @@ class WorkedStep:
 
     @cached_property
     def _worked(self) -> tuple[tuple, tuple]:
-        preamble, items = lookup(self.trace_step.step.op).worked(self.trace_step, self.row)
+        record = self.trace_step.record
+        if isinstance(record, LaidOut):  # a training step's loss, chain rule or updates
+            preamble, items = record.rows[self.row]
+        else:
+            preamble, items = lookup(self.trace_step.step.op).worked(self.trace_step, self.row)
         return tuple(preamble), tuple(items)
 
     @property

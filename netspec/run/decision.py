@@ -54,8 +54,12 @@ class Decisions(Sequence):
 
 def decide(decision: Decision, outputs: np.ndarray) -> Decisions:
     """One label per row of `outputs` (batch, n_out), picked by array indexing, not a row loop."""
+    if decision.kind == "none":  # `decide nothing`: the numbers are the answer, no label
+        return Decisions(("",), np.zeros(len(outputs), dtype=np.intp))
     if decision.kind == "sign":
         chosen = np.where(outputs[:, 0] > 0, 0, 1)  # positive → the first label; zero and below → the second
+    elif decision.reads:  # a sequence of scores: the last position's decide (the next token)
+        chosen = np.argmax(outputs[:, -decision.reads:], axis=1)
     else:
         chosen = np.argmax(outputs, axis=1)
     return Decisions(decision.labels, chosen)

@@ -21,7 +21,7 @@ import numpy as np
 from netspec.check.cost import rows_fit
 from netspec.run.decision import Decisions, decide
 from netspec.errors import NumericError
-from netspec.run.plan import Plan, PlanStep
+from netspec.run.plan import Plan, PlanStep, compile_plan
 from netspec.run.trace import Trace, TraceStep
 
 
@@ -33,9 +33,11 @@ class RunResult:
 
 def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exact: bool = False) -> RunResult:
     """Run every row through the fast kernels (or, `exact`, the trace's arithmetic); outputs and decisions.
+    A float32 plan computes in float32 (its outputs too), always by the fast kernels.
     Rows that would take more than --max-memory at once are refused first (netspec/check/cost.py)."""
     _fit(plan, len(rows), traced=False, exact=exact)
-    values = {plan.spec.input_value: rows}
+    exact = exact and plan.dtype == np.float64  # the exact arithmetic is float64's; a float32 plan runs fast
+    values = {plan.spec.input_value: np.asarray(rows, dtype=plan.dtype)}
     with np.errstate(all="ignore"):
         for step, done in zip(plan.steps, plan.last_uses):
             kernel = _without_record(step.op.explain) if exact else step.op.kernel
@@ -52,8 +54,11 @@ def _without_record(explain):
 
 def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
     """Run through the explaining kernels, keeping every intermediate number for the printout
-    (refused first when they would take more than --max-memory)."""
+    (refused first when they would take more than --max-memory). A trace is float64's exact arithmetic
+    whatever the plan's dtype: a float32 plan is traced by its float64 twin."""
     _fit(plan, len(rows), traced=True)
+    if plan.dtype != np.float64:
+        plan = compile_plan(plan.spec, "float64")
     spec = plan.spec
     values = {spec.input_value: rows}
     steps = []
@@ -90,6 +95,8 @@ def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
     if step.op.validate is not None:
         _validate(step, xs[0], row_ids, plan)
     result = kernel(xs, list(step.params), step.step.options)
+    if result.dtype != plan.dtype and plan.dtype != np.float64:  # an operation that widened: back to float32
+        result = result.astype(plan.dtype)
     if not np.isfinite(result.sum()):  # one cheap pass; the full search only runs on a fault
         _report_non_finite(step, result, row_ids, plan, xs)
     return result

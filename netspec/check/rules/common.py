@@ -24,6 +24,7 @@ class ParamDraft:
     col_names: tuple[str, ...]
     span: object
     labelled: bool = True  # False for numbers from a file: rows are bound by position, columns numbered
+    derived_from: str | None = None  # `weights head = transpose(E)`: the table whose numbers these are
 
 
 def call_text(call: nodes.Call) -> str:

@@ -39,6 +39,8 @@ class LayerChecks:
                          f"the operations are {', '.join(ops.known_names())}", code="NS202")
             return
         self.current = name
+        if node.together and not self._parts_fit(node, op):
+            return
         cost = self._cost(op, node.call)
         if cost is not None and not self._afford(name, cost, node.call):
             return
@@ -46,8 +48,8 @@ class LayerChecks:
         if result is None:
             return
         self.broken.discard(name)
-        labels = self._output_labels(name, result.names, node.span)
         positions, features = self._sequence_of(result)
+        labels = self._output_labels(name, result.names, node.span, positions, features)
         shape = (len(positions), len(features)) if positions else (len(result.names),)
         self.values[name] = Value(name, shape, result.names, labels, node.span, positions, features)
         self.bindings.update(result.bindings)
@@ -58,6 +60,21 @@ class LayerChecks:
                                text))
         self.tally.record(name, result.op or op.name, result.inputs, cost or elementwise_cost(
             [Arg(0, len(result.names))], {}))
+
+    def _parts_fit(self, node: nodes.Layer, op) -> bool:
+        """`layer q, k, v = split(qkv, 3)`: one name per part, of an operation that makes parts (said once, at the
+        first name)."""
+        count = next((a.value for a in node.call.args if isinstance(a, nodes.Num)), None)
+        if op.parts and count == len(node.together):
+            return True
+        if node.name == node.together[0]:
+            names = ", ".join(n.text for n in node.together)
+            problem = (f"{node.call.op.text} makes {count:g} parts here, but {len(node.together)} names are given" if
+                       op.parts and count is not None else
+                       f"{node.call.op.text} gives one value, not several")
+            self.fail(f"`layer {names} = …`: {problem}", node.span, code="NS241",
+                      hint=f"one name per part: `layer {names} = split(x, {len(node.together)})`")
+        return False
 
     # ---- what a layer costs (netspec/check/cost.py), asked before its neurons are named ----
     def _cost(self, op, call: nodes.Call) -> Cost | None:
@@ -102,11 +119,11 @@ class LayerChecks:
             return first.positions, first.features
         return (), ()
 
-    def _output_labels(self, name, names, layer_span):
+    def _output_labels(self, name, names, layer_span, positions=(), features=()):
         """A value keeps its neurons' names unless it is the output and the spec relabels it."""
         node = self._relabelling()
         if node is not None and node.value.text == name and node.vocabulary is not None:
-            return self._vocabulary_labels(node, names, layer_span)
+            return self._vocabulary_labels(node, names, layer_span, positions, features)
         if node is None or node.value.text != name or not node.labels:
             return names
         if len(node.labels) != len(names):
@@ -118,11 +135,20 @@ class LayerChecks:
             return names
         return tuple(label.text for label in node.labels)
 
-    def _vocabulary_labels(self, node: nodes.Output, names, layer_span):
-        """`output out labels from chars`: output neuron k is the vocabulary's token k."""
+    def _vocabulary_labels(self, node: nodes.Output, names, layer_span, positions=(), features=()):
+        """`output out labels from chars`: output neuron k is the vocabulary's token k; on a sequence, feature k
+        of every position is (`text3_sat`: the score of `sat` at the third position)."""
         vocabulary = self.vocabularies.get(node.vocabulary.text)
         if vocabulary is None:
             self.unknown("vocabulary", node.vocabulary, self.vocabularies)
+            return names
+        if positions and len(vocabulary.labels) == len(features):
+            return tuple(f"{position}_{token}" for position in positions for token in vocabulary.labels)
+        if positions and len(vocabulary.labels) != len(names):
+            self.fail(f"`{node.value.text}` is a sequence of {len(positions)} positions × {len(features)} features, "
+                      f"but the vocabulary {vocabulary.name} has {len(vocabulary.labels)} tokens", node.vocabulary.span,
+                      hint=f"give the last layer {len(vocabulary.labels)} features, one per token",
+                      notes=[Note(layer_span, f"`{node.value.text}` is computed")], code="NS217")
             return names
         if len(vocabulary.labels) != len(names):
             self.fail(f"`{node.value.text}` has {len(names)} outputs but the vocabulary {vocabulary.name} has "

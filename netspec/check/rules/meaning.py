@@ -32,8 +32,14 @@ class MeaningChecks:
             return None
         return node.value.text
 
+    def _dtype(self, spec: nodes.Spec) -> str | None:
+        """The spec's own `dtype` line (the last, if several; the grammar takes float64 or float32 only);
+        None: float64, or what the command asks."""
+        lines = spec.of_type(nodes.Dtype)
+        return lines[-1].name.text if lines else None
+
     def _decision(self, spec: nodes.Spec, output: str | None) -> Decision | None:
-        rules = spec.of_type(nodes.DecideLargest, nodes.DecideSign)
+        rules = spec.of_type(nodes.DecideLargest, nodes.DecideSign, nodes.DecideNothing)
         sentences = spec.of_type(nodes.Say)
         sentence = sentences[-1].text if sentences else "→ {decision}"
         if sentences:
@@ -43,7 +49,11 @@ class MeaningChecks:
             self.fail("a spec has one decision rule", extra.span, notes=[Note(rules[0].span, "the first one")], code="NS209")
         if output is None or output not in self.values:
             return None
-        width = self.values[output].width
+        value = self.values[output]
+        width = value.width
+        if isinstance(rule, nodes.DecideNothing):
+            said = sentence if sentences else f"The answer is the {width} numbers of {output}."
+            return Decision("none", (), said, rule.span)
         if isinstance(rule, nodes.DecideSign):
             if width != 1:
                 self.fail(f"`decide ... if positive` needs one output number; `{output}` has {width}", rule.span,
@@ -54,7 +64,18 @@ class MeaningChecks:
             self.fail(f"`decide largest`{default} needs at least two outputs; `{output}` has {width}",
                       rule.span or self.values[output].span,
                       hint="with one output, write `decide Leaf if positive otherwise Flower` (the article's plan 1)", code="NS209")
-        return Decision("largest", self.values[output].labels, sentence, rule.span)
+        tokens = self._sequence_tokens(value)
+        if tokens is not None:  # the next token: the largest of the last position's scores
+            return Decision("largest", tokens, sentence, rule.span, reads=len(tokens))
+        return Decision("largest", value.labels, sentence, rule.span)
+
+    def _sequence_tokens(self, value) -> tuple[str, ...] | None:
+        """A sequence labelled from a vocabulary (`output out labels from chars`): the vocabulary's tokens."""
+        node = self.output_node
+        if not value.is_sequence or node is None or node.vocabulary is None:
+            return None
+        vocabulary = self.vocabularies.get(node.vocabulary.text)
+        return vocabulary.labels if vocabulary is not None and len(vocabulary.labels) == len(value.features) else None
 
     def _check_sentence(self, say: nodes.Say):
         for field in re.findall(r"\{([^}]*)\}", say.text):
@@ -78,12 +99,32 @@ class MeaningChecks:
         row = self._example_inputs(node)
         if decision is None or output is None or row is None:
             return None
+        if not self._example_decision(node, decision):
+            return None
+        expected = self._expected(node.expect, output)
+        tolerance = node.expect.tolerance if node.expect and node.expect.tolerance is not None else DEFAULT_TOLERANCE
+        return Example(node.name.text, row, node.decision.text if node.decision else "", expected, tolerance,
+                       node.span)
+
+    def _example_decision(self, node: nodes.Example, decision) -> bool:
+        """`-> DECISION` when the spec decides, none when it decides nothing (`decide nothing`)."""
+        if decision.kind == "none":
+            if node.decision is not None:
+                self.fail(f"example `{node.name.text}` expects the decision {node.decision.text}, but the spec decides "
+                          "nothing", node.decision.span, code="NS228",
+                          hint="give the output numbers instead: `expect out1=0.5, out2=-0.25`, without `-> …`")
+                return False
+            return True
+        if node.decision is None:
+            self.fail(f"example `{node.name.text}` says no decision; it is written `example NAME: IN=number, ... "
+                      "-> DECISION`", node.name.span, code="NS228",
+                      hint=f"end the line with `-> ` and one of {', '.join(decision.labels[:5])}"
+                           f"{', …' if len(decision.labels) > 5 else ''}")
+            return False
         if node.decision.text not in decision.labels:
             self.unknown("decision", node.decision, decision.labels,
                          f"the decisions are {', '.join(decision.labels)}")
-        expected = self._expected(node.expect, output)
-        tolerance = node.expect.tolerance if node.expect and node.expect.tolerance is not None else DEFAULT_TOLERANCE
-        return Example(node.name.text, row, node.decision.text, expected, tolerance, node.span)
+        return True
 
     def _example_inputs(self, node: nodes.Example) -> np.ndarray | None:
         by_label = {info.label: info for info in self.inputs.values() if info.text is None}

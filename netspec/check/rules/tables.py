@@ -10,7 +10,7 @@ import numpy as np
 from netspec.lang import nodes
 from netspec.check.rules.common import ParamDraft, count
 from netspec.errors import NetspecError, Note
-from netspec.check.weights import check_declared, read_numbers
+from netspec.check.weights import check_declared, pytorch_file, read_numbers
 
 
 class TableChecks:
@@ -54,29 +54,63 @@ class TableChecks:
             self.errors.append(refused)
             self.broken.add(name.text)
             return
-        self.pending[name.text] = [pending, node.span, None]  # the rows' order, should a layer reorder them
-        array = np.broadcast_to(np.float64(0), pending.shape)  # the shape alone, taking no memory
+        shape = self._laid_out(node, pending)
+        if shape is None:
+            self.broken.add(name.text)
+            return
+        derive = (lambda t: t.T) if node.layout == "out×in" else None  # read as stored, then turned
+        self.pending[name.text] = [pending, node.span, None, derive]  # None: the rows' order, should a layer set it
+        array = np.broadcast_to(np.float64(0), shape)  # the shape alone, taking no memory
         columns = tuple(str(i) for i in range(1, array.shape[-1] + 1))
         rows = ("",) * array.shape[0] if node.kind == "weights" else ()
         self.params[name.text] = ParamDraft(name.text, node.kind, array, rows, columns, node.span, labelled=False)
 
+    def _laid_out(self, node: nodes.ParamFile, pending) -> tuple[int, ...] | None:
+        """The table's shape as netspec reads it (a row per input neuron), from the file's and its `layout`.
+
+        PyTorch's nn.Linear stores a weight out × in, GPT-2's Conv1D in × out, netspec in × out. A
+        non-square table read the wrong way round fails on its first layer; a square one would not,
+        so a square weight from a PyTorch file must say which it is."""
+        layout, shape = node.layout, pending.shape
+        if layout is None:
+            if node.kind == "weights" and len(set(shape)) == 1 and shape[0] > 1 and pytorch_file(pending):
+                self.fail(f"{node.name.text} is a square table ({shape[0]}×{shape[1]}) from a PyTorch file, and "
+                          "netspec cannot tell which way round it is stored", node.span, code="NS417",
+                          hint="say so at the end of its line: `layout out×in` for nn.Linear (BERT, most models), "
+                               "`layout in×out` for GPT-2's Conv1D")
+                return None
+            return shape
+        if layout not in ("in×out", "out×in") or node.kind != "weights":
+            problem = (f"`layout {layout}` names one side twice" if node.kind == "weights" else
+                       f"a {node.kind} has one row of numbers: it has no layout")
+            self.fail(problem, node.span, code="NS417", hint="a weights table is `layout in×out` (a row per input "
+                      "neuron) or `layout out×in` (a row per output neuron, PyTorch's nn.Linear)")
+            return None
+        return shape[::-1] if layout == "out×in" else shape
+
     def _read_pending(self):
         """The numbers of every file table, read once the whole spec has checked against their shapes:
-        a file whose header does not fit the layer that reads it costs no reading at all."""
-        for name, (pending, span, order) in self.pending.items():
+        a file whose header does not fit the layer that reads it costs no reading at all. A tensor
+        that several tables are made from (a transpose, a slice) is read once."""
+        read: dict[int, np.ndarray] = {}
+        for name, (pending, span, order, derive) in self.pending.items():
             try:
-                array = read_numbers(pending)
+                if id(pending) not in read:
+                    read[id(pending)] = read_numbers(pending)
+                array = read[id(pending)]
             except NetspecError as error:
                 error.span = error.span or span
                 self.errors.append(error)
                 continue
+            array = array if derive is None else derive(array)
             self.params[name].array = array if order is None else array[order]
 
     def _bytes_held(self) -> int:
         """The bytes the tables so far take as float64, each added once: summed afresh for every file,
         the 3,333 tables of a repeat written out took seconds."""
         counted, total = getattr(self, "_held", (0, 0))
-        total += sum(draft.array.size * 8 for draft in itertools.islice(self.params.values(), counted, None))
+        fresh = len(self.params) - counted  # the newest, read from the end: islice from the start walked them all
+        total += sum(draft.array.size * 8 for draft in itertools.islice(reversed(self.params.values()), fresh))
         self._held = (len(self.params), total)
         return total
 

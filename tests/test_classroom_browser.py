@@ -1,0 +1,87 @@
+"""The learner's worksheet as a printer sees it: Chromium prints it to PDF (A4), boxes big enough for a pen.
+
+Skips without Debian's chromium or Playwright (never `playwright install`). The PDF and a
+screenshot are written to pytest's tmp folder, or to $NETSPEC_SCREENSHOTS when set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clirun import invoke
+from conftest import SPECS
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+MM = 96 / 25.4  # CSS pixels in a millimetre
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _folder(tmp_path) -> Path:
+    shots = os.environ.get("NETSPEC_SCREENSHOTS")
+    return Path(shots) if shots else tmp_path
+
+
+def _sheet(tmp_path, *args) -> Path:
+    path = tmp_path / "sheet.html"
+    result = invoke("trace", SPECS / "leaf.net", "--audience", "learner", "--format", "html", "-o", path, *args)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_leaf_worksheet_prints_on_at_most_two_a4_pages_with_big_boxes(browser, tmp_path, lang):
+    path = _sheet(tmp_path, "--example", "leaf", "--no-key", "--lang", lang)
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    boxes = page.locator(".box")
+    assert boxes.count() == 24
+    for i in range(boxes.count()):
+        box = boxes.nth(i).bounding_box()
+        assert box["height"] >= 10 * MM and box["width"] >= 20 * MM, (i, box)
+    folder = _folder(tmp_path)
+    page.screenshot(path=str(folder / f"learner-leaf-{lang}.png"), full_page=True)
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    (folder / f"learner-leaf-{lang}.pdf").write_bytes(pdf)
+    assert 1 <= _pages(pdf) <= 2
+    assert page.locator("text=Name").count() + page.locator("text=姓名").count() >= 1
+    page.close()
+
+
+def test_every_box_of_a_neuron_stays_inside_the_page_width(browser, tmp_path):
+    """No total box runs off the right edge of A4 (190 mm of body at most)."""
+    path = _sheet(tmp_path, "--example", "leaf", "--no-key")
+    page = browser.new_page(viewport={"width": round(210 * MM), "height": 1200})
+    page.goto(path.as_uri())
+    right = page.evaluate("Math.max(...[...document.querySelectorAll('.box')].map(b => b.getBoundingClientRect().right))")
+    assert right <= 200 * MM
+    page.close()
+
+
+def test_variants_start_each_sheet_on_a_new_page(browser, tmp_path):
+    path = _sheet(tmp_path, "--variants", "3", "--seed", "2", "--no-key")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    assert page.locator("section.sheet").count() == 3
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert 3 <= _pages(pdf) <= 6  # each sheet one or two pages, none sharing a page
+    page.close()

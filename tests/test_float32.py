@@ -1,0 +1,114 @@
+"""float32 plans: `dtype float32` in a spec, `--dtype` on the command line, compile_plan(spec, dtype=...).
+
+Every spec of specs/ is run both ways; float32's outputs must lie within float32's own error of
+float64's: a relative 2e-4 of the largest output (float32 keeps 24 bits, about 6e-8, and these
+networks are a few dozen roundings deep), with the same decisions. Traces stay float64.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import netspec
+from netspec.errors import NetspecError
+from netspec.run.runner import run, trace
+
+from conftest import ROOT
+from clirun import invoke
+
+SPECS = sorted(p.name for p in (ROOT / "specs").glob("*.net"))
+TOLERANCE = 2e-4
+
+
+def _rows(spec):
+    return np.stack([e.inputs for e in spec.examples])
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_float32_gives_float64s_outputs_within_float32s_error(name):
+    spec = netspec.load_spec(str(ROOT / "specs" / name))
+    if not spec.examples:
+        pytest.skip("no examples to run")
+    rows = _rows(spec)
+    wide = run(netspec.compile_plan(spec), rows)
+    narrow = run(netspec.compile_plan(spec, "float32"), rows)
+    assert narrow.outputs.dtype == np.float32
+    scale = np.abs(wide.outputs).max()
+    assert np.abs(narrow.outputs - wide.outputs).max() <= TOLERANCE * scale
+    assert list(narrow.decisions) == list(wide.decisions)
+
+
+def test_leafs_float32_outputs_are_the_hand_arithmetic_in_float32():
+    """The article's leaf row, worked in float32 by hand: each product and sum rounded to float32."""
+    spec = netspec.load_spec(str(ROOT / "specs" / "leaf.net"))
+    f = np.float32
+    x = [f(32), f(107), f(56), f(11.2)]
+    w1 = [[0.10, 0.12, -0.36], [-0.29, -0.05, -0.21], [-0.07, 0.04, -0.27], [0.46, 0.16, 0.18]]
+    hidden = [sum((x[i] * f(w1[i][j]) for i in range(4)), f(0)) for j in range(3)]
+    w2 = [[-0.17, 0.05], [0.39, -0.12], [0.10, -0.04]]
+    out = [sum((hidden[j] * f(w2[j][k]) for j in range(3)), f(0)) for k in range(2)]
+    got = run(netspec.compile_plan(spec, "float32"), [[32, 107, 56, 11.2]]).outputs[0]
+    assert got.dtype == np.float32
+    # BLAS may add in another order (or fuse a multiply-add): a few ulps of the hidden sums (near 30,
+    # float32's spacing there is 1.9e-6) times W2's weights
+    bound = 4 * float(np.spacing(np.float32(32))) * 0.39
+    assert all(abs(float(g) - float(o)) <= bound for g, o in zip(got, out))
+    assert abs(float(got[0]) - 0.79584) < 1e-6 and abs(float(got[1]) - 0.25122) < 1e-6
+
+
+def test_a_float32_weight_file_comes_back_bit_for_bit(tmp_path):
+    stored = (np.random.default_rng(1).standard_normal((4, 3)) / 3).astype(np.float32)
+    np.save(tmp_path / "w1.npy", stored)
+    (tmp_path / "s.net").write_text("input R\ninput G\ninput B\ninput Vol\nweights W1 from \"w1.npy\"\n"
+                                    "layer out = dense(input, W1)\n", encoding="utf-8")
+    spec = netspec.load_spec(str(tmp_path / "s.net"))
+    plan = netspec.compile_plan(spec, "float32")
+    assert plan.steps[0].params[0].dtype == np.float32
+    assert plan.steps[0].params[0].tobytes() == stored.tobytes()
+
+
+def test_the_spec_line_sets_the_dtype_and_the_command_line_overrides_it(tmp_path):
+    path = tmp_path / "leaf32.net"
+    path.write_text("dtype float32\n" + (ROOT / "specs" / "leaf.net").read_text(encoding="utf-8"), encoding="utf-8")
+    spec = netspec.load_spec(str(path))
+    assert spec.dtype == "float32" and netspec.compile_plan(spec).dtype == np.float32
+    assert netspec.compile_plan(spec, "float64").dtype == np.float64
+    assert netspec.load_spec(str(ROOT / "specs" / "leaf.net")).dtype is None
+    shown = invoke("run", str(path))
+    assert shown.exit_code == 0 and shown.output.startswith("computed in float32")
+    assert "≈ 0.79584" in shown.output
+    wide = invoke("run", str(path), "--dtype", "float64")
+    assert not wide.output.startswith("computed") and "0.79584  0.25122" in wide.output
+
+
+def test_the_command_lines_dtype_is_said_above_the_table():
+    shown = invoke("run", str(ROOT / "specs" / "leaf.net"), "--dtype", "float32")
+    assert shown.exit_code == 0
+    first, header = shown.output.split("\n")[:2]
+    assert first.startswith("computed in float32") and header.startswith("example")
+    plain = invoke("run", str(ROOT / "specs" / "leaf.net"))
+    assert plain.output.startswith("example")
+
+
+def test_a_float32_plan_is_traced_in_float64():
+    spec = netspec.load_spec(str(ROOT / "specs" / "leaf.net"))
+    traced = trace(netspec.compile_plan(spec, "float32"), np.array([[32, 107, 56, 11.2]]), ["leaf"])
+    assert traced.steps[-1].result.dtype == np.float64
+    assert traced.steps[-1].result[0, 0] == 0.7958399999999992  # the exact way's bits, as without float32
+
+
+def test_other_dtypes_are_refused(tmp_path):
+    spec = netspec.load_spec(str(ROOT / "specs" / "leaf.net"))
+    with pytest.raises(ValueError, match="float64 or float32"):
+        netspec.compile_plan(spec, "float16")
+    path = tmp_path / "s.net"
+    path.write_text("dtype half\n" + (ROOT / "specs" / "leaf.net").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(NetspecError, match="unexpected 'half'"):
+        netspec.load_spec(str(path))
+    said = invoke("check", str(path))
+    assert said.exit_code == 1 and "s.net:1:7" in said.stderr and "expected float64 or float32" in said.stderr
+    refused = invoke("run", str(ROOT / "specs" / "leaf.net"), "--dtype", "float16")
+    assert refused.exit_code == 2
