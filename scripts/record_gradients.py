@@ -110,9 +110,14 @@ def _cases(torch):
     encoding = np.repeat(np.arange(1.0, 5.0), 3).reshape(1, 12)  # form=count: position p's numbers are p
     yield ("positional_encoding", "positional_encoding", [normal(B, 4 * 3)], [],
            {"form": "count", "start": 1, "shape": (4, 3)}, lambda x: x * 0.0 + torch.from_numpy(encoding))
+    yield "collapse", "collapse", [normal(B, 4)], [normal(4, 3), normal(3, 2)], {}, lambda x, a, b: x @ (a @ b)
+    split = (1, 4, 7, 10)  # the second feature of each of 4 positions of 3
+    yield "split", "split", [normal(B, 12)], [], {"indices": split}, lambda x: x[:, list(split)]
+    yield "features", "features", [normal(B, 5)], [], {"indices": (1, 2, 3)}, lambda x: x[:, 1:4]
     ids = rng.integers(1, 6, size=(B, 4)).astype(np.float64)  # token numbers 1 … 5
     yield ("embed", "embed", [ids], [normal(5, 3)], {"start": 1, "vocabulary": "v", "columns": ("e1", "e2", "e3")},
            lambda t, e: F.embedding(t.long() - 1, e).reshape(t.shape[0], -1))
+    yield "collapse", "collapse", [normal(B, 4)], [normal(4, 3), normal(3, 2)], {}, lambda x, w1, w2: x @ (w1 @ w2)
 
 
 def record(torch) -> list[dict]:

@@ -179,3 +179,42 @@ def test_a_train_step_through_attention_and_layer_norm():
     assert result.exit_code == 0, result.output
     values = [s["value"] for s in json.loads(result.output)["rows"][0]["steps"]]
     assert {"loss", "∂L/∂Wq[1]", "∂L/∂E", "Wq[1]′", "E′", "∂L/∂normed[1]"} <= set(values)
+
+
+def test_cross_entropy_on_a_softmax_spec_is_cross_entropy_on_the_scores_before_it(tmp_path):
+    """A spec ending in softmax is trained on its probabilities; the same network without the softmax on the
+    softmax of its outputs: the two are one loss, so every epoch and every weight agree."""
+    table = "weights W:\n      yes   no\n  a   0.5  -0.2\n  b  -0.3   0.1\n"
+    head = "input a\ninput b\n" + table + "layer s = dense(input, W)\n"
+    tail = "decide largest\n"
+    (tmp_path / "p.net").write_text(head + "layer p = softmax(s)\noutput p\n" + tail, encoding="utf-8")
+    (tmp_path / "s.net").write_text(head + "output s\n" + tail, encoding="utf-8")
+    (tmp_path / "d.csv").write_text("a,b,label\n1,2,yes\n3,-1,no\n0.5,0.5,yes\n", encoding="utf-8")
+    results = {}
+    for name in ("p", "s"):
+        args = ("train", tmp_path / f"{name}.net", "--data", tmp_path / "d.csv", "--loss", "cross-entropy")
+        assert invoke(*args, "--check-gradients").exit_code == 0
+        done = invoke(*args, "-o", tmp_path / f"{name}_out.net", "--epochs", "5", "--lr", "0.5",
+                      "--log", tmp_path / f"{name}.jsonl")
+        assert done.exit_code == 0, done.output
+        results[name] = ([json.loads(line)["loss"] for line in (tmp_path / f"{name}.jsonl").read_text().splitlines()],
+                         netspec.load_spec(tmp_path / f"{name}_out.net").params["W"].array)
+    assert results["p"][0] == pytest.approx(results["s"][0], rel=1e-12)
+    assert np.allclose(results["p"][1], results["s"][1], rtol=1e-12, atol=0)
+
+
+def test_training_settings_belong_to_a_training_step():
+    assert invoke("trace", LEAF, "--data", SPECS / "leaf_train.csv").exit_code == 2
+    assert invoke("trace", LEAF, "--example", "leaf", "--lr", "0.1").exit_code == 2
+    assert invoke("train", LEAF, "--data", SPECS / "leaf_train.csv").exit_code == 2  # neither -o nor --in-place
+
+
+def test_a_table_made_from_another_is_refused_unless_both_are_frozen(tmp_path):
+    spec = tmp_path / "tied.net"
+    spec.write_text("input a\ninput b\nweights W:\n     y  z\n  a  1  2\n  b  3  4\nweights V = transpose(W)\n"
+                    "layer h = dense(input, W)\nlayer out = dense(h, V)\noutput out\ndecide largest\n", encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,label\n1,2,a\n", encoding="utf-8")
+    refused = invoke("train", spec, "--data", data, "-o", tmp_path / "out.net")
+    assert refused.exit_code == 1 and "[NS904]" in refused.output and "V is made from W" in refused.output
+    assert not (tmp_path / "out.net").exists()

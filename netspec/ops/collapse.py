@@ -102,6 +102,12 @@ def collapse_worked(step, r: int):
     return preamble, items
 
 
+def collapse_gradient(xs, ps, options, y, gy):
+    """y = x·(W1·W2): ∂x = gy·(W1·W2)ᵀ, ∂W1 = xᵀ·(gy·W2ᵀ), ∂W2 = (x·W1)ᵀ·gy, the chain rule through both tables."""
+    x, first, second = xs[0], ps[0], ps[1]
+    return [gy @ (first @ second).T], [x.T @ (gy @ second.T), (x @ first).T @ gy]
+
+
 def collapse_cost(args, options) -> Cost | None:
     if len(args) < 3 or not (args[1].table and args[2].table):
         return None
@@ -110,5 +116,10 @@ def collapse_cost(args, options) -> Cost | None:
     return Cost(out + n_in * out, table + n_in * out + n_in * out + 2 * out, table + n_in * out, out)
 
 
+def collapse_onnx(g, xs, ps, options) -> str:
+    """x times the one table the two make (first · second), as collapse_kernel."""
+    return g.node("MatMul", xs[0], g.node("MatMul", ps[0], ps[1]))
+
+
 OPS = (OpDef("collapse", "folded", check_collapse, collapse_kernel, collapse_explain, collapse_worked,
-             names_from_table=True, cost=collapse_cost),)
+             names_from_table=True, cost=collapse_cost, gradient=collapse_gradient, onnx=collapse_onnx),)

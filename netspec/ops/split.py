@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.lang import nodes
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import per_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 
@@ -109,6 +109,13 @@ def split_worked(step, r: int):
     return [(f"a copy of some of the features of {source}",)], items
 
 
+def split_gradient(xs, ps, options, y, gy):
+    """The numbers copied get their gradients back where they came from; the rest had no effect."""
+    dx = np.zeros_like(xs[0])
+    np.add.at(dx, (slice(None), list(options["indices"])), gy)
+    return [dx], []
+
+
 def split_cost(args, options) -> Cost | None:
     """A copy of part of the value: at most its width."""
     width = args[0].width if args else 0
@@ -116,5 +123,23 @@ def split_cost(args, options) -> Cost | None:
 
 
 # split: one of N equal parts of a value's features; features: features FIRST to LAST (from 1)
-OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True),
-       OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost))
+def split_cached(xs, ps, options, state):
+    """The same features of each new position: one position's indices, repeated."""
+    local = per_position(options["indices"], state) if state["sequence"] else None
+    if local is None:
+        return None
+    width = xs[0].shape[1] // state["new"]  # the input's features at one position
+    if max(local) >= width:
+        return None
+    return xs, ps, {**options, "indices": tuple(p * width + f for p in range(state["new"]) for f in local)}
+
+
+def split_onnx(g, xs, ps, options) -> str:
+    """Gather the part's columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
+OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx),
+       OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx))

@@ -137,9 +137,11 @@ TEXT_MAP = {
     "−": "$-$", "≈": r"$\approx$", "·": r"$\cdot$", "…": r"\dots{}", "→": r"$\to$", "×": r"$\times$",
     "‡": r"\ddag{}", "°": r"\textdegree{}", "✓": r"$\checkmark$", "∞": r"$\infty$", "Σ": r"$\Sigma$",
     "≤": r"$\le$", "≥": r"$\ge$", "Φ": r"$\Phi$", "√": r"$\surd$", "π": r"$\pi$", "²": r"$^2$", "÷": r"$\div$",
+    "∂": r"$\partial$", "′": r"$'$", "±": r"$\pm$", "β": r"$\beta$", "|": r"\textbar{}",
 }
 MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
-            "‡": r"\ddagger ", "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div "}
+            "‡": r"\ddagger ", "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div ",
+            "∂": r"\partial ", "′": "'", "±": r"\pm ", "β": r"\beta "}
 MATH_SPECIALS = {"%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_", "$": r"\$", "\\": r"\backslash{}", "{": r"\{",
                  "}": r"\}", "~": r"\sim{}", "'": r"\text{'}"}
 WORD = r"[A-Za-z][A-Za-z0-9]*(?:\\_[A-Za-z0-9]+)*[,:]?"

@@ -238,7 +238,8 @@ def _update_step(plan, name, before, grad, after, settings: Settings, step) -> T
         items = [Chain(f"{name}′.{address}", f"{address}′", (
             (Num(b[k]), " − ", Num(lr), "·", Num(m_hat[k]), " / (√", Num(v_hat[k]), " + ", Num(step.eps), ")"),
             (Num(a[k]),))) for k, address in enumerate(addresses)]
-        words = (f"Adam, step {t}: w − lr·m̂ / (√v̂ + eps), m̂ and v̂ the averages of g and g² (β = {beta1:g}, {beta2:g})",)
+        words = (f"Adam, step {t}: w − lr·m / (√v + eps), m and v the running averages of g and g·g, each divided by "
+                 f"1 − β^{t} (β = {beta1:g} and {beta2:g})",)
     else:
         items = [Chain(f"{name}′.{address}", f"{address}′", ((Num(b[k]), " − ", Num(lr), "·", Num(g[k])), (Num(a[k]),)))
                  for k, address in enumerate(addresses)]

@@ -61,10 +61,24 @@ def trainable(spec: CheckedSpec, freeze: tuple[str, ...]) -> tuple[str, ...]:
                             hint=did_you_mean(unknown[0], _base_names(spec), "the tables are"))
     frozen = {name for wanted in freeze for name in (_copies(spec, wanted) or [wanted])}
     names = tuple(name for name in spec.params if name not in frozen)
+    _untied(spec, names)
     if not names:
         raise TrainingError("every table is frozen: there is nothing left to train", code="NS904",
                             hint="leave out a --freeze")
     return names
+
+
+def _untied(spec, names: tuple[str, ...]):
+    """A table made from another (`weights head = transpose(E)`, `columns(W, 1, 48)`) shares its numbers:
+    training both apart would untie them, and the trained spec could not say so. Refused before any epoch."""
+    trained = set(names)
+    for name, param in spec.params.items():
+        source = getattr(param, "derived_from", None)
+        if source is not None and (name in trained or source in trained):
+            raise TrainingError(f"{name} is made from {source}, so they share their numbers; netspec does not train "
+                                "tables made from others", code="NS904",
+                                hint=f"--freeze {name.split('[', 1)[0]} --freeze {source.split('[', 1)[0]}, "
+                                     "or give the spec its own tables")
 
 
 def _copies(spec, name: str) -> list[str]:

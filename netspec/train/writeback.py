@@ -57,7 +57,7 @@ def trained_files(spec: CheckedSpec, weights: dict[str, np.ndarray], out: str) -
         if isinstance(statement, INLINE) and not in_repeat:
             edits += _inline_rows(statement, weights[params[0][1]], spec.params[params[0][1]], lines)
         elif params:
-            line, found = _from_file(statement, params, weights, file_name, lines, in_repeat)
+            line, found = _from_file(statement, params, weights, file_name, lines, in_repeat, set(tensors))
             tensors.update(found)
             edits.append(line)
     edits += _expectations(spec, parse(source).statements, weights, lines)
@@ -110,13 +110,17 @@ def _inline_rows(statement, array: np.ndarray, param, lines: list[str]) -> list:
     return edits
 
 
-def _from_file(statement, params, weights, file_name: str, lines: list[str], in_repeat: bool):
-    """The statement rewritten to read the new file; the tensors it stores there, under each copy's key."""
+def _from_file(statement, params, weights, file_name: str, lines: list[str], in_repeat: bool, taken: set):
+    """The statement rewritten to read the new file, in netspec's layout (a row per input neuron, so no
+    `layout`, and no slice: the table's own numbers); the tensors it stores there, under each copy's key
+    (the old key, unless two tables were cut from one tensor: then the table's name)."""
     name = statement.name.text
     kind = statement.kind if isinstance(statement, nodes.ParamFile) else _kind(statement)
     key = statement.key if isinstance(statement, nodes.ParamFile) and statement.key else name
     if in_repeat and "{i" not in key:
         key = f"{key}.{{i}}"
+    if any(numbered(key, copy) in taken for copy, _ in params):
+        key = f"{name}.{{i}}" if in_repeat else name
     found = {numbered(key, copy): weights[param] for copy, param in params}
     shape = next(iter(found.values())).shape
     first = statement.span.line
@@ -162,7 +166,7 @@ def _kind(statement) -> str:
 
 def safetensors(tensors: dict[str, np.ndarray], trained_from: str) -> bytes:
     """The safetensors format: an 8-byte little-endian header length, the JSON header, the float64 numbers."""
-    header, offset, blobs = {"__metadata__": {"format": "pt", "trained_by": "netspec train",
+    header, offset, blobs = {"__metadata__": {"format": "netspec", "trained_by": "netspec train",
                                               "from": Path(trained_from).name}}, 0, []
     for key in sorted(tensors):
         blob = np.ascontiguousarray(tensors[key], dtype="<f8").tobytes()
