@@ -126,7 +126,7 @@ CATALOGUE = (
     Entry("NS418", "a pretrained BERT model's vocab.txt read by the article's sub-word tokenizer, which would number "
           "its text wrongly", 'declare the model\'s tokenizer.json: `vocabulary tokens subwords from "tokenizer.json"`'),
     Entry("NS419", "a tokenizer.json that Hugging Face's `tokenizers` cannot read, or that library not installed",
-          "give the tokenizer.json saved with the model; pip install 'netspec[models]'"),
+          "give the tokenizer.json saved with the model; pip install 'netspec-worked[models]'"),
     Entry("NS420", "a PyTorch checkpoint (torch.save's zip, which holds a pickle)",
           "convert it to .safetensors with safetensors.torch.save_file"),
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "

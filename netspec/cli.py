@@ -348,7 +348,7 @@ def check(spec, dump, fmt, digits, ascii):
 @click.option("--train-step", is_flag=True,
               help="One training step on a --data row (row 1, or --row N): the forward pass, the loss term by term, "
                    "the chain rule per weight and each update w − lr·g.")
-@click.option("--data", "data_path", metavar="FILE.csv", help="With --train-step: training rows, as `netspec train` reads them.")
+@click.option("--data", "data_path", metavar="FILE.csv", shell_complete=_complete_file, help="With --train-step: training rows, as `netspec train` reads them.")
 @_training_options
 @_printout_options
 @_classroom_options
@@ -508,11 +508,11 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("--data", "data_path", required=True, metavar="FILE.csv",
+@click.option("--data", "data_path", required=True, metavar="FILE.csv", shell_complete=_complete_file,
               help="Training rows: the inputs, and a `label` column or one column per output (its wanted number).")
-@click.option("-o", "--output", metavar="OUT.net", help="The trained spec (weights from files go to OUT.safetensors).")
+@click.option("-o", "--output", metavar="OUT.net", shell_complete=_complete_file, help="The trained spec (weights from files go to OUT.safetensors).")
 @click.option("--in-place", is_flag=True, help="Write the trained numbers into SPEC itself.")
 @click.option("--epochs", type=_Whole(1, 10_000_000), default=100, show_default=True, help="Passes over the rows.")
 @click.option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
@@ -549,8 +549,8 @@ def _check_gradients(checked, data_path, settings):
 
 
 @cli.command()
-@click.argument("worksheet", metavar="SPEC")
-@click.argument("answers", metavar="ANSWERS.csv|json")
+@click.argument("worksheet", metavar="SPEC", shell_complete=_complete_file)
+@click.argument("answers", metavar="ANSWERS.csv|json", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
@@ -561,7 +561,7 @@ def _check_gradients(checked, data_path, settings):
               help="A number is right within this much of the true one.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
               help="[default: text, or what -o FILE's suffix names: .json, .csv]")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
 @_number_options
 def grade(worksheet, answers, assignments, csv_path, example, variants, seed, blank, tolerance, fmt, output, lang,
@@ -576,7 +576,7 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
@@ -669,9 +669,9 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("-o", "--output", required=True, metavar="FILE.onnx", help="The ONNX model to write (whole or not at all).")
+@click.option("-o", "--output", required=True, metavar="FILE.onnx", shell_complete=_complete_file, help="The ONNX model to write (whole or not at all).")
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
               help="The numbers' type throughout the model.")
 def export(spec, output, dtype):
@@ -685,8 +685,8 @@ def export(spec, output, dtype):
 
 
 @cli.command("import")
-@click.argument("source", metavar="MODEL")
-@click.option("-o", "--output", required=True, metavar="FILE.net",
+@click.argument("source", metavar="MODEL", shell_complete=_complete_file)
+@click.option("-o", "--output", required=True, metavar="FILE.net", shell_complete=_complete_file,
               help="The spec to write (whole or not at all); a Hugging Face model's inside its folder or above it.")
 @click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
               help="A Hugging Face model's text length in tokens (default: the model's context limit).")

@@ -70,6 +70,11 @@ def updated(text: str) -> str:
     return text
 
 
+def unclosed(text: str) -> bool:
+    """An odd number of ``` fence lines: a block would run on into the prose and be rewritten with it."""
+    return sum(1 for line in text.splitlines() if line.startswith("```")) % 2 == 1
+
+
 def documents() -> list[Path]:
     """The files whose blocks are real output: README.md, then every Markdown page under docs/."""
     return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
@@ -83,6 +88,9 @@ def main(names: list[str]) -> int:
         return 2
     for path in paths:
         text = path.read_text(encoding="utf-8")
+        if unclosed(text):
+            print(f"update_readme.py: {path} has a ``` fence that is not closed; left alone", file=sys.stderr)
+            return 2
         new = updated(text)
         if new != text:
             path.write_text(new, encoding="utf-8")

@@ -32,8 +32,9 @@ def test_the_bash_script_registers_netspec():
 
 
 @pytest.mark.parametrize("words, expected", [
-    (("tr",), ["plain,trace"]),
-    (("ex",), ["plain,examples"]),
+    (("tr",), ["plain,trace", "plain,train"]),
+    (("trac",), ["plain,trace"]),
+    (("exa",), ["plain,examples"]),
     (("trace", "specs/leaf.net", "--for"), ["plain,--format"]),
     (("trace", "specs/leaf.net", "--format", "h"), ["plain,html"]),
     (("run", "specs/le"), ["file,specs/le"]),
@@ -82,6 +83,6 @@ def test_bash_completes_a_spec_path_and_an_option_as_typed():
     if not shutil.which("netspec", path=os.path.dirname(sys.executable)):
         pytest.skip("the netspec command is not installed beside this Python")
     line = "netspec trace specs/leaf_softmax.net --format html"
-    screen = _typed([(b"netspec tr\t", "netspec trace "), (b"specs/leaf_so\t", "leaf_softmax.net "),
+    screen = _typed([(b"netspec trac\t", "netspec trace "), (b"specs/leaf_so\t", "leaf_softmax.net "),
                      (b"--for\t", "--format "), (b"h\t", "html ")])
     assert line in screen

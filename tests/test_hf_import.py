@@ -14,7 +14,7 @@ from netspec.errors import NetspecError
 from netspec.interop import import_model
 
 HF = Path(__file__).resolve().parent / "reference" / "hf"
-pytest.importorskip("tokenizers", reason="the models extra: pip install 'netspec[models]'")
+pytest.importorskip("tokenizers", reason="the models extra: pip install 'netspec-worked[models]'")
 
 
 @pytest.fixture(scope="module")

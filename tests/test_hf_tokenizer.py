@@ -14,7 +14,7 @@ import netspec
 from netspec.errors import NetspecError, flatten
 
 HF = Path(__file__).resolve().parent / "reference" / "hf"
-pytest.importorskip("tokenizers", reason="the models extra: pip install 'netspec[models]'")
+pytest.importorskip("tokenizers", reason="the models extra: pip install 'netspec-worked[models]'")
 
 
 def _spec(folder: Path, model: str, length: int) -> Path:
@@ -97,4 +97,4 @@ def test_without_the_tokenizers_library_the_error_names_the_extra(tmp_path, monk
     with pytest.raises(NetspecError) as caught:
         netspec.load_spec(path)
     (error,) = flatten(caught.value)
-    assert error.code == "NS419" and "pip install 'netspec[models]'" in error.hint
+    assert error.code == "NS419" and "pip install 'netspec-worked[models]'" in error.hint

@@ -444,6 +444,7 @@ def test_gallery_shows_current_drawings_that_are_kept(monkeypatch):
         assert committed.exists() and committed.read_text(encoding="utf-8") == svg, \
             f"docs/printouts/{name} is stale: run `python scripts/make_printouts.py`"
     page = (ROOT / "docs" / "printouts.md").read_text(encoding="utf-8")
-    assert script.GALLERY_BLOCK.search(page).group(0) == f"<!-- gallery -->\n{script.gallery(leaf, drawings)}<!-- /gallery -->"
+    rerun = "a spec was added or changed: run `python scripts/make_printouts.py`"
+    assert script.GALLERY_BLOCK.search(page).group(0) == f"<!-- gallery -->\n{script.gallery(leaf, drawings)}<!-- /gallery -->", rerun
     ignore = (ROOT / "docs" / "printouts" / ".gitignore").read_text(encoding="utf-8")
-    assert ignore == script.gitignore(script.kept(leaf, drawings))
+    assert ignore == script.gitignore(script.kept(leaf, drawings)), rerun

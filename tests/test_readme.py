@@ -54,6 +54,13 @@ def test_every_page_with_console_blocks_is_checked():
     assert set(DOCUMENTS) >= {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
 
 
+@pytest.mark.parametrize("page", sorted(DOCUMENTS))
+def test_every_fence_is_closed(page):
+    """A ``` fence left open runs on into the prose: the page shows it as code, and a block rewritten
+    from real output would take the prose with it (scripts/update_readme.py refuses such a page)."""
+    assert not update_readme.unclosed(DOCUMENTS[page])
+
+
 def test_a_console_block_shows_commands():
     """A ```console block without a `$ netspec` line would be checked against nothing."""
     empty = [page for page, block in BLOCKS if not update_readme.commands(block)]

@@ -33,3 +33,24 @@ def test_the_cli_module_alone_imports_only_click_and_base_modules():
     loaded = _loaded_after("import netspec.cli")
     ours = sorted(m for m in loaded if m.startswith("netspec"))
     assert ours == ["netspec", "netspec.cli", "netspec.limits", "netspec.render", "netspec.version"], ours
+
+
+def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback():
+    """The console script's first code sets a handler: a SIGINT before cli.py has loaded (here sent
+    right after it is set) says what a later Ctrl-C says and exits 128 + 2."""
+    import signal
+
+    code = ("import os, signal, time\nimport netspec.launch as launch\nlaunch._install()\n"
+            "os.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 128 + signal.SIGINT == 130
+    assert done.stderr == "netspec: interrupted\n"
+
+
+def test_the_console_script_starts_at_the_launcher():
+    import tomllib
+
+    from conftest import ROOT
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"netspec": "netspec.launch:main"}

@@ -4,7 +4,7 @@ A pretrained model's token numbers are only right when its text is cut exactly a
 in training: BERT lower-cases, strips accents, splits off punctuation and wraps the text
 in [CLS] … [SEP]; GPT-2 cuts bytes by its learned merges. The article's tokenizers do
 none of that, so a real model reads its own tokenizer.json through Hugging Face's
-`tokenizers` library (the `netspec[models]` extra): the field's own implementation, the
+`tokenizers` library (the `netspec-worked[models]` extra): the field's own implementation, the
 same ids to the bit, a small compiled package. netspec never writes a tokenizer of its own
 for these.
 

@@ -16,7 +16,7 @@ from netspec.files import FileRefused, Opened, open_checked
 from netspec.limits import MAX_VOCABULARY_BYTES, Limits, describe_bytes, outside_folder
 from netspec.subwords import never_matches
 
-EXTRA = "pip install 'netspec[models]'"  # Hugging Face's tokenizers, for a model's tokenizer.json
+EXTRA = "pip install 'netspec-worked[models]'"  # Hugging Face's tokenizers, for a model's tokenizer.json
 MAX_VOCABULARY_TOKENS = 1_000_000  # BERT has 30,522 tokens, multilingual models a few hundred thousand
 
 
