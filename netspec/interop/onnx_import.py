@@ -51,7 +51,7 @@ def read_model(path: str):
         import onnx
     except ImportError:
         raise NetspecError("importing an .onnx file needs the onnx package, which is not installed",
-                           hint="pip install onnx", code="NS961") from None
+                           hint="pip install onnx (the netspec-worked[onnx] extra)", code="NS961") from None
     try:
         return onnx.load(path)
     except FileNotFoundError:
