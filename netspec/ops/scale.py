@@ -58,4 +58,10 @@ def scale_cost(args, options):
 
 
 # c·x, every number by the one number c
-OPS = (OpDef("scale", "scaling", check_scale, scale_kernel, scale_explain, scale_worked, cost=scale_cost),)
+def scale_onnx(g, xs, ps, options) -> str:
+    """Mul by the constant."""
+    return g.node("Mul", xs[0], g.scalar(options["by"], "by"))
+
+
+OPS = (OpDef("scale", "scaling", check_scale, scale_kernel, scale_explain, scale_worked, cost=scale_cost,
+             onnx=scale_onnx),)
