@@ -170,7 +170,7 @@ CATALOGUE = (
     Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
           "--freeze that table, or copy the network into the spec"),
     # ---- importing a model: NS95x ----
-    Entry("NS951", "`netspec import` of a path that is no model folder", "give a Hugging Face folder (config.json, "
+    Entry("NS951", "`netspec import` of a path that is no model folder and no .onnx file", "give an .onnx file or a Hugging Face folder (config.json, "
           "model.safetensors, tokenizer.json)"),
     Entry("NS952", "a model folder without config.json, model.safetensors or tokenizer.json, or one that cannot be read",
           "save the model with save_pretrained (safe_serialization=True)"),
@@ -186,8 +186,6 @@ CATALOGUE = (
     Entry("NS962", "`import` of an ONNX model that is not a chain of dense layers and activations (the hint lists "
           "the node types read)", "write the spec by hand, or export a plain multi-layer perceptron"),
     Entry("NS963", "`import` of an .onnx file that is missing or is not a readable ONNX model", "export the model again"),
-    Entry("NS964", "`import` of a path that is neither an .onnx file nor a model folder; a folder while "
-          "Hugging Face import is not there", "export the model with torch.onnx.export and import the .onnx file"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

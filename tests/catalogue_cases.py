@@ -352,7 +352,6 @@ def _interop_errors(folder: Path) -> dict:
     found["NS962"] = _cli_error(["import", str(models / "unsupported.onnx"), "-o", str(folder / "u.net")])
     (folder / "broken.onnx").write_bytes(b"not a model")
     found["NS963"] = _cli_error(["import", str(folder / "broken.onnx"), "-o", str(folder / "b.net")])
-    found["NS964"] = _cli_error(["import", str(folder / "model.h5"), "-o", str(folder / "h.net")])
     return found
 
 
