@@ -1,7 +1,7 @@
 """Nothing in, the error catalogue out: every error netspec reports, with its stable code.
 
 A code never changes meaning once released, so a teacher's notes or a forum answer that
-cites `NS203` stays right. The README's catalogue is generated from this table
+cites `NS203` stays right. The catalogue in docs/errors.md is generated from this table
 (scripts/update_readme.py), and tests/test_catalogue.py triggers every code.
 """
 
@@ -148,6 +148,8 @@ CATALOGUE = (
           "write the output to another file"),
     Entry("NS703", "a printout (trace, drawing, results) that would be larger than the limit, 50 MB by default",
           "fewer rows, --focus or --detail summary; or raise it with --max-printout"),
+    Entry("NS704", "`netspec examples DIR` where DIR already has a file of the same name as an example",
+          "name a new or empty folder, or move those files away first"),
     # ---- generating text: NS8xx ----
     Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
           "declare one `input text … tokens N from VOCABULARY`"),
@@ -170,8 +172,6 @@ CATALOGUE = (
     Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
           "--freeze that table, or copy the network into the spec"),
     # ---- importing a model: NS95x ----
-    Entry("NS951", "`netspec import` of a path that is no model folder and no .onnx file", "give an .onnx file or a Hugging Face folder (config.json, "
-          "model.safetensors, tokenizer.json)"),
     Entry("NS952", "a model folder without config.json, model.safetensors or tokenizer.json, or one that cannot be read",
           "save the model with save_pretrained (safe_serialization=True)"),
     Entry("NS953", "model.safetensors lacks a tensor its config.json implies", "save the model again with save_pretrained"),
@@ -186,6 +186,8 @@ CATALOGUE = (
     Entry("NS962", "`import` of an ONNX model that is not a chain of dense layers and activations (the hint lists "
           "the node types read)", "write the spec by hand, or export a plain multi-layer perceptron"),
     Entry("NS963", "`import` of an .onnx file that is missing or is not a readable ONNX model", "export the model again"),
+    Entry("NS964", "`import` of a path that is neither an .onnx file nor a model folder; a folder while "
+          "Hugging Face import is not there", "export the model with torch.onnx.export and import the .onnx file"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

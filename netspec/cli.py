@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | export | import`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | serve | export | import | examples`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -32,10 +32,25 @@ def _format_help(choices: list[str]) -> str:
     return f"[default: text, or what -o FILE's suffix names: {', '.join(suffixes)}]"  # netspec/render/view.py says what each shows
 
 
+def _complete_file(ctx, param, incomplete):
+    """A file name goes here: the shell completes it from the folder (`_NETSPEC_COMPLETE=bash_source netspec`)."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _complete_dir(ctx, param, incomplete):
+    """A folder name goes here: the shell completes it from the folders it sees."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 def _input_options(command):
     command = click.option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file,
+                           help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
@@ -73,6 +88,8 @@ def _classroom_options(command):
     command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
     command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--interactive", is_flag=True,
+                           help="html: a learner's worksheet that checks the answers typed in it, offline.")(command)
     command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
     return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
                         show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
@@ -222,11 +239,11 @@ def cli():
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
                    "[default: the spec's `dtype` line, else float64].")
@@ -284,7 +301,7 @@ def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -319,12 +336,12 @@ def check(spec, dump, fmt, digits, ascii):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_set_option
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
@@ -337,14 +354,15 @@ def check(spec, dump, fmt, digits, ascii):
 @_classroom_options
 @_number_options
 def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, digits, ascii, train_step, data_path,
-          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, interactive, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
     from netspec.classroom_cli import learner_trace, teacher_key
 
-    if audience == "learner" or variants:
+    if audience == "learner" or variants or interactive:
+        printout["interactive"] = interactive
         return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
-                             audience, key, no_key, lang, variants, seed, printout, _rows)
+                             "learner" if interactive else audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
     from netspec.render.shorten import shortened
@@ -418,11 +436,11 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
-@click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
 @_set_option
 @_number_options
@@ -448,7 +466,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
@@ -465,7 +483,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
 @click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
               help="With --sample: draw only among the K likeliest tokens.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options
 def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
@@ -558,7 +576,49 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 
 
 @cli.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="Worksheet mode: an answer is right within this much of the true number.")
+def serve(spec, port, lang, tolerance):
+    """Show SPEC's printout on http://127.0.0.1:PORT; change a number and the plan redoes it. Ctrl-C stops."""
+    from netspec.serve import make_server
+
+    try:
+        server = make_server(_load_spec(spec), port, lang, tolerance)
+    except OSError as error:
+        raise click.UsageError(f"--port {port}: {error.strerror or error}; pick another port") from None
+    click.echo(f"netspec serve: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.argument("folder", metavar="DIR", shell_complete=_complete_dir)
+def examples(folder):
+    """Copy the example specs, their weight files and objects.csv into DIR, to try every command there.
+
+    DIR is made if it does not exist; a file already there is never replaced (nothing is copied then).
+    """
+    from netspec.examplespecs import copy_examples
+
+    files = copy_examples(folder)
+    specs = sum(1 for name in files if name.suffix == ".net")
+    import shlex
+
+    leaf = shlex.quote(os.path.join(folder, "leaf.net"))
+    click.echo(f"copied {len(files)} files into {folder}: {specs} specs and the files they read\n"
+               f"try: netspec trace {leaf} --example leaf")
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
 @click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "

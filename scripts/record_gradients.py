@@ -117,12 +117,24 @@ def _cases(torch):
     ids = rng.integers(1, 6, size=(B, 4)).astype(np.float64)  # token numbers 1 … 5
     yield ("embed", "embed", [ids], [normal(5, 3)], {"start": 1, "vocabulary": "v", "columns": ("e1", "e2", "e3")},
            lambda t, e: F.embedding(t.long() - 1, e).reshape(t.shape[0], -1))
+    yield "collapse", "collapse", [normal(B, 4)], [normal(4, 3), normal(3, 2)], {}, lambda x, w1, w2: x @ (w1 @ w2)
+    yield ("split_parts", "split", [normal(B, 4 * 6)], [], {"indices": tuple(p * 6 + f for p in range(4) for f in (2, 3))},
+           lambda x: _sequence(x, 4)[:, :, 2:4].reshape(x.shape[0], -1))
+    yield "scale", "scale", [normal(B, 5)], [], {"by": -0.5}, lambda x: x * -0.5
+    yield ("l2_normalize", "l2_normalize", [normal(B, 4 * 3)], [], {"eps": 1e-12, "positions": 4},
+           lambda x: F.normalize(_sequence(x, 4), p=2, dim=-1).reshape(x.shape[0], -1))
+    yield "mean_pool", "mean_pool", [normal(B, 4 * 3)], [], seq, lambda x: _sequence(x, 4).mean(dim=1)
+    tokens = np.array([[1.0, 2.0, 0.0, 0.0], [3.0, 1.0, 2.0, 0.0], [1.0, 1.0, 1.0, 1.0]])  # 0: padding
+    kept = torch.from_numpy((tokens != 0).astype(np.float64))[:, :, None]
+    yield ("mean_pool_padded", "mean_pool", [normal(B, 4 * 3), tokens], [], {"positions": 4, "pad": 0.0},
+           lambda x, t: (_sequence(x, 4) * kept).sum(dim=1) / kept.sum(dim=1))
 
 
 def record(torch) -> list[dict]:
     cases = []
     for name, op, xs, ps, options, function in _cases(torch):
-        tx = [torch.tensor(x, dtype=torch.float64, requires_grad=op != "embed") for x in xs]
+        tx = [torch.tensor(x, dtype=torch.float64, requires_grad=op != "embed" and not (name.endswith("_padded") and k))
+              for k, x in enumerate(xs)]  # token numbers have no gradient
         tp = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in ps]
         y = function(*tx, *tp)
         gy = np.random.default_rng(len(cases)).normal(size=tuple(y.shape))

@@ -1,7 +1,7 @@
-"""One real mistake per error code: used by tests/test_catalogue.py and by the README's catalogue.
+"""One real mistake per error code: used by tests/test_catalogue.py and by the catalogue in docs/errors.md.
 
 `example_errors(folder)` makes each mistake in `folder` and returns the NetspecError that
-netspec raised for it, keyed by its code, so the README shows real messages.
+netspec raised for it, keyed by its code, so the documentation shows real messages.
 """
 
 from __future__ import annotations
@@ -240,7 +240,6 @@ def _import_errors(folder: Path) -> dict:
     (folder / "NS953" / "model.safetensors").write_bytes(header.replace(b"transformer.wpe.weight", b"transformer.wpX.weight"))
     config = folder / "NS954" / "config.json"
     config.write_text(config.read_text().replace('"gpt2"', '"llama"'))
-    made["NS951"] = _cli_error(["import", LEAF, "-o", str(folder / "x.net")])
     for code in ("NS952", "NS953", "NS954"):
         made[code] = _cli_error(["import", str(folder / code), "-o", str(folder / code / "model.net")])
     spec = folder / "NS805" / "model.net"
@@ -279,6 +278,11 @@ def _other_errors(folder: Path) -> dict:
     found["NS703"] = _cli_error(["trace", LEAF, "--max-printout", "2KB"])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
     found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "--format", "text", "-o", str(wrong)])
+    taken = folder / "taken"
+    (taken / "weights").mkdir(parents=True)
+    (taken / "leaf.net").write_text("# my own leaf network\n")
+    (taken / "weights" / "leaf.npz").write_bytes(b"")
+    found["NS704"] = _cli_error(["examples", str(taken)])
     numeric = folder / "numeric.net"
     numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
                        "layer p = divide_by_sum(input)\n")
@@ -352,6 +356,7 @@ def _interop_errors(folder: Path) -> dict:
     found["NS962"] = _cli_error(["import", str(models / "unsupported.onnx"), "-o", str(folder / "u.net")])
     (folder / "broken.onnx").write_bytes(b"not a model")
     found["NS963"] = _cli_error(["import", str(folder / "broken.onnx"), "-o", str(folder / "b.net")])
+    found["NS964"] = _cli_error(["import", str(folder / "model.h5"), "-o", str(folder / "h.net")])
     return found
 
 
@@ -383,5 +388,5 @@ def _weather_rows(folder: Path) -> str:
 
 
 def shown_message(error, folder: Path) -> str:
-    """The error's message with the temporary folder left out, as the README shows it."""
+    """The error's message with the temporary folder left out, as docs/errors.md shows it."""
     return error.message.replace(str(folder) + os.sep, "").replace(str(ROOT) + os.sep, "")

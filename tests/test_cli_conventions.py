@@ -117,16 +117,21 @@ def test_check_json_gives_every_diagnostic_with_its_place():
     assert passed["ok"] and [e["name"] for e in passed["examples"]] == ["leaf", "sunflower"]
 
 
+def _json_of(*args):
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def _documents():
     runs = invoke("run", LEAF, "--format", "json").stdout + invoke("run", LEAF, "--csv", OBJECTS, "--format", "json").stdout
     yield from (json.loads(line) for line in runs.splitlines())
     yield from (json.loads(line) for line in invoke("run", SPECS / "humpty_embed.net", "--format", "json").stdout.splitlines())
-    yield json.loads(invoke("trace", LEAF, "--format", "json").stdout)
-    yield json.loads(invoke("trace", LEAF, "--csv", OBJECTS, "--format", "json").stdout)
-    yield json.loads(invoke("trace", SPECS / "humpty_embed.net", "--format", "json").stdout)
-    yield json.loads(invoke("generate", SPECS / "humpty_embed.net", "-t", "humpty dumpt", "--steps", "3",
-                            "--format", "json").stdout)
-    yield json.loads(invoke("check", LEAF, "--format", "json").stdout)
+    yield _json_of("trace", LEAF, "--format", "json")
+    yield _json_of("trace", LEAF, "--csv", OBJECTS, "--format", "json")
+    yield _json_of("trace", SPECS / "humpty_embed.net", "--format", "json")
+    yield _json_of("generate", SPECS / "humpty_embed.net", "-t", "humpty dumpt", "--steps", "3", "--format", "json")
+    yield _json_of("check", LEAF, "--format", "json")
     yield json.loads(invoke("check", ROOT / "docs" / "mistakes" / "typo.net", "--format", "json").stdout)
 
 
@@ -150,9 +155,10 @@ def test_ctrl_c_exits_130_and_leaves_no_file(tmp_path):
     out = tmp_path / "out.txt"
     process = subprocess.Popen([sys.executable, "-m", "netspec", "run", LEAF, "--csv", big, "-o", out],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    time.sleep(2.5)
-    if process.poll() is not None:
-        pytest.skip("the run finished before it could be interrupted")
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(".out.txt.") for p in tmp_path.iterdir()):  # the run is writing its output
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and "netspec: interrupted" in stderr and "Traceback" not in stderr

@@ -173,3 +173,10 @@ def test_minilm_the_leaf_is_green_as_sentence_transformers_encodes_it(minilm_fol
     known = [-0.028993849, 0.052281618, -0.030437293, -0.014956928, 0.110330291]
     np.testing.assert_allclose(found[:5], known, rtol=0, atol=1e-6)
     np.testing.assert_allclose(found, recorded["float32"][0], rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("model", ["tiny_gpt2", "tiny_bert"])
+def test_the_specs_in_the_repository_are_what_import_writes(model):
+    """docs/real-models.md shows these specs; they must not drift from the importer."""
+    path = HF / model / f"{model}.net"
+    assert path.read_text(encoding="utf-8") == import_model(HF / model, path)

@@ -21,6 +21,6 @@ def import_model(source: str | Path, spec_path: str | Path, tokens: int | None =
     if source.is_dir():
         from netspec.interop.huggingface import import_folder
         return import_folder(source, Path(spec_path), tokens)
-    raise ModelImportError(f"{source} is not a model folder", code="NS951",
-                           hint="give a Hugging Face model's folder: the one with config.json, model.safetensors "
-                                "and tokenizer.json")
+    raise ModelImportError(f"{source}: netspec imports a Hugging Face model folder here", code="NS964",
+                           hint="give the folder with config.json, model.safetensors and tokenizer.json (an .onnx "
+                                "file goes through netspec/interop/importer.py)")

@@ -19,8 +19,7 @@ def import_model(source: str, output: str, tokens: int | None = None) -> list[st
         return _huggingface(source, output, tokens)
     if path.suffix.lower() == ".onnx":
         return _onnx(source, output)
-    raise NetspecError(f"{source} is not a model folder or an .onnx file: netspec imports an .onnx file or a "
-                       "Hugging Face model folder", code="NS951",
+    raise NetspecError(f"{source}: netspec imports an .onnx file or a Hugging Face model folder", code="NS964",
                        hint="export the model with torch.onnx.export and import the .onnx file")
 
 

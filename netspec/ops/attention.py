@@ -30,7 +30,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_EXP, Cost, Diagram, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
@@ -351,5 +351,6 @@ def attention_cached(xs, ps, options, state):
     return [q, keys, values], ps, {**options, "queries": new, "keys": total, "first": state["offset"]}
 
 
-OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost,
-                   gradient=attention_gradient, cached=attention_cached, onnx=attention_onnx),)
+OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked,
+             diagram=Diagram(attention=True), cost=attention_cost, gradient=attention_gradient, cached=attention_cached,
+             onnx=attention_onnx),)

@@ -88,9 +88,12 @@ def sequence_names(positions, features) -> tuple[str, ...]:
 class Diagram:
     """How a drawing shows a step. `weights`: a line per weight from every input neuron to every
     output neuron, and a weight's address (`W1[R,h1]`) focuses that line and the sum it enters
-    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula."""
+    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula.
+    `attention`: each output position is a weighted sum of the value positions; a sequence drawing
+    (render/diagram/sequence.py) shows the weights as a matrix and the sum as arrows from the value rows."""
 
     weights: bool = False
+    attention: bool = False
 
 
 ELEMENTWISE = Diagram()

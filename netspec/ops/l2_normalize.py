@@ -75,6 +75,18 @@ def l2_normalize_worked(step, r: int):
              "; a length below eps = ", Num(rec.eps), " counts as eps")], items
 
 
+def l2_normalize_gradient(xs, ps, options, y, gy):
+    """y = x / d with d = max(‖x‖, eps): ∂x = (∂y − y·(y · ∂y)) / d where ‖x‖ > eps, else ∂y / d (d is then
+    the constant eps), position by position."""
+    x = xs[0].reshape(xs[0].shape[0], options["positions"], -1)
+    g = gy.reshape(x.shape)
+    length = np.sqrt((x * x).sum(axis=-1, keepdims=True))
+    divisor = np.maximum(length, x.dtype.type(options["eps"]))
+    out = x / divisor
+    along = np.where(length > options["eps"], (out * g).sum(axis=-1, keepdims=True), 0.0)
+    return [((g - out * along) / divisor).reshape(xs[0].shape)], []
+
+
 def l2_normalize_cost(args, options):
     return elementwise_cost(args, options, kernel=3, explain=4, operations=4) if args else None
 
@@ -88,4 +100,4 @@ def l2_normalize_onnx(g, xs, ps, options) -> str:
 
 
 OPS = (OpDef("l2_normalize", "normalisation", check_l2_normalize, l2_normalize_kernel, l2_normalize_explain,
-             l2_normalize_worked, cost=l2_normalize_cost, onnx=l2_normalize_onnx),)
+             l2_normalize_worked, cost=l2_normalize_cost, gradient=l2_normalize_gradient, onnx=l2_normalize_onnx),)

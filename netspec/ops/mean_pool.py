@@ -73,6 +73,15 @@ def mean_pool_worked(step, r: int):
              (f" (the {padded} padding positions left out)" if padded else ""),)], items
 
 
+def mean_pool_gradient(xs, ps, options, y, gy):
+    """Each kept position gets ∂L/∂mean ÷ the count; padding gets none, and the token numbers have no gradient."""
+    x = xs[0].reshape(xs[0].shape[0], options["positions"], -1)
+    kept = (np.ones(x.shape[:2]) if len(xs) < 2 else (xs[1] != options["pad"])).astype(x.dtype)
+    count = np.maximum(kept.sum(axis=1, keepdims=True), 1.0)  # (batch, 1)
+    dx = kept[:, :, None] * (gy / count)[:, None, :]
+    return [dx.reshape(xs[0].shape), *([None] if len(xs) > 1 else [])], []
+
+
 def mean_pool_cost(args, options) -> Cost | None:
     """The masked copy of the sequence, then one sum per feature."""
     if not args:
@@ -97,4 +106,4 @@ def mean_pool_onnx(g, xs, ps, options) -> str:
 
 
 OPS = (OpDef("mean_pool", "pooling", check_mean_pool, mean_pool_kernel, mean_pool_explain, mean_pool_worked,
-             cost=mean_pool_cost, onnx=mean_pool_onnx),)
+             cost=mean_pool_cost, gradient=mean_pool_gradient, onnx=mean_pool_onnx),)

@@ -53,6 +53,11 @@ def scale_worked(step, r: int):
     return [("every number of ", step.step.inputs[0], " times ", Num(rec.by))], items
 
 
+def scale_gradient(xs, ps, options, y, gy):
+    """y = c·x, so ∂L/∂x = c·∂L/∂y."""
+    return [gy * gy.dtype.type(options["by"])], []
+
+
 def scale_cost(args, options):
     return elementwise_cost(args, options, kernel=1, explain=2, operations=1) if args else None
 
@@ -64,4 +69,4 @@ def scale_onnx(g, xs, ps, options) -> str:
 
 
 OPS = (OpDef("scale", "scaling", check_scale, scale_kernel, scale_explain, scale_worked, cost=scale_cost,
-             onnx=scale_onnx),)
+             gradient=scale_gradient, onnx=scale_onnx),)

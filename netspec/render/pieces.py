@@ -123,7 +123,7 @@ def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle, words: Words
     """`Decision · the largest output wins: Leaf 0.79584 > Flower 0.25122  →  Leaf`."""
     decision = trace.spec.decision
     if decision.kind == "none":
-        return f"{words('t.decision')} · {decision.describe()}"
+        return f"{words('t.decision')} · {rule_text(decision, words)}"
     outputs = row.outputs
     if decision.reads:  # a sequence's scores: the last position's, by token
         outputs = list(zip(decision.labels, (value for _, value in outputs[-decision.reads:])))
@@ -147,6 +147,10 @@ def decision_text(row: WorkedRow, trace: Trace, style: NumberStyle, words: Words
 
 def rule_text(decision, words: Words = ENGLISH) -> str:
     """`the largest output wins`, or `Leaf if the output is positive, otherwise Flower`, in the words' language."""
+    if decision.kind == "none":
+        return words("no_decision")
+    if words.lang == "en" or decision.kind not in ("largest", "sign") or getattr(decision, "reads", None):
+        return decision.describe()  # English, and any rule the table has no words for, as the spec's model says it
     if decision.kind == "largest":
-        return words("largest_wins")
+        return words("largest_last_wins" if decision.reads else "largest_wins")
     return words("sign_rule", first=decision.labels[0], second=decision.labels[1])

@@ -192,6 +192,8 @@ def instruction_keys(sheet: Sheet) -> list[tuple[str, dict]]:
 
 def rule_words(sheet: Sheet, words) -> str:
     """The decision rule in the sheet's language (the labels as the spec wrote them)."""
+    if sheet.rule not in ("largest", "sign"):
+        return sheet.rule
     if sheet.rule == "sign" and len(sheet.labels) == 2:
         return words("sign_rule", first=sheet.labels[0], second=sheet.labels[1])
     return words("largest_wins")

@@ -74,6 +74,8 @@ def _largest_of_few(outputs: np.ndarray) -> np.ndarray:
     """argmax along each row, a column at a time, by arithmetic (a masked write per column costs as much
     as argmax itself: its branches are unpredictable); the first of equal largest wins, as argmax's does
     (the runner has refused NaN before any decision is made)."""
+    if outputs.shape[1] == 2:  # two labels, as most of the article's networks: one comparison
+        return np.greater(outputs[:, 1], outputs[:, 0]).view(np.uint8).astype(np.intp)
     best = outputs[:, 0].copy()
     chosen = np.zeros(len(outputs), dtype=np.intp)
     for j in range(1, outputs.shape[1]):

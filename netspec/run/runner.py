@@ -99,7 +99,7 @@ def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
     result = kernel(xs, list(step.params), step.step.options)
     if result.dtype != plan.dtype and plan.dtype != np.float64:  # an operation that widened: back to float32
         result = result.astype(plan.dtype)
-    if not np.isfinite(result.sum()):  # one cheap pass; the full search only runs on a fault
+    if not np.isfinite(np.add.reduce(result, axis=None)):  # one cheap pass; the full search only on a fault
         _report_non_finite(step, result, row_ids, plan, xs)
     return result
 
