@@ -115,3 +115,24 @@ def test_an_operation_without_an_onnx_form_is_refused_at_its_line(tmp_path):
     assert caught.value.code == "NS960"
     assert caught.value.span.line == 35  # layer out = dense(hidden, W2)
     assert "`dense` has no ONNX form" in caught.value.message and caught.value.hint
+
+
+@pytest.mark.parametrize("model, text", [("tiny_bert", "humpty sat on a wall"), ("tiny_gpt2", "humpty dumpty sat on a")])
+def test_an_imported_hugging_face_model_exports_with_its_numbers(tmp_path, model, text):
+    """BERT's padding mask (attention and mean pooling leave the pad tokens out), its token-type row, GPT-2's
+    causal mask and fused q, k, v: a spec `netspec import` wrote from tests/reference/hf/ exports and agrees."""
+    import shutil
+
+    pytest.importorskip("tokenizers")
+    from netspec.run.inputs import from_assignments
+
+    folder = tmp_path / model
+    shutil.copytree(ROOT / "tests" / "reference" / "hf" / model, folder)
+    extra = ["--tokens", "8"] if model == "tiny_gpt2" else []
+    assert invoke("import", folder, "-o", folder / "model.net", *extra).exit_code == 0
+    spec = netspec.load_spec(folder / "model.net")
+    plan = netspec.compile_plan(spec)
+    rows = from_assignments(spec, [f"text={text}"]).values
+    want = netspec.run_plan(plan, rows).outputs
+    np.testing.assert_allclose(_run(plan, rows, "float64"), want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(_run(plan, rows, "float32"), want, rtol=2e-5, atol=2e-6 * max(1.0, np.abs(want).max()))

@@ -15,7 +15,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 STATEMENTS = ("network", "use", "dtype", "vocabulary", "input", "weights", "bias", "vector", "layer", "output",
               "decide", "say", "example", "expect", "repeat", "end")
 WORDS = ("as", "at", "characters", "from", "if", "key", "labels", "largest", "layout", "least", "most", "nothing",
-         "numbered", "otherwise", "positive", "range", "shape", "subwords", "times", "to", "tokens", "unit", "within",
+         "numbered", "otherwise", "positive", "range", "shape", "subwords", "times", "to", "tokens", "unit", "up", "within",
          "words")
 NUMBER = r"[+\-\u2212]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-\u2212]?[0-9]+)?"  # the grammar's NUMBER
 

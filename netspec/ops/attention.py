@@ -317,7 +317,7 @@ def attention_onnx(g, xs, ps, options) -> str:
     heads, nq, nk = options["heads"], options["queries"], options["keys"]
     split = lambda x, n: g.node("Transpose", g.reshape(x, [0, n, heads, -1]), perm=[0, 2, 1, 3])  # noqa: E731
     q, k, v = split(xs[0], nq), split(xs[1], nk), split(xs[2], nk)
-    first = 0
+    first = options.get("first", 0)
     if options["query"] == "last":
         q, first = g.node("Slice", q, g.ints([nq - 1], "starts"), g.ints([nq], "ends"), g.ints([2], "axes")), nq - 1
     scores = g.node("MatMul", q, g.node("Transpose", k, perm=[0, 1, 3, 2]))
@@ -328,6 +328,9 @@ def attention_onnx(g, xs, ps, options) -> str:
         count = 1 if options["query"] == "last" else nq
         visible = np.arange(nk)[None, :] <= np.arange(first, first + count)[:, None]
         scores = g.node("Where", g.constant(visible, "visible"), scores, g.scalar(-np.inf, "masked"))
+    if "pad" in options:  # a text's padding: the key positions whose token number is the pad token's
+        real = g.node("Not", g.node("Equal", xs[3], g.scalar(options["pad"], "pad")))
+        scores = g.node("Where", g.reshape(real, [0, 1, 1, nk]), scores, g.scalar(-np.inf, "masked"))
     weights = g.node("Softmax", scores, axis=-1)
     mixed = g.node("Transpose", g.node("MatMul", weights, v), perm=[0, 2, 1, 3])
     return g.reshape(mixed, [0, -1])

@@ -92,5 +92,12 @@ def l2_normalize_cost(args, options):
 
 
 # x / max(‖x‖, eps): the vector made one long
+def l2_normalize_onnx(g, xs, ps, options) -> str:
+    """x / max(√(Σ x·x), eps) at each position, as l2_normalize_explain."""
+    x = g.reshape(xs[0], [0, options["positions"], -1])
+    length = g.node("Sqrt", g.node("ReduceSum", g.node("Mul", x, x), g.ints([-1], "axes"), keepdims=1))
+    return g.reshape(g.node("Div", x, g.node("Max", length, g.scalar(options["eps"], "eps"))), [0, -1])
+
+
 OPS = (OpDef("l2_normalize", "normalisation", check_l2_normalize, l2_normalize_kernel, l2_normalize_explain,
-             l2_normalize_worked, cost=l2_normalize_cost, gradient=l2_normalize_gradient),)
+             l2_normalize_worked, cost=l2_normalize_cost, gradient=l2_normalize_gradient, onnx=l2_normalize_onnx),)

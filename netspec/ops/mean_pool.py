@@ -91,5 +91,19 @@ def mean_pool_cost(args, options) -> Cost | None:
 
 
 # Σ over the positions / their count, feature by feature
+def mean_pool_onnx(g, xs, ps, options) -> str:
+    """Σ over the kept positions / their count (at least 1), as mean_pool_explain; a padding position
+    (its token number the pad token's) is left out of both."""
+    n = options["positions"]
+    x = g.reshape(xs[0], [0, n, -1])  # (batch, n, d)
+    if len(xs) < 2:
+        return g.node("Div", g.node("ReduceSum", x, g.ints([1], "axes"), keepdims=0), g.scalar(float(n), "count"))
+    kept = g.node("Cast", g.node("Not", g.node("Equal", xs[1], g.scalar(options["pad"], "pad"))),
+                  to=11 if g.dtype == np.float64 else 1)  # 11: DOUBLE, 1: FLOAT
+    total = g.node("ReduceSum", g.node("Mul", x, g.reshape(kept, [0, n, 1])), g.ints([1], "axes"), keepdims=0)
+    count = g.node("Max", g.node("ReduceSum", kept, g.ints([1], "axes"), keepdims=1), g.scalar(1.0, "one"))
+    return g.node("Div", total, count)
+
+
 OPS = (OpDef("mean_pool", "pooling", check_mean_pool, mean_pool_kernel, mean_pool_explain, mean_pool_worked,
-             cost=mean_pool_cost, gradient=mean_pool_gradient),)
+             cost=mean_pool_cost, gradient=mean_pool_gradient, onnx=mean_pool_onnx),)

@@ -279,9 +279,13 @@ def positional_encoding_onnx(g, xs, ps, options) -> str:
 
 
 def positional_embedding_onnx(g, xs, ps, options) -> str:
-    """x + the table's first n rows, side by side (the rows past n are the context limit)."""
-    n = options["positions"]
-    rows = g.node("Slice", ps[0], g.ints([0], "starts"), g.ints([n], "ends"), g.ints([0], "axes"))
+    """x + the table's first n rows, side by side (the rows past n are the context limit); with row=R,
+    row R at every position (BERT's token type)."""
+    n, row = options["positions"], options.get("row")
+    if row:
+        rows = g.node("Gather", ps[0], g.ints([row - 1] * n, "rows"), axis=0)
+    else:
+        rows = g.node("Slice", ps[0], g.ints([0], "starts"), g.ints([n], "ends"), g.ints([0], "axes"))
     return g.node("Add", xs[0], g.reshape(rows, [1, -1]))
 
 

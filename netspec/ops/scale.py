@@ -63,5 +63,10 @@ def scale_cost(args, options):
 
 
 # c·x, every number by the one number c
+def scale_onnx(g, xs, ps, options) -> str:
+    """Mul by the constant."""
+    return g.node("Mul", xs[0], g.scalar(options["by"], "by"))
+
+
 OPS = (OpDef("scale", "scaling", check_scale, scale_kernel, scale_explain, scale_worked, cost=scale_cost,
-             gradient=scale_gradient),)
+             gradient=scale_gradient, onnx=scale_onnx),)
