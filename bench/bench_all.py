@@ -174,7 +174,7 @@ def torch_gpt(weights: dict):
 # ---------------------------------------------------------------- the comparisons
 
 def bench_network(name, spec, numpy_forward, ort_make, torch_make, counts, single, min_time):
-    plan = netspec.compile_plan(spec)
+    plan, plan32 = netspec.compile_plan(spec), netspec.compile_plan(spec, "float32")
     ort = ort_make(spec, single) if onnxruntime else None
     tor = torch_make(spec) if torch else None
     rng = np.random.default_rng(7)
@@ -184,26 +184,30 @@ def bench_network(name, spec, numpy_forward, ort_make, torch_make, counts, singl
         x = lows + (highs - lows) * rng.random((n, len(spec.inputs)))
         x32 = x.astype(np.float32)
         expected = run_plan(plan, x).outputs
-        funcs = {"netspec": lambda: run_plan(plan, x), "numpy": lambda: numpy_forward(x)}
+        funcs = {"netspec": lambda: run_plan(plan, x), "netspec f32": lambda: run_plan(plan32, x32),
+                 "numpy": lambda: numpy_forward(x)}
         if ort:
             funcs["onnxruntime f32"] = lambda: ort(x32)
         if tor:
             funcs["torch f32"] = lambda: tor(x32)
         for who, f in funcs.items():  # every contender gives netspec's numbers, float32 to float32's precision
             got = f() if who != "netspec" else expected
-            tol = 1e-9 if who in ("netspec", "numpy") else 2e-3
+            tol = 1e-9 if who in ("netspec", "numpy") else 2e-3  # float32: its own precision
             assert np.allclose(got, expected, rtol=tol, atol=tol * np.abs(expected).max()), f"{name} {n}: {who} differs"
         times = median_times(funcs, min_time, min_repeats=3 if n * len(spec.inputs) > 1e7 else 10)
         record("1 thread" if single else "default", f"{name}, {n:,} rows", times)
 
 
 def bench_gpt(spec, windows, single, min_time):
-    plan = netspec.compile_plan(spec)
+    plan, plan32 = netspec.compile_plan(spec), netspec.compile_plan(spec, "float32")
     weights = {k: p.array for k, p in spec.params.items()}
     ids = np.random.default_rng(5).integers(1, 28, size=(windows, 12)).astype(np.float64)
+    ids32 = ids.astype(np.float32)
     expected = run_plan(plan, ids).outputs
-    funcs = {"netspec": lambda: run_plan(plan, ids), "numpy": lambda: numpy_gpt(weights, ids)}
+    funcs = {"netspec": lambda: run_plan(plan, ids), "netspec f32": lambda: run_plan(plan32, ids32),
+             "numpy": lambda: numpy_gpt(weights, ids)}
     assert np.allclose(numpy_gpt(weights, ids), expected, rtol=1e-10, atol=1e-10), "tiny_gpt: numpy differs"
+    assert np.allclose(run_plan(plan32, ids32).outputs, expected, rtol=1e-3, atol=1e-3), "tiny_gpt: float32 differs"
     if torch:
         tor = torch_gpt(weights)
         assert np.allclose(tor(ids), expected, rtol=1e-3, atol=1e-3), "tiny_gpt: torch differs"
@@ -244,15 +248,22 @@ def _subprocess_median(argv: list[str], runs: int, env=None) -> float:
 
 
 def bench_startup(runs: int):
+    """Fresh processes, with bytecode caching on (as a pip install has it) in a folder of their own:
+    with PYTHONDONTWRITEBYTECODE set, netspec would be compiled from source on every run while
+    NumPy, Lark and click use the .pyc files pip wrote, which is no one's real start-up."""
     py = sys.executable
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="netspec-pyc-")
     pairs = [("start-up: run specs/leaf.net", [py, "-m", "netspec", "run", "specs/leaf.net"],
               "import numpy, lark, click", [py, "-c", "import numpy, lark, click"]),
              ("start-up: --help", [py, "-m", "netspec", "--help"], "python -c pass + click", [py, "-c", "import click"])]
     for work, ours, theirs_name, theirs in pairs:
         a, b = [], []
+        _subprocess_median(ours, 1, env)  # the first run writes the bytecode of each side
+        _subprocess_median(theirs, 1, env)
         for _ in range(runs):  # alternating, one each
-            a.append(_subprocess_median(ours, 1))
-            b.append(_subprocess_median(theirs, 1))
+            a.append(_subprocess_median(ours, 1, env))
+            b.append(_subprocess_median(theirs, 1, env))
         record("-", work, {"netspec": statistics.median(a), theirs_name: statistics.median(b)})
 
 
@@ -347,7 +358,30 @@ def summary():
         print(f"| {threads} | {work} | " + " | ".join(cells) + " |")
 
 
-CONTENDERS = ("netspec", "numpy", "onnxruntime f32", "torch f32", "baseline")
+# (what, the row's work starts with, ours, theirs, most): each target is one ratio of two cells of a row
+TARGETS = (("float32 plan vs onnxruntime", "leaf 4→3→2", "netspec f32", "onnxruntime f32", 1.0),
+           ("float32 plan vs onnxruntime", "784→512→512→10", "netspec f32", "onnxruntime f32", 1.0),
+           ("float32 plan vs torch", "tiny_gpt", "netspec f32", "torch f32", 1.5),
+           ("netspec run specs/leaf.net vs the bare imports", "start-up: run", "netspec", "import numpy, lark, click", 1.3),
+           ("netspec --help vs python -c pass + click", "start-up: --help", "netspec", "python -c pass + click", 1.2),
+           ("check of one inline table vs np.loadtxt", "parse", "netspec", "np.loadtxt", 3.0),
+           ("run --csv, text vs --format csv", "run --csv", "netspec", "--format csv", 1.5))
+
+
+def targets():
+    """Each target's ratio, from the rows above; a row a missing contender left out is skipped."""
+    print("\n| target | threads | work | ratio | at most | met |\n|---|---|---|---:|---:|---|")
+    for what, work, ours, theirs, most in TARGETS:
+        for threads, done, times, _ in ROWS:
+            if done.startswith(work) and times.get(ours) and times.get(theirs):
+                ratio = times[ours] / times[theirs]
+                print(f"| {what} | {threads} | {done} | {ratio:.2f}× | {most}× | {'yes' if ratio <= most else 'no'} |")
+    for count, ours, theirs in MEMORY:
+        print(f"| memory per number of the inline table | - | {count:,} numbers | {ours:.0f} B | 100 B | "
+              f"{'yes' if ours <= 100 else 'no'} |")
+
+
+CONTENDERS = ("netspec", "netspec f32", "numpy", "onnxruntime f32", "torch f32", "baseline")
 
 
 def main() -> int:
@@ -374,6 +408,7 @@ def main() -> int:
         bench_parse(folder, 300 if args.quick else 1000)
         bench_csv_text(folder, 100_000 if args.quick else 1_000_000)
     summary()
+    targets()
     return 0
 
 

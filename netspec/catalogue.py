@@ -1,7 +1,7 @@
 """Nothing in, the error catalogue out: every error netspec reports, with its stable code.
 
 A code never changes meaning once released, so a teacher's notes or a forum answer that
-cites `NS203` stays right. The README's catalogue is generated from this table
+cites `NS203` stays right. The catalogue in docs/errors.md is generated from this table
 (scripts/update_readme.py), and tests/test_catalogue.py triggers every code.
 """
 
@@ -96,6 +96,8 @@ CATALOGUE = (
     Entry("NS314", "`--focus` names no value, neuron or weight", "use an address the hint suggests"),
     Entry("NS315", "an `--input` that is not NAME=VALUE", "write it like R=32"),
     Entry("NS318", "rows handed in from Python with the wrong number of columns", "one number per input, per row"),
+    Entry("NS324", "`--set` or with_weight names a weight, bias or input the spec does not have, or no number",
+          "use a name the hint suggests, and a plain decimal"),
     Entry("NS320", "an input written with a digit that is not one of 0-9 (such as ３ or ৪)",
           "write numbers with the digits 0 to 9"),
     Entry("NS316", "a text with a character or word that is not in its vocabulary", "use only the vocabulary's tokens"),
@@ -108,7 +110,7 @@ CATALOGUE = (
     Entry("NS403", "a pickle, which netspec never loads", "save weights with numpy.save, numpy.savez or safetensors"),
     Entry("NS404", "a file whose bytes are not the format its name says", "rename it, or save it again"),
     Entry("NS405", "a damaged .npy, .npz or .safetensors header", "save the file again"),
-    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, float32 or float64, C order"),
+    Entry("NS406", "numbers that are not floating point, or Fortran order", "save float16, bfloat16, float32 or float64, C order"),
     Entry("NS407", "a tensor whose shape does not fit its declaration", "fix the `shape`, or the file"),
     Entry("NS408", "a truncated weight file", "copy or save the file again"),
     Entry("NS409", "tensors larger than the memory limit", "raise it with --max-memory"),
@@ -121,6 +123,12 @@ CATALOGUE = (
           "save one token a line, as UTF-8"),
     Entry("NS415", "a vocabulary file that is empty, has a blank line or a token with a space, or lists a token twice",
           "one token a line, each once"),
+    Entry("NS418", "a pretrained BERT model's vocab.txt read by the article's sub-word tokenizer, which would number "
+          "its text wrongly", 'declare the model\'s tokenizer.json: `vocabulary tokens subwords from "tokenizer.json"`'),
+    Entry("NS419", "a tokenizer.json that Hugging Face's `tokenizers` cannot read, or that library not installed",
+          "give the tokenizer.json saved with the model; pip install 'netspec[models]'"),
+    Entry("NS420", "a PyTorch checkpoint (torch.save's zip, which holds a pickle)",
+          "convert it to .safetensors with safetensors.torch.save_file"),
     Entry("NS416", "a weight file whose header is longer than netspec reads (16 MiB for .safetensors, 100 kB for .npy, "
           "4 MiB for an .npz's directory)",
           "save the file again with numpy or safetensors"),
@@ -140,6 +148,8 @@ CATALOGUE = (
           "write the output to another file"),
     Entry("NS703", "a printout (trace, drawing, results) that would be larger than the limit, 50 MB by default",
           "fewer rows, --focus or --detail summary; or raise it with --max-printout"),
+    Entry("NS704", "`netspec examples DIR` where DIR already has a file of the same name as an example",
+          "name a new or empty folder, or move those files away first"),
     # ---- generating text: NS8xx ----
     Entry("NS801", "`generate` with a spec that does not take exactly one text input, and nothing else",
           "declare one `input text … tokens N from VOCABULARY`"),
@@ -149,6 +159,9 @@ CATALOGUE = (
           "steps 1 to 10,000; temperature above 0; seed a whole number, 0 or more"),
     Entry("NS804", "`generate` whose steps would do more operations than the limit (100 billion, some five minutes, by default)",
           "fewer steps, or raise it with --max-operations"),
+    Entry("NS805", "`generate` on a real model whose operations cannot run a token at a time (attention without "
+          "mask=causal, a dense layer over the whole sequence)", "give a language model: causal attention, layers at "
+          "each position"),
     # ---- training: NS9xx ----
     Entry("NS901", "training data without targets: no `label` column and not one column per output",
           "add a `label` column, or one column named after each output"),
@@ -158,6 +171,25 @@ CATALOGUE = (
           "a loss that needs probabilities", "name a table the spec declares; see the hint"),
     Entry("NS905", "trained numbers that cannot be written back: a table of another spec (`use`)",
           "--freeze that table, or copy the network into the spec"),
+    # ---- importing a model: NS95x ----
+    Entry("NS951", "`netspec import` of a path that is no model folder", "give a Hugging Face folder (config.json, "
+          "model.safetensors, tokenizer.json)"),
+    Entry("NS952", "a model folder without config.json, model.safetensors or tokenizer.json, or one that cannot be read",
+          "save the model with save_pretrained (safe_serialization=True)"),
+    Entry("NS953", "model.safetensors lacks a tensor its config.json implies", "save the model again with save_pretrained"),
+    Entry("NS954", "an architecture or setting netspec does not import", "GPT-2 (GPT2LMHeadModel) and BERT sentence "
+          "embedders (sentence-transformers) are imported"),
+    Entry("NS955", "`netspec import -o` outside the model's folder, where the spec could not read its files",
+          "write the spec inside the model's folder or above it"),
+    Entry("NS956", "`netspec import --tokens` longer than the model's context", "give at most its position table's rows"),
+    # ---- ONNX in and out: NS96x ----
+    Entry("NS960", "`export` of a spec with an operation that has no ONNX form", "run that spec with netspec"),
+    Entry("NS961", "`export` or `import` of ONNX without the onnx package installed", "pip install onnx"),
+    Entry("NS962", "`import` of an ONNX model that is not a chain of dense layers and activations (the hint lists "
+          "the node types read)", "write the spec by hand, or export a plain multi-layer perceptron"),
+    Entry("NS963", "`import` of an .onnx file that is missing or is not a readable ONNX model", "export the model again"),
+    Entry("NS964", "`import` of a path that is neither an .onnx file nor a model folder; a folder while "
+          "Hugging Face import is not there", "export the model with torch.onnx.export and import the .onnx file"),
 )
 
 CODES = {entry.code: entry for entry in CATALOGUE}

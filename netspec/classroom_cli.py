@@ -42,10 +42,14 @@ def learner_trace(checked, asked, fmt, output, digits, ascii, audience, key, no_
 
     fmt = _format(fmt, output, LEARNER_FORMATS)
     _refuse(audience, key, no_key, variants, seed, printout, asked)
+    if printout.get("interactive") and (fmt != "html" or no_key or key):
+        raise click.UsageError("--interactive is an HTML worksheet that holds its own key to check the answers: "
+                               "give --format html, and no --key or --no-key")
     rows = _variants(checked, variants, seed) if variants else pick_rows(checked, *asked)
     traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
     classroom = Classroom(printout.get("blank") or "all", lang, printout.get("paper") or "a4",
-                          "apart" if key else "none" if no_key else "with")
+                          "apart" if key else "none" if no_key or printout.get("interactive") else "with",
+                          bool(printout.get("interactive")))
     sheet, answers = learner_printout(traced, fmt, NumberStyle(digits, ascii), classroom)
     read = checked.read_files
     if answers is not None:

@@ -1,4 +1,4 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | serve | export | import | examples`; with classroom_cli.py the only importer of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
 click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
@@ -24,6 +24,7 @@ FORMATS_RUN = ["text", "json", "csv"]
 FORMATS_TRACE = ["text", "md", "json", "html", "tex"]
 FORMATS_GENERATE = ["text", "json"]
 DETAILS = ["summary", "layer", "neuron", "scalar"]
+OUTPUT_HELP = "Write to FILE (whole or not at all) instead of the screen; `-` is the screen."
 
 
 def _format_help(choices: list[str]) -> str:
@@ -31,10 +32,25 @@ def _format_help(choices: list[str]) -> str:
     return f"[default: text, or what -o FILE's suffix names: {', '.join(suffixes)}]"  # netspec/render/view.py says what each shows
 
 
+def _complete_file(ctx, param, incomplete):
+    """A file name goes here: the shell completes it from the folder (`_NETSPEC_COMPLETE=bash_source netspec`)."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _complete_dir(ctx, param, incomplete):
+    """A folder name goes here: the shell completes it from the folders it sees."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 def _input_options(command):
     command = click.option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", help="Rows of inputs; the header names the inputs.")(command)
+    command = click.option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file,
+                           help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
     command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
@@ -72,6 +88,8 @@ def _classroom_options(command):
     command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
     command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = click.option("--interactive", is_flag=True,
+                           help="html: a learner's worksheet that checks the answers typed in it, offline.")(command)
     command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
     return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
                         show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
@@ -136,18 +154,22 @@ def _settings(freeze=(), **given):
 
 
 def _safety_options(command):
-    """--allow-outside, --max-memory, --max-steps and --max-printout, kept in the click context for _load_spec."""
+    """--allow-outside, --max-memory, --max-steps and --max-printout, kept in the click context for _load_spec;
+    and --quiet, for _note and _progress_bar."""
 
     @functools.wraps(command)
-    def with_limits(*args, allow_outside, max_memory, max_steps, max_printout, **kwargs):
+    def with_limits(*args, allow_outside, max_memory, max_steps, max_printout, quiet, **kwargs):
         from netspec.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PRINTOUT, DEFAULT_MAX_STEPS, Limits
 
         limits = Limits(max_memory if max_memory is not None else DEFAULT_MAX_BYTES, allow_outside,
                         max_steps if max_steps is not None else DEFAULT_MAX_STEPS,
                         max_printout if max_printout is not None else DEFAULT_MAX_PRINTOUT)
         click.get_current_context().meta["netspec.limits"] = limits
+        click.get_current_context().meta["netspec.quiet"] = quiet
         return command(*args, **kwargs)
 
+    with_limits = click.option("--quiet", "-q", is_flag=True,
+                               help="No notes and no progress bar on stderr; errors are still shown.")(with_limits)
     with_limits = click.option("--max-printout", type=_Size(), default=None, metavar="SIZE",
                                help="Largest printout (trace, drawing, results), estimated before it is made "
                                     "(default 50MB).")(with_limits)
@@ -162,10 +184,45 @@ def _safety_options(command):
 
 
 def _load_spec(spec):
-    """load_spec with the limits given on the command line."""
+    """load_spec with the limits given on the command line; `-` reads the spec from standard input."""
     from netspec import load_spec
 
+    if spec == "-":
+        from netspec.clitools import read_spec
+
+        return read_spec(_limits())
     return load_spec(spec, _limits())
+
+
+def _note(text: str):
+    """A note on stderr (why a printout was shortened, what --set changed), unless --quiet."""
+    if not click.get_current_context().meta.get("netspec.quiet"):
+        from netspec.terminal import colour_wanted, paint
+
+        click.echo(paint("note:", "note", colour_wanted(sys.stderr)) + f" {text}", err=True)
+
+
+def _progress_bar(label: str, total: int | None = None, unit: str = "rows"):
+    """A progress bar on stderr (netspec/progress.py): at a terminal, after a second of work, unless --quiet."""
+    from netspec.progress import Progress
+
+    return Progress(label, total, unit, enabled=not click.get_current_context().meta.get("netspec.quiet"))
+
+
+def _set_option(command):
+    return click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                        help="What if: change one weight (W1[G,h1]=0.3, a bias b1[h1]=0.1) or give an input "
+                             "one value in every row (R=40); repeat for several. The file is unchanged.")(command)
+
+
+def _with_sets(checked, sets):
+    """The spec with --set's weights changed (each said in a note), and the inputs it sets."""
+    from netspec.run.sets import apply_sets
+
+    checked, inputs = apply_sets(checked, list(sets))
+    for change in checked.changes:
+        _note(f"--set: {change}")
+    return checked, inputs
 
 
 def _limits():
@@ -182,27 +239,33 @@ def cli():
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
                    "[default: the spec's `dtype` line, else float64].")
+@_set_option
 @_number_options
-def run(spec, assignments, csv_path, example, fmt, output, dtype, digits, ascii):
+def run(spec, assignments, csv_path, example, fmt, output, dtype, sets, digits, ascii):
     """Run SPEC on --input values, a --csv file, or (with neither) its own examples."""
     from netspec import compile_plan
     from netspec.render.numbers import NumberStyle
     from netspec.render.results import render_results
     from netspec.run.runner import run as run_rows
+    from netspec.run.sets import set_inputs
 
-    fmt = _format(fmt, output, FORMATS_RUN)
-    checked = _load_spec(spec)
+    fmt = _format(fmt, output, FORMATS_RUN, lines=True)
+    _one_stdin(spec, csv_path)
+    checked, set_values = _with_sets(_load_spec(spec), sets)
     if csv_path and not (assignments or example):
+        if set_values:
+            raise click.UsageError(f"--set {next(iter(set_values))}=... gives an input one value, which a streamed "
+                                   "--csv run does not take: change the column in the file, or trace one --row")
         return _run_csv(checked, csv_path, fmt, NumberStyle(digits, ascii), output, dtype)
-    rows = _rows(checked, assignments, csv_path, example)
+    rows = set_inputs(checked, _rows(checked, assignments, csv_path, example), set_values)
     _results_fit(checked, len(rows.values))
     result = run_rows(compile_plan(checked, dtype), rows.values, rows.ids, exact=True)  # float64: the same everywhere
     _emit(render_results(checked, rows, result, fmt, NumberStyle(digits, ascii)), output, _read(checked, csv_path))
@@ -225,26 +288,34 @@ def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
 
     plan, show = compile_plan(checked, dtype), chunk_writer(checked, fmt, style)
     limits, per_row = _limits(), fmt == "json"  # JSON repeats the sentence on every row
-    if output:
-        from netspec.outfile import atomic_stream
+    with _progress_bar("running") as progress:
+        if output and output != "-":
+            from netspec.outfile import atomic_stream
 
-        with atomic_stream(output, _read(checked, csv_path)) as stream:
-            run_csv(checked, plan, csv_path, show, stream.write, atomic_target=True, limits=limits,
-                    sentence_per_row=per_row)
-    else:
-        run_csv(checked, plan, csv_path, show, lambda text: click.echo(text, nl=False), atomic_target=False,
-                limits=limits, sentence_per_row=per_row)
+            with atomic_stream(output, _read(checked, csv_path)) as stream:
+                run_csv(checked, plan, csv_path, show, stream.write, atomic_target=True, limits=limits,
+                        sentence_per_row=per_row, progress=progress)
+        else:
+            run_csv(checked, plan, csv_path, show, lambda text: click.echo(text, nl=False), atomic_target=False,
+                    limits=limits, sentence_per_row=per_row, progress=progress)
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one document with every diagnostic (file, line, column, end, code, message, hint) "
+                   "and each example's result, on stdout, whatever the outcome.")
 @_number_options
-def check(spec, dump, digits, ascii):
+def check(spec, dump, fmt, digits, ascii):
     """Check SPEC: names, shapes and meanings, then its examples. Exit 1 on any failure."""
     if dump == "ast":
         return _dump_ast(spec)
+    if fmt == "json":
+        from netspec.clitools import check_json
+
+        return check_json(spec, _load_spec)
     from netspec import compile_plan
     from netspec.errors import ExampleFailure
     from netspec.run.examples import verify_examples
@@ -265,12 +336,13 @@ def check(spec, dump, digits, ascii):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
+@_set_option
 @click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
 @click.option("--train-step", is_flag=True,
@@ -281,18 +353,21 @@ def check(spec, dump, digits, ascii):
 @_printout_options
 @_classroom_options
 @_number_options
-def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits, ascii, train_step, data_path,
-          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, **printout):
+def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, digits, ascii, train_step, data_path,
+          loss, optimizer, lr, seed, init, freeze, audience, key, no_key, lang, variants, interactive, **printout):
     """Print the worked calculation of SPEC: every product, every sum, the decision."""
     from netspec import compile_plan
     from netspec.classroom_cli import learner_trace, teacher_key
 
-    if audience == "learner" or variants:
+    if audience == "learner" or variants or interactive:
+        printout["interactive"] = interactive
         return learner_trace(_load_spec(spec), (assignments, csv_path, example, row), fmt, output, digits, ascii,
-                             audience, key, no_key, lang, variants, seed, printout, _rows)
+                             "learner" if interactive else audience, key, no_key, lang, variants, seed, printout, _rows)
     from netspec.render import formats_taking, refused, render_trace_as
     from netspec.render.numbers import NumberStyle
+    from netspec.render.shorten import shortened
     from netspec.run.runner import trace as trace_rows
+    from netspec.run.sets import set_inputs
 
     fmt = _format(fmt, output, FORMATS_TRACE)
     for name in refused(fmt, **printout):
@@ -308,15 +383,24 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, terms, digits,
     if given:
         raise click.UsageError(f"{', '.join(given)} only apply with --train-step")
     printout.update(teacher_key(key, no_key, printout), lang=lang)
-    checked = _load_spec(spec)
-    printout = _large_default(checked, fmt, printout)
-    rows = _rows(checked, assignments, csv_path, example, row)
-    printout = _shortened(checked, fmt, len(rows.values), terms, printout)
-    traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
+    _one_stdin(spec, csv_path)
+    checked, set_values = _with_sets(_load_spec(spec), sets)
+    rows = set_inputs(checked, _rows(checked, assignments, csv_path, example, row), set_values)
+    printout, notes = shortened(checked, fmt, len(rows.values), terms, printout)
+    for note in notes:
+        _note(note)
+    plan = compile_plan(checked)
     style = NumberStyle(digits, ascii)
-    if key and printout.get("blank"):
-        _emit(render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}), key, _read(checked, csv_path))
-    _emit(render_trace_as(fmt, traced, style, terms, **printout), output, _read(checked, csv_path))
+    with _progress_bar(f"tracing {len(rows.values):,} row{'s' * (len(rows.values) != 1)}", len(plan.steps),
+                       "steps") as progress:
+        traced = trace_rows(plan, rows.values, rows.ids, progress)
+        progress.relabel("writing out", len(rows.values), "rows")  # the printers tick a row at a time
+        answers = render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}) \
+            if key and printout.get("blank") else None
+        text = render_trace_as(fmt, traced, style, terms, **printout)
+    if answers is not None:
+        _emit(answers, key, _read(checked, csv_path))
+    _emit(text, output, _read(checked, csv_path))
 
 
 def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,
@@ -347,48 +431,34 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 
     if fmt == "json" or "focus" in printout or "detail" in printout or "blank" in printout or not is_large(checked):
         return printout
-    click.echo(f"note: {large_network_note(checked)}", err=True)
+    _note(large_network_note(checked))
     return {**printout, "focus": checked.output}
 
 
-def _shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> dict:
-    """A printout over --max-printout, estimated before anything is traced: its output in full and the rest
-    in short, as for a large network, when no layout was asked for; else (or still too large) refused."""
-    from netspec.render import ACCEPTS, trace_fits, trace_size
-
-    chosen = {"focus", "detail", "blank"} & set(printout)
-    if chosen or "focus" not in ACCEPTS[fmt] or \
-            trace_size(checked, rows, fmt, terms, **printout) <= checked.cost.limits.max_printout:
-        trace_fits(checked, rows, fmt, terms, **printout)
-        return printout
-    printout = {**printout, "focus": checked.output}
-    trace_fits(checked, rows, fmt, terms, **printout)  # still too large: refused with what the short form needs
-    click.echo(f"note: the whole trace would be larger than --max-printout; it works out the output "
-               f"`{checked.output}` in full and shows every other step in short", err=True)
-    return printout
-
-
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
-@click.option("-o", "--output", metavar="FILE.svg", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
+@_set_option
 @_number_options
-def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii):
+def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits, ascii):
     """Draw SPEC as SVG: the weights on the edges and, when inputs are given, every value."""
     from netspec import compile_plan
     from netspec.render.diagram import render_drawing
     from netspec.render.numbers import NumberStyle
     from netspec.render.view import PrintOptions
     from netspec.run.runner import trace as trace_rows
+    from netspec.run.sets import set_inputs
 
-    checked = _load_spec(spec)
+    _one_stdin(spec, csv_path)
+    checked, set_values = _with_sets(_load_spec(spec), sets)
     options = PrintOptions(NumberStyle(digits, ascii), focus=focus)
     traced = None
-    if assignments or csv_path or example:
-        rows = _rows(checked, assignments, csv_path, example, row)
+    if assignments or csv_path or example or set_values:
+        rows = set_inputs(checked, _rows(checked, assignments, csv_path, example, row), set_values)
         if len(rows.values) > 1:
             raise click.UsageError("a drawing shows one row; pick one with --row N")
         traced = trace_rows(compile_plan(checked), rows.values, rows.ids)
@@ -396,7 +466,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC")
+@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @click.option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
@@ -410,17 +480,20 @@ def draw(spec, assignments, csv_path, example, row, output, focus, digits, ascii
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
 @click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
+@click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
+              help="With --sample: draw only among the K likeliest tokens.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (whole or not at all) instead of the screen.")
+@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options
-def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.run.generation import generate as continue_text
     from netspec.render.generation import render_generation
     from netspec.render.numbers import NumberStyle
 
     fmt = _format(fmt, output, FORMATS_GENERATE)
-    given = [name for name, value in (("--temperature", temperature), ("--seed", seed)) if value is not None]
+    given = [name for name, value in (("--temperature", temperature), ("--seed", seed), ("--top-k", top_k))
+             if value is not None]
     if given and not sample:
         raise click.UsageError(f"{' and '.join(given)} only apply with --sample; greedy generation draws nothing")
     if max_operations is not None:
@@ -428,7 +501,9 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, fmt, 
 
         context = click.get_current_context()
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
-    generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature, seed)
+    with _progress_bar("generating", steps, "tokens") as progress:
+        generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature,
+                                   seed, top_k=top_k, progress=progress)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
 
 
@@ -501,34 +576,82 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 
 
 @cli.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+              help="Worksheet mode: an answer is right within this much of the true number.")
+def serve(spec, port, lang, tolerance):
+    """Show SPEC's printout on http://127.0.0.1:PORT; change a number and the plan redoes it. Ctrl-C stops."""
+    from netspec.serve import make_server
+
+    try:
+        server = make_server(_load_spec(spec), port, lang, tolerance)
+    except OSError as error:
+        raise click.UsageError(f"--port {port}: {error.strerror or error}; pick another port") from None
+    click.echo(f"netspec serve: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.argument("folder", metavar="DIR", shell_complete=_complete_dir)
+def examples(folder):
+    """Copy the example specs, their weight files and objects.csv into DIR, to try every command there.
+
+    DIR is made if it does not exist; a file already there is never replaced (nothing is copied then).
+    """
+    from netspec.examplespecs import copy_examples
+
+    files = copy_examples(folder)
+    specs = sum(1 for name in files if name.suffix == ".net")
+    import shlex
+
+    leaf = shlex.quote(os.path.join(folder, "leaf.net"))
+    click.echo(f"copied {len(files)} files into {folder}: {specs} specs and the files they read\n"
+               f"try: netspec trace {leaf} --example leaf")
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
 @click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
-def tidy(specs, write, check_only):
+@click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "
+              "diff, exit 1 when a SPEC is not tidy.")
+def tidy(specs, write, check_only, diff):
     """Lay SPEC out the tidy way: weight tables in columns, blocks indented, one space between words.
 
     Only spaces and blank lines change; the words, numbers and comments stay as written.
-    Without --write or --check, prints the tidy text of one SPEC.
+    Without --write, --check or --diff, prints the tidy text of one SPEC.
     """
     from netspec.lang.loader import read_source
-    from netspec.lang.tidy import tidy as tidied
+    from netspec.lang.tidy import tidy as tidied, unified_diff
 
-    if write and check_only:
-        raise click.UsageError("--write changes files and --check changes none: give one of them")
-    if not (write or check_only) and len(specs) > 1:
-        raise click.UsageError("give one SPEC to print, or --write or --check for several")
+    if write + check_only + diff > 1:
+        raise click.UsageError("--write changes files, --check and --diff change none: give one of them")
+    if not (write or check_only or diff) and len(specs) > 1:
+        raise click.UsageError("give one SPEC to print, or --write, --check or --diff for several")
     untidy = []
     for path in specs:
         source = read_source(path)
         text = tidied(source)
-        if not (write or check_only):
+        if not (write or check_only or diff):
             return click.echo(text, nl=False)
         if text != source.text:
             untidy.append(path)
+            if diff:
+                click.echo(unified_diff(path, source.text, text), nl=False)
             if write:
                 from netspec.outfile import write_atomic
 
                 write_atomic(path, text)
+    if diff:
+        sys.exit(1 if untidy else 0)
     _tidy_report(untidy, len(specs), write)
 
 
@@ -543,6 +666,36 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
         sys.exit(1)
     else:
         click.echo(f"{specs} already tidy")
+
+
+@cli.command()
+@click.argument("spec", metavar="SPEC")
+@_safety_options
+@click.option("-o", "--output", required=True, metavar="FILE.onnx", help="The ONNX model to write (whole or not at all).")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
+              help="The numbers' type throughout the model.")
+def export(spec, output, dtype):
+    """Write SPEC as an ONNX model: inputs and outputs named after its labels, meanings as metadata."""
+    from netspec.interop.onnx_export import export as write_onnx
+    from netspec.run.plan import compile_plan
+
+    checked = _load_spec(spec)
+    size = write_onnx(compile_plan(checked), output, dtype, _read(checked))
+    click.echo(f"wrote {output}: {checked.name}, {len(checked.steps)} steps, {dtype}, {size:,} bytes")
+
+
+@cli.command("import")
+@click.argument("source", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="FILE.net",
+              help="The spec to write (whole or not at all); a Hugging Face model's inside its folder or above it.")
+@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+              help="A Hugging Face model's text length in tokens (default: the model's context limit).")
+def import_(source, output, tokens):
+    """Turn MODEL (an .onnx file, or a Hugging Face folder read by its own file names) into a readable .net spec."""
+    from netspec.interop.importer import import_model
+
+    for line in import_model(source, output, tokens):
+        click.echo(line)
 
 
 def _rows(checked, assignments, csv_path, example, row=None):
@@ -578,15 +731,25 @@ def _dump_ast(spec):
         click.echo(repr(statement))
 
 
-def _format(fmt: str | None, output: str | None, choices: list[str]) -> str:
-    """--format as given, else the one `-o report.html` names, else text."""
+def _format(fmt: str | None, output: str | None, choices: list[str], lines: bool = False) -> str:
+    """--format as given, else the one `-o report.html` names (`-o results.jsonl`: JSON Lines, for a
+    command whose JSON is one line a row), else text; a suffix that names no format is an error."""
     if fmt is not None:
         return fmt
-    suffix = os.path.splitext(output or "")[1].lower()
-    named = SUFFIX_FORMATS.get(suffix)
+    suffix = os.path.splitext("" if output in (None, "-") else output)[1].lower()
+    named = "json" if lines and suffix in (".jsonl", ".ndjson") else SUFFIX_FORMATS.get(suffix)
     if named is not None and named not in choices:
         raise click.UsageError(f"-o {output}: this command writes {', '.join(choices)}, not {suffix}; give --format")
+    if suffix and named is None:
+        known = sorted(s for s, name in SUFFIX_FORMATS.items() if name in choices) + ([".jsonl"] if lines else [])
+        raise click.UsageError(f"-o {output}: {suffix} names no format this command writes (it knows "
+                               f"{', '.join(known)}); give --format to write that file anyway")
     return named or "text"
+
+
+def _one_stdin(spec: str, csv_path: str | None):
+    if spec == "-" and csv_path == "-":
+        raise click.UsageError("SPEC and --csv cannot both be read from standard input (-): save one as a file")
 
 
 def _read(checked, csv_path: str | None = None) -> frozenset:
@@ -594,12 +757,13 @@ def _read(checked, csv_path: str | None = None) -> frozenset:
     vocabulary files, the CSV file. `-o` onto one of them is refused."""
     from netspec.files import identity_of
 
-    csv = identity_of(csv_path) if csv_path else None
+    csv = identity_of(csv_path) if csv_path and csv_path != "-" else None
     return checked.read_files | {csv} if csv else checked.read_files
 
 
 def _emit(text: str, output: str | None, inputs: frozenset = frozenset()):
-    if output:
+    """To -o FILE, written whole or not at all; to the screen without -o or with `-o -`."""
+    if output and output != "-":
         from netspec.outfile import write_atomic
 
         write_atomic(output, text, inputs)
@@ -613,7 +777,7 @@ def _catch_signals() -> dict:
     import signal
     import threading
 
-    from netspec.outfile import stop
+    from netspec.signals import stop
 
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         return {}
@@ -640,7 +804,7 @@ def main(argv=None):
 
 def _main(argv):
     from netspec.errors import NetspecError
-    from netspec.outfile import Stopped
+    from netspec.signals import Stopped
 
     try:
         cli.main(args=argv, prog_name="netspec", standalone_mode=False)
@@ -648,8 +812,10 @@ def _main(argv):
     except NetspecError as error:
         from netspec.diagnostics import format_error
 
+        from netspec.terminal import colour_wanted
+
         sys.stdout.flush()
-        sys.stderr.write(format_error(error))
+        sys.stderr.write(format_error(error, colour_wanted(sys.stderr)))
         sys.exit(error.exit_code)
     except Stopped as stopped:
         import signal

@@ -6,6 +6,7 @@ import unicodedata
 
 from netspec.errors import NetspecError, flatten
 from netspec.source import CopySpan, Span
+from netspec.terminal import paint
 
 MAX_SHOWN = 20
 EXCERPT_WIDTH = 100  # characters of a long source line shown around the mistake
@@ -19,10 +20,11 @@ _VISIBLE.update({code: 0xFFFD for code in (0x200E, 0x200F, 0x2028, 0x2029, *rang
                                            *range(0x2066, 0x206A))})
 
 
-def format_error(error: NetspecError) -> str:
-    """Every error inside `error`, each as a block, capped with "... and N more"."""
+def format_error(error: NetspecError, colour: bool = False) -> str:
+    """Every error inside `error`, each as a block, capped with "... and N more"; `colour`: for a
+    terminal (netspec/terminal.py), the place, `error:`, `note:`, `hint:` and the carets coloured."""
     errors = flatten(error)
-    blocks = [_format_one(e) for e in errors[:MAX_SHOWN]]
+    blocks = [_format_one(e, colour) for e in errors[:MAX_SHOWN]]
     if len(errors) > MAX_SHOWN:
         blocks.append(f"... and {len(errors) - MAX_SHOWN} more errors")
     if len(errors) > 1:
@@ -30,18 +32,19 @@ def format_error(error: NetspecError) -> str:
     return "\n".join(blocks) + "\n"
 
 
-def _format_one(error: NetspecError) -> str:
-    where = f"{error.span.location}: " if error.span else ""
-    lines = [visible(f"{where}error: {error.message} [{error.code}]")]
+def _format_one(error: NetspecError, colour: bool = False) -> str:
+    where = paint(visible(f"{error.span.location}:"), "place", colour) + " " if error.span else ""
+    lines = [where + paint("error:", "error", colour) + visible(f" {error.message} [{error.code}]")]
     if error.span:
-        lines += excerpt(error.span)
+        shown = excerpt(error.span)
+        lines += shown[:1] + [paint(line, "caret", colour) for line in shown[1:]]
     if isinstance(error.span, CopySpan):  # the line is the body of a repeat: say which copy went wrong
-        lines.append(visible(f"note: {error.span.which}"))
+        lines.append(paint("note:", "note", colour) + visible(f" {error.span.which}"))
     for note in error.notes:
         at = f" at {note.span.location}" if note.span else ""
-        lines.append(visible(f"note: {note.message}{at}"))
+        lines.append(paint("note:", "note", colour) + visible(f" {note.message}{at}"))
     if error.hint:
-        lines.append(visible(f"hint: {error.hint}"))
+        lines.append(paint("hint:", "hint", colour) + visible(f" {error.hint}"))
     return "\n".join(lines)
 
 
@@ -104,3 +107,24 @@ def _width(char: str) -> int:
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def records(error: NetspecError) -> list[dict]:
+    """Every error inside `error` as data, for `check --format json` and editors: file, line, column,
+    end (1-based, end column exclusive), code, message, hint and notes; None where there is no place."""
+    return [_record(e) for e in flatten(error)]
+
+
+def _record(error: NetspecError) -> dict:
+    found = {"severity": "error", "code": error.code, "message": error.message, **_place(error.span),
+             "hint": error.hint, "notes": [{"message": n.message, **_place(n.span)} for n in error.notes]}
+    if isinstance(error.span, CopySpan):
+        found["notes"].insert(0, {"message": error.span.which, **_place(None)})
+    return found
+
+
+def _place(span: Span | None) -> dict:
+    if span is None:
+        return {"file": None, "line": None, "column": None, "end_line": None, "end_column": None}
+    return {"file": span.source.path, "line": span.line, "column": span.column, "end_line": span.end_line,
+            "end_column": span.end_column}

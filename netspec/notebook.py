@@ -25,6 +25,7 @@ class Printout:
     def __init__(self, trace: Trace, options: PrintOptions = PrintOptions()):
         self.trace = trace
         self.options = options
+        self.notes: list[str] = []  # why the printout was shortened, when it was
 
     def text(self) -> str:
         return self.as_format("text")
@@ -74,7 +75,10 @@ class Printout:
 
         trace_fits(self.trace.spec, len(self.trace.row_ids), "html", self.options.max_terms,
                    detail=self.options.detail, focus=self.options.focus)  # --max-printout, as in a file
-        return render_html(self.trace, self.options, page=False)
+        from html import escape
+
+        said = "".join(f"<p><em>note: {escape(note)}</em></p>" for note in self.notes)
+        return said + render_html(self.trace, self.options, page=False)
 
     def __str__(self) -> str:
         return self.text()
@@ -91,30 +95,33 @@ def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, 
              label_terms: bool = False, paper: str = "a4") -> Printout:
     """Trace `spec` (a path or a spec from load_spec) on `inputs` and return its Printout.
 
-    inputs: {"R": 32, ...} for one row, or a list of such dicts; with none, the spec's
-    examples (or only `example`). Every value is checked as `--input` checks it.
+    inputs: {"R": 32, ...} for one row, a list of such dicts, a pandas DataFrame or Series (matched
+    to the inputs by column name); with none, the spec's examples (or only `example`). Every value
+    is checked as `--input` checks it. A large network shown without focus, detail or blank is
+    shortened as `netspec trace` shortens it (the output worked in full, the rest in short):
+    `.notes` says so, and detail="neuron" asks for every sum.
     """
     from netspec.check.checker import load_spec
-    from netspec.run.plan import compile_plan
     from netspec.check.model import CheckedSpec
+    from netspec.render.shorten import shortened
+    from netspec.run.plan import compile_plan
     from netspec.run.runner import trace as trace_rows
 
     checked = spec if isinstance(spec, CheckedSpec) else load_spec(spec)
     rows = _rows(checked, inputs, example)
-    options = PrintOptions(NumberStyle(digits, ascii), terms, detail, focus, blank, label_terms, paper)
-    return Printout(trace_rows(compile_plan(checked), rows.values, rows.ids), options)
+    given = {"detail": detail, "focus": focus, "blank": blank}
+    chosen, notes = shortened(checked, "html", len(rows.values), terms, {k: v for k, v in given.items() if v})
+    options = PrintOptions(NumberStyle(digits, ascii), terms, chosen.get("detail"), chosen.get("focus"), blank,
+                           label_terms, paper)
+    sheet = Printout(trace_rows(compile_plan(checked), rows.values, rows.ids), options)
+    sheet.notes = notes
+    return sheet
 
 
 def _rows(spec, inputs, example):
-    import numpy as np
-
     from netspec.run import inputs as rows_from
-    from netspec.run.inputs import Rows
+    from netspec.run.frames import rows_of
 
     if inputs is None:
         return rows_from.from_examples(spec, example)
-    if isinstance(inputs, dict):
-        return rows_from.from_assignments(spec, [f"{name}={value}" if isinstance(value, str) else
-                                                 f"{name}={float(value)!r}" for name, value in inputs.items()])
-    each = [_rows(spec, row, None) for row in inputs]
-    return Rows(np.concatenate([r.values for r in each]), tuple(f"row {i}" for i in range(1, len(each) + 1)))
+    return rows_of(spec, inputs)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import stat
 import tempfile
 from pathlib import Path
 
 from netspec.errors import OutputFileError
+from netspec.signals import Stopped, signals_held as _signals_held, stop  # noqa: F401 (re-exported)
 
 
-def write_atomic(path: str, text: str, inputs: frozenset = frozenset()) -> None:
-    with atomic_stream(path, inputs) as stream:
+def write_atomic(path: str, text: str | bytes, inputs: frozenset = frozenset()) -> None:
+    """`text`, or bytes (an .onnx model), written whole or not at all."""
+    with atomic_stream(path, inputs, binary=isinstance(text, bytes)) as stream:
         stream.write(text)
 
 
@@ -62,38 +63,6 @@ def atomic_stream(path: str, inputs: frozenset = frozenset(), binary: bool = Fal
         if isinstance(error, OSError):
             raise OutputFileError(f"cannot write {path}: {error.strerror}", code="NS701") from None
         raise
-
-
-class Stopped(BaseException):
-    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C, so a temp file is removed on the way out."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-_holding: list[int] = []  # non-empty while a temp file is being made: signals wait in it (after a 0)
-
-
-def stop(signum, frame):
-    """The handler cli.py sets for Ctrl-C, SIGTERM and SIGHUP: unwind at once, or, while a temp file
-    is being made and named, as soon as its name is known (so it can be removed)."""
-    if _holding:
-        _holding.append(signum)
-        return
-    raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
-
-
-@contextlib.contextmanager
-def _signals_held():
-    _holding.append(0)
-    try:
-        yield
-    finally:
-        waiting = _holding[1:]
-        _holding.clear()
-        if waiting:
-            stop(waiting[0], None)
 
 
 @contextlib.contextmanager

@@ -117,6 +117,7 @@ def _cases(torch):
     ids = rng.integers(1, 6, size=(B, 4)).astype(np.float64)  # token numbers 1 … 5
     yield ("embed", "embed", [ids], [normal(5, 3)], {"start": 1, "vocabulary": "v", "columns": ("e1", "e2", "e3")},
            lambda t, e: F.embedding(t.long() - 1, e).reshape(t.shape[0], -1))
+    yield "collapse", "collapse", [normal(B, 4)], [normal(4, 3), normal(3, 2)], {}, lambda x, w1, w2: x @ (w1 @ w2)
 
 
 def record(torch) -> list[dict]:

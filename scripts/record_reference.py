@@ -214,6 +214,30 @@ def _t(torch, array):
     return None if array is None else torch.from_numpy(array)
 
 
+def pooling(torch) -> dict[str, np.ndarray]:
+    """A sentence embedding's last steps, as sentence-transformers computes them: mean pooling over the
+    attention mask (its Pooling module's formula), F.normalize, a scalar multiple; and attention whose
+    padded keys are masked out (F.scaled_dot_product_attention with a boolean mask over the keys)."""
+    rng = np.random.default_rng(31)
+    rows, n, d = 3, 4, 5
+    x = rng.normal(size=(rows, n, d))
+    mask = np.array([[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 0, 0]], dtype=np.float64)  # 4, 2 and 1 real tokens
+    t, m = torch.from_numpy(x), torch.from_numpy(mask)
+    expanded = m.unsqueeze(-1).expand(t.size())
+    pooled = torch.sum(t * expanded, 1) / torch.clamp(expanded.sum(1), min=1e-9)
+    vectors = np.concatenate([rng.normal(size=(3, d)), np.zeros((1, d)), [[3.0, 4.0, 0.0, 0.0, 0.0]]])
+    q, k, v = (rng.normal(size=(rows, n, 4)) for _ in range(3))
+    keep = torch.from_numpy(mask.astype(bool))[:, None, :].expand(rows, n, n)  # every query sees the real keys
+    attended = torch.nn.functional.scaled_dot_product_attention(_t(torch, q), _t(torch, k), _t(torch, v),
+                                                                attn_mask=keep)
+    return {"x": x.reshape(rows, -1), "mask": mask, "mean_pool.y": pooled.numpy(),
+            "vectors": vectors, "l2_normalize.y": torch.nn.functional.normalize(_t(torch, vectors), p=2, dim=-1).numpy(),
+            "sequence_l2.y": torch.nn.functional.normalize(t, p=2, dim=-1).numpy().reshape(rows, -1),
+            "scale_half.y": (t * 0.5).numpy().reshape(rows, -1), "negate.y": (-t).numpy().reshape(rows, -1),
+            "q": q.reshape(rows, -1), "k": k.reshape(rows, -1), "v": v.reshape(rows, -1),
+            "padded_attention.y": attended.numpy().reshape(rows, -1)}
+
+
 def main() -> int:
     try:
         import torch
@@ -224,7 +248,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     files = {**elementwise(torch), "softmax": softmax(torch), "layer_norm": layer_norm(torch),
              "rms_norm": rms_norm(torch), "attention": attention(torch), "multihead": multihead(torch), "sequences": sequences(torch),
-             "positional": positional(torch), "layers": layers(torch)}
+             "positional": positional(torch), "layers": layers(torch), "pooling": pooling(torch)}
     for name, arrays in files.items():
         assert all(a.dtype == np.float64 for a in arrays.values()), name
         np.savez(OUT / f"{name}.npz", **arrays)

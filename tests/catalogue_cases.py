@@ -1,7 +1,7 @@
-"""One real mistake per error code: used by tests/test_catalogue.py and by the README's catalogue.
+"""One real mistake per error code: used by tests/test_catalogue.py and by the catalogue in docs/errors.md.
 
 `example_errors(folder)` makes each mistake in `folder` and returns the NetspecError that
-netspec raised for it, keyed by its code, so the README shows real messages.
+netspec raised for it, keyed by its code, so the documentation shows real messages.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ WEIGHT_CASES = {
     "NS411": 'weights W from "nan.npy"',
     "NS416": 'weights W from "bighead.safetensors"',
     "NS417": 'weights W from "square_pt.safetensors"',
+    "NS420": 'weights W from "model.pt"',
 }
 
 
@@ -111,6 +112,8 @@ VOCABULARY_CASES = {  # `vocabulary v subwords from "FILE"` in a spec's folder, 
     "NS413": ("../outside.txt", None),
     "NS414": ("latin1.txt", b"cat\n\xe9t\xe9\n"),
     "NS415": ("twice.txt", b"cat\n##s\ncat\n"),
+    "NS418": ("bert_vocab.txt", b"[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\n##s\n"),
+    "NS419": ("tokenizer.json", b'{"model": "not a tokenizer"}'),
 }
 
 
@@ -132,6 +135,7 @@ def example_errors(folder: Path) -> dict:
     found.update(_other_errors(folder))
     found.update(_generate_errors(folder))
     found.update(_training_errors(folder / "training"))
+    found.update(_interop_errors(folder / "interop"))
     return found
 
 
@@ -190,12 +194,24 @@ def _weight_files(folder: Path, inner: Path):
     (inner / "badhead.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8',,\n" + b"\0" * 32)
     np.savez(inner / "two.npz", A=np.ones((2, 2)), B=np.ones((2, 2)))
     np.save(inner / "nan.npy", np.array([[1.0, np.nan], [0.5, 2.0]]))
+    torch_zip(inner / "model.pt")
     header = json.dumps({"W": {"dtype": "F64", "shape": [2, 2], "data_offsets": [0, 32]},
                          "__metadata__": {"format": "pt"}}).encode()  # as PyTorch saves an nn.Linear(2, 2)
     (inner / "square_pt.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(32))
     with (inner / "bighead.safetensors").open("wb") as stream:  # a 17 MiB header, sparse: no disk taken
         stream.write(struct.pack("<Q", 17 * 1024**2) + b"{")
         stream.truncate(8 + 17 * 1024**2)
+
+
+def torch_zip(path: Path):
+    """A file laid out as torch.save writes one (since PyTorch 1.6): a zip of archive/data.pkl (the pickle
+    that names the tensors), archive/version and archive/data/0 (a tensor's bytes)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", pickle.dumps({"W": "storage 0"}))
+        archive.writestr("archive/version", "3\n")
+        archive.writestr("archive/data/0", np.ones(4, dtype=np.float32).tobytes())
 
 
 def _vocabulary_errors(folder: Path) -> dict:
@@ -211,6 +227,32 @@ def _vocabulary_errors(folder: Path) -> dict:
     return found
 
 
+def _import_errors(folder: Path) -> dict:
+    """`netspec import` of what it cannot import: each mistake made in a copy of the tiny GPT-2 folder."""
+    import shutil
+
+    gpt2 = ROOT / "tests" / "reference" / "hf" / "tiny_gpt2"
+    made = {}
+    for code in ("NS952", "NS953", "NS954"):
+        shutil.copytree(gpt2, folder / code)
+    (folder / "NS952" / "tokenizer.json").unlink()
+    header = (folder / "NS953" / "model.safetensors").read_bytes()
+    (folder / "NS953" / "model.safetensors").write_bytes(header.replace(b"transformer.wpe.weight", b"transformer.wpX.weight"))
+    config = folder / "NS954" / "config.json"
+    config.write_text(config.read_text().replace('"gpt2"', '"llama"'))
+    made["NS951"] = _cli_error(["import", LEAF, "-o", str(folder / "x.net")])
+    for code in ("NS952", "NS953", "NS954"):
+        made[code] = _cli_error(["import", str(folder / code), "-o", str(folder / code / "model.net")])
+    spec = folder / "NS805" / "model.net"
+    shutil.copytree(gpt2, spec.parent)
+    from netspec.interop import import_model
+    spec.write_text(import_model(spec.parent, spec).replace("mask=causal", "mask=none"), encoding="utf-8")
+    made["NS805"] = _cli_error(["generate", str(spec), "--text", "The leaf", "--steps", "2"])
+    made["NS955"] = _cli_error(["import", str(gpt2), "-o", str(folder / "outside.net")])
+    made["NS956"] = _cli_error(["import", str(gpt2), "-o", str(gpt2 / "model.net"), "--tokens", "33"])
+    return made
+
+
 def _other_errors(folder: Path) -> dict:
     import netspec
     from netspec.limits import MAX_SPEC_BYTES
@@ -224,6 +266,7 @@ def _other_errors(folder: Path) -> dict:
     objects = str(ROOT / "specs" / "objects.csv")
     found["NS313"] = _cli_error(["trace", LEAF, "--csv", objects, "--row", "9"])
     found["NS314"] = _cli_error(["trace", LEAF, "--focus", "hidden.h9"])
+    found["NS324"] = _cli_error(["run", LEAF, "--set", "W1[G,h9]=0.3"])
     answers = folder / "answers.csv"
     answers.write_text("number,answer\n1,3.2\n")
     found["NS322"] = _cli_error(["grade", LEAF, str(answers), "--example", "leaf"])
@@ -231,10 +274,16 @@ def _other_errors(folder: Path) -> dict:
     wrong = folder / "wrong.net"
     wrong.write_text(Path(LEAF).read_text() + "example wrong: R=32, G=107, B=56, Vol=11.2 -> Flower\n")
     found["NS601"] = _cli_error(["check", str(wrong)])
+    found.update(_import_errors(folder / "models"))
     found["NS505"] = _cli_error(["trace", LEAF, "--csv", objects, "--max-memory", "1KB"])
     found["NS703"] = _cli_error(["trace", LEAF, "--max-printout", "2KB"])
     found["NS701"] = _cli_error(["run", LEAF, "-o", str(folder / "no" / "out.txt")])
-    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "-o", str(wrong)])
+    found["NS702"] = _cli_error(["trace", str(wrong), "--example", "leaf", "--format", "text", "-o", str(wrong)])
+    taken = folder / "taken"
+    (taken / "weights").mkdir(parents=True)
+    (taken / "leaf.net").write_text("# my own leaf network\n")
+    (taken / "weights" / "leaf.npz").write_bytes(b"")
+    found["NS704"] = _cli_error(["examples", str(taken)])
     numeric = folder / "numeric.net"
     numeric.write_text("input a\ninput b\nweights W:\n   y\n a 1e300\n b 1e300\nlayer out = dense(input, W)\n"
                        "layer p = divide_by_sum(input)\n")
@@ -281,6 +330,37 @@ def _generate_errors(folder: Path) -> dict:
     return found
 
 
+def _interop_errors(folder: Path) -> dict:
+    """ONNX export and import: an operation without an ONNX form, onnx missing, models that cannot be imported."""
+    import dataclasses
+    import sys
+
+    import netspec
+    from netspec.errors import NetspecError
+    from netspec.interop.onnx_export import onnx_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    plan = netspec.compile_plan(netspec.load_spec(LEAF))
+    formless = dataclasses.replace(plan.steps[0], op=dataclasses.replace(plan.steps[0].op, onnx=None))
+    found = {}
+    try:  # every operation netspec has today has an ONNX form: one without stands for a new one
+        onnx_bytes(dataclasses.replace(plan, steps=(formless, *plan.steps[1:])))
+    except NetspecError as error:
+        found["NS960"] = error
+    saved = sys.modules.get("onnx")
+    sys.modules["onnx"] = None  # as if onnx were not installed: importing it raises ImportError
+    try:
+        found["NS961"] = _cli_error(["export", LEAF, "-o", str(folder / "leaf.onnx")])
+    finally:
+        sys.modules["onnx"] = saved
+    models = ROOT / "tests" / "reference" / "onnx"
+    found["NS962"] = _cli_error(["import", str(models / "unsupported.onnx"), "-o", str(folder / "u.net")])
+    (folder / "broken.onnx").write_bytes(b"not a model")
+    found["NS963"] = _cli_error(["import", str(folder / "broken.onnx"), "-o", str(folder / "b.net")])
+    found["NS964"] = _cli_error(["import", str(folder / "model.h5"), "-o", str(folder / "h.net")])
+    return found
+
+
 def _training_errors(folder: Path) -> dict:
     """`netspec train` with data that has no targets or an unknown label, a run that diverges, a --freeze
     of no table, and a trained table that belongs to a spec the spec uses."""
@@ -309,5 +389,5 @@ def _weather_rows(folder: Path) -> str:
 
 
 def shown_message(error, folder: Path) -> str:
-    """The error's message with the temporary folder left out, as the README shows it."""
+    """The error's message with the temporary folder left out, as docs/errors.md shows it."""
     return error.message.replace(str(folder) + os.sep, "").replace(str(ROOT) + os.sep, "")

@@ -85,3 +85,22 @@ def test_variants_start_each_sheet_on_a_new_page(browser, tmp_path):
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert 3 <= _pages(pdf) <= 6  # each sheet one or two pages, none sharing a page
     page.close()
+
+
+def test_the_interactive_sheet_checks_its_answers_offline(browser, tmp_path):
+    """Box 1 is 32·0.1 = 3.2, box 5 is h1 = −26.598 (−26.6 is within 0.01), box 24 the decision Leaf."""
+    path = _sheet(tmp_path, "--example", "leaf", "--interactive")
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    page.fill('.box[data-box="1"] input', "3.2")
+    page.fill('.box[data-box="2"] input', "31.03")  # the sign left off
+    page.fill('.box[data-box="5"] input', "−26.6")
+    page.fill('.box[data-box="24"] input', "leaf")
+    page.click("button.check")
+    marks = {n: page.locator(f'.box[data-box="{n}"]').get_attribute("data-mark") for n in (1, 2, 3, 5, 24)}
+    assert marks == {1: "right", 2: "wrong", 3: "missing", 5: "right", 24: "right"}
+    assert page.locator(".score").text_content() == "score 3 of 24"
+    assert all(url.startswith("file:") for url in requests)
+    page.close()

@@ -146,7 +146,8 @@ def test_several_examples_are_run_in_the_order_named():
 
 
 @pytest.mark.parametrize("command, suffix, start", [("trace", ".html", "<!DOCTYPE html>"), ("trace", ".md", "# "),
-                                                    ("run", ".json", '{"row": "leaf"'), ("run", ".csv", "row,")])
+                                                    ("run", ".json", '{"netspec_schema": 1, "row": 1, "example": "leaf"'),
+                                                     ("run", ".jsonl", '{"netspec_schema": 1, "row": 1, "example": "leaf"'), ("run", ".csv", "row,")])
 def test_the_output_file_suffix_picks_the_format(tmp_path, command, suffix, start):
     out = tmp_path / f"out{suffix}"
     result = invoke(command, LEAF, "--example", "leaf", "-o", out)

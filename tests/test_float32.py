@@ -112,3 +112,40 @@ def test_other_dtypes_are_refused(tmp_path):
     assert said.exit_code == 1 and "s.net:1:7" in said.stderr and "expected float64 or float32" in said.stderr
     refused = invoke("run", str(ROOT / "specs" / "leaf.net"), "--dtype", "float16")
     assert refused.exit_code == 2
+
+
+@pytest.mark.parametrize("outputs, chosen", [
+    ([[0.2, 0.7], [0.7, 0.2], [0.5, 0.5]], [1, 0, 0]),  # a tie: the first label, as argmax
+    ([[1, 3, 3, 2], [-1, -2, -3, -4], [0, 0, 0, 9], [5, 6, 6, 6]], [1, 0, 3, 1]),
+    ([[-0.0, 0.0], [1e-30, -1e30]], [0, 0]),  # -0 and 0 are equal
+])
+def test_the_largest_of_a_few_outputs_is_picked_as_argmax_picks_it(outputs, chosen):
+    from netspec.check.model import Decision
+    from netspec.run.decision import decide
+
+    labels = tuple("ABCD"[:len(outputs[0])])
+    for dtype in (np.float64, np.float32):
+        got = decide(Decision("largest", labels, "{decision}", None), np.array(outputs, dtype=dtype))
+        assert got.chosen.tolist() == chosen
+
+
+def test_float32s_erf_is_within_one_ulp_of_math_erf_rounded_to_float32():
+    """A dense grid over [-6, 6], tiny numbers down to 1e-30, both sides of the split; math.erf
+    (correctly rounded to float32 by the cast) is the reference, ulps counted on float32's bits."""
+    import math
+
+    from netspec.ops.erf import ERFF_SPLIT, erf_float32
+
+    split = float(ERFF_SPLIT)
+    grid = np.concatenate([np.linspace(-6, 6, 600_001), np.geomspace(1e-30, 6, 50_000),
+                           -np.geomspace(1e-30, 6, 50_000), [split, -split],
+                           np.nextafter(np.float32(split), np.float32([0, 1]))]).astype(np.float32)
+    got = erf_float32(grid)
+    wanted = np.array([math.erf(float(v)) for v in grid]).astype(np.float32)
+    assert got.dtype == np.float32
+    apart = np.abs(got.view(np.int32).astype(np.int64) - wanted.view(np.int32).astype(np.int64))
+    assert apart.max() <= 1, f"erf({grid[apart.argmax()]}) is {apart.max()} ulps from math.erf's"
+    with np.errstate(all="ignore"):
+        ends = erf_float32(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 7.0, -50.0], dtype=np.float32))
+    assert np.isnan(ends[0]) and ends[1:3].tolist() == [1.0, -1.0] and ends[5:].tolist() == [1.0, -1.0]
+    assert math.copysign(1, ends[3]) == 1 and math.copysign(1, ends[4]) == -1  # erf(-0) is -0

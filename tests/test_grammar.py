@@ -48,7 +48,7 @@ def test_grammar_ships_in_the_wheel(tmp_path):
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
                             "-q", "-w", str(tmp_path)], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
-    wheel = next(tmp_path.glob("netspec-*.whl"))
+    wheel = next(tmp_path.glob("netspec_worked-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         assert "netspec/grammars/netspec.lark" in archive.namelist()
         assert "netspec/lang/parse_tables.json" in archive.namelist()

@@ -21,17 +21,21 @@ from netspec import ops
 PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
-    ("base", ("source", "errors", "limits", "version", "files", "subwords", "catalogue", "outfile", "diagnostics")),
-    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy")),
+    ("base", ("source", "errors", "limits", "version", "signals", "files", "subwords", "catalogue", "outfile", "diagnostics", "terminal", "progress",
+              "examplespecs")),
+    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy",
+               "lang.highlight")),
     ("expand", ("lang.expand", "lang.loader")),
-    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.weights", "check.cost",
-               "check.rules", "check.rules.*", "check.checker", "ops", "ops.*")),
+    ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.hftokenizer", "check.weights", "check.cost",
+               "check.rules", "check.rules.*", "check.checker", "check.whatif", "ops", "ops.*")),
     ("plan", ("run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
-             "run.examples", "run.generation", "run.variants")),
+             "run.examples", "run.cached", "run.growing", "run.generation", "run.variants", "run.frames", "run.sets")),
     ("train", ("train", "train.*")),
+    ("interop", ("interop", "interop.*")),
     ("render", ("render", "render.*")),
-    ("top", ("cli", "classroom_cli", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out
+    ("top", ("cli", "classroom_cli", "clitools", "serve", "serve_page", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

@@ -215,7 +215,7 @@ def test_rerecording_gives_the_stored_numbers():
     fresh = {**script.elementwise(torch), "softmax": script.softmax(torch), "layer_norm": script.layer_norm(torch),
              "rms_norm": script.rms_norm(torch), "attention": script.attention(torch), "multihead": script.multihead(torch),
              "sequences": script.sequences(torch), "positional": script.positional(torch),
-             "layers": script.layers(torch)}
+             "layers": script.layers(torch), "pooling": script.pooling(torch)}
     for name, arrays in fresh.items():
         stored = _load(name)
         assert sorted(arrays) == sorted(stored), name

@@ -427,3 +427,23 @@ def test_committed_printouts_are_current(monkeypatch):
         committed = ROOT / "docs" / "printouts" / name
         assert committed.exists() and committed.read_text(encoding="utf-8") == text, \
             f"docs/printouts/{name} is stale: run `python scripts/make_printouts.py`"
+
+
+def test_gallery_shows_current_drawings_that_are_kept(monkeypatch):
+    """docs/printouts.md's gallery and docs/printouts/.gitignore are what the script writes today,
+    and every drawing the gallery shows is in the folder, as the script draws it."""
+    monkeypatch.chdir(ROOT)
+    from pathlib import Path
+
+    script = _make_printouts()
+    leaf = list(script.printouts(Path("specs") / "leaf.net"))
+    drawings = script.gallery_drawings()
+    assert "leaf" in drawings and "tiny_gpt" not in drawings  # the GPT's drawing is over the size kept
+    for name, svg in drawings.values():
+        committed = ROOT / "docs" / "printouts" / name
+        assert committed.exists() and committed.read_text(encoding="utf-8") == svg, \
+            f"docs/printouts/{name} is stale: run `python scripts/make_printouts.py`"
+    page = (ROOT / "docs" / "printouts.md").read_text(encoding="utf-8")
+    assert script.GALLERY_BLOCK.search(page).group(0) == f"<!-- gallery -->\n{script.gallery(leaf, drawings)}<!-- /gallery -->"
+    ignore = (ROOT / "docs" / "printouts" / ".gitignore").read_text(encoding="utf-8")
+    assert ignore == script.gitignore(script.kept(leaf, drawings))

@@ -44,6 +44,8 @@ example first: a=1, b=2, c=0.5 -> b
 INLINE = {op: ONE_VALUE.format(op=op) for op in ("logistic", "tanh", "divide_by_sum")}
 INLINE["features"] = ONE_VALUE.format(op="logistic").replace("layer out = logistic(input)",
                                                              "layer out = features(input, 2, 3)")
+INLINE["scale"] = ONE_VALUE.format(op="logistic").replace("layer out = logistic(input)", "layer out = scale(input, -1)") \
+    .replace("-> b", "-> c")
 
 
 def _specs_by_op() -> dict[str, object]:

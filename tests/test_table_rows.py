@@ -73,3 +73,19 @@ def test_numbers_read_back_as_python_reads_them():
     rows = "\n".join("  r " + " ".join(written[i:i + 100]) for i in range(0, len(written), 100))
     read = read_plain_rows(rows, keywords())
     assert [x for line in sorted(read.numbers) for x in read.numbers[line]] == [float(w) for w in written]
+
+
+@pytest.mark.parametrize("bad", ["1e", "1-2", ".", "inf", "1\f2"])
+def test_a_table_read_as_one_block_falls_back_for_a_row_that_is_not_plain(bad, tmp_path, monkeypatch):
+    """A table's rows are read by NumPy as one block; one bad piece among them makes the block be read a
+    row at a time, and the grammar reports that row where it is, as without the fast reading."""
+    rows = [f"  x{i} " + " ".join(f"{(i * 7 + j) % 11 - 5}.25" for j in range(6)) for i in range(1, 9)]
+    rows[4] = rows[4].rsplit(" ", 1)[0] + f" {bad}"
+    text = ("input " + "\ninput ".join(f"x{i}" for i in range(1, 9)) + "\nweights W:\n    " +
+            " ".join(f"y{j}" for j in range(1, 7)) + "\n" + "\n".join(rows) + "\nlayer out = dense(input, W)\n")
+    path = tmp_path / "t.net"
+    path.write_text(text, encoding="utf-8")
+    fast, slow = _parsed(path, monkeypatch, fast=True), _parsed(path, monkeypatch, fast=False)
+    assert fast == slow
+    if bad in ("1e", ".", "inf"):  # not numbers to the grammar either (`1-2` is two, a form feed a space)
+        assert fast[0] == "error" and fast[4][0] == 15  # the row's own line

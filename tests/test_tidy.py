@@ -242,3 +242,26 @@ def test_tidy_write_leaves_a_spec_with_a_mistake_alone(tmp_path):
 def test_tidy_refuses_write_and_check_together(tmp_path):
     result = invoke("tidy", "--write", "--check", SPECS / "leaf.net")
     assert result.exit_code == 2 and "give one of them" in result.stderr
+
+
+def test_tidy_diff_shows_the_change_as_a_unified_diff_and_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    messy = "input  a\ninput b\nweights W:\n  y\n a 1\n b   2.5\nlayer out=dense(input,W)\n"
+    (tmp_path / "messy.net").write_text(messy, encoding="utf-8")
+    (tmp_path / "tidy.net").write_text(TIDY, encoding="utf-8")
+    result = invoke("tidy", "--diff", "messy.net", "tidy.net")
+    assert result.exit_code == 1
+    assert result.stdout == ("--- a/messy.net\n+++ b/messy.net\n@@ -1,7 +1,7 @@\n"
+                             "-input  a\n+input a\n input b\n weights W:\n"
+                             "-  y\n- a 1\n- b   2.5\n-layer out=dense(input,W)\n"
+                             "+        y\n+  a   1\n+  b   2.5\n+layer out = dense(input, W)\n")
+    assert (tmp_path / "messy.net").read_text(encoding="utf-8") == messy
+    tidy_only = invoke("tidy", "--diff", "tidy.net")
+    assert tidy_only.exit_code == 0 and tidy_only.stdout == ""
+
+
+def test_tidy_diff_of_a_file_without_a_final_newline_says_so(tmp_path):
+    (tmp_path / "end.net").write_text("input a\nlayer out = relu(input)", encoding="utf-8")
+    result = invoke("tidy", "--diff", tmp_path / "end.net")
+    assert result.exit_code == 1
+    assert "-layer out = relu(input)\n\\ No newline at end of file\n+layer out = relu(input)\n" in result.stdout

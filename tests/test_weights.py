@@ -245,3 +245,33 @@ def test_a_header_numpy_reads_but_the_plain_reading_does_not_still_loads(tmp_pat
                                       + W1.astype("<f8").tobytes())
     spec = netspec.load_spec(str(_spec(tmp_path, 'weights W1 from "w1.npy"')))
     assert np.array_equal(spec.params["W1"].array, W1)
+
+
+def test_bf16_safetensors_are_widened_exactly(tmp_path):
+    """bfloat16 is a float32's top 16 bits: 0x3F80 = 1, 0xBFC0 = −1.5, 0x4049 = 3.140625 (1.5703125·2),
+    0x0001 = 2^−133 (float32's smallest subnormal, 2^−149, shifted up 16 bits), 0x7F7F = (2 − 2^−7)·2^127."""
+    bits = np.array([[0x3F80, 0xBFC0], [0x4049, 0x0001], [0x7F7F, 0x0000]], dtype="<u2")
+    data = bits.tobytes()
+    header = json.dumps({"W": {"dtype": "BF16", "shape": [3, 2], "data_offsets": [0, len(data)]}}).encode()
+    (tmp_path / "w.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + data)
+    spec = tmp_path / "bf16.net"
+    spec.write_text('input a\ninput b\ninput c\nweights W from "w.safetensors" shape (3, 2)\n'
+                    "layer out = dense(input, W)\n")
+    table = netspec.load_spec(spec).params["W"].array
+    assert table.dtype == np.float64
+    assert table.tolist() == [[1.0, -1.5], [3.140625, 2.0 ** -133], [(2 - 2 ** -7) * 2.0 ** 127, 0.0]]
+
+
+def test_a_torch_save_zip_is_named_with_the_way_to_convert_it(tmp_path):
+    """torch.save writes a zip of archive/data.pkl and the tensors' bytes: not an .npz with no arrays."""
+    from catalogue_cases import torch_zip
+
+    torch_zip(tmp_path / "model.pt")
+    spec = tmp_path / "t.net"
+    spec.write_text('input a\ninput b\nweights W from "model.pt" shape (2, 2)\nlayer out = dense(input, W)\n')
+    with pytest.raises(NetspecError) as caught:
+        netspec.load_spec(spec)
+    (error,) = flatten(caught.value)
+    assert error.code == "NS420"
+    assert error.message == "model.pt is a PyTorch checkpoint (torch.save): a zip holding a pickle, which netspec never loads"
+    assert "safetensors.torch import save_file" in error.hint and "arrays: none" not in error.hint

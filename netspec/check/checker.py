@@ -21,7 +21,7 @@ from netspec.check.cost import Tally, sentence_fits
 from netspec.errors import SpecCheckError, SpecErrors
 from netspec.lang.expand import fold_copies
 from netspec.limits import Limits
-from netspec.lang.loader import Unit, load_units
+from netspec.lang.loader import Unit, load_units, text_units
 from netspec.check.model import CheckedSpec, InputInfo, Param, Step, Value
 from netspec.check.vocabulary import TextInput, Vocabulary
 from netspec.check.weights import WeightFiles
@@ -150,3 +150,10 @@ def load_spec(path, limits: Limits | None = None) -> CheckedSpec:
     """Read, parse and check a spec file (netspec.load_spec); the stages after checking import it from here."""
     limits = limits or Limits()
     return check_units(load_units(path, allow_outside=limits.allow_outside, limits=limits), limits)
+
+
+def load_text(text: str, path: str = "<string>", limits: Limits | None = None) -> CheckedSpec:
+    """Parse and check spec text given as a string (netspec.loads); `path` names it in errors and is
+    where its weight files and a `use` are looked for."""
+    limits = limits or Limits()
+    return check_units(text_units(text, path, limits), limits)

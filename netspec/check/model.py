@@ -176,6 +176,21 @@ class CheckedSpec:
     read_files: frozenset = frozenset()  # (device, inode) of every file the spec was read from: never an -o target
     cost: object = None  # netspec.check.cost.SpecCost: one row's memory and work, counted by the checker
     dtype: str | None = None  # the spec's `dtype` line: float32 or float64; None when it has none (float64)
+    changes: tuple = ()  # whatif.Change: numbers set by hand after checking (with_weight, --set)
+
+    def with_weight(self, name: str, *where_and_value) -> "CheckedSpec":
+        """A copy with one weight or bias number changed, for "what if" questions; this spec is unchanged.
+
+            spec.with_weight("W1", "G", "h1", 0.3)    # weights: table, row label, column label, value
+            spec.with_weight("b1", "h1", 0.1)         # a bias: table, column label, value
+            spec.with_weight("W1[G,h1]", 0.3)         # the address the printouts use
+        """
+        from netspec.check import whatif
+
+        *where, value = where_and_value
+        if not where:
+            name, where = whatif.split_address(self, name)
+        return whatif.with_weight(self, name, [str(w) for w in where], value)
 
     @property
     def fields(self) -> tuple[str, ...]:

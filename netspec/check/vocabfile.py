@@ -16,6 +16,7 @@ from netspec.files import FileRefused, Opened, open_checked
 from netspec.limits import MAX_VOCABULARY_BYTES, Limits, describe_bytes, outside_folder
 from netspec.subwords import never_matches
 
+EXTRA = "pip install 'netspec[models]'"  # Hugging Face's tokenizers, for a model's tokenizer.json
 MAX_VOCABULARY_TOKENS = 1_000_000  # BERT has 30,522 tokens, multilingual models a few hundred thousand
 
 
@@ -24,11 +25,18 @@ def read_tokens(folder: Path, written: str, limits: Limits, read: list | None = 
 
     read: where to note the (device, inode) of the file read, so `-o` never writes over it.
     """
+    tokens = _tokens(read_text(folder, written, limits, read), written)
+    refuse_real_vocabulary(tokens, written)
+    return tokens
+
+
+def read_text(folder: Path, written: str, limits: Limits, read: list | None = None) -> str:
+    """The whole text of the file `written`, fenced, capped and checked to be UTF-8."""
     path = _fenced(folder, written, limits)
     with _opened(path, written, None if limits.allow_outside else folder) as opened:
         if read is not None:
             read.append(opened.identity)
-        return _tokens(_text(_read(opened, written), written), written)
+        return _text(_read(opened, written), written)
 
 
 def _fenced(folder: Path, written: str, limits: Limits) -> Path:
@@ -110,3 +118,14 @@ def _tokens(text: str, written: str) -> tuple[str, ...]:
                                  hint="list each token once: its line is its number")
         seen[token] = number
     return tokens
+
+
+def refuse_real_vocabulary(tokens: tuple[str, ...], written: str):
+    """A real BERT vocab.txt read by the article's sub-word tokenizer would give wrong numbers silently."""
+    if "[CLS]" in tokens and "[SEP]" in tokens:
+        raise SpecCheckError(
+            f"the vocabulary file {written} is a pretrained BERT model's (it has [CLS] and [SEP]), but the article's "
+            "sub-word tokenizer does not cut text as BERT does (lower case, punctuation split off, [CLS] … [SEP] "
+            "added), so its token numbers would be wrong", code="NS418",
+            hint='declare the tokenizer.json saved with the model instead: `vocabulary tokens subwords from '
+                 f'"tokenizer.json"` ({EXTRA})')

@@ -8,7 +8,7 @@ longest match (netspec/subwords.py): "cats" → cat + s, or cat + ##s in BERT's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from netspec.errors import InputError
@@ -16,6 +16,7 @@ from netspec.source import Span
 from netspec.subwords import CONTINUES, UNKNOWN, PieceTable, Split, listed, words_of
 
 SHOWN_AS = {" ": "space", "\t": "tab"}  # characters that would be invisible as a label
+PAD = "[PAD]"  # BERT's padding token: a padded text's padding positions hold its number
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,13 @@ class Vocabulary:
     """Tokens in order; token k (counting from 0) has the number `start + k`."""
 
     name: str
-    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces
+    kind: str  # "characters": a text is split into characters; "words": at spaces; "subwords": into pieces;
+    #            "tokenizer": a real model's own tokenizer.json (netspec/check/hftokenizer.py)
     entries: tuple[str, ...]
     start: int
     span: Span | None
+    tokenizer: object = field(default=None, compare=False, repr=False)  # a tokenizers.Tokenizer, for "tokenizer"
+    tokenizer_kind: str = ""  # what it is: "WordPiece", "byte-level BPE"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -59,6 +63,8 @@ class Vocabulary:
 
     def convention(self) -> str:
         """`a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`: the numbering in words."""
+        if self.kind == "tokenizer":
+            return f"the model's own {self.tokenizer_kind} tokenizer, {len(self.entries):,} tokens numbered from 0"
         pairs = [f"{label} = {self.start + k}" for k, label in enumerate(self.labels)]
         shown = pairs if len(pairs) <= 6 else [*pairs[:2], "…", *pairs[-2:]]
         return f"{', '.join(shown)} (numbered from {self.start})"
@@ -77,9 +83,28 @@ class TextInput:
     vocabulary: Vocabulary
     positions: tuple[str, ...]
     span: Span | None
+    padded: bool = False  # `tokens up to N`: a shorter text is filled up with `pad`
+
+    @property
+    def pad(self) -> int:
+        """The number a padding position holds: the vocabulary's [PAD] (BERT's is 0), else one below its first
+        number, which is no token (embed gives it zeros; attention and mean_pool leave it out)."""
+        number = self.vocabulary.number(PAD)
+        return number if number is not None else self.vocabulary.start - 1
+
+    def real(self, numbers) -> list:
+        """The numbers of the text itself: those before the padding."""
+        numbers = list(numbers)
+        if not self.padded:
+            return numbers
+        while numbers and numbers[-1] == self.pad:
+            numbers.pop()
+        return numbers
 
     def decode(self, numbers) -> str:
         """A text whose token numbers are `numbers`: tokenize(decode(numbers)) gives them back."""
+        if self.vocabulary.kind == "tokenizer":
+            return self.vocabulary.tokenizer.decode([int(n) for n in self.real(numbers)], skip_special_tokens=False)
         pieces = self._pieces(numbers)
         if self.vocabulary.kind == "subwords":
             return " ".join(word[0] + "".join(p.removeprefix(CONTINUES) for p in word[1:])  # a word starts as is
@@ -96,6 +121,8 @@ class TextInput:
         """What `tokenized by …` says: the numbering in words, or for sub-words the split itself,
         `"cats" → cat + ##s → 3, 7 (longest piece first; numbered from 1)`."""
         vocabulary = self.vocabulary
+        if vocabulary.kind == "tokenizer":
+            return _model_tokens(self, numbers)
         if vocabulary.kind != "subwords":
             return vocabulary.convention()
         pieces = self._pieces(numbers)
@@ -106,11 +133,11 @@ class TextInput:
         if UNKNOWN in vocabulary.table.known:
             notes.append(f"a word no pieces spell becomes {UNKNOWN} = {vocabulary.number(UNKNOWN)}")
         start = "" if not vocabulary.table.marked else f"{self.shown(numbers)} → "
-        return f"{start}{split} → {', '.join(str(int(n)) for n in numbers)} ({'; '.join(notes)})"
+        return f"{start}{split} → {', '.join(str(int(n)) for n in self.real(numbers))} ({'; '.join(notes)})"
 
     def _pieces(self, numbers) -> list[str]:
         entries = self.vocabulary.entries
-        return [entries[int(n) - self.vocabulary.start] for n in numbers]
+        return [entries[int(n) - self.vocabulary.start] for n in self.real(numbers)]
 
     def _words(self, pieces) -> list[tuple[str, ...]]:
         """Pieces grouped by word: a ## piece continues the word before it."""
@@ -127,14 +154,21 @@ class TextInput:
     def tokenize(self, text: str, where: str, span: Span | None = None) -> list[int]:
         """The token numbers of `text`; an InputError when it has the wrong length or an unknown token."""
         if self.vocabulary.kind == "subwords":
-            return self._subword_numbers(text, where, span)
+            return self._padding(self._subword_numbers(text, where, span))
+        if self.vocabulary.kind == "tokenizer":
+            return self._padding(self._model_numbers(text, where, span))
         pieces = self.vocabulary.split(text)
         unit = "character" if self.vocabulary.kind == "characters" else "word"
+        if self.padded and 1 <= len(pieces) <= self.length:
+            pieces = pieces + [None] * (self.length - len(pieces))
+        elif self.padded:
+            raise InputError(f'{where}: "{_short(text)}" has {len(pieces)} {unit}s but {self.name} takes at most '
+                             f"{self.length}", span, hint=f"give 1 to {self.length} {unit}s", code="NS317")
         if len(pieces) != self.length:
             raise InputError(f'{where}: "{text}" has {len(pieces)} {unit}s but {self.name} takes exactly {self.length}',
                              span, hint=f"give {self.length} {unit}s, spaces included" if unit == "character"
                              else f"give {self.length} words separated by single spaces", code="NS317")
-        numbers = [self.vocabulary.number(piece) for piece in pieces]
+        numbers = [self.vocabulary.number(piece) if piece is not None else self.pad for piece in pieces]
         if None in numbers:
             k = numbers.index(None)
             raise InputError(f"{where}: the {unit} {pieces[k]!r} ({unit} {k + 1} of \"{text}\") is not in the "
@@ -146,6 +180,12 @@ class TextInput:
         """Each word split into pieces (netspec/subwords.py); the count must be the input's `tokens N`."""
         words = [self._split(found, k, text, where, span) for k, found in enumerate(words_of(text), 1)]
         pieces = [piece for word in words for piece in word]
+        if self.padded and 1 <= len(pieces) <= self.length:
+            return [self.vocabulary.number(piece) for piece in pieces]
+        if self.padded:
+            raise InputError(f'{where}: "{_short(text)}" splits into {len(pieces)} tokens but {self.name} takes at '
+                             f"most {self.length}", span, hint=f"give a shorter text: at most {self.length} tokens",
+                             code="NS317")
         if len(pieces) != self.length:
             listed_words = listed(words[:20]) + (", …" if len(words) > 20 else "")
             became = f"{len(pieces)} token{'s' if len(pieces) > 1 else ''} ({listed_words})" if pieces else "no tokens"
@@ -153,6 +193,20 @@ class TextInput:
                              span, hint=f"give a text that splits into exactly {self.length} token"
                              f"{'s' if self.length > 1 else ''}: a network has a fixed number of inputs", code="NS317")
         return [self.vocabulary.number(piece) for piece in pieces]
+
+    def _model_numbers(self, text: str, where: str, span: Span | None) -> list[int]:
+        """The model's own tokenizer, its template ([CLS] … [SEP]) included; the count must fit the input."""
+        encoding = self.vocabulary.tokenizer.encode(text)
+        if len(encoding.ids) != self.length and not (self.padded and 1 <= len(encoding.ids) <= self.length):
+            shown = ", ".join(encoding.tokens[:20]) + (", …" if len(encoding.tokens) > 20 else "")
+            takes = "at most" if self.padded else "exactly"
+            raise InputError(f'{where}: "{_short(text)}" is {len(encoding.ids)} tokens ({shown}) but {self.name} '
+                             f"takes {takes} {self.length}", span, code="NS317",
+                             hint=f"give a text of {takes} {self.length} tokens, as the model's tokenizer cuts it")
+        return list(encoding.ids)
+
+    def _padding(self, numbers: list[int]) -> list[int]:
+        return numbers + [self.pad] * (self.length - len(numbers)) if self.padded else numbers
 
     def _split(self, found, k: int, text: str, where: str, span: Span | None) -> tuple[str, ...]:
         split = self.vocabulary.table.split(found.group())
@@ -162,6 +216,13 @@ class TextInput:
             return (UNKNOWN,)
         at = _letter_span(span, text, found.start() + split.stuck)
         raise _cannot_split(split, f'{where}: the word "{split.word}" (word {k} of "{text}")', self.vocabulary, at)
+
+
+def _model_tokens(text: TextInput, numbers) -> str:
+    """`"The leaf" → [CLS] = 2, the = 51, leaf = 97, [SEP] = 3 (the model's own WordPiece tokenizer, …)`."""
+    entries = text.vocabulary.entries
+    pairs = ", ".join(f"{entries[int(n)]} = {int(n)}" for n in text.real(numbers))
+    return f"{text.shown(numbers)} → {pairs} ({text.vocabulary.convention()})"
 
 
 def _cannot_split(split: Split, what: str, vocabulary: Vocabulary, span: Span | None) -> InputError:
@@ -191,6 +252,11 @@ def _letter_span(span: Span | None, text: str, offset: int) -> Span | None:
         return span
     column = span.column + found + 1 + offset
     return Span(span.source, span.line, column, span.line, column + 1)
+
+
+def _short(text: str, most: int = 60) -> str:
+    """A long text, as a message quotes it: its start, and how long it is."""
+    return text if len(text) <= most else f"{text[:most]}… ({len(text):,} characters)"
 
 
 def _entries(vocabulary: Vocabulary) -> str:

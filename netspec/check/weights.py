@@ -27,7 +27,8 @@ from netspec.limits import MAX_NPY_HEADER, MAX_NPZ_DIRECTORY, MAX_SAFETENSORS_HE
 PLURAL = {"bias": "biases", "vector": "vectors"}  # for messages: "vectors need one row"
 
 FLOAT_KINDS = {"f"}
-SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2"}
+SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2"}
+BF16 = np.dtype("<u2")  # bfloat16's bits: the top half of a float32, widened exactly in load()
 READ_PIECE = 1024**2  # an .npz member is inflated 1 MiB at a time into its float64 array
 
 
@@ -187,6 +188,8 @@ def load(file: WeightFile, key: str | None, header: TensorHeader) -> np.ndarray:
         return _read_member(file, header)
     array = np.memmap(file.opened.stream, dtype=header.dtype, mode="r", offset=header.offset, shape=header.shape,
                       order="C")
+    if header.dtype == BF16:  # only a safetensors BF16 tensor has this dtype: its 16 bits, then 16 zero bits
+        return (array.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
     return np.array(array, dtype=np.float64)
 
 
@@ -305,6 +308,11 @@ def _check_members(stream, name: str, size: int):
 
 def _npz_member(file: WeightFile, key: str | None) -> str:
     members = file.members()
+    if not members and any(n.endswith("data.pkl") for n in file.archive().namelist()[:1000]):
+        raise WeightFileError(f"{file.name} is a PyTorch checkpoint (torch.save): a zip holding a pickle, which "
+                              "netspec never loads", code="NS420",
+                              hint="convert it once with safetensors: python -c \"import torch; from safetensors.torch "
+                                   "import save_file; save_file(torch.load('model.pt'), 'model.safetensors')\"")
     wanted = f"{key}.npy" if key else (next(iter(members)) if len(members) == 1 else None)
     if wanted is None or wanted not in members:
         names = list(members)
@@ -356,8 +364,8 @@ def _safetensors_header(file: WeightFile, key: str | None) -> TensorHeader:
                               hint="its tensors are: " + ", ".join(sorted(tensors))[:300], code="NS410")
     entry = tensors[name] if isinstance(tensors[name], dict) else {}
     if entry.get("dtype") not in SAFETENSORS_DTYPES:
-        raise WeightFileError(f"{file.name}[{name}] holds {entry.get('dtype')} numbers; weights must be F16, F32 "
-                              "or F64", code="NS406")
+        raise WeightFileError(f"{file.name}[{name}] holds {entry.get('dtype')} numbers; weights must be F16, BF16, "
+                              "F32 or F64", code="NS406")
     header = TensorHeader(_dims(entry.get("shape"), f"{file.name}[{name}]"),
                           np.dtype(SAFETENSORS_DTYPES[entry["dtype"]]),
                           8 + length + _offset(entry.get("data_offsets"), file.name, name))

@@ -89,7 +89,19 @@ def load_units(path: str | Path, _seen: tuple[str, ...] = (), allow_outside: boo
     uses another reads the names that spec's repeats bound as their last copies.
     """
     limits = limits or Limits(allow_outside=allow_outside)
-    source = read_source(path, fence=_fence)
+    return _units(read_source(path, fence=_fence), path, _seen, allow_outside, limits)
+
+
+def text_units(text: str, path: str = "<string>", limits: Limits | None = None) -> Unit:
+    """Spec text given as a string (netspec.loads, `netspec run -`), reported as `path`; a `use` and
+    the weight files it names are found beside `path` (the current folder for `<string>`)."""
+    limits = limits or Limits()
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
+        raise _too_large(path, len(text.encode("utf-8", "surrogatepass")))
+    return _units(Source(path, text.removeprefix("\ufeff")), path, (), limits.allow_outside, limits)
+
+
+def _units(source: Source, path, _seen: tuple[str, ...], allow_outside: bool, limits: Limits) -> Unit:
     spec = parse(source, limits)
     uses = spec.of_type(nodes.Use)
     if len(uses) > 1:

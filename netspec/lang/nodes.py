@@ -72,6 +72,7 @@ class Tokens:
     length: float
     vocabulary: Name
     span: Span = _span()
+    padded: bool = False  # `tokens up to 512 from pieces`: any length up to `length`, the rest padding
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,8 @@ def _refuse_too_many_words(source: Source, lexed: str) -> None:
     """Counts the words of `lexed`, the text Lark reads: plain table rows are read without it."""
     if len(lexed) <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
         return
+    if _fewer_words_than(lexed, MAX_SPEC_WORDS):
+        return
     words = re.finditer(r"\S+", lexed)
     over = next(itertools.islice(words, MAX_SPEC_WORDS, None), None)
     if over is None:
@@ -146,8 +148,23 @@ def _refuse_too_many_words(source: Source, lexed: str) -> None:
                           "spec takes some hundreds of bytes of memory while it is read")
 
 
+def _fewer_words_than(lexed: str, most: int) -> bool:
+    """Whether `lexed` holds at most `most` words, from its runs of spaces: a table's blanked numbers
+    are megabytes of spaces, which a regular expression walks a character at a time (a second for a
+    million numbers) and str.split skips in C. Only the words are held, and only while few."""
+    words, offset, piece = 0, 0, 1 << 20  # 1M characters at a time; a word cut in two is counted twice
+    while offset < len(lexed):
+        words += len(lexed[offset:offset + piece].split())
+        if words > most + len(lexed) // piece + 1:
+            return False
+        offset += piece
+    return words <= most
+
+
 def _refuse_too_many_layers(source: Source, most: int) -> None:
     """Each layer line is at least one step (a repeat's body makes more); count them without parsing."""
+    if source.text.count("layer") <= most:  # every layer line holds the word: in C, not a regex per line
+        return
     starts = [found.start(1) for found in LAYER_LINE.finditer(source.text)]
     if len(starts) <= most:
         return

@@ -45,6 +45,17 @@ class _Line:
     depth: int = 0  # repeat blocks around it
 
 
+def unified_diff(path: str, text: str, tidied: str) -> str:
+    """What tidying changes, as `diff -u` shows it (a/PATH → b/PATH), for review or a pre-commit hook."""
+    import difflib
+
+    import os
+
+    before, after = (str(path), str(path)) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(text.splitlines(keepends=True), tidied.splitlines(keepends=True), before, after)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
 def tidy(source: Source) -> str:
     """The tidy text of `source`; a spec that does not parse raises the SpecSyntaxError `check` would."""
     from netspec.lang.parser import parse

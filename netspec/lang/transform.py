@@ -80,7 +80,11 @@ class ToNodes(Transformer):
                            low, high, self._span(meta), found.get("tokens"))
 
     def tokens(self, meta, children):
-        return ("tokens", nodes.Tokens(number(children[0]), children[1], self._span(meta)))
+        padded, length, vocabulary = children
+        return ("tokens", nodes.Tokens(number(length), vocabulary, self._span(meta), padded is not None))
+
+    def up_to(self, meta, children):
+        return True
 
     def unit(self, meta, children):
         return ("unit", unquote(children[0]))

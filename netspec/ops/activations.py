@@ -194,13 +194,28 @@ def _divide_by_sum_worked(step, r: int):
     return (), items
 
 
+def _onnx_unary(op_type):
+    """A neuron-by-neuron activation is one ONNX node of the same name."""
+    return lambda g, xs, ps, options: g.node(op_type, xs[0])
+
+
+def _softmax_onnx(g, xs, ps, options) -> str:
+    """Softmax over the layer, or over each position's features of a sequence."""
+    return g.flat(g.node("Softmax", g.per_position(xs[0], options), axis=-1), options)
+
+
+def _divide_by_sum_onnx(g, xs, ps, options) -> str:
+    x = g.per_position(xs[0], options)
+    return g.flat(g.node("Div", x, g.node("ReduceSum", x, g.ints([-1], "axes"), keepdims=1)), options)
+
+
 def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
-def _op(name, explain, worked, gradient, validate=None, probabilities=False, function_operations=0):
+def _op(name, explain, worked, gradient, onnx, validate=None, probabilities=False, function_operations=0):
     return OpDef(name, "activation", check_one_value, _fast(explain), explain, worked, validate=validate,
-                 probabilities=probabilities, cost=_cost(function_operations), gradient=gradient)
+                 probabilities=probabilities, cost=_cost(function_operations), gradient=gradient, onnx=onnx)
 
 
 def _cost(function_operations: int):
@@ -211,13 +226,13 @@ def _cost(function_operations: int):
 
 
 OPS = (
-    _op("identity", _identity, per_neuron(_identity_one), _identity_gradient),  # the number unchanged
-    _op("relu", _relu, per_neuron(_relu_one), _relu_gradient),  # max(0, x): negative numbers become 0
-    _op("logistic", _logistic, per_neuron(_logistic_one), _logistic_gradient,  # 1 / (1 + e^(−x)), between 0 and 1
+    _op("identity", _identity, per_neuron(_identity_one), _identity_gradient, _onnx_unary("Identity")),  # the number unchanged
+    _op("relu", _relu, per_neuron(_relu_one), _relu_gradient, _onnx_unary("Relu")),  # max(0, x): negative numbers become 0
+    _op("logistic", _logistic, per_neuron(_logistic_one), _logistic_gradient, _onnx_unary("Sigmoid"),  # 1 / (1 + e^(−x)), between 0 and 1
         function_operations=EXACT_EXP),
-    _op("tanh", _tanh, per_neuron(_tanh_one), _tanh_gradient, function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
-    _op("softmax", _softmax, _softmax_worked, _softmax_gradient, probabilities=True,  # e^x / sum of e^x over the layer
+    _op("tanh", _tanh, per_neuron(_tanh_one), _tanh_gradient, _onnx_unary("Tanh"), function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
+    _op("softmax", _softmax, _softmax_worked, _softmax_gradient, _softmax_onnx, probabilities=True,  # e^x / sum of e^x over the layer
         function_operations=EXACT_EXP),
-    _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _divide_by_sum_gradient, _validate_positive,  # x / sum of x over the layer
+    _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _divide_by_sum_gradient, _divide_by_sum_onnx, _validate_positive,  # x / sum of x over the layer
         probabilities=True),
 )

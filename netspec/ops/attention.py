@@ -30,7 +30,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import EXACT_EXP, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import EXACT_EXP, Cost, Diagram, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
@@ -61,9 +61,13 @@ def check_attention(ctx: CheckContext, call) -> ShapeResult | None:
                    features=len(q.features), value_features=len(v.features),
                    query_positions=q.positions, key_positions=k.positions,
                    features_of=(q.features, k.features, v.features))
+    inputs = (q.name, k.name, v.name)
+    padding = ctx.padding(k)
+    if padding is not None:  # the keys of a text of `tokens up to N`: padding positions get no weight
+        inputs, options = inputs + (padding[0],), dict(options, pad=padding[1])
     if options["query"] == "last":
-        return ShapeResult((q.name, k.name, v.name), (), v.features, options=options)
-    return ShapeResult((q.name, k.name, v.name), (), sequence_names(q.positions, v.features), options=options,
+        return ShapeResult(inputs, (), v.features, options=options)
+    return ShapeResult(inputs, (), sequence_names(q.positions, v.features), options=options,
                        positions=q.positions, features=v.features)
 
 
@@ -111,7 +115,7 @@ class Attention(Record):
     scores: np.ndarray  # (batch, heads, nq, nk): q · k
     root: np.float64  # √dh
     scaled: np.ndarray
-    visible: np.ndarray  # (nq, nk)
+    visible: np.ndarray  # (batch or 1, 1, nq, nk): the keys each query sees
     largest: np.ndarray  # (batch, heads, nq, 1)
     shifted: np.ndarray
     exps: np.ndarray
@@ -124,16 +128,14 @@ class Attention(Record):
 def attention_explain(xs, ps, options):
     heads, nq, nk = options["heads"], options["queries"], options["keys"]
     q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
-    first = 0
+    first = options.get("first", 0)  # the first query's position: 0, or later with a key/value cache
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1  # (batch, heads, 1, dh): the article's single query
     score_terms = q[:, :, :, None, :] * k[:, :, None, :, :]  # (batch, heads, nq, nk, dh)
     scores = EXACT.sum(score_terms, axis=-1)  # (batch, heads, nq, nk): q · k, in the printed order
     root = np.sqrt(q.dtype.type(q.shape[-1]))  # float64, or a float32 plan's float32
     scaled = scores / root if options["scale"] == "sqrt" else scores
-    visible = np.ones(scores.shape[-2:], dtype=bool)
-    if options["mask"] == "causal":
-        visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]  # (nq, nk)
+    visible = _visible(xs, options, first, scores.shape[-2])  # (batch, 1, nq, nk)
     largest = np.where(visible, scaled, -np.inf).max(axis=-1, keepdims=True)  # softmax: subtract the largest first
     shifted = scaled - largest
     exps = np.where(visible, EXACT.exp(np.where(visible, shifted, 0.0)), 0.0)  # a masked key's weight is exactly 0
@@ -146,18 +148,29 @@ def attention_explain(xs, ps, options):
                              weights, value_terms, first)
 
 
+def _visible(xs, options, first: int, queries: int) -> np.ndarray:
+    """(batch, 1, queries, keys): which keys each query sees. A causal mask hides the keys after the query; a
+    text of `tokens up to N` hides its padding (its token numbers are the fourth input)."""
+    nk = options["keys"]
+    visible = np.ones((1, 1, queries, nk), dtype=bool)
+    if options["mask"] == "causal":
+        visible = visible & (np.arange(nk)[None, :] <= np.arange(first, first + queries)[:, None])
+    if "pad" in options:
+        visible = visible & (xs[3] != options["pad"])[:, None, None, :]
+    return visible
+
+
 def attention_kernel(xs, ps, options):
     heads, nq, nk = options["heads"], options["queries"], options["keys"]
     q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
-    first = 0
+    first = options.get("first", 0)
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1
     scores = q @ k.transpose(0, 1, 3, 2)  # (batch, heads, nq, nk)
     if options["scale"] == "sqrt":
         scores = scores / np.sqrt(scores.dtype.type(q.shape[-1]))
-    if options["mask"] == "causal":
-        visible = np.arange(nk)[None, :] <= np.arange(first, first + scores.shape[-2])[:, None]
-        scores = np.where(visible, scores, -np.inf)
+    if options["mask"] == "causal" or "pad" in options:
+        scores = np.where(_visible(xs, options, first, scores.shape[-2]), scores, -np.inf)
     exps = np.exp(scores - scores.max(axis=-1, keepdims=True))
     weights = exps / exps.sum(axis=-1, keepdims=True)
     return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
@@ -193,13 +206,17 @@ def attention_gradient(xs, ps, options, y, gy):
 def attention_worked(step, r: int):
     """Per head and query: each score q·k, (÷ √d), the softmax weights, then each output as Σ weight·v."""
     rec, options = step.record, step.step.options
-    q_name, k_name, v_name = step.step.inputs
+    q_name, k_name, v_name = step.step.inputs[:3]
     queries, keys = options["query_positions"], options["key_positions"]
     heads, first = options["heads"], rec.first
+    seen = rec.visible[min(r, rec.visible.shape[0] - 1), 0]  # (nq, nk)
+    real = seen.any(axis=0) if "pad" in options else np.ones(len(keys), dtype=bool)  # the text's own tokens
     items = []
     for h in range(heads):
         for qi in range(rec.scores.shape[2]):
-            items += _attention_query(step, r, h, qi, queries[first + qi], keys, (q_name, k_name, v_name))
+            if not real[first + qi] and rec.scores.shape[2] > 1:
+                continue  # a padding position's query: the trace shows only the real tokens
+            items += _attention_query(step, r, h, qi, queries[first + qi], keys, (q_name, k_name, v_name), real)
     return [_attention_preamble(step)], items
 
 
@@ -216,16 +233,18 @@ def _attention_preamble(step) -> tuple:
             f"each output = Σ weight · v{heads}")
 
 
-def _attention_query(step, r, h, qi, query, keys, inputs) -> list:
+def _attention_query(step, r, h, qi, query, keys, inputs, real) -> list:
     rec, (q_name, k_name, v_name) = step.record, inputs
     heads = step.step.options["heads"]
     head = f"h{h + 1}." if heads > 1 else ""
     dh, dv = rec.q.shape[-1], rec.v.shape[-1]
     q, k, v = rec.q[r, h, qi], rec.k[r, h], rec.v[r, h]  # (dh,), (nk, dh), (nk, dvh)
     features = step.step.options["features_of"]  # the feature names of q, k and v
-    visible = rec.visible[qi]
+    visible = rec.visible[min(r, rec.visible.shape[0] - 1), 0, qi]
     items = []
     for ki, key in enumerate(keys):
+        if not real[ki]:
+            continue  # padding: no score, no weight, and not in the trace
         label = f"{head}score({query}, {key})"
         if not visible[ki]:
             items.append(Chain(f"{step.name}.{label}", label, ((f"{key} comes after {query}: masked, weight ",
@@ -245,7 +264,8 @@ def _attention_query(step, r, h, qi, query, keys, inputs) -> list:
         label = step.labels[j]
         terms = tuple(Term(f"{head}weight({query}, {key})", float(rec.weights[r, h, qi, ki]),
                            f"{v_name}.{key}_{features[2][h * dv + f]}",
-                           float(v[ki, f]), float(rec.value_terms[r, h, qi, ki, f])) for ki, key in enumerate(keys))
+                           float(v[ki, f]), float(rec.value_terms[r, h, qi, ki, f])) for ki, key in enumerate(keys)
+                      if real[ki])
         items.append(Sum(address(step, label), label, terms, None, float(step.result[r, j]), group=f"{head}{query}"))
     return items
 
@@ -291,6 +311,43 @@ def attention_cost(args, options) -> Cost | None:
                 + 3 * result, pairs * (q.features + v.features) + (5 + EXACT_EXP) * heads * pairs, result)
 
 
+def attention_onnx(g, xs, ps, options) -> str:
+    """attention_kernel as MatMul, Softmax and a mask: heads split by Reshape and Transpose, the
+    last query by Slice, a masked score −∞ (its weight exactly 0), the heads side by side again."""
+    heads, nq, nk = options["heads"], options["queries"], options["keys"]
+    split = lambda x, n: g.node("Transpose", g.reshape(x, [0, n, heads, -1]), perm=[0, 2, 1, 3])  # noqa: E731
+    q, k, v = split(xs[0], nq), split(xs[1], nk), split(xs[2], nk)
+    first = 0
+    if options["query"] == "last":
+        q, first = g.node("Slice", q, g.ints([nq - 1], "starts"), g.ints([nq], "ends"), g.ints([2], "axes")), nq - 1
+    scores = g.node("MatMul", q, g.node("Transpose", k, perm=[0, 1, 3, 2]))
+    if options["scale"] == "sqrt":
+        dh = options["features"] // heads
+        scores = g.node("Div", scores, g.node("Sqrt", g.scalar(float(dh), "features")))
+    if options["mask"] == "causal":
+        count = 1 if options["query"] == "last" else nq
+        visible = np.arange(nk)[None, :] <= np.arange(first, first + count)[:, None]
+        scores = g.node("Where", g.constant(visible, "visible"), scores, g.scalar(-np.inf, "masked"))
+    weights = g.node("Softmax", scores, axis=-1)
+    mixed = g.node("Transpose", g.node("MatMul", weights, v), perm=[0, 2, 1, 3])
+    return g.reshape(mixed, [0, -1])
+
+
 # softmax(q · k [÷ √d]) weighted sum of v, per query
-OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked, cost=attention_cost,
-                   gradient=attention_gradient),)
+def attention_cached(xs, ps, options, state):
+    """The new queries against every key so far: the keys and values of earlier positions are kept in
+    `state` (the key/value cache), so each new token costs one row of scores, not the whole square."""
+    if options["query"] != "all" or options["mask"] != "causal":
+        return None  # a query that sees later keys would change as the text grows
+    q, k, v = xs[:3]  # a padded text's token numbers (a fourth input) hide no key here: only real tokens come
+    keys = np.concatenate([state["k"], k], axis=1) if "k" in state else k  # (batch, keys so far · features)
+    values = np.concatenate([state["v"], v], axis=1) if "v" in state else v
+    state["k"], state["v"] = keys, values
+    new, total = state["new"], state["offset"] + state["new"]
+    options = {key: value for key, value in options.items() if key != "pad"}
+    return [q, keys, values], ps, {**options, "queries": new, "keys": total, "first": state["offset"]}
+
+
+OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked,
+             diagram=Diagram(attention=True), cost=attention_cost, gradient=attention_gradient, cached=attention_cached,
+             onnx=attention_onnx),)

@@ -80,16 +80,20 @@ def elementwise_cost(args, options, kernel: int = 2, explain: int = 3, operation
 
 def sequence_names(positions, features) -> tuple[str, ...]:
     """`humpty_k1, humpty_k2, …, sat_k2`: a sequence's neurons, position by position."""
-    return tuple(f"{position}_{feature}" for position in positions for feature in features)
+    tails = [f"_{feature}" for feature in features]  # built once: a model's 256 × 1,536 names take one pass
+    return tuple([position + tail for position in positions for tail in tails])
 
 
 @dataclass(frozen=True)
 class Diagram:
     """How a drawing shows a step. `weights`: a line per weight from every input neuron to every
     output neuron, and a weight's address (`W1[R,h1]`) focuses that line and the sum it enters
-    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula."""
+    (a dense layer). Otherwise one arrow from column to column, each neuron titled by its formula.
+    `attention`: each output position is a weighted sum of the value positions; a sequence drawing
+    (render/diagram/sequence.py) shows the weights as a matrix and the sum as arrows from the value rows."""
 
     weights: bool = False
+    attention: bool = False
 
 
 ELEMENTWISE = Diagram()
@@ -123,6 +127,15 @@ class OpDef:
     parts                                       it makes one of N parts, N its first number, part=P which:
                                                 one line may name every part (`layer q, k, v = split(qkv, 3)`)
     gradient                                    the backward rule, for training (none yet)
+    cached(xs, ps, options, state) -> (xs, ps, options) | None   the same step over only the positions new
+                                               since the last call (generation with a key/value cache:
+                                               netspec/run/cached.py): the inputs, tables and options to call
+                                               its kernel with. state holds `offset` (positions before), `new`,
+                                               `positions` (the spec's full length), `sequence` (the input
+                                               is one) and the operation's own entries. None: it cannot.
+    onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
+                                                builder g; xs and ps are the names of its (batch, width)
+                                                inputs and parameter initializers); None: no ONNX form
     """
 
     name: str
@@ -141,6 +154,8 @@ class OpDef:
     names_from_table: bool = False  # its result's neurons are named after its table's columns
     parts: bool = False  # one of N parts (its first number): `layer q, k, v = split(qkv, 3)` names them all
     gradient: Callable | None = None
+    cached: Callable | None = None
+    onnx: Callable | None = None
 
     @property
     def weighted_sum(self) -> bool:
@@ -148,3 +163,21 @@ class OpDef:
 
 
 WEIGHTED_SUM = "weighted sum"
+
+
+def same_at_each_position(xs, ps, options, state):
+    """An operation on each number or each position alone (embed, GELU): the new positions as they are."""
+    return xs, ps, options
+
+
+def over_new_positions(xs, ps, options, state):
+    """An operation at each position that is told the count of positions (layer_norm, dense at each position)."""
+    return xs, ps, {**options, "positions": state["new"]} if "positions" in options else options
+
+
+def per_position(indices, state) -> list[int] | None:
+    """A whole sequence's column indices (`p·d + f` for every position p) as one position's, or None when they
+    are not the same at every position."""
+    count = len(indices) // state["positions"]
+    local = list(indices[:count])
+    return local if count * state["positions"] == len(indices) else None

@@ -116,5 +116,10 @@ def collapse_cost(args, options) -> Cost | None:
     return Cost(out + n_in * out, table + n_in * out + n_in * out + 2 * out, table + n_in * out, out)
 
 
+def collapse_onnx(g, xs, ps, options) -> str:
+    """x times the one table the two make (first · second), as collapse_kernel."""
+    return g.node("MatMul", xs[0], g.node("MatMul", ps[0], ps[1]))
+
+
 OPS = (OpDef("collapse", "folded", check_collapse, collapse_kernel, collapse_explain, collapse_worked,
-             names_from_table=True, cost=collapse_cost, gradient=collapse_gradient),)
+             names_from_table=True, cost=collapse_cost, gradient=collapse_gradient, onnx=collapse_onnx),)

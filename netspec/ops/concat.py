@@ -69,6 +69,13 @@ class Pick(Record):
     """A pick copies numbers: nothing in between."""
 
 
+@dataclass(frozen=True)
+class LastReal(Record):
+    """`last` of a text of `tokens up to N`: where each row's text ends."""
+
+    ends: np.ndarray  # (batch,) the last real position, from 0
+
+
 def concat_explain(xs, ps, options):
     n = options["positions"]
     pieces = [x.reshape(x.shape[0], n, -1) for x in xs]  # (batch, n, d_i): each value per position
@@ -92,10 +99,19 @@ def check_last(ctx: CheckContext, call) -> ShapeResult | None:
                  hint="a vector has no positions: use it as it is", code="NS240")
         return None
     d = len(x.features)
-    return ShapeResult((x.name,), (), x.features, options={"indices": tuple(range(len(x.names) - d, len(x.names)))})
+    options = {"indices": tuple(range(len(x.names) - d, len(x.names)))}
+    padding = ctx.padding(x)
+    if padding is not None:  # a text of `tokens up to N`: the last real token, wherever the text ends
+        return ShapeResult((x.name, padding[0]), (), x.features, options=dict(options, pad=padding[1],
+                                                                              positions=len(x.positions)))
+    return ShapeResult((x.name,), (), x.features, options=options)
 
 
 def pick_explain(xs, ps, options):
+    if "pad" in options:  # `last` of a padded text: each row's last real position
+        x = xs[0].reshape(xs[0].shape[0], options["positions"], -1)
+        ends = np.maximum((xs[1] != options["pad"]).sum(axis=1), 1) - 1  # (batch,)
+        return x[np.arange(x.shape[0]), ends], LastReal(ends)
     return xs[0][:, list(options["indices"])], Pick()
 
 
@@ -138,6 +154,10 @@ def concat_worked(step, r: int):
 def pick_worked(step, r: int):
     indices = step.step.options["indices"]
     source = step.step.inputs[0]
+    if isinstance(step.record, LastReal):  # a padded text: the numbers of this row's last real position
+        d = len(step.labels)
+        end = int(step.record.ends[r])
+        indices = range(end * d, (end + 1) * d)
     items = [Chain(address(step, label), label, ((f"{source}.{step.input_labels[i]}",), (Num(step.result[r, j]),)))
              for j, (label, i) in enumerate(zip(step.labels, indices))]
     return (), items
@@ -145,6 +165,18 @@ def pick_worked(step, r: int):
 
 def pick_kernel(xs, ps, options):
     return pick_explain(xs, ps, options)[0]
+
+
+def pick_onnx(g, xs, ps, options) -> str:
+    """Gather the picked columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
+def concat_onnx(g, xs, ps, options) -> str:
+    """Concat at each position: every value as (batch, n, d_i), joined on the features, then flat."""
+    n = options["positions"]
+    pieces = [g.reshape(x, [0, n, -1]) for x in xs]
+    return g.reshape(g.node("Concat", *pieces, axis=-1), [0, -1])
 
 
 def concat_cost(args, options) -> Cost | None:
@@ -160,9 +192,16 @@ def last_cost(args, options) -> Cost | None:
 
 # pick: some of a value's numbers (one text's tokens); last: the numbers at the last position of a sequence
 # (the next token's scores); concat: values side by side (at each position, for sequences)
+def _last_cached(xs, ps, options, state):
+    """The last of the new positions is the last position."""
+    width = len(options["indices"])
+    total = xs[0].shape[1]
+    return xs, ps, {**options, "indices": tuple(range(total - width, total))}
+
+
 OPS = (OpDef("pick", "selection", _no_check, pick_kernel, pick_explain, pick_worked, hidden=True,
-             gradient=pick_gradient),
+             gradient=pick_gradient, onnx=pick_onnx),
        OpDef("last", "selection", check_last, pick_kernel, pick_explain, pick_worked, cost=last_cost,
-             gradient=pick_gradient),
+             gradient=pick_gradient, cached=_last_cached, onnx=pick_onnx),
        OpDef("concat", "combination", check_concat, concat_kernel, concat_explain, concat_worked, cost=concat_cost,
-             gradient=concat_gradient),)
+             gradient=concat_gradient, onnx=concat_onnx),)

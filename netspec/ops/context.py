@@ -66,6 +66,11 @@ class CheckContext(Protocol):
     def token_vocabulary(self, value: Value):
         """The vocabulary whose token numbers `value` holds, or None."""
 
+    def padding(self, value: Value) -> tuple[str, int] | None:
+        """For a value whose positions are those of a text of `tokens up to N` (or that text's tokens): the
+        value holding that text's token numbers, and the number a padding position holds; else None. An
+        operation that must leave padding out (attention's keys, mean_pool) reads those numbers too."""
+
     def is_bound(self, table: str) -> bool:
         """True when an earlier layer already reads `table` (its rows are in that layer's order)."""
 

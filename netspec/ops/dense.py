@@ -18,7 +18,7 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import WEIGHTED, WEIGHTED_SUM, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import over_new_positions, WEIGHTED, WEIGHTED_SUM, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Bias, Record, Sum, Term, address
 
@@ -226,7 +226,28 @@ def dense_cost(args, options) -> Cost | None:
     return Cost(out, x.width * out + 2 * out, x.width * out, out)
 
 
+def _dense_cached(xs, ps, options, state):
+    """One weighted sum of a vector: nothing to do per position; a whole sequence read side by side cannot be cut."""
+    return None if state["sequence"] else (xs, ps, options)
+
+
+def dense_onnx(g, xs, ps, options) -> str:
+    """MatMul (+ Add): x (batch, n_in) times W (n_in, n_out), plus the bias."""
+    y = g.node("MatMul", xs[0], ps[0])
+    return g.node("Add", y, ps[1]) if len(ps) > 1 else y
+
+
+def dense_each_onnx(g, xs, ps, options) -> str:
+    """The same MatMul (+ Add) at every position: (batch, n, d) times W (d, out), then flat again."""
+    y = g.node("MatMul", g.per_position(xs[0], options), ps[0])
+    if len(ps) > 1:
+        y = g.node("Add", y, ps[1])
+    return g.flat(y, options)
+
+
 OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
-             diagram=WEIGHTED, names_from_table=True, cost=dense_cost, gradient=dense_gradient),
+             diagram=WEIGHTED, names_from_table=True, cost=dense_cost, gradient=dense_gradient,
+             cached=_dense_cached, onnx=dense_onnx),
        OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
-             hidden=True, names_from_table=True, cost=dense_cost, gradient=dense_each_gradient))  # the same dense layer at every position of a sequence
+             hidden=True, names_from_table=True, cost=dense_cost, gradient=dense_each_gradient,
+             cached=over_new_positions, onnx=dense_each_onnx))  # the same dense layer at every position of a sequence

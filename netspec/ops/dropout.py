@@ -84,5 +84,12 @@ def dropout_gradient(xs, ps, options, y, gy):
 
 
 # at inference: × (1 − p) (mode=article) or unchanged (mode=inverted)
+def dropout_onnx(g, xs, ps, options) -> str:
+    """At inference: the identity (mode=inverted) or × (1 − p) (mode=article)."""
+    if options["mode"] == "inverted":
+        return g.node("Identity", xs[0])
+    return g.node("Mul", xs[0], g.scalar(1.0 - options["p"], "keep"))
+
+
 OPS = (OpDef("dropout", "regularisation", check_dropout, dropout_kernel, dropout_explain, dropout_worked,
-             gradient=dropout_gradient),)
+             gradient=dropout_gradient, onnx=dropout_onnx),)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import same_at_each_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 
@@ -43,6 +43,9 @@ def check_embed(ctx: CheckContext, call) -> ShapeResult | None:
     columns = tuple(c if table.labelled else f"e{c}" for c in table.col_names)
     names = sequence_names(x.names, columns)
     options = {"start": vocabulary.start, "vocabulary": vocabulary.name, "columns": columns}
+    padding = ctx.padding(x)
+    if padding is not None:
+        options["pad"] = padding[1]  # a padding position's vector: zeros, when the number is no token
     return ShapeResult((x.name,), (table.name,), names, options=options, positions=x.names, features=columns,
                        reorders=(rows,))
 
@@ -76,6 +79,8 @@ def embed_explain(xs, ps, options):
     valid = (picked == np.round(picked)) & (picked >= 0) & (picked < table.shape[0])
     rows = np.where(valid, picked, 0).astype(np.intp)  # (batch, n)
     vectors = np.where(valid[:, :, None], table[rows], np.nan)  # (batch, n, d); NaN marks a number that is no token
+    if "pad" in options:
+        vectors = np.where(((ids == options["pad"]) & ~valid)[:, :, None], 0.0, vectors)  # padding: zeros
     result = vectors.reshape(batch, n * table.shape[1])  # (batch, n·d) side by side
     return result, Embed(ids, rows, vectors)
 
@@ -87,7 +92,8 @@ def embed_kernel(xs, ps, options):
 def embed_fault(xs, ps, options, row):
     ids, table = xs[0][row], ps[0]
     last = options["start"] + table.shape[0] - 1
-    bad = next(k for k, t in enumerate(ids) if not (t == round(t) and options["start"] <= t <= last))
+    bad = next(k for k, t in enumerate(ids) if not (t == round(t) and options["start"] <= t <= last)
+               and t != options.get("pad"))
     return NumericError(f"token {bad + 1} is {ids[bad]:g}, which is no token number of {options['vocabulary']} "
                         f"({options['start']} to {last})", hint="give the input as a text, which the tokenizer numbers",
                         code="NS504")
@@ -138,7 +144,14 @@ def embed_cost(args, options) -> Cost | None:
     return Cost(3 * tokens * d + 2 * tokens, 2 * tokens * d + 3 * tokens, tokens * d, tokens * d)
 
 
+def embed_onnx(g, xs, ps, options) -> str:
+    """Gather each token's row: the token numbers (as floats, like every netspec value) less the
+    vocabulary's first number, cast to int64 row indices; the rows side by side."""
+    rows = g.node("Cast", g.node("Sub", xs[0], g.scalar(options["start"], "start")), to=7)  # 7: INT64
+    return g.reshape(g.node("Gather", ps[0], rows, axis=0), [0, -1])
+
+
 # each token's row of the table, side by side
-OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, fault=embed_fault,
+OPS = (OpDef("embed", "embedding", check_embed, embed_kernel, embed_explain, embed_worked, cached=same_at_each_position, fault=embed_fault,
              table_labels=embed_table_labels, names_from_table=True, cost=embed_cost,
-             gradient=embed_gradient),)
+             gradient=embed_gradient, onnx=embed_onnx),)

@@ -17,8 +17,9 @@ import numpy as np
 
 from netspec.ops.activations import check_one_value
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import EXACT_CALL, OpDef, elementwise_cost
+from netspec.ops.base import same_at_each_position, EXACT_CALL, OpDef, elementwise_cost
 from netspec.ops.worked import Arg, Chain, Num, Record, address
+from netspec.ops import erf as fdlibm
 from netspec.ops.erf import erf
 
 ROOT_HALF = math.sqrt(0.5)  # 1/√2, as PyTorch's M_SQRT1_2
@@ -110,6 +111,55 @@ def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
+def _gelu_onnx(g, xs, ps, options) -> str:
+    """x·(1 + erf(x·(1/√2)))·0.5, in _gelu's order. onnxruntime has Erf in float32 only, so a float64
+    export spells out ops/erf.py's fdlibm approximation in float64 nodes instead."""
+    x = xs[0]
+    scaled = g.node("Mul", x, g.scalar(ROOT_HALF, "root_half"))
+    erf_scaled = g.node("Erf", scaled) if g.dtype == np.float32 else _erf_onnx(g, scaled)
+    phi = g.node("Mul", g.node("Add", g.scalar(1.0, "one"), erf_scaled), g.scalar(0.5, "half"))
+    return g.node("Mul", x, phi)
+
+
+def _erf_onnx(g, x: str) -> str:
+    """fdlibm's erf (ops/erf.py) as ONNX nodes: each interval's formula on every number, the right one
+    chosen with Where. Clearing a's low 32 bits (the tail's z) is a floor at a power of two, exact."""
+    a = g.node("Abs", x)
+    sign = lambda v: g.node("Where", g.node("Less", x, g.scalar(0.0, "zero")), g.node("Neg", v), v)  # noqa: E731
+    x2 = g.node("Mul", x, x)
+    small = g.node("Add", x, g.node("Div", g.node("Mul", x, g.polynomial(fdlibm.PP, x2)), g.polynomial(fdlibm.QQ, x2)))
+    tiny = g.node("Add", x, g.node("Mul", g.scalar(fdlibm.EFX, "efx"), x))
+    s = g.node("Sub", a, g.scalar(1.0, "one"))
+    middle = sign(g.node("Add", g.scalar(fdlibm.ERX, "erx"), g.node("Div", g.polynomial(fdlibm.PA, s),
+                                                                      g.polynomial(fdlibm.QA, s))))
+    t = g.node("Div", g.scalar(1.0, "one"), x2)
+    ratio = g.node("Where", g.node("Less", a, g.scalar(fdlibm.TAIL, "tail")),
+                   g.node("Div", g.polynomial(fdlibm.RA, t), g.polynomial(fdlibm.SA, t)),
+                   g.node("Div", g.polynomial(fdlibm.RB, t), g.polynomial(fdlibm.SB, t)))
+    step = g.node("Where", g.node("Less", a, g.scalar(2.0, "two")), g.scalar(2.0 ** 20, "ulp"),
+                  g.node("Where", g.node("Less", a, g.scalar(4.0, "four")), g.scalar(2.0 ** 19, "ulp"),
+                         g.scalar(2.0 ** 18, "ulp")))  # a's 20 high mantissa bits kept: a·2^(20−e), floored
+    z = g.node("Div", g.node("Floor", g.node("Mul", a, step)), step)
+    first = g.node("Exp", g.node("Sub", g.node("Neg", g.node("Mul", z, z)), g.scalar(0.5625, "c")))
+    second = g.node("Exp", g.node("Add", g.node("Mul", g.node("Sub", z, a), g.node("Add", z, a)), ratio))
+    tail = sign(g.node("Sub", g.scalar(1.0, "one"), g.node("Div", g.node("Mul", first, second), a)))
+    large = sign(g.scalar(1.0, "one"))
+    result = g.node("Where", g.node("Less", a, g.scalar(fdlibm.LARGE, "large")), tail, large)
+    result = g.node("Where", g.node("Less", a, g.scalar(fdlibm.MIDDLE, "middle")), middle, result)
+    result = g.node("Where", g.node("Less", a, g.scalar(fdlibm.SMALL, "small")), small, result)
+    result = g.node("Where", g.node("Less", a, g.scalar(fdlibm.TINY_X, "tiny")), tiny, result)
+    return g.node("Where", g.node("IsNaN", x), x, result)
+
+
+def _gelu_tanh_onnx(g, xs, ps, options) -> str:
+    """0.5·x·(1 + tanh(c·(x + k·x·x·x))), in _gelu_tanh's order."""
+    x = xs[0]
+    cube = g.node("Mul", g.node("Mul", x, x), x)
+    inner = g.node("Mul", g.scalar(C, "c"), g.node("Add", x, g.node("Mul", g.scalar(K, "k"), cube)))
+    half_x = g.node("Mul", g.scalar(0.5, "half"), x)
+    return g.node("Mul", half_x, g.node("Add", g.scalar(1.0, "one"), g.node("Tanh", inner)))
+
+
 def gelu_cost(args, options):
     """Up to seven arrays as wide as x for the trace (gelu_tanh's cube, inner, tanh, …); an exp or a tanh each."""
     return elementwise_cost(args, options, kernel=8, explain=8, operations=30 + EXACT_CALL) if args else None  # gelu_tanh's tanh
@@ -118,8 +168,8 @@ def gelu_cost(args, options):
 OPS = (
     # x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU
     OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost,
-          gradient=_gelu_gradient),
+          gradient=_gelu_gradient, cached=same_at_each_position, onnx=_gelu_onnx),
     # x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation
     OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost,
-          gradient=_gelu_tanh_gradient),
+          gradient=_gelu_tanh_gradient, cached=same_at_each_position, onnx=_gelu_tanh_onnx),
 )

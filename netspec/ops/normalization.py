@@ -21,7 +21,7 @@ import numpy as np
 
 from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
+from netspec.ops.base import over_new_positions, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
@@ -198,6 +198,20 @@ def _normalised(step, r: int, j: int, f: int, label: str, deviation, std, normed
                   group=group)]
 
 
+def layer_norm_onnx(g, xs, ps, options) -> str:
+    """mean, deviation, population variance (÷N), √(variance + eps), then × scale + shift, per position,
+    in layer_norm_explain's order (ONNX's LayerNormalization has no float64 kernel in onnxruntime)."""
+    x = g.per_position(xs[0], options)
+    mean = g.node("ReduceMean", x, axes=[-1], keepdims=1)
+    deviation = g.node("Sub", x, mean)
+    variance = g.node("ReduceMean", g.node("Mul", deviation, deviation), axes=[-1], keepdims=1)
+    std = g.node("Sqrt", g.node("Add", variance, g.scalar(options["eps"], "eps")))
+    normed = g.node("Div", deviation, std)
+    if ps:
+        normed = g.node("Add", g.node("Mul", normed, ps[0]), ps[1])
+    return g.flat(normed, options)
+
+
 def layer_norm_cost(args, options):
     """deviation, squared, normed (twice), scaled and the result, each as wide as x."""
     return elementwise_cost(args, options, kernel=7, explain=7, operations=8) if args else None
@@ -205,4 +219,5 @@ def layer_norm_cost(args, options):
 
 # (x − mean)/√(variance + eps) over the layer, then × scale + shift
 OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
-             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient),)
+             layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient,
+             cached=over_new_positions, onnx=layer_norm_onnx),)

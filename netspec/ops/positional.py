@@ -163,14 +163,28 @@ _ENCODING_WORDS = {
 }
 
 
+EMBEDDING_OPTIONS = (
+    Option("row", "number", 0, low=1, why="row=R adds row R of the table at every position, as BERT adds its token "
+           "type embedding (a sentence alone is all type 0: row 1)"),)
+
+
 def check_positional_embedding(ctx: CheckContext, call) -> ShapeResult | None:
-    refs = ctx.positional(call, "positional_embedding", ("a sequence", "a table of positions"))
-    if refs is None:
+    refs = ctx.positional(call, "positional_embedding", ("a sequence", "a table of positions"),
+                          options=EMBEDDING_OPTIONS)
+    options = ctx.keywords(call, "positional_embedding", EMBEDDING_OPTIONS)
+    if refs is None or options is None:
         return None
     x, table = ctx.value(refs[0]), ctx.param(refs[1], "weights")
     if x is None or table is None or not _is_sequence(ctx, refs[0], x, "positional_embedding"):
         return None
     rows, columns = len(table.row_names), len(table.col_names)
+    row = options["row"]
+    if row and (not float(row).is_integer() or row > rows):
+        ctx.fail(f"row={row:g}: {table.name} has rows 1 to {rows}", call.span, code="NS204",
+                 hint=f"give a whole number from 1 to {rows}: the row added at every position")
+        return None
+    if row and columns == len(x.features) and not (table.labelled and tuple(table.col_names) != tuple(x.features)):
+        return ShapeResult((x.name,), (table.name,), x.names, options={"positions": len(x.positions), "row": int(row)})
     if rows < len(x.positions) or columns != len(x.features):
         ctx.fail(f"shape mismatch: `{x.name}` has {len(x.positions)} positions × {len(x.features)} features, but "
                  f"{table.name} has {rows} rows (positions) × {columns} columns", refs[1].span,
@@ -196,7 +210,8 @@ class PositionalEmbedding(Record):
 def positional_embedding_explain(xs, ps, options):
     x, table = xs[0], ps[0]  # (batch, n·d), (limit, d)
     n = options["positions"]
-    rows = table[:n]  # row p of the table for position p
+    row = options.get("row")
+    rows = table[:n] if not row else np.repeat(table[row - 1:row], n, axis=0)  # row p (or row R) for position p
     added = rows.reshape(1, -1)
     return x + added, PositionalEmbedding(x, rows)
 
@@ -209,7 +224,8 @@ def positional_embedding_worked(step, r: int):
     rec, table = step.record, step.params[0]
     n = len(step.positions)
     d = len(step.labels) // n
-    rows = _row_names(table)[:n]
+    row = step.step.options.get("row")
+    rows = _row_names(table)[:n] if not row else (_row_names(table)[row - 1],) * n
     x = rec.x[r]
     items = []
     for p in range(n):
@@ -219,6 +235,8 @@ def positional_embedding_worked(step, r: int):
             items.append(Chain(address(step, label), label, (
                 (f"{step.step.inputs[0]}.{step.input_labels[j]} + {table.name}[{rows[p]},{table.col_labels[f]}]",),
                 (Num(x[j]), " + ", Num(rec.rows[p, f])), (Num(step.result[r, j]),)), group=step.positions[p]))
+    if row:
+        return [(f"row {rows[0]} of {table.name} is added at every position",)], items
     return [(f"row p of {table.name} is added to position p ({table.name} has {table.array.shape[0]} rows: the "
              "context limit)",)], items
 
@@ -241,6 +259,9 @@ def positional_embedding_gradient(xs, ps, options, y, gy):
     """x passes through unchanged; row p of the table gets every row's gradient at position p."""
     table, n = ps[0], options["positions"]
     grad = np.zeros_like(table)
+    if options.get("row"):
+        grad[options["row"] - 1] = gy.reshape(gy.shape[0], n, -1).sum(axis=(0, 1))
+        return [gy], [grad]
     grad[:n] = gy.reshape(gy.shape[0], n, -1).sum(axis=0)
     return [gy], [grad]
 
@@ -250,11 +271,32 @@ def positional_cost(args, options):
     return elementwise_cost(args, options, kernel=5, explain=6, operations=8 + 2 * EXACT_CALL) if args else None
 
 
+def positional_encoding_onnx(g, xs, ps, options) -> str:
+    """The encoding is data fixed by the shape: one constant row, expanded to the batch."""
+    n, d = options["shape"]
+    row = g.constant(encoding(options["form"], n, d, options["start"], FAST).encoding.reshape(1, n * d), "encoding")
+    return g.node("Expand", row, g.node("Shape", xs[0]))
+
+
+def positional_embedding_onnx(g, xs, ps, options) -> str:
+    """x + the table's first n rows, side by side (the rows past n are the context limit)."""
+    n = options["positions"]
+    rows = g.node("Slice", ps[0], g.ints([0], "starts"), g.ints([n], "ends"), g.ints([0], "axes"))
+    return g.node("Add", xs[0], g.reshape(rows, [1, -1]))
+
+
 # fixed numbers per position and feature (sin/cos, named forms); x + the table's row for each position
+def _positional_embedding_cached(xs, ps, options, state):
+    """The new positions take the table's rows from `offset` on (or its one row=R, as before)."""
+    table = ps[0] if options.get("row") else ps[0][state["offset"]:]
+    return xs, (table,), {**options, "positions": state["new"]}
+
+
 OPS = (OpDef("positional_encoding", "position", check_positional_encoding, positional_encoding_kernel,
              positional_encoding_explain, positional_encoding_worked, cost=positional_cost,
-             gradient=positional_encoding_gradient),
+             gradient=positional_encoding_gradient, onnx=positional_encoding_onnx),
        OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
              positional_embedding_explain, positional_embedding_worked,
              table_labels=positional_embedding_table_labels, cost=positional_cost,
-             gradient=positional_embedding_gradient))
+             cached=_positional_embedding_cached,
+             gradient=positional_embedding_gradient, onnx=positional_embedding_onnx))

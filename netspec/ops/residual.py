@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.base import OpDef, ShapeResult
+from netspec.ops.base import per_position, OpDef, ShapeResult
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, per_neuron
 
@@ -29,12 +29,21 @@ def check_add(ctx: CheckContext, call) -> ShapeResult | None:
     if (len(x.names) == len(y.names) and x.names != y.names and x.positions == y.positions
             and (_numbered(ctx, y) or _numbered(ctx, x))):  # y first: usually the block's own, a step back
         return ShapeResult((x.name, y.name), (), x.names, options={"second_labels": tuple(y.labels)})
+    if _position_by_position(x, y):  # two texts' sequences: the same features at as many positions
+        return ShapeResult((x.name, y.name), (), x.names, options={"second_labels": tuple(y.labels)})
     if sorted(x.names) != sorted(y.names) or len(set(x.names)) != len(x.names):
         _mismatch(ctx, call, x, y)
         return None
     order = tuple(y.names.index(name) for name in x.names)
     options = {} if order == tuple(range(len(order))) else {"order": order}
     return ShapeResult((x.name, y.name), (), x.names, options=options)
+
+
+def _position_by_position(x, y) -> bool:
+    """Sequences with the same features at as many positions, named after different texts (BERT adds the
+    embeddings of its tokens and of their token types, two inputs): added position by position."""
+    return (x.is_sequence and y.is_sequence and x.positions != y.positions and len(x.positions) == len(y.positions)
+            and x.features == y.features)
 
 
 def _numbered(ctx: CheckContext, value) -> bool:
@@ -55,10 +64,17 @@ def _numbered(ctx: CheckContext, value) -> bool:
 
 
 def _mismatch(ctx, call, x, y):
-    missing = [n for n in x.names if n not in y.names]
-    extra = [n for n in y.names if n not in x.names]
-    hint = (f"add needs the same neurons on both sides; `{y.name}` lacks {', '.join(missing) or 'none'} "
-            f"and has {', '.join(extra) or 'none'} besides")
+    """Shapes and a few names, never every neuron: two 7 × 384 sequences would list 5,376 names each."""
+    theirs = set(y.names)
+    missing = [n for n in x.names if n not in theirs]
+    ours = set(x.names)
+    extra = [n for n in y.names if n not in ours]
+    hint = (f"add needs the same neurons on both sides; `{y.name}` lacks {_few(missing)} "
+            f"and has {_few(extra)} besides")
+    if x.is_sequence and y.is_sequence:
+        hint = (f"add needs as many positions and the same features on both sides: `{x.name}` has "
+                f"{len(x.positions)} positions of {len(x.features)} features, `{y.name}` {len(y.positions)} of "
+                f"{len(y.features)}")
     ctx.fail(f"shape mismatch: add(`{x.name}`, `{y.name}`) adds neuron by neuron, but `{x.name}` has "
              f"{_shape(x)} and `{y.name}` has {_shape(y)}", call.span, hint=hint,
              notes=[Note(x.span, f"`{x.name}` is declared with {_shape(x)}"),
@@ -66,7 +82,17 @@ def _mismatch(ctx, call, x, y):
 
 
 def _shape(value) -> str:
-    return f"{len(value.names)} number{'s' if len(value.names) != 1 else ''} ({', '.join(value.names)})"
+    if value.is_sequence:
+        return f"{value.shape_text} numbers (positions {_few(value.positions, 3)}; features {_few(value.features, 3)})"
+    return f"{len(value.names)} number{'s' if len(value.names) != 1 else ''} ({_few(value.names)})"
+
+
+def _few(names, most: int = 4) -> str:
+    """`a, b, c`, or `a, b, c, … 5,373 more` for a long list; `none` for an empty one."""
+    if not names:
+        return "none"
+    names = list(names)
+    return ", ".join(names[:most]) + (f", … {len(names) - most:,} more" if len(names) > most else "")
 
 
 @dataclass(frozen=True)
@@ -104,5 +130,26 @@ def _add_one(step, r, j, label):
                                                (Num(step.result[r, j]),)))
 
 
+def add_onnx(g, xs, ps, options) -> str:
+    """Add, with y's neurons first gathered into x's order when they are listed in another."""
+    y = xs[1]
+    if "order" in options:
+        y = g.node("Gather", y, g.ints(list(options["order"]), "order"), axis=1)
+    return g.node("Add", xs[0], y)
+
+
 # x + y, neuron by neuron (a residual connection)
-OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient),)
+def add_cached(xs, ps, options, state):
+    """Over the new positions only: y's order within one position, when it is the same at each."""
+    if "order" not in options:
+        return xs, ps, options
+    local = per_position(options["order"], state) if state["sequence"] else list(options["order"])
+    if local is None:
+        return None
+    new = state["new"]
+    order = tuple(p * len(local) + f for p in range(new) for f in local)
+    return xs, ps, {**options, "order": order}
+
+
+OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient,
+             cached=add_cached, onnx=add_onnx),)

@@ -135,6 +135,14 @@ def _position(step, r, group, offset, labels, x, squared, normed, total, mean_sq
     return items
 
 
+def rms_norm_onnx(g, xs, ps, options) -> str:
+    """x / √(mean(x·x) + eps) × gain, per position, in rms_norm_explain's order."""
+    x = g.per_position(xs[0], options)
+    mean_square = g.node("ReduceMean", g.node("Mul", x, x), axes=[-1], keepdims=1)
+    rms = g.node("Sqrt", g.node("Add", mean_square, g.scalar(options["eps"], "eps")))
+    return g.flat(g.node("Mul", g.node("Div", x, rms), ps[0]), options)
+
+
 # x / √(mean(x²) + eps) over the layer, then × gain
 OPS = (OpDef("rms_norm", "normalisation", check_rms_norm, rms_norm_kernel, rms_norm_explain, rms_norm_worked,
-             fault=rms_norm_fault, gradient=rms_norm_gradient),)
+             fault=rms_norm_fault, gradient=rms_norm_gradient, onnx=rms_norm_onnx),)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netspec.lang import nodes
-from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import per_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 
@@ -123,7 +123,23 @@ def split_cost(args, options) -> Cost | None:
 
 
 # split: one of N equal parts of a value's features; features: features FIRST to LAST (from 1)
+def split_cached(xs, ps, options, state):
+    """The same features of each new position: one position's indices, repeated."""
+    local = per_position(options["indices"], state) if state["sequence"] else None
+    if local is None:
+        return None
+    width = xs[0].shape[1] // state["new"]  # the input's features at one position
+    if max(local) >= width:
+        return None
+    return xs, ps, {**options, "indices": tuple(p * width + f for p in range(state["new"]) for f in local)}
+
+
+def split_onnx(g, xs, ps, options) -> str:
+    """Gather the part's columns."""
+    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+
+
 OPS = (OpDef("split", "selection", check_split, split_kernel, split_explain, split_worked, cost=split_cost, parts=True,
-             gradient=split_gradient),
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx),
        OpDef("features", "selection", check_features, split_kernel, split_explain, split_worked, cost=split_cost,
-             gradient=split_gradient))
+             gradient=split_gradient, cached=split_cached, onnx=split_onnx))

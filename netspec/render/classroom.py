@@ -26,6 +26,7 @@ class Classroom:
     lang: str = "en"
     paper: str = "a4"
     key: str = "with"
+    interactive: bool = False  # html: a box to type in for each answer, checked in the page against the key
 
 
 def learner_printout(trace, fmt: str, style: NumberStyle, classroom: Classroom = Classroom()) -> tuple[str, str | None]:
@@ -39,7 +40,8 @@ def learner_printout(trace, fmt: str, style: NumberStyle, classroom: Classroom =
         from netspec.render.sheet_html import render_sheets
 
         def write(sheet: bool, key: bool) -> str:
-            return render_sheets(made, style, words, title, sheet=sheet, key=key, paper=classroom.paper)
+            return render_sheets(made, style, words, title, sheet=sheet, key=key, paper=classroom.paper,
+                                 interactive=classroom.interactive)
     else:
         from netspec.render.sheet_text import render_sheets_text
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from netspec.version import JSON_SCHEMA
+
 from netspec.run.generation import Generation, GenerationStep
 from netspec.render.escape import json_text, terminal, terminal_lines
 from netspec.render.numbers import NumberStyle, num
@@ -44,6 +46,7 @@ def _how(generation: Generation) -> list[str]:
 def _json(generation: Generation, style: NumberStyle) -> str:
     """Full float64 numbers, not the display rounding: JSON is for programs."""
     document = {
+        "netspec_schema": JSON_SCHEMA,
         "spec": generation.spec.path,
         "mode": "sample" if generation.sample else "greedy",
         "temperature": generation.temperature if generation.sample else None,

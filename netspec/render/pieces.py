@@ -29,8 +29,11 @@ def input_rows(row: WorkedRow, spec, style: NumberStyle, words: Words = ENGLISH)
     """(input, value, meaning) per input neuron; a token neuron's meaning shows its tokenization, `"h" → 8`."""
     meanings = {i.label: meaning(i, words) for i in spec.inputs}
     tokens = {position: token for text in spec.texts.values() for position, token in tokens_of(row, text)}
+    padded = {p for text in spec.texts.values() if text.padded for p in text.positions} - set(tokens)
     rows = []
     for label, x in row.inputs:
+        if label in padded:  # `tokens up to N`: past the text's end, not shown
+            continue
         if label in tokens:
             info = next(i for i in spec.inputs if i.label == label)
             meanings[label] = f'{info.description}: {_quoted(tokens[label])} → {num(x, style)}'
@@ -53,7 +56,8 @@ def text_lines(row: WorkedRow, spec, words: Words = ENGLISH) -> list[str]:
 def tokens_of(row: WorkedRow, text) -> list[tuple[str, str]]:
     """(input neuron, token label) for each token of a text input, read back from its numbers."""
     values = dict(row.inputs)
-    return [(position, text.vocabulary.label_of(values[position])) for position in text.positions]
+    real = len(text.real([values[position] for position in text.positions]))  # padding is not shown
+    return [(position, text.vocabulary.label_of(values[position])) for position in text.positions[:real]]
 
 
 def _quoted(label: str) -> str:

@@ -21,6 +21,7 @@ from netspec.render.view import ItemView, PrintOptions, StepView, step_views
 from netspec.render.words import Words
 from netspec.render.worked import Sum, WorkedRow, worked_rows
 from netspec.run.trace import Trace
+from netspec.progress import tick
 
 
 class Printer:
@@ -47,6 +48,7 @@ class Printer:
             return self.page(lines + self.answer_key(rows, self.options.answers()), rows)
         for index, row in enumerate(rows):
             lines += self.row(row, index, self.options)
+            tick()  # a progress bar, when the command shows one (netspec/progress.py)
         if self.options.blank and self.options.key == "with":
             lines += self.answer_key(rows, self.options.answers())
         return self.page(lines, rows)

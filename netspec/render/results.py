@@ -9,6 +9,7 @@ import json
 import numpy as np
 
 from netspec.run.decision import sentence
+from netspec.version import JSON_SCHEMA
 from netspec.run.inputs import Rows
 from netspec.check.model import CheckedSpec
 from netspec.render.escape import json_text, terminal_lines
@@ -119,15 +120,17 @@ def _json(spec, rows, result, style, first) -> str:
     """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
     quoted = {label: json.dumps(label, ensure_ascii=False) for label in result.decisions.present()}
     said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
+    example = ', "example": %s' if rows.names else ""
     texts = (', "texts": {' + ", ".join(json.dumps(t, ensure_ascii=False).replace("%", "%%") + ": %s"
                                         for t in spec.texts) + "}") if spec.texts else ""
-    template = ('{"row": %s' + texts + ', "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
+    template = ('{"netspec_schema": ' + str(JSON_SCHEMA) + ', "row": %d' + example + texts + ', "inputs": {' + _fields(spec.input_labels) + '}, "outputs": {'
                 + _fields(spec.output_labels) + '}, "decision": %s, "sentence": %s}')
-    names = [json.dumps(rows.names[i]) if rows.names else first + i + 1 for i in range(len(rows.values))]
     decoded = _decoded(spec, rows, lambda text: json.dumps(text, ensure_ascii=False))
+    if rows.names:  # an example's name beside its number: "row" is always the row's number, from 1
+        decoded = [(json.dumps(name, ensure_ascii=False), *words) for name, words in zip(rows.names, decoded)]
     numbers = np.concatenate([rows.values, result.outputs], axis=1).tolist()
-    return "".join(template % (name, *words, *row, quoted[d], said[d]) + "\n"
-                   for name, words, row, d in zip(names, decoded, numbers, result.decisions))
+    return "".join(template % (first + i, *words, *row, quoted[d], said[d]) + "\n"
+                   for i, (words, row, d) in enumerate(zip(decoded, numbers, result.decisions), 1))
 
 
 def _decoded(spec, rows: Rows, quote) -> list:

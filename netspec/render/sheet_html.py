@@ -14,6 +14,7 @@ from __future__ import annotations
 from netspec.render.escape import html_text as escape
 from netspec.render.numbers import NumberStyle, factor, num
 from netspec.render.sheet import Cell, Neuron, Sheet, Stage, instruction_keys, rule_words
+from netspec.render.sheet_check import self_check
 from netspec.render.words import Words, meaning
 
 COLUMNS = 4  # terms per table row (fits A4 and Letter); a longer sum continues on the next lines of its table
@@ -55,7 +56,7 @@ table.neuron td.total { padding-left: 2mm; text-align: left; white-space: nowrap
 
 
 def render_sheets(sheets: list[Sheet], style: NumberStyle, words: Words, title: str, *,
-                  sheet: bool = True, key: bool = False, paper: str = "a4") -> str:
+                  sheet: bool = True, key: bool = False, paper: str = "a4", interactive: bool = False) -> str:
     """The sheets, then (key=True) every sheet's answer key, each from a new page; sheet=False: the keys alone."""
     total = len(sheets)
     body = []
@@ -66,7 +67,8 @@ def render_sheets(sheets: list[Sheet], style: NumberStyle, words: Words, title: 
     heading = f"{words('worksheet')} · {title}" if sheet else f"{words('answer_key')} · {title}"
     return "\n".join([f'<!DOCTYPE html>\n<html lang="{"zh-Hans" if words.lang == "zh" else "en"}">',
                       '<head><meta charset="utf-8">', f"<title>{escape(heading)}</title>",
-                      f"<style>{css}</style></head>", "<body>", *body, "</body></html>"]) + "\n"
+                      f"<style>{css}</style></head>", "<body>", *body,
+                      *(self_check(sheets, words) if interactive else []), "</body></html>"]) + "\n"
 
 
 def _sheet(sheet: Sheet, index: int, total: int, style, words: Words, title: str, key: bool) -> list[str]:
@@ -156,3 +158,10 @@ def _decision(sheet: Sheet, words: Words, key: bool) -> list[str]:
         answer = _cell(sheet.decision, NumberStyle(), key)
     said = escape(sheet.sentence).replace(escape("{decision}"), answer)
     return [f'<div class="decision"><h2>{escape(words("decision"))} · {escape(rule)}</h2>', f"<p>{said}</p></div>"]
+
+
+def sheet_fragment(sheet: Sheet, style: NumberStyle, words: Words, title: str) -> str:
+    """One sheet as a <div> with its own style, for a page that shows it among other things (netspec serve)."""
+    css = STYLE % {"paper": "A4"}
+    return "\n".join(['<div class="netspec-sheet">', f"<style>{css}</style>",
+                      *_sheet(sheet, 1, 1, style, words, title, False), "</div>"]) + "\n"

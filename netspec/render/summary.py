@@ -48,9 +48,11 @@ def table(rows: list[tuple], header: tuple, indent: str = "  ") -> list[str]:
 
 
 def provenance(spec: CheckedSpec) -> str:
-    """`netspec 0.1.0 · specs/leaf.net · sha256 3f2a1b…e91c · float64`."""
+    """`netspec 0.1.0 · specs/leaf.net · sha256 3f2a1b…e91c · float64`, and `· with W1[G,h1] = 0.3 (was
+    −0.29)` for each number set by hand (--set, with_weight): the file alone no longer gives these numbers."""
     digest = spec.sha256
-    return f"netspec {__version__} · {spec.path} · sha256 {digest[:6]}…{digest[-4:]} · float64"
+    changed = "".join(f" · with {change}" for change in getattr(spec, "changes", ()))
+    return f"netspec {__version__} · {spec.path} · sha256 {digest[:6]}…{digest[-4:]} · float64{changed}"
 
 
 def summary_header(words: Words = ENGLISH) -> tuple[str, ...]:

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 import json
 
+from netspec.progress import tick
 from netspec.render.escape import json_text
 from netspec.render.pieces import tokens_of
 from netspec.render.summary import provenance
 from netspec.render.worked import Chain, Sum, worked_rows
 from netspec.run.trace import Trace
+from netspec.version import JSON_SCHEMA
 
 
 def render_json(trace: Trace) -> str:
     """The trace as JSON; a text input's row also lists its tokens: each input neuron, its token and number."""
     spec = trace.spec
     document = {
+        "netspec_schema": JSON_SCHEMA,
         "netspec": provenance(spec),
         "spec": spec.path,
         "sha256": spec.sha256,
         "network": spec.name,
         "decision_rule": spec.decision.describe(),
-        "rows": [_row(row, spec) for row in worked_rows(trace)],
+        "rows": [_row(number, row, spec) for number, row in enumerate(worked_rows(trace), 1)],
     }
     return json_text(json.dumps(document, indent=1, ensure_ascii=False)) + "\n"
 
 
-def _row(row, spec) -> dict:
-    found = {"row": row.row_id, "inputs": dict(row.inputs)}
+def _row(number: int, row, spec) -> dict:
+    """"row" is always the row's number from 1, "row_id" what the printouts call it (`example leaf`)."""
+    tick()  # a progress bar, when the command shows one (netspec/progress.py)
+    found = {"row": number, "row_id": row.row_id, "inputs": dict(row.inputs)}
     if spec.texts:
         values = dict(row.inputs)
         found["texts"] = {text.name: {"vocabulary": text.vocabulary.name,

@@ -25,6 +25,7 @@ class WorkedStep:
     number: int
     trace_step: TraceStep
     row: int = 0
+    padding: frozenset = frozenset()  # the row's padding positions (`tokens up to N`): never shown
 
     @cached_property
     def _worked(self) -> tuple[tuple, tuple]:
@@ -33,6 +34,10 @@ class WorkedStep:
             preamble, items = record.rows[self.row]
         else:
             preamble, items = lookup(self.trace_step.step.op).worked(self.trace_step, self.row)
+        if self.padding:
+            preamble = [line for line in preamble if not _at_padding(str(line[0]).split(" = ")[0], self.padding)]
+            items = [item for item in items if not (_at_padding(item.group, self.padding)
+                                                    or _at_padding(item.label, self.padding))]
         return tuple(preamble), tuple(items)
 
     @property
@@ -46,7 +51,8 @@ class WorkedStep:
     def results(self) -> tuple[Chain, ...]:
         """`label = number` for each of the step's own numbers, without their working."""
         step, values = self.trace_step, self.trace_step.result[self.row]
-        return tuple(Chain(address(step, label), label, ((Num(value),),)) for label, value in zip(step.labels, values))
+        return tuple(Chain(address(step, label), label, ((Num(value),),)) for label, value in zip(step.labels, values)
+                     if not _at_padding(label, self.padding))
 
     @property
     def title(self) -> str:
@@ -88,7 +94,8 @@ def worked_rows(trace: Trace) -> list[WorkedRow]:
     spec = trace.spec
     rows = []
     for r, row_id in enumerate(trace.row_ids):
-        steps = tuple(_worked_step(i, step, r) for i, step in enumerate(trace.steps, 1))
+        padding = _padding_positions(spec, trace.inputs[r])
+        steps = tuple(WorkedStep(i, step, r, padding) for i, step in enumerate(trace.steps, 1))
         outputs = tuple(zip(spec.output_labels, (float(v) for v in trace.outputs[r])))
         inputs = tuple(zip(spec.input_labels, (float(v) for v in trace.inputs[r])))
         decision = trace.decisions[r]
@@ -96,8 +103,23 @@ def worked_rows(trace: Trace) -> list[WorkedRow]:
     return rows
 
 
-def _worked_step(number: int, step: TraceStep, row: int) -> WorkedStep:
-    return WorkedStep(number, step, row)
+def _padding_positions(spec, inputs) -> frozenset:
+    """The positions of a row's texts of `tokens up to N` that hold padding: those past the text's end."""
+    if not any(text.padded for text in spec.texts.values()):
+        return frozenset()
+    where = {label: j for j, label in enumerate(spec.input_labels)}
+    found = set()
+    for text in (t for t in spec.texts.values() if t.padded):
+        numbers = [inputs[where[p]] for p in text.positions]
+        found.update(text.positions[len(text.real(numbers)):])
+    return frozenset(found)
+
+
+def _at_padding(label: str | None, padding: frozenset) -> bool:
+    """`text5_e1`, `h1.text5` or `text5` at a padding position text5."""
+    if not label or not padding:
+        return False
+    return label.rsplit(".", 1)[-1].split("_", 1)[0] in padding
 
 
 

@@ -20,6 +20,7 @@ from netspec.check import cost
 from netspec.run.csvinput import read_chunks
 from netspec.run.inputs import Rows
 from netspec.limits import Limits
+from netspec.progress import Progress, advance_by
 from netspec.check.model import CheckedSpec
 from netspec.run.plan import Plan
 from netspec.run.runner import RunResult, run
@@ -49,22 +50,30 @@ def row_text_bytes(spec: CheckedSpec) -> int:
 
 
 def run_csv(spec: CheckedSpec, plan: Plan, path: str, show: Show, write: Callable[[str], None],
-            atomic_target: bool, limits: Limits | None = None, sentence_per_row: bool = False) -> int:
+            atomic_target: bool, limits: Limits | None = None, sentence_per_row: bool = False,
+            progress: Progress | None = None) -> int:
     """Run every row of the CSV at `path`, writing each chunk's results as `show` words them
     (render/results.py's chunk_writer) through `write`; returns the row count. `sentence_per_row`:
-    the output repeats the `say` sentence on every row (JSON), so a long one is checked first."""
+    the output repeats the `say` sentence on every row (JSON), so a long one is checked first.
+    `progress` (netspec/progress.py) counts the rows as they run."""
     rows = chunk_rows(spec, limits)
+    if progress is not None and progress.enabled:
+        progress.total = max(_lines(path) - 1, 0) or None  # the header is not a row; a pipe has no total
     if sentence_per_row and spec.cost.decision_chars > LONG_SENTENCE:
         _sentences_fit(spec, path)
     if atomic_target:
-        return _run_chunks(spec, plan, path, show, write, rows)
+        return _run_chunks(spec, plan, path, show, write, rows, progress)
     if _held_output(spec, path) < HOLD_IN_MEMORY:
         pieces: list[str] = []
-        count = _run_chunks(spec, plan, path, show, pieces.append, rows)
+        count = _run_chunks(spec, plan, path, show, pieces.append, rows, progress)
         write("".join(pieces))
         return count
-    _run_chunks(spec, plan, path, None, lambda text: None, rows)
-    return _run_chunks(spec, plan, path, show, write, rows)
+    if progress is not None:
+        progress.relabel("checking", progress.total)
+    _run_chunks(spec, plan, path, None, lambda text: None, rows, progress)
+    if progress is not None:
+        progress.relabel("running", progress.total)
+    return _run_chunks(spec, plan, path, show, write, rows, progress)
 
 
 def _sentences_fit(spec: CheckedSpec, path: str):
@@ -96,7 +105,7 @@ def _held_output(spec: CheckedSpec, path: str) -> int:
     return size if size >= HOLD_IN_MEMORY else (_lines(path) + 1) * row_text_bytes(spec)
 
 
-def _run_chunks(spec, plan, path, show: Show | None, write, rows: int) -> int:
+def _run_chunks(spec, plan, path, show: Show | None, write, rows: int, progress: Progress | None = None) -> int:
     """show None: only run (the first pass over a file too large to hold its output)."""
     count = 0
     for chunk in read_chunks(spec, path, rows):
@@ -104,6 +113,7 @@ def _run_chunks(spec, plan, path, show: Show | None, write, rows: int) -> int:
         if show is not None:
             write(show(chunk, result, count))
         count += len(chunk.values)
+        advance_by(progress, len(chunk.values))
     return count
 
 

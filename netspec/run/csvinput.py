@@ -12,8 +12,10 @@ A chunk of plain numbers is converted by NumPy's C parser in one call; anything 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import sys
 import itertools
 import re
 from dataclasses import dataclass
@@ -62,6 +64,7 @@ def read_chunks(spec: CheckedSpec, path: str, chunk_rows: int = CHUNK_ROWS) -> I
 
 def _read(spec: CheckedSpec, path: str, chunk_rows: int) -> Iterator[Rows]:
     with _open(path) as stream:
+        path = "<stdin>" if path == "-" else path  # the name errors give it
         lines = _lines(stream, path)
         raw_header = next(lines, "")
         header = _cells(path, 1, raw_header)
@@ -149,12 +152,27 @@ def _unclosed_quote(raw: str) -> int | None:
 
 def _open(path: str):
     """The CSV file opened once and checked on that descriptor: a regular file (a device or a
-    pipe could be read forever), streamed, so with no size cap and no folder fence."""
+    pipe could be read forever), streamed, so with no size cap and no folder fence. `-` is standard
+    input, which the user chose to give (a pipe or a redirected file), read once as it comes."""
+    if path == "-":
+        return _stdin()
     try:
         opened = open_checked(path, None, None, "CSV file")
     except FileRefused as refused:
         raise InputError(refused.message, code="NS311") from None
     return io.TextIOWrapper(opened.stream, encoding="utf-8-sig", newline="")
+
+
+@contextlib.contextmanager
+def _stdin():
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise InputError("standard input cannot be read as bytes", code="NS311")
+    stream = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
+    try:
+        yield stream
+    finally:
+        stream.detach()  # standard input stays open for whatever reads it next
 
 
 def _chunk(spec, path, lines: list[str], line: int, before: int, columns: list[int], width: int) -> Rows:

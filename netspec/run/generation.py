@@ -38,7 +38,9 @@ from netspec.check.cost import work_fits
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.ops.arithmetic import EXACT
+from netspec.progress import advance_by
 from netspec.run.plan import compile_plan
+from netspec.run.growing import grow, keep_likeliest
 from netspec.run.runner import run
 from netspec.source import Span
 from netspec.check.vocabulary import TextInput
@@ -95,44 +97,64 @@ class Generation:
 
 
 def generate(spec, text: str, steps: int, sample: bool = False, temperature: float = 1.0,
-             seed: int | None = None, limits=None) -> Generation:
+             seed: int | None = None, limits=None, top_k: int | None = None, progress=None) -> Generation:
     """Continue `text` by `steps` tokens with the spec's network (a path or a loaded spec).
 
     Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
-    picks one at random and records it in the result, so the run can be repeated). A run whose
+    picks one at random and records it in the result, so the run can be repeated); `top_k` keeps only the
+    k likeliest tokens to draw from. A real model's text (a tokenizer.json vocabulary) grows to the
+    model's context limit instead of sliding (netspec/run/growing.py). A run whose
     steps would do more operations than limits.max_operations is refused before the first step.
+    `progress` (netspec/progress.py) counts the tokens as they are made.
     """
     if not isinstance(spec, CheckedSpec):
         spec = load_spec(spec, limits)
-    _check_settings(steps, sample, temperature, seed)
+    _check_settings(steps, sample, temperature, seed, top_k)
     text_input = generating_input(spec)
     if spec.cost is not None:  # steps × one run's operations, against --max-operations (netspec/check/cost.py)
         work_fits(spec.cost, steps, limits or spec.cost.limits)
-    numbers = text_input.tokenize(text, "the starting text")
     seed_chosen = sample and seed is None
     if seed_chosen:
         seed = secrets.randbits(32)
     rng = np.random.default_rng(seed) if sample else None
-    made = _run(spec, text_input, numbers, steps, temperature if sample else 1.0, rng)
+    choose = _chooser(temperature if sample else 1.0, rng, outputs_are_probabilities(spec), top_k)
+    if text_input.vocabulary.kind == "tokenizer":
+        numbers, grown = grow(spec, text_input, text, steps, choose, progress)
+        made = [_step(text_input, window, k, output, chance, draw) for window, k, output, chance, draw in grown]
+    else:
+        numbers = text_input.tokenize(text, "the starting text")
+        made = _run(spec, text_input, numbers, steps, choose, progress)
     return Generation(spec, text, tuple(numbers), tuple(made), sample, temperature, seed, seed_chosen,
                       outputs_are_probabilities(spec))
 
 
-def _run(spec, text_input: TextInput, numbers: list[int], steps: int, temperature: float, rng):
+def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose, progress=None):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
     plan = compile_plan(spec)
-    as_probabilities = outputs_are_probabilities(spec)
-    vocabulary = text_input.vocabulary
     made = []
     for _ in range(steps):
         outputs = run(plan, np.array([numbers], dtype=np.float64), exact=True).outputs[0]  # (n_tokens,)
-        chances = probabilities(outputs, temperature, as_probabilities)
-        draw = None if rng is None else float(rng.random())
-        k = int(np.argmax(outputs)) if draw is None else pick(chances, draw)
-        made.append(GenerationStep(text_input.decode(numbers), vocabulary.start + k, vocabulary.entries[k],
-                                   vocabulary.labels[k], float(outputs[k]), float(chances[k]), draw))
-        numbers = [*numbers[1:], vocabulary.start + k]
+        k, chance, draw = choose(outputs)
+        made.append(_step(text_input, text_input.decode(numbers), k, float(outputs[k]), chance, draw))
+        numbers = [*numbers[1:], text_input.vocabulary.start + k]
+        advance_by(progress)
     return made
+
+
+def _chooser(temperature: float, rng, as_probabilities: bool, k: int | None):
+    """outputs → (the token picked, counted from 0; its chance; the draw u or None when greedy)."""
+    def choose(outputs):
+        chances = keep_likeliest(probabilities(outputs, temperature, as_probabilities), k)
+        draw = None if rng is None else float(rng.random())
+        picked = int(np.argmax(outputs)) if draw is None else pick(chances, draw)
+        return picked, float(chances[picked]), draw
+    return choose
+
+
+def _step(text_input: TextInput, window: str, k: int, output: float, chance: float, draw) -> GenerationStep:
+    vocabulary = text_input.vocabulary
+    return GenerationStep(window, vocabulary.start + k, vocabulary.entries[k], vocabulary.labels[k], output, chance,
+                          draw)
 
 
 def probabilities(outputs: np.ndarray, temperature: float = 1.0, are_probabilities: bool = False) -> np.ndarray:
@@ -170,6 +192,8 @@ def generating_input(spec: CheckedSpec) -> TextInput:
             _spec_span(spec), hint='declare one input such as `input text "the last twelve characters" tokens 12 '
             'from chars`', code="NS801")
     text = texts[0]
+    if text.vocabulary.kind == "tokenizer":  # a real model: its scores at each position (netspec/run/growing.py)
+        return text
     if tuple(spec.output_labels) != text.vocabulary.labels:
         raise SpecCheckError(
             f"generating text needs one output per token of {text.vocabulary.name}, in its order, so the picked "
@@ -179,7 +203,10 @@ def generating_input(spec: CheckedSpec) -> TextInput:
     return text
 
 
-def _check_settings(steps, sample: bool, temperature, seed) -> None:
+def _check_settings(steps, sample: bool, temperature, seed, k=None) -> None:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
+        raise InputError(f"top_k must be a whole number of 1 or more, not {k!r}", code="NS803",
+                         hint="the likeliest k tokens are kept to draw from; 1 is greedy")
     problem = _settings_problem(steps, sample, temperature, seed)
     if problem:
         raise InputError(problem[0], hint=problem[1], code="NS803")

@@ -36,6 +36,15 @@ class PlanStep:
     def __repr__(self) -> str:
         return f"{self.step.formula}    {self.step.inputs[0]} {self.widths[0]} → {self.widths[1]}"
 
+    def __reduce__(self):
+        """Pickled by the operation's name: an OpDef's kernels may be closures, which pickle cannot
+        send to another process (multiprocessing, concurrent.futures, Dask); the name finds them again."""
+        return _plan_step, (self.step, self.params, self.widths)
+
+
+def _plan_step(step: Step, params: tuple, widths: tuple) -> PlanStep:
+    return PlanStep(step, ops.lookup(step.op), params, widths)
+
 
 @dataclass(frozen=True)
 class Plan:

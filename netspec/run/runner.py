@@ -21,6 +21,7 @@ import numpy as np
 from netspec.check.cost import rows_fit
 from netspec.run.decision import Decisions, decide
 from netspec.errors import NumericError
+from netspec.progress import advance_by
 from netspec.run.plan import Plan, PlanStep, compile_plan
 from netspec.run.trace import Trace, TraceStep
 
@@ -52,10 +53,10 @@ def _without_record(explain):
     return lambda xs, ps, options: explain(xs, ps, options)[0]
 
 
-def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
+def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str], progress=None) -> Trace:
     """Run through the explaining kernels, keeping every intermediate number for the printout
     (refused first when they would take more than --max-memory). A trace is float64's exact arithmetic
-    whatever the plan's dtype: a float32 plan is traced by its float64 twin."""
+    whatever the plan's dtype: a float32 plan is traced by its float64 twin. `progress` counts the steps."""
     _fit(plan, len(rows), traced=True)
     if plan.dtype != np.float64:
         plan = compile_plan(plan.spec, "float64")
@@ -74,6 +75,7 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str]) -> Trace:
             result = _checked(step, explained, values, row_ids, plan)
             values[step.step.output] = result
             steps.append(_trace_step(spec, step, records[0], result))
+            advance_by(progress)
     outputs = values[spec.output]
     return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
 

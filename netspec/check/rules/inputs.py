@@ -11,6 +11,7 @@ from netspec.errors import NetspecError, Note
 from netspec.check.model import InputInfo, Value
 from netspec.subwords import never_matches
 from netspec.check.vocabfile import read_tokens
+from netspec.check.hftokenizer import is_tokenizer_file, read_tokenizer
 from netspec.check.vocabulary import TextInput, Vocabulary
 
 
@@ -26,6 +27,9 @@ class InputChecks:
         if name in self.vocabularies:
             self._duplicate(node.name, self.vocabularies[name].span)
             return
+        if node.path is not None and is_tokenizer_file(node.path):
+            self._model_vocabulary(node)
+            return
         start = 1 if node.start is None else node.start
         entries = self._vocabulary_entries(node)
         if entries is None or not self._countable(node, start, len(entries or ())):
@@ -40,6 +44,27 @@ class InputChecks:
             self.broken.add(name)
             return
         self.vocabularies[name] = Vocabulary(name, node.kind, entries, int(start), node.span)
+
+    def _model_vocabulary(self, node: nodes.Vocabulary):
+        """`vocabulary tokens subwords from "tokenizer.json"`: a real model's tokenizer, numbered from 0 as it is."""
+        if node.start not in (None, 0):
+            self.fail(f"the vocabulary {node.name.text} is a model's tokenizer.json, whose tokens are numbered from 0, "
+                      f"not {node.start:g}", node.span, hint="leave out `numbered from`, or write `numbered from 0`",
+                      code="NS219")
+            self.broken.add(node.name.text)
+            return
+        try:
+            entries, tokenizer, kind = read_tokenizer(self._folder(node), node.path, self.limits, self.read_files)
+        except NetspecError as error:
+            error.span = error.span or node.span
+            self.errors.append(error)
+            self.broken.add(node.name.text)
+            return
+        self.vocabularies[node.name.text] = Vocabulary(node.name.text, "tokenizer", entries, 0, node.span, tokenizer, kind)
+
+    @staticmethod
+    def _folder(node: nodes.Vocabulary) -> Path:
+        return Path(node.span.source.path).parent if node.span else Path(".")
 
     def _countable(self, node: nodes.Vocabulary, start: float, count: int) -> bool:
         """Every token gets its own number: float64 holds each whole number only up to 2**53."""
@@ -101,13 +126,14 @@ class InputChecks:
             return
         positions = tuple(f"{name}{k}" for k in range(1, int(tokens.length) + 1))
         unit = vocabulary.unit
+        text = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span, tokens.padded)
         for k, position in enumerate(positions, 1):
             if position in self.inputs:
                 self._duplicate(node.name, self.inputs[position].span)
                 return
             self.inputs[position] = InputInfo(position, position, f"{unit} {k} of {name}", None,
-                                              vocabulary.start, vocabulary.last, node.span, name)
-        self.texts[name] = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span)
+                                              min(vocabulary.start, text.pad), vocabulary.last, node.span, name)
+        self.texts[name] = text
 
     def token_vocabulary(self, value: Value) -> Vocabulary | None:
         """The vocabulary whose token numbers `value` holds, when every neuron is one token of a text."""
@@ -115,6 +141,15 @@ class InputChecks:
         if len(texts) != 1 or None in texts:
             return None
         return self.texts[texts.pop()].vocabulary
+
+    def padding(self, value: Value) -> tuple[str, int] | None:
+        """The tokens value of the padded text whose positions `value` has (netspec/ops/context.py says why)."""
+        for text in self.texts.values():
+            if text.padded and text.positions in (value.positions, value.names):
+                tokens = self.value(nodes.Ref(nodes.Name(text.name), text.span)) if text.name not in self.values \
+                    else self.values[text.name]
+                return (tokens.name, text.pad) if tokens is not None else None
+        return None
 
     # ---- inputs ----
     def _input(self, node: nodes.Input):

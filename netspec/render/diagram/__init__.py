@@ -11,6 +11,7 @@ from __future__ import annotations
 from netspec.check.model import CheckedSpec
 from netspec.render.diagram.content import scene
 from netspec.render.diagram.layout import layout
+from netspec.render.diagram.sequence import is_sequence_network, sequence_svg
 from netspec.render.diagram.svg import svg
 from netspec.render.size import drawing_fits
 from netspec.render.view import PrintOptions
@@ -20,6 +21,9 @@ from netspec.render.worked import WorkedRow
 def render_svg(spec: CheckedSpec, options: PrintOptions = PrintOptions(), row: WorkedRow | None = None,
                trace=None, suffix: str = "", standalone: bool = True) -> str:
     """The diagram of `spec`; with `row` (and the `trace` it came from) every value is on it."""
+    if is_sequence_network(spec):  # rows of tokens, not a circle per feature (render/diagram/sequence.py)
+        focus = options.focus.partition(".")[0] if options.focus else None
+        return sequence_svg(spec, options.style, row, trace, focus, standalone)
     content = scene(spec, options, row, trace)
     return svg(layout(spec, _longest(spec, content)), content, suffix, standalone)
 
