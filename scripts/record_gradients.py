@@ -114,6 +114,13 @@ def _cases(torch):
     split = (1, 4, 7, 10)  # the second feature of each of 4 positions of 3
     yield "split", "split", [normal(B, 12)], [], {"indices": split}, lambda x: x[:, list(split)]
     yield "features", "features", [normal(B, 5)], [], {"indices": (1, 2, 3)}, lambda x: x[:, 1:4]
+    yield "scale", "scale", [normal(B, 5)], [], {"by": -0.5}, lambda x: x * -0.5
+    yield ("l2_normalize", "l2_normalize", [normal(B, 4 * 3)], [], {"eps": 1e-12, "positions": 4},
+           lambda x: F.normalize(_sequence(x, 4), dim=-1, eps=1e-12).reshape(x.shape[0], -1))
+    yield "mean_pool", "mean_pool", [normal(B, 4 * 3)], [], {"positions": 4}, lambda x: _sequence(x, 4).mean(dim=1)
+    pads = np.array([[5, 2, 0, 0], [1, 1, 1, 1], [3, 0, 0, 0]], dtype=np.float64)  # token 0 pads
+    yield ("mean_pool_padded", "mean_pool", [normal(B, 4 * 3), pads], [], {"positions": 4, "pad": 0},
+           lambda x, t: (_sequence(x, 4) * (t != 0)[:, :, None]).sum(dim=1) / (t != 0).sum(dim=1, keepdim=True))
     ids = rng.integers(1, 6, size=(B, 4)).astype(np.float64)  # token numbers 1 … 5
     yield ("embed", "embed", [ids], [normal(5, 3)], {"start": 1, "vocabulary": "v", "columns": ("e1", "e2", "e3")},
            lambda t, e: F.embedding(t.long() - 1, e).reshape(t.shape[0], -1))
@@ -123,7 +130,8 @@ def _cases(torch):
 def record(torch) -> list[dict]:
     cases = []
     for name, op, xs, ps, options, function in _cases(torch):
-        tx = [torch.tensor(x, dtype=torch.float64, requires_grad=op != "embed") for x in xs]
+        numbers = [not (op == "embed" or (op == "mean_pool" and k == 1)) for k in range(len(xs))]  # not token numbers
+        tx = [torch.tensor(x, dtype=torch.float64, requires_grad=wanted) for x, wanted in zip(xs, numbers)]
         tp = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in ps]
         y = function(*tx, *tp)
         gy = np.random.default_rng(len(cases)).normal(size=tuple(y.shape))

@@ -32,7 +32,6 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
              "run.examples", "run.cached", "run.growing", "run.generation", "run.variants", "run.frames", "run.sets")),
     ("train", ("train", "train.*")),
-    ("interop", ("interop", "interop.*")),
     ("render", ("render", "render.*")),
     ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out
     ("top", ("cli", "classroom_cli", "clitools", "serve", "serve_page", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest

@@ -80,5 +80,16 @@ def l2_normalize_cost(args, options):
 
 
 # x / max(‖x‖, eps): the vector made one long
+def l2_normalize_gradient(xs, ps, options, y, gy):
+    """y = x / ‖x‖: ∂x = (gy − y·(gy·y)) / ‖x‖; below eps the divisor is the constant eps: ∂x = gy / eps."""
+    x = xs[0].reshape(xs[0].shape[0], options["positions"], -1)
+    g, out = gy.reshape(x.shape), y.reshape(x.shape)
+    length = np.sqrt((x * x).sum(axis=-1, keepdims=True))
+    eps = options["eps"]
+    along = (g - out * (g * out).sum(axis=-1, keepdims=True)) / np.maximum(length, eps)
+    dx = np.where(length > eps, along, g / eps)
+    return [dx.reshape(xs[0].shape)], []
+
+
 OPS = (OpDef("l2_normalize", "normalisation", check_l2_normalize, l2_normalize_kernel, l2_normalize_explain,
-             l2_normalize_worked, cost=l2_normalize_cost),)
+             l2_normalize_worked, cost=l2_normalize_cost, gradient=l2_normalize_gradient),)

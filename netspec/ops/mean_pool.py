@@ -82,5 +82,14 @@ def mean_pool_cost(args, options) -> Cost | None:
 
 
 # Σ over the positions / their count, feature by feature
+def mean_pool_gradient(xs, ps, options, y, gy):
+    """Each kept position gets ∂L/∂mean ÷ the count; a padded one, and the token numbers, nothing."""
+    x = xs[0].reshape(xs[0].shape[0], options["positions"], -1)
+    kept = (np.ones(x.shape[:2]) if len(xs) < 2 else (xs[1] != options["pad"])).astype(x.dtype)
+    count = np.maximum(kept.sum(axis=1, keepdims=True), 1.0)
+    dx = (gy / count)[:, None, :] * kept[:, :, None]
+    return [dx.reshape(xs[0].shape)] + [None] * (len(xs) - 1), []
+
+
 OPS = (OpDef("mean_pool", "pooling", check_mean_pool, mean_pool_kernel, mean_pool_explain, mean_pool_worked,
-             cost=mean_pool_cost),)
+             cost=mean_pool_cost, gradient=mean_pool_gradient),)

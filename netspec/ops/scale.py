@@ -58,4 +58,9 @@ def scale_cost(args, options):
 
 
 # c·x, every number by the one number c
-OPS = (OpDef("scale", "scaling", check_scale, scale_kernel, scale_explain, scale_worked, cost=scale_cost),)
+def scale_gradient(xs, ps, options, y, gy):
+    """y = c·x: ∂x = c·gy."""
+    return [gy * xs[0].dtype.type(options["by"])], []
+
+
+OPS = (OpDef("scale", "scaling", check_scale, scale_kernel, scale_explain, scale_worked, cost=scale_cost, gradient=scale_gradient),)
