@@ -32,7 +32,7 @@ def test_the_bash_script_registers_netspec():
 
 
 @pytest.mark.parametrize("words, expected", [
-    (("tr",), ["plain,trace"]),
+    (("tr",), ["plain,trace", "plain,train"]),
     (("ex",), ["plain,examples"]),
     (("trace", "specs/leaf.net", "--for"), ["plain,--format"]),
     (("trace", "specs/leaf.net", "--format", "h"), ["plain,html"]),
