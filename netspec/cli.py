@@ -536,7 +536,9 @@ def train(spec, data_path, output, in_place, log_path, test_path, check_gradient
 
     out = spec if in_place else output
     reads = _read(checked, data_path) - ({identity_of(out)} if in_place else set())
-    click.echo(train_command(checked, data_path, out, log_path, test_path, settings, reads), nl=False)
+    with _progress_bar("training", settings.epochs, "epochs") as bar:
+        summary = train_command(checked, data_path, out, log_path, test_path, settings, reads, bar)
+    click.echo(summary, nl=False)
 
 
 def _check_gradients(checked, data_path, settings):

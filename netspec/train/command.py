@@ -7,8 +7,6 @@ each whole or not at all (netspec/outfile.py); a run that diverges writes none o
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 from netspec.outfile import check_writable, write_atomic, write_atomic_bytes
@@ -19,13 +17,13 @@ from netspec.train.session import accuracy, check_gradients, run_training
 
 
 def train_command(checked, data_path: str, out: str, log_path: str | None, test_path: str | None, settings,
-                  reads: frozenset) -> str:
-    """Train and write; the summary to print."""
+                  reads: frozenset, bar=None) -> str:
+    """Train and write; the summary to print. `bar` (netspec/progress.py) counts the epochs."""
     paths = [out, str(Path(out).with_suffix(".safetensors")), *([log_path] if log_path else [])]
     for path in paths:
         check_writable(path, reads)
     held_out = read_data(checked, test_path) if test_path else None  # refused now, not after the epochs
-    trained = run_training(checked, data_path, out, settings, progress(settings.epochs))
+    trained = run_training(checked, data_path, out, settings, None if bar is None else epochs_on(bar))
     files = write_trained(trained, out, log_path, reads)
     plan = compile_plan(checked)
     test = (test_path, len(held_out.inputs), accuracy(plan, trained.result.weights, held_out)) if held_out else None
@@ -40,22 +38,11 @@ def gradient_check(checked, data_path: str, settings) -> tuple[str, bool]:
     return nudge_table(checked, settings.loss, rows, value, checks), all(c.agrees for c in checks)
 
 
-def progress(epochs: int):
-    """A progress line on stderr, rewritten at most ten times a second, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    shown = [0.0]
-
+def epochs_on(bar):
+    """The trainer's word after each epoch: one more on the bar, whose label carries the loss."""
     def show(epoch: int, loss: float):
-        now = time.monotonic()
-        if now - shown[0] < 0.1 and epoch != epochs:
-            return
-        shown[0] = now
-        done = epoch * 30 // epochs
-        sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {loss:.6g}")
-        if epoch == epochs:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        bar.label = f"training, loss {loss:.6g}"
+        bar.advance()
     return show
 
 
