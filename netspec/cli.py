@@ -682,7 +682,9 @@ def export(spec, output, dtype):
     from netspec.run.plan import compile_plan
 
     checked = _load_spec(spec)
-    size = write_onnx(compile_plan(checked), output, dtype, _read(checked))
+    plan = compile_plan(checked)
+    with _progress_bar("exporting", len(plan.steps), "steps"):
+        size = write_onnx(plan, output, dtype, _read(checked))
     click.echo(f"wrote {output}: {checked.name}, {len(checked.steps)} steps, {dtype}, {size:,} bytes")
 
 

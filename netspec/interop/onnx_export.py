@@ -15,6 +15,7 @@ import numpy as np
 from netspec.errors import NetspecError
 from netspec.run.plan import Plan, PlanStep
 from netspec.version import __version__
+from netspec.progress import tick
 
 OPSET = 17
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -39,6 +40,7 @@ def onnx_bytes(plan: Plan, dtype: str = "float64") -> bytes:
     inputs, values = _graph_inputs(g, plan, elem)
     for step in plan.steps:
         values[step.step.output] = _write_step(g, step, values)
+        tick()  # a step more on the command's progress bar, when it shows one
     outputs = _graph_outputs(g, plan, values[plan.spec.output], elem)
     g.initializers[:0] = _params(g, plan)
     graph = helper.make_graph(g.nodes, plan.spec.name, inputs, outputs, g.initializers,
