@@ -108,10 +108,12 @@ def test_examples_from_the_installed_wheel(wheel, tmp_path):
     python = venv / "bin" / "python"
     purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
-    Path(purelib, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
                               str(wheel)], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
+    # Only now: seen before the install, a netspec-worked already in the test's own environment
+    # (CI installs it there, not editable) would make pip call the wheel "already satisfied".
+    Path(purelib, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     work = tmp_path / "elsewhere"
     work.mkdir()
