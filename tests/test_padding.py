@@ -109,3 +109,20 @@ def test_last_of_a_padded_text_is_its_last_real_token(tmp_path):
     traced = netspec.trace_plan(plan, [row])
     np.testing.assert_array_equal(traced.steps[-1].result, want[:, 2:])
     assert "e1 = a.text2_e1" in render_trace(traced)
+
+
+def test_a_decision_over_a_padded_sequence_is_refused_for_last(tmp_path):
+    """`decide largest` on a sequence reads its last position: padding, for a text shorter than N.
+    The checker says so and points to `last`, which reads the text's last real token (above)."""
+    path = tmp_path / "decide.net"
+    path.write_text('vocabulary chars characters "ab" numbered from 1\n'
+                    'input text "up to two characters" tokens up to 2 from chars\n'
+                    'weights E:\n      a   b\n  a   1   0\n  b   0   1\n'
+                    'layer tokens = embed(input, E)\noutput tokens labels from chars\ndecide largest\n',
+                    encoding="utf-8")
+    result = invoke("check", path)
+    assert result.exit_code == 1 and "[NS209]" in result.output
+    assert f"{path}:9:1" in result.output and "`last` of a padded text reads its last real token" in result.output
+    fixed = path.with_name("fixed.net")
+    fixed.write_text(path.read_text(encoding="utf-8").replace("up to 2", "2"), encoding="utf-8")
+    assert invoke("check", fixed).exit_code == 0

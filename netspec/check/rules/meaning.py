@@ -65,7 +65,12 @@ class MeaningChecks:
                       rule.span or self.values[output].span,
                       hint="with one output, write `decide Leaf if positive otherwise Flower` (the article's plan 1)", code="NS209")
         tokens = self._sequence_tokens(value)
-        if tokens is not None:  # the next token: the largest of the last position's scores
+        if tokens is not None and self.padding(value) is not None:
+            self.fail(f"`decide largest` reads the last position of `{output}`, and a text of `tokens up to N` "
+                      "is padded there when it is shorter", rule.span or value.span,
+                      hint=f"take `layer next = last(...)` before the output layer: `last` of a padded text reads "
+                           f"its last real token", code="NS209")
+        elif tokens is not None:  # the next token: the largest of the last position's scores
             return Decision("largest", tokens, sentence, rule.span, reads=len(tokens))
         return Decision("largest", value.labels, sentence, rule.span)
 
