@@ -291,3 +291,20 @@ def _softmax_copy(folder) -> str:
     assert changed != text
     (folder / "h.net").write_text(changed, encoding="utf-8")
     return str(folder / "h.net")
+
+
+def test_top_k_draws_only_among_the_k_largest_and_says_so():
+    """top-k 3 at temperature 5: each draw is one of the 3 largest hand-computed outputs, with the chance
+    softmax(outputs / 5) gives it among those 3 alone; the printout and the JSON say k."""
+    outputs = hand_outputs("humpty dumpt")
+    likeliest = np.argsort(-outputs)[:3]
+    kept = hand_softmax(outputs[likeliest], temperature=5)
+    for seed in range(200):
+        step = netspec.generate(EMBED, "humpty dumpt", 1, sample=True, temperature=5, seed=seed, top_k=3).steps[0]
+        where = list(likeliest).index(VOCABULARY.index(step.token))
+        assert step.probability == pytest.approx(kept[where], abs=1e-12)
+    args = ("generate", EMBED, "--text", "humpty dumpt", "--sample", "--temperature", "5", "--seed", "1",
+            "--top-k", "3")
+    assert "kept for only the 3 likeliest tokens" in invoke(*args).stdout
+    assert json.loads(invoke(*args, "--format", "json").stdout)["top_k"] == 3
+    assert json.loads(invoke(*args[:-2], "--format", "json").stdout)["top_k"] is None

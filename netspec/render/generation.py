@@ -38,7 +38,9 @@ def _how(generation: Generation) -> list[str]:
     else:
         chances = f"softmax(outputs / {t})"
     chosen = " (picked at random; give --seed to repeat this run)" if generation.seed_chosen else ""
-    return [f"Sampling: temperature {t}, seed {generation.seed}{chosen}; probability = {chances}.",
+    kept = (f", kept for only the {generation.top_k} likeliest tokens (and any tied with the last of them) and "
+            "renormalised to add up to 1") if generation.top_k else ""
+    return [f"Sampling: temperature {t}, seed {generation.seed}{chosen}; probability = {chances}{kept}.",
             f"The draws u come one by one from numpy.random.default_rng({generation.seed}).random(); the next "
             "token is the first whose running total of probabilities passes u."]
 
@@ -50,6 +52,7 @@ def _json(generation: Generation, style: NumberStyle) -> str:
         "spec": generation.spec.path,
         "mode": "sample" if generation.sample else "greedy",
         "temperature": generation.temperature if generation.sample else None,
+        "top_k": generation.top_k,
         "seed": generation.seed,
         "probabilities": "outputs" if generation.from_probabilities else "softmax",
         "start": generation.start,

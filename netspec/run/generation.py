@@ -76,6 +76,7 @@ class Generation:
     seed: int | None
     seed_chosen: bool  # True when no seed was given and one was picked at random (and is stated)
     from_probabilities: bool  # True when the network's outputs are already probabilities
+    top_k: int | None = None  # when sampling: only the k likeliest tokens could be drawn
 
     @property
     def generated(self) -> str:
@@ -125,7 +126,7 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
         numbers = text_input.tokenize(text, "the starting text")
         made = _run(spec, text_input, numbers, steps, choose, progress)
     return Generation(spec, text, tuple(numbers), tuple(made), sample, temperature, seed, seed_chosen,
-                      outputs_are_probabilities(spec))
+                      outputs_are_probabilities(spec), top_k if sample else None)
 
 
 def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose, progress=None):
