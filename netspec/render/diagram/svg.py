@@ -75,7 +75,7 @@ def svg(layout: Layout, scene: Scene, suffix: str = "", standalone: bool = False
         parts += _LINKS[link.kind](link, scene, suffix)
     for column in layout.columns.values():
         parts += _COLUMNS[column.kind](column, scene, suffix)
-    parts += _legend(layout.height)
+    parts += _legend(layout.height, scene.words)
     parts += _caption(scene.caption, layout.height + LEGEND_H + 6)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -256,8 +256,8 @@ def _grid(link: Link, scene: Scene, suffix: str) -> list[str]:
     top = min(link.target.ys) - height / 2
     width = link.cell_w * len(link.source.labels)
     parts = ['<g class="grid">', _text(link.grid_x + width / 2, top - 8,
-                                       f"{weights}: a row per {link.step.output} neuron, a column per "
-                                       f"{link.step.inputs[0]} neuron", "op")]
+                                       scene.words("d.grid", weights=weights, value=link.step.output,
+                                                   source=link.step.inputs[0]), "op")]
     for i, source in enumerate(link.source.labels):
         x = link.grid_x + i * link.cell_w
         for target, y in zip(link.target.labels, link.target.ys):
@@ -302,7 +302,7 @@ def _skip(link: Link, scene: Scene, suffix: str) -> list[str]:
     source, target = link.source, link.target
     y1, y2 = max(source.ys) + source.radius + 4, max(target.ys) + target.radius + 4
     bottom = max(y1, y2) + SKIP_DROP
-    title = f"{link.step.formula}: {source.value} is added neuron by neuron (a residual connection)"
+    title = scene.words("d.residual", formula=link.step.formula, source=source.value)
     return ['<g class="flow skip">', f"<title>{escape(title)}</title>",
             f'<path d="M {_n(source.x)} {_n(y1)} C {_n(source.x)} {_n(bottom)}, {_n(target.x)} {_n(bottom)}, '
             f'{_n(target.x)} {_n(y2)}" fill="none" stroke="#7b8794" stroke-width="1.5" stroke-dasharray="6 4"/>',
@@ -314,14 +314,14 @@ _LINKS = {"dense": _dense, "elementwise": _elementwise, "grid": _grid, "skip": _
 
 # ---- legend and caption ----
 
-def _legend(y: float) -> list[str]:
+def _legend(y: float, words) -> list[str]:
     y += 12
     return ['<g class="legend">',
             f'<line class="positive" x1="24" y1="{_n(y)}" x2="60" y2="{_n(y)}" stroke-width="3"/>',
-            _text(66, y + 4, "+ positive weight", "unit", "start"),
+            _text(66, y + 4, words("d.positive"), "unit", "start"),
             f'<line class="negative" x1="190" y1="{_n(y)}" x2="226" y2="{_n(y)}" stroke-width="3"/>',
-            _text(232, y + 4, "− negative weight (dashed)", "unit", "start"),
-            _text(430, y + 4, "thicker line: larger |weight|", "unit", "start"), "</g>"]
+            _text(232, y + 4, words("d.negative"), "unit", "start"),
+            _text(430, y + 4, words("d.thicker"), "unit", "start"), "</g>"]
 
 
 def _caption(lines: tuple[str, ...], y: float) -> list[str]:
