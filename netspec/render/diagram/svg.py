@@ -12,6 +12,7 @@ import math
 from netspec.render.escape import html_text as escape
 
 from netspec.render.diagram.content import Mark, Scene
+from netspec.render.diagram.labels import LABEL_H, Placed, place
 from netspec.render.diagram.layout import BOX_H, CHAR_W, SKIP_DROP, STRIP_W, Column, Layout, Link
 from netspec.render.view import weight_address
 
@@ -180,15 +181,21 @@ _COLUMNS = {"input": _input_column, "nodes": _node_column, "strip": _strip_colum
 # ---- links ----
 
 def _dense(link: Link, scene: Scene, suffix: str) -> list[str]:
-    """Every edge with its line; the weight labels go in a layer above all lines, so none is crossed out."""
-    lines, labels = [], ['<g class="weights">']
+    """Every edge with its line; the weight labels go in a layer above all lines, so none is crossed out, each
+    on its own line, turned along it and staggered (render/diagram/labels.py), so a reader sees which is whose."""
+    lines, edges, marks = [], [], []
     weights = link.step.params[0]
-    for source, sy in zip(link.source.labels, link.source.ys):
+    count = len(link.source.labels)
+    for i, (source, sy) in enumerate(zip(link.source.labels, link.source.ys)):
         for target, ty in zip(link.target.labels, link.target.ys):
             mark = scene.marks[weight_address(weights, source, target)]
             lines += _group(mark, "edge", suffix, [_edge_line(link, sy, ty, mark)])
-            labels.append(_edge_label(link, sy, ty, mark))
-    return lines + labels + ["</g>"] + _biases(link, scene, suffix)
+            start, end = _ends(link.source, link.source.x, sy, link.target.x, ty, link.target.radius)
+            preferred = 0.5 if count == 1 else 0.15 + 0.7 * i / (count - 1)  # the first input's near the inputs
+            edges.append((start, end, _plate_width(mark), preferred))
+            marks.append(mark)
+    labels = [_edge_label(spot, mark) for spot, mark in zip(place(edges), marks)]
+    return lines + ['<g class="weights">', *labels, "</g>"] + _biases(link, scene, suffix)
 
 
 def _edge_line(link: Link, sy: float, ty: float, mark: Mark) -> str:
@@ -197,16 +204,20 @@ def _edge_line(link: Link, sy: float, ty: float, mark: Mark) -> str:
     return f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke-width="{_n(width)}"/>'
 
 
-def _edge_label(link: Link, sy: float, ty: float, mark: Mark) -> str:
-    """The weight on a white plate, on its line near the neuron it feeds; positive weights carry a + glyph."""
-    x = link.target.x - link.label_distance
-    y = sy + (ty - sy) * (x - link.source.x) / (link.target.x - link.source.x)
+def _plate_width(mark: Mark) -> float:
+    return CHAR_W * (len(mark.text) + ("positive" in mark.classes)) + 6
+
+
+def _edge_label(spot: Placed, mark: Mark) -> str:
+    """The weight on a white plate on its line, turned with it; positive weights carry a + glyph."""
     glyph = '<tspan class="glyph">+</tspan>' if "positive" in mark.classes else ""
-    width = CHAR_W * (len(mark.text) + bool(glyph)) + 6
     classes = " ".join(("weight", *mark.classes))
+    x, y, width = spot.x, spot.y, spot.width
     return (f'<g class="{classes}" data-address="{escape(mark.address)}"><title>{escape(mark.title)}</title>'
-            f'<rect class="plate" x="{_n(x - width / 2)}" y="{_n(y - 7.5)}" width="{_n(width)}" height="15" rx="3"/>'
-            f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="middle">{glyph}{escape(mark.text)}</text></g>')
+            f'<g transform="rotate({_n(spot.angle)} {_n(x)} {_n(y)})">'
+            f'<rect class="plate" x="{_n(x - width / 2)}" y="{_n(y - LABEL_H / 2)}" width="{_n(width)}" '
+            f'height="{_n(LABEL_H)}" rx="3"/>'
+            f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="middle">{glyph}{escape(mark.text)}</text></g></g>')
 
 
 def _ends(source: Column, sx: float, sy: float, tx: float, ty: float, r: float):
