@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import math
 import shutil
 from pathlib import Path
 
@@ -101,16 +102,60 @@ def test_tooltips_explain_with_no_script(opened):
     assert page.locator("script").count() == 0
 
 
+def _plates(page) -> dict:
+    """Each weight label's white plate as the browser lays it out: its four corners on the screen, turned as drawn."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('g.weight')].map(g => {
+        const r = g.querySelector('rect.plate'), b = r.getBBox(), m = r.getScreenCTM();
+        const corner = (x, y) => { const p = new DOMPoint(x, y).matrixTransform(m); return [p.x, p.y]; };
+        return [g.dataset.address, [corner(b.x, b.y), corner(b.x + b.width, b.y),
+                                    corner(b.x + b.width, b.y + b.height), corner(b.x, b.y + b.height)]]; }))""")
+
+
+def _apart(a, b) -> bool:
+    """Two convex quadrilaterals do not overlap: some edge direction of one separates them (touching is apart)."""
+    for shape in (a, b):
+        for k in range(4):
+            (x1, y1), (x2, y2) = shape[k], shape[(k + 1) % 4]
+            nx, ny = y1 - y2, x2 - x1
+            pa, pb = [nx * x + ny * y for x, y in a], [nx * x + ny * y for x, y in b]
+            if max(pa) <= min(pb) + 1e-6 or max(pb) <= min(pa) + 1e-6:
+                return True
+    return False
+
+
 def test_no_two_weight_labels_overlap_and_all_fit_in_the_drawing(opened):
     page, _, _ = opened
-    boxes = page.evaluate("""() => [...document.querySelectorAll('g.weight rect.plate')].map(r => {
-        const b = r.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; })""")
-    view = page.evaluate("() => document.querySelector('figure.diagram svg').viewBox.baseVal.width")
-    assert len(boxes) == 18
-    for k, a in enumerate(boxes):
-        assert 0 <= a[0] and a[2] <= view
-        for b in boxes[k + 1:]:
-            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    plates = _plates(page)
+    frame = page.evaluate("""() => { const b = document.querySelector('figure.diagram svg').getBoundingClientRect();
+        return [b.left, b.top, b.right, b.bottom]; }""")
+    assert len(plates) == 18
+    corners = list(plates.items())
+    for k, (name, a) in enumerate(corners):
+        assert all(frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3] for x, y in a), name
+        for other, b in corners[k + 1:]:
+            assert _apart(a, b), (name, other)
+
+
+def test_each_weight_label_sits_on_its_own_line_turned_along_it(opened):
+    """The labels of the edges into one neuron are not a column: each plate's centre is on its edge's line, the
+    plate turned to the line, and no two labels into one neuron share a place across the drawing."""
+    page, _, _ = opened
+    plates = _plates(page)
+    lines = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('g.edge')].map(g => {
+        const l = g.querySelector('line'), m = l.getScreenCTM();
+        const at = (x, y) => { const p = new DOMPoint(x, y).matrixTransform(m); return [p.x, p.y]; };
+        return [g.id, [at(l.x1.baseVal.value, l.y1.baseVal.value), at(l.x2.baseVal.value, l.y2.baseVal.value)]]; }))""")
+    for address, corners in plates.items():
+        (x1, y1), (x2, y2) = lines[address]
+        cx, cy = sum(x for x, _ in corners) / 4, sum(y for _, y in corners) / 4
+        length = math.hypot(x2 - x1, y2 - y1)
+        assert abs((x2 - x1) * (cy - y1) - (y2 - y1) * (cx - x1)) / length < 0.5, address  # on the line
+        assert min(x1, x2) < cx < max(x1, x2), address
+        top = corners[1][0] - corners[0][0], corners[1][1] - corners[0][1]  # the plate's long side
+        assert abs(top[0] * (y2 - y1) - top[1] * (x2 - x1)) / (math.hypot(*top) * length) < 0.01, address
+    for target in ("h1", "h2", "h3"):
+        centres = sorted(sum(x for x, _ in c) / 4 for a, c in plates.items() if a.endswith(f",{target}]"))
+        assert len(centres) == 4 and all(b - a > 8 for a, b in zip(centres, centres[1:])), (target, centres)
 
 
 def test_the_worked_calculation_is_under_the_diagram(opened):

@@ -124,7 +124,7 @@ class Step:
 
     @property
     def formula(self) -> str:
-        return f"{self.output} = {self.text}"
+        return f"{self.output} = " + self.text  # a Say (fixed words, netspec/phrases.py) stays one
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from netspec.errors import InputError
+from netspec.phrases import Phrase
 from netspec.source import Span
 from netspec.subwords import CONTINUES, UNKNOWN, PieceTable, Split, listed, words_of
 
 SHOWN_AS = {" ": "space", "\t": "tab"}  # characters that would be invisible as a label
 PAD = "[PAD]"  # BERT's padding token: a padded text's padding positions hold its number
 
+
+# the fixed words of a numbering, as the printouts say it (netspec/phrases.py)
+NUMBERED = Phrase("{pairs} (numbered from {start})", "{pairs}（从 {start} 开始编号）")
+NUMBERED_FROM = Phrase("numbered from {start}", "从 {start} 开始编号")
+MODEL_TOKENIZER = Phrase("the model's own {kind} tokenizer, {n} tokens numbered from 0",
+                         "模型自带的 {kind} 分词器，{n} 个词元，从 0 开始编号")
+LONGEST_FIRST = Phrase("longest piece first", "先取最长的片段")
+NO_MARKS = Phrase("no ## pieces, so where a word ends is not recorded", "没有 ## 片段，所以不记录一个词在哪里结束")
+UNKNOWN_WORD = Phrase("a word no pieces spell becomes {unknown} = {number}", "拼不出来的词变成 {unknown} = {number}")
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -64,10 +74,10 @@ class Vocabulary:
     def convention(self) -> str:
         """`a = 1, b = 2, …, z = 26, space = 27 (numbered from 1)`: the numbering in words."""
         if self.kind == "tokenizer":
-            return f"the model's own {self.tokenizer_kind} tokenizer, {len(self.entries):,} tokens numbered from 0"
+            return MODEL_TOKENIZER(kind=self.tokenizer_kind, n=f"{len(self.entries):,}")
         pairs = [f"{label} = {self.start + k}" for k, label in enumerate(self.labels)]
         shown = pairs if len(pairs) <= 6 else [*pairs[:2], "…", *pairs[-2:]]
-        return f"{', '.join(shown)} (numbered from {self.start})"
+        return NUMBERED(pairs=", ".join(shown), start=self.start)
 
     def split(self, text: str) -> list[str]:
         return list(text) if self.kind == "characters" else text.split(" ")
@@ -127,13 +137,16 @@ class TextInput:
             return vocabulary.convention()
         pieces = self._pieces(numbers)
         split = listed(self._words(pieces))
-        notes = ["longest piece first", f"numbered from {vocabulary.start}"]
+        notes = [LONGEST_FIRST(), NUMBERED_FROM(start=vocabulary.start)]
         if not vocabulary.table.marked:
-            notes.append("no ## pieces, so where a word ends is not recorded")
+            notes.append(NO_MARKS())
         if UNKNOWN in vocabulary.table.known:
-            notes.append(f"a word no pieces spell becomes {UNKNOWN} = {vocabulary.number(UNKNOWN)}")
+            notes.append(UNKNOWN_WORD(unknown=UNKNOWN, number=vocabulary.number(UNKNOWN)))
         start = "" if not vocabulary.table.marked else f"{self.shown(numbers)} → "
-        return f"{start}{split} → {', '.join(str(int(n)) for n in self.real(numbers))} ({'; '.join(notes)})"
+        said = notes[0]
+        for note in notes[1:]:
+            said = said + "; " + note
+        return f"{start}{split} → {', '.join(str(int(n)) for n in self.real(numbers))} (" + said + ")"
 
     def _pieces(self, numbers) -> list[str]:
         entries = self.vocabulary.entries
@@ -222,7 +235,7 @@ def _model_tokens(text: TextInput, numbers) -> str:
     """`"The leaf" → [CLS] = 2, the = 51, leaf = 97, [SEP] = 3 (the model's own WordPiece tokenizer, …)`."""
     entries = text.vocabulary.entries
     pairs = ", ".join(f"{entries[int(n)]} = {int(n)}" for n in text.real(numbers))
-    return f"{text.shown(numbers)} → {pairs} ({text.vocabulary.convention()})"
+    return f"{text.shown(numbers)} → {pairs} (" + text.vocabulary.convention() + ")"
 
 
 def _cannot_split(split: Split, what: str, vocabulary: Vocabulary, span: Span | None) -> InputError:

@@ -15,8 +15,9 @@ from netspec.errors import NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import EXACT_CALL, EXACT_EXP, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
-from netspec.ops.worked import (Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron, positions,
-                                total_chain)
+from netspec.ops.worked import (SUM, Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron,
+                                positions, total_chain)
+from netspec.phrases import Phrase
 
 
 def check_one_value(ctx: CheckContext, call) -> ShapeResult | None:
@@ -166,9 +167,13 @@ def _tanh_one(step, r, j, label):
     return Chain(address(step, label), label, (("tanh(", Arg(x), ")"), (Num(step.result[r, j]),)))
 
 
+SHIFTED = Phrase("subtracting the largest number first keeps e^x from overflowing and does not change the result",
+                 "先减去最大的数，e^x 就不会溢出，结果也不变")
+EACH_POSITION = Phrase("; each position adds up to 1 on its own", "；每个位置各自加起来等于 1")
+
+
 def _softmax_worked(step, r: int):
-    preamble = [("subtracting the largest number first keeps e^x from overflowing and does not change the result"
-                 + ("; each position adds up to 1 on its own" if step.positions else ""),)]
+    preamble = [(SHIFTED() + (EACH_POSITION() if step.positions else ""),)]
     items = []
     for group, offset, labels, (x, largest, shifted, exps, total) in positions(
             step, r, "x", "largest", "shifted", "exps", "total"):
@@ -177,7 +182,7 @@ def _softmax_worked(step, r: int):
                         (("e^(", Arg(x[j]), " − ", Num(largest[0]), ")"), ("e^", Num(shifted[j])), (Num(exps[j]),)),
                         group=group)
                   for j, label in enumerate(labels)]
-        items.append(total_chain(step, grouped("sum", group), exps, total[0], group))
+        items.append(total_chain(step, grouped(SUM(), group), exps, total[0], group))
         items += [Chain(address(step, label), label, ((Num(exps[j]), " / ", Num(total[0])),
                                                       (Num(step.result[r, offset + j]),)), group=group)
                   for j, label in enumerate(labels)]
@@ -187,7 +192,7 @@ def _softmax_worked(step, r: int):
 def _divide_by_sum_worked(step, r: int):
     items = []
     for group, offset, labels, (x, total) in positions(step, r, "x", "total"):
-        items.append(total_chain(step, grouped("sum", group), x, total[0], group))
+        items.append(total_chain(step, grouped(SUM(), group), x, total[0], group))
         items += [Chain(address(step, label), label, ((Num(x[j]), " / ", Num(total[0])),
                                                       (Num(step.result[r, offset + j]),)), group=group)
                   for j, label in enumerate(labels)]

@@ -34,6 +34,7 @@ from netspec.ops.base import EXACT_EXP, Cost, Diagram, OpDef, ShapeResult, seque
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
+from netspec.phrases import Phrase
 
 OPTIONS = (
     Option("query", "word", "all", choices=("all", "last"),
@@ -220,17 +221,29 @@ def attention_worked(step, r: int):
     return [_attention_preamble(step)], items
 
 
+ASKS_LAST = Phrase("one query, from the last position {position} (the article's form)",
+                   "只有一个查询，来自最后一个位置 {position}（文章的写法）")
+ASKS_ALL = Phrase("every position asks its own query", "每个位置提出自己的查询")
+SCORE = Phrase("; score = q · k; ", "；分数 = q · k；")
+DIVIDED = Phrase("each score is divided by ", "每个分数除以 ")
+ROOT = Phrase(", the square root of the features per head", "，即每个头的特征数的平方根")
+UNSCALED = Phrase("no scaling (the article's form)", "不缩放（文章的写法）")
+CAUSAL = Phrase("; causal mask: a position sees itself and the positions before it; ",
+                "；因果遮罩：每个位置只看见自己和它前面的位置；")
+UNMASKED = Phrase("; no mask: every key is seen; ", "；不遮罩：每个键都看得见；")
+WEIGHTS = Phrase("the weights are the softmax of the scores; each output = Σ weight · v",
+                 "权重是分数的 softmax；每个输出 = Σ 权重 · v")
+HEADS = Phrase("; {heads} heads, each on its own slice of the features", "；{heads} 个头，各自处理一段特征")
+MASKED = Phrase("{key} comes after {query}: masked, weight ", "{key} 在 {query} 之后：被遮住，权重 ")
+
+
 def _attention_preamble(step) -> tuple:
     options, rec = step.step.options, step.record
-    asks = (f"one query, from the last position {options['query_positions'][-1]} (the article's form)"
-            if options["query"] == "last" else "every position asks its own query")
-    scale = (("each score is divided by ", Num(rec.root), ", the square root of the features per head")
-             if options["scale"] == "sqrt" else ("no scaling (the article's form)",))
-    mask = ("causal mask: a position sees itself and the positions before it" if options["mask"] == "causal"
-            else "no mask: every key is seen")
-    heads = f"; {options['heads']} heads, each on its own slice of the features" if options["heads"] > 1 else ""
-    return (f"{asks}; score = q · k; ", *scale, f"; {mask}; the weights are the softmax of the scores; "
-            f"each output = Σ weight · v{heads}")
+    asks = (ASKS_LAST(position=options["query_positions"][-1]) if options["query"] == "last" else ASKS_ALL())
+    scale = ((DIVIDED(), Num(rec.root), ROOT()) if options["scale"] == "sqrt" else (UNSCALED(),))
+    mask = CAUSAL() if options["mask"] == "causal" else UNMASKED()
+    heads = HEADS(heads=options["heads"]) if options["heads"] > 1 else ""
+    return (asks + SCORE(), *scale, mask + WEIGHTS() + heads)
 
 
 def _attention_query(step, r, h, qi, query, keys, inputs, real) -> list:
@@ -247,7 +260,7 @@ def _attention_query(step, r, h, qi, query, keys, inputs, real) -> list:
             continue  # padding: no score, no weight, and not in the trace
         label = f"{head}score({query}, {key})"
         if not visible[ki]:
-            items.append(Chain(f"{step.name}.{label}", label, ((f"{key} comes after {query}: masked, weight ",
+            items.append(Chain(f"{step.name}.{label}", label, ((MASKED(key=key, query=query),
                                                                Num(rec.weights[r, h, qi, ki])),), group=f"{head}{query}"))
             continue
         terms = tuple(Term(f"{q_name}.{query}_{features[0][h * dh + f]}", float(q[f]),

@@ -22,6 +22,7 @@ from netspec.ops.base import Cost, OpDef, ShapeResult
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.dense import _rows_fit
 from netspec.ops.worked import Record, Sum, Term, address
+from netspec.phrases import Phrase
 
 
 def check_collapse(ctx: CheckContext, call) -> ShapeResult | None:
@@ -83,10 +84,14 @@ def table_name(step) -> str:
     return f"({step.params[0].name}·{step.params[1].name})"
 
 
+FOLDED = Phrase("{table}: each number is a row of {first} times a column of {second}, added up",
+                "{table}：每个数是 {first} 的一行乘以 {second} 的一列，再加起来")
+
+
 def collapse_worked(step, r: int):
     rec, first, second = step.record, step.params[0], step.params[1]
     name = table_name(step)
-    preamble = [(f"{name}: each number is a row of {first.name} times a column of {second.name}, added up",)]
+    preamble = [(FOLDED(table=name, first=first.name, second=second.name),)]
     items = []
     for j, label in enumerate(step.labels):  # one output's coefficients together: the article's leaf column
         for i, source in enumerate(step.input_labels):

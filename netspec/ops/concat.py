@@ -16,6 +16,7 @@ import numpy as np
 from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
+from netspec.phrases import Phrase
 
 MAX_WIDTH = 1_000_000  # numbers per row; each has a name, and a trace a line
 
@@ -133,6 +134,10 @@ def pick_gradient(xs, ps, options, y, gy):
     return [dx], []
 
 
+SIDE_BY_SIDE = Phrase("{values} set side by side", "{values} 并排放在一起")
+SIDE_BY_SIDE_EACH = Phrase("{values} set side by side at each position", "在每个位置上，{values} 并排放在一起")
+
+
 def concat_worked(step, r: int):
     """Each number taken over from the value it comes from."""
     widths, inputs = step.step.options["widths"], step.step.inputs
@@ -147,8 +152,8 @@ def concat_worked(step, r: int):
                 where = f"{source}.{step.step.options['sources'][inputs.index(source)][p * width + f]}"
                 items.append(Chain(address(step, label), label, ((where,), (Num(step.result[r, j]),)),
                                    group=step.positions[p] if step.positions else None))
-    count = " at each position" if step.positions else ""
-    return [(f"{', '.join(inputs)} set side by side{count}",)], items
+    joined = (SIDE_BY_SIDE_EACH if step.positions else SIDE_BY_SIDE)(values=", ".join(inputs))
+    return [(joined,)], items
 
 
 def pick_worked(step, r: int):

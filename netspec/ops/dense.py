@@ -21,6 +21,7 @@ from netspec.ops.arithmetic import EXACT
 from netspec.ops.base import over_new_positions, WEIGHTED, WEIGHTED_SUM, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Bias, Record, Sum, Term, address
+from netspec.phrases import Phrase
 
 
 def check_dense(ctx: CheckContext, call) -> ShapeResult | None:
@@ -178,13 +179,17 @@ def dense_worked(step, r: int):
     return (), items
 
 
+SAME_WEIGHTS = Phrase("the same weights {weights} ({rows} × {columns}) at each of the {n} positions",
+                      "{n} 个位置都用同一张权重表 {weights}（{rows} × {columns}）")
+
+
 def dense_each_worked(step, r: int):
     """One sum per position and output feature, over that position's features only."""
     rec, weights = step.record, step.params[0]
     x, products = rec.x[r], rec.products[r]  # (n, d), (n, d, out)
     n, d = x.shape
     out = products.shape[-1]
-    preamble = [(f"the same weights {weights.name} ({d} × {out}) at each of the {n} positions",)]
+    preamble = [(SAME_WEIGHTS(weights=weights.name, rows=d, columns=out, n=n),)]
     items = []
     for p in range(n):
         inputs, position = step.input_labels[p * d:(p + 1) * d], step.positions[p]

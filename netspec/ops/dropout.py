@@ -21,6 +21,7 @@ from netspec.ops.base import OpDef, ShapeResult
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address
+from netspec.phrases import Phrase
 
 MODES = ("article", "inverted")
 OPTIONS = (
@@ -61,17 +62,22 @@ def dropout_kernel(xs, ps, options):
     return dropout_explain(xs, ps, options)[0]
 
 
+INVERTED = Phrase("mode=inverted (PyTorch, nanoGPT): training divides by 1 − p, so at inference dropout changes "
+                  "nothing; p = ", "mode=inverted（PyTorch、nanoGPT）：训练时除以 1 − p，所以推理时 dropout 什么也不改变；p = ")
+ARTICLE = Phrase("mode=article: at inference every weight is used, multiplied by 1 − p = 1 − ",
+                 "mode=article：推理时每个权重都用上，乘以 1 − p = 1 − ")
+PASSED_ON = Phrase("; so is every number the layer passes on", "；这一层传下去的每个数也一样")
+
+
 def dropout_worked(step, r: int):
     rec = step.record
     if rec.keep is None:  # mode=inverted
-        preamble = ("mode=inverted (PyTorch, nanoGPT): training divides by 1 − p, so at inference dropout changes "
-                    "nothing; p = ", Num(rec.p))
+        preamble = (INVERTED(), Num(rec.p))
         source = step.step.inputs[0]
         items = [Chain(address(step, label), label, ((f"{source}.{label}",), (Num(step.result[r, j]),)))
                  for j, label in enumerate(step.labels)]
         return [preamble], items
-    preamble = ("mode=article: at inference every weight is used, multiplied by 1 − p = 1 − ", Num(rec.p),
-                " = ", Num(rec.keep), "; so is every number the layer passes on")
+    preamble = (ARTICLE(), Num(rec.p), " = ", Num(rec.keep), PASSED_ON())
     items = [Chain(address(step, label), label, ((Num(rec.x[r, j]), "·", Num(rec.keep)),
                                                  (Num(step.result[r, j]),)))
              for j, label in enumerate(step.labels)]

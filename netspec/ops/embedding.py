@@ -23,6 +23,7 @@ from netspec.errors import Note, NumericError
 from netspec.ops.base import same_at_each_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Arg, Chain, Num, Record, address
+from netspec.phrases import Phrase
 
 
 def check_embed(ctx: CheckContext, call) -> ShapeResult | None:
@@ -109,19 +110,26 @@ def embed_gradient(xs, ps, options, y, gy):
     return [None], [grad]
 
 
+PICKS = Phrase("each token number picks its row of {table} (one row per token of {vocabulary}: {first} is row 1); "
+               "the {n} rows of {d} numbers are set side by side: {n} × {d} = ",
+               "每个词元的编号选出 {table} 的一行（{vocabulary} 的每个词元一行：{first} 是第 1 行）；"
+               "{n} 行、每行 {d} 个数并排放在一起：{n} × {d} = ")
+NUMBERS = Phrase(" numbers", " 个数")
+ROW_OF = Phrase(" → row {token} of {table}: ", " → {table} 的 {token} 行：")
+
+
 def embed_worked(step, r: int):
     """One line per token (its number picks a row of the table), then each number as `E[h,e1]`."""
     rec, table = step.record, step.params[0]
     ids, rows, vectors = rec.ids[r], rec.rows[r], rec.vectors[r]  # (n,), (n,), (n, d)
     columns = step.step.options["columns"]
     n, d = vectors.shape
-    preamble = [(f"each token number picks its row of {table.name} (one row per token of "
-                 f"{step.step.options['vocabulary']}: {table.row_labels[0]} is row 1); the {n} rows of {d} numbers "
-                 f"are set side by side: {n} × {d} = ", Num(n * d), " numbers",)]
+    preamble = [(PICKS(table=table.name, vocabulary=step.step.options["vocabulary"], first=table.row_labels[0], n=n,
+                       d=d), Num(n * d), NUMBERS())]
     items = []
     for k, position in enumerate(step.input_labels):
         token = table.row_labels[rows[k]]
-        pieces = [f"{position} = ", Arg(ids[k]), f" → row {token} of {table.name}: "]
+        pieces = [f"{position} = ", Arg(ids[k]), ROW_OF(token=token, table=table.name)]
         for c in range(d):
             pieces += ([", "] if c else []) + [Arg(vectors[k, c])]
         preamble.append((*pieces, f" → {position}_{columns[0]} … {position}_{columns[-1]}"))

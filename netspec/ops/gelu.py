@@ -21,6 +21,7 @@ from netspec.ops.base import same_at_each_position, EXACT_CALL, OpDef, elementwi
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.ops import erf as fdlibm
 from netspec.ops.erf import erf
+from netspec.phrases import Phrase
 
 ROOT_HALF = math.sqrt(0.5)  # 1/√2, as PyTorch's M_SQRT1_2
 C = math.sqrt(2.0 / math.pi)  # √(2/π) ≈ 0.79788
@@ -64,9 +65,15 @@ def _gelu_tanh(xs, ps, options, arith=EXACT):
     return result, GeluTanh(x, cube, K * cube, x + K * cube, inner, tanh_inner, np.float64(C), np.float64(K))
 
 
+EXACT_GELU = Phrase("the exact GELU: x·Φ(x), where Φ(x) = (1 + erf(x / √2)) / 2 is the share of x that passes",
+                    "精确的 GELU：x·Φ(x)，其中 Φ(x) = (1 + erf(x / √2)) / 2 是 x 能通过的比例")
+TANH_GELU = Phrase("GELU's tanh approximation: x·(1 + tanh(inner)) / 2, where inner = √(2/π)·(x + 0.044715·x·x·x)",
+                   "GELU 的 tanh 近似：x·(1 + tanh(inner)) / 2，其中 inner = √(2/π)·(x + 0.044715·x·x·x)")
+
+
 def _gelu_worked(step, r: int):
     rec = step.record
-    preamble = [("the exact GELU: x·Φ(x), where Φ(x) = (1 + erf(x / √2)) / 2 is the share of x that passes",)]
+    preamble = [(EXACT_GELU(),)]
     items = []
     for j, label in enumerate(step.labels):
         x, phi = rec.x[r, j], rec.phi[r, j]
@@ -79,7 +86,7 @@ def _gelu_worked(step, r: int):
 
 def _gelu_tanh_worked(step, r: int):
     rec = step.record
-    preamble = [("GELU's tanh approximation: x·(1 + tanh(inner)) / 2, where inner = √(2/π)·(x + 0.044715·x·x·x)",)]
+    preamble = [(TANH_GELU(),)]
     items = []
     for j, label in enumerate(step.labels):
         x, inner, tanh = rec.x[r, j], rec.inner[r, j], rec.tanh[r, j]

@@ -18,6 +18,7 @@ from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address, grouped, positions
+from netspec.phrases import Phrase
 
 OPTIONS = (Option("eps", "number", 1e-12, low=0.0,
                   why="a length below eps counts as eps, so zeros stay zeros: 1e-12 in PyTorch's F.normalize"),)
@@ -58,6 +59,14 @@ def l2_normalize_kernel(xs, ps, options):
     return l2_normalize_explain(xs, ps, options, FAST)[0]
 
 
+LENGTH = Phrase("length", "长度")
+DIVIDED_VALUE = Phrase("each number divided by the length √(x1² + x2² + …) of its value; a length below eps = ",
+                       "每个数除以它所在的值的长度 √(x1² + x2² + …)；长度小于 eps = ")
+DIVIDED_POSITION = Phrase("each number divided by the length √(x1² + x2² + …) of its position; a length below eps = ",
+                          "每个数除以它所在位置的长度 √(x1² + x2² + …)；长度小于 eps = ")
+COUNTS_AS_EPS = Phrase(" counts as eps", " 时按 eps 算")
+
+
 def l2_normalize_worked(step, r: int):
     rec, items = step.record, []
     for group, offset, labels, (x, squared, total, length, divisor) in positions(
@@ -65,14 +74,13 @@ def l2_normalize_worked(step, r: int):
         pieces = []
         for j, value in enumerate(x):
             pieces += ([" + "] if j else []) + [Num(value), "²"]
-        name = grouped("length", group)
+        name = grouped(LENGTH(), group)
         items.append(Chain(f"{step.name}.{name}", name, (("√(", *pieces, ")"), ("√", Num(total[0])),
                                                          (Num(length[0]),)), group=group))
         for j, label in enumerate(labels):
             items.append(Chain(address(step, label), label, ((Num(x[j]), " / ", Num(divisor[0])),
                                                              (Num(step.result[r, offset + j]),)), group=group))
-    return [("each number divided by the length √(x1² + x2² + …) of its ", "position" if step.positions else "value",
-             "; a length below eps = ", Num(rec.eps), " counts as eps")], items
+    return [((DIVIDED_POSITION if step.positions else DIVIDED_VALUE)(), Num(rec.eps), COUNTS_AS_EPS())], items
 
 
 def l2_normalize_gradient(xs, ps, options, y, gy):

@@ -17,6 +17,7 @@ from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import Cost, OpDef, ShapeResult
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
+from netspec.phrases import Phrase
 
 
 def check_mean_pool(ctx: CheckContext, call) -> ShapeResult | None:
@@ -57,6 +58,10 @@ def mean_pool_kernel(xs, ps, options):
     return mean_pool_explain(xs, ps, options, FAST)[0]
 
 
+MEAN_OVER = Phrase("each feature's mean over the {n} positions of {value}", "每个特征在 {value} 的 {n} 个位置上的平均数")
+LEFT_OUT = Phrase(" (the {n} padding positions left out)", "（不算 {n} 个填充位置）")
+
+
 def mean_pool_worked(step, r: int):
     rec = step.record
     kept = [p for p in range(rec.x.shape[1]) if rec.kept[r, p]]
@@ -69,8 +74,7 @@ def mean_pool_worked(step, r: int):
                                                          (Num(rec.total[r, j]), " / ", Num(rec.count[r, 0])),
                                                          (Num(step.result[r, j]),))))
     padded = rec.x.shape[1] - len(kept)
-    return [(f"each feature's mean over the {len(kept)} positions of {step.step.inputs[0]}" +
-             (f" (the {padded} padding positions left out)" if padded else ""),)], items
+    return [(MEAN_OVER(n=len(kept), value=step.step.inputs[0]) + (LEFT_OUT(n=padded) if padded else ""),)], items
 
 
 def mean_pool_gradient(xs, ps, options, y, gy):

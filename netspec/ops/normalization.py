@@ -23,8 +23,9 @@ from netspec.errors import Note, NumericError
 from netspec.ops.arithmetic import EXACT, FAST
 from netspec.ops.base import over_new_positions, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
-from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
+from netspec.ops.worked import MEAN, Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
+from netspec.phrases import Phrase
 
 OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
                   why="eps is added to the variance before the square root: 1e-5 in nanoGPT and PyTorch, "
@@ -147,6 +148,19 @@ def layer_norm_fault(xs, ps, options, row):
                         code="NS503")
 
 
+VARIANCE = Phrase("variance", "方差")
+DEVIATION = Phrase("({label} − mean)²", "({label} − 平均数)²")
+STD = Phrase("std", "标准差")
+NORMALISED = Phrase("{label} normalised", "{label} 标准化后")
+MEAN_VARIANCE = Phrase("mean and variance (÷", "平均数和方差（÷")
+OVER_LAYER = Phrase(") over the layer; eps = ", "）在整层上算；eps = ")
+ARTICLES = Phrase(" (the article's form)", "（文章的写法）")
+NANOGPT = Phrase(" (as nanoGPT and PyTorch)", "（同 nanoGPT 和 PyTorch）")
+BECOMES = Phrase("; each number becomes (x − mean) / std", "；每个数变成 (x − 平均数) / 标准差")
+BECOMES_SHIFTED = Phrase("; each number becomes (x − mean) / std, then × scale + shift",
+                         "；每个数变成 (x − 平均数) / 标准差，再 × scale + shift")
+
+
 def layer_norm_worked(step, r: int):
     items = []
     for group, offset, labels, (x, deviation, squared, normed, total, mean, squared_total, variance,
@@ -162,12 +176,12 @@ def _layer_norm_position(step, r, group, offset, labels, x, deviation, squared, 
                          variance, variance_eps, std) -> list:
     """The statistics of one position (of the whole layer, for a vector), then each of its numbers."""
     rec, n = step.record, step.record.n
-    items = [mean_chain(step, grouped("mean", group), x, total, n, mean, group)]
-    items += [Chain(f"{step.name}.({label} − mean)²", f"({label} − mean)²", (
+    items = [mean_chain(step, grouped(MEAN(), group), x, total, n, mean, group)]
+    items += [Chain(f"{step.name}.({label} − mean)²", DEVIATION(label=label), (
         ("(", Num(x[j]), " − ", Num(mean), ")²"), (Num(deviation[j]), "·", Num(deviation[j])), (Num(squared[j]),)),
         group=group) for j, label in enumerate(labels)]
-    items.append(mean_chain(step, grouped("variance", group), squared, squared_total, n, variance, group))
-    std_label = grouped("std", group)
+    items.append(mean_chain(step, grouped(VARIANCE(), group), squared, squared_total, n, variance, group))
+    std_label = grouped(STD(), group)
     items.append(Chain(f"{step.name}.{std_label}", std_label, (
         ("√(", Num(variance), " + ", Num(rec.eps), ")"), ("√", Num(variance_eps)), (Num(std),)), group=group))
     for j, label in enumerate(labels):
@@ -177,9 +191,9 @@ def _layer_norm_position(step, r, group, offset, labels, x, deviation, squared, 
 
 def _layer_norm_preamble(step) -> tuple:
     eps = step.record.eps
-    source = {0.0: " (the article's form)", 1e-5: " (as nanoGPT and PyTorch)"}.get(float(eps), "")
-    return ("mean and variance (÷", Num(step.record.n), ") over the layer; eps = ", Num(eps), source,
-            "; each number becomes (x − mean) / std" + (", then × scale + shift" if step.params else ""))
+    source = {0.0: ARTICLES(), 1e-5: NANOGPT()}.get(float(eps), "")
+    return (MEAN_VARIANCE(), Num(step.record.n), OVER_LAYER(), Num(eps), source,
+            (BECOMES_SHIFTED if step.params else BECOMES)())
 
 
 def _normalised(step, r: int, j: int, f: int, label: str, deviation, std, normed, group) -> list[Chain]:
@@ -192,7 +206,7 @@ def _normalised(step, r: int, j: int, f: int, label: str, deviation, std, normed
         return [Chain(address(step, label), label, (divided, (Num(step.result[r, j]),)), group=group)]
     scale, shift = (float(a[f]) for a in (step.record.scale, step.record.shift))
     scaled = np.asarray(step.record.scaled[r]).reshape(-1)[j]
-    return [Chain(f"{step.name}.{label} normalised", f"{label} normalised", (divided, (Num(normed),)), group=group),
+    return [Chain(f"{step.name}.{label} normalised", NORMALISED(label=label), (divided, (Num(normed),)), group=group),
             Chain(address(step, label), label, ((Num(normed), "·", Num(scale), " + ", Num(shift)),
                                                 (Num(scaled), " + ", Num(shift)), (Num(step.result[r, j]),)),
                   group=group)]

@@ -38,6 +38,7 @@ from netspec.ops.base import EXACT_CALL, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, address
+from netspec.phrases import Phrase
 
 FORMS = ("paper", "article_sincos", "article_sin", "fraction", "count")
 OPTIONS = (
@@ -141,7 +142,7 @@ def positional_encoding_worked(step, r: int):
 def _encoding_stages(rec, form, p, i, j, result) -> tuple:
     position = Num(rec.p[p, 0])
     if form == "count":
-        return (("position ", position), (Num(result),))
+        return ((POSITION(), position), (Num(result),))
     if form == "fraction":
         return ((position, " / ", Num(rec.count)), (Num(result),))
     function = "cos" if rec.use_cos[i] else "sin"
@@ -150,17 +151,27 @@ def _encoding_stages(rec, form, p, i, j, result) -> tuple:
             (f"{function}(", Arg(rec.angle[p, i]), ")"), (Num(result),))
 
 
-_ENCODING_WORDS = {
-    "count": lambda o, n, d: ("form=count (the article's first try): every number of position p is p; positions "
-                              f"from {o['start']:g}",),
-    "fraction": lambda o, n, d: (f"form=fraction (the article's second try): p / {n}, the number of positions",),
-    "article_sin": lambda o, n, d: (f"form=article_sin (the article's formula): sin(p / 10000^(i/{n})), feature i "
-                                    f"from 1, {n} = the context length; positions from {o['start']:g}",),
-    "article_sincos": lambda o, n, d: (f"form=article_sincos (the article): sin(p / 10000^(i/{n})) when i is even, cos "
-                                       f"when i is odd, feature i from 1; positions from {o['start']:g}",),
-    "paper": lambda o, n, d: (f"form=paper (Vaswani et al., the original transformer): sin(p / 10000^(2k/{d})) at feature 2k, cos at "
-                              f"2k + 1, features from 0, {d} = the vector length; positions from {o['start']:g}",),
+POSITION = Phrase("position ", "位置 ")
+_ENCODING_PHRASES = {
+    "count": Phrase("form=count (the article's first try): every number of position p is p; positions from {start}",
+                    "form=count（文章的第一次尝试）：位置 p 的每个数都是 p；位置从 {start} 数起"),
+    "fraction": Phrase("form=fraction (the article's second try): p / {n}, the number of positions",
+                       "form=fraction（文章的第二次尝试）：p / {n}，{n} 是位置的个数"),
+    "article_sin": Phrase("form=article_sin (the article's formula): sin(p / 10000^(i/{n})), feature i from 1, "
+                          "{n} = the context length; positions from {start}",
+                          "form=article_sin（文章的公式）：sin(p / 10000^(i/{n}))，特征 i 从 1 数起，"
+                          "{n} = 上下文长度；位置从 {start} 数起"),
+    "article_sincos": Phrase("form=article_sincos (the article): sin(p / 10000^(i/{n})) when i is even, cos when i is "
+                             "odd, feature i from 1; positions from {start}",
+                             "form=article_sincos（文章）：i 为偶数时用 sin(p / 10000^(i/{n}))，i 为奇数时用 cos，"
+                             "特征 i 从 1 数起；位置从 {start} 数起"),
+    "paper": Phrase("form=paper (Vaswani et al., the original transformer): sin(p / 10000^(2k/{d})) at feature 2k, "
+                    "cos at 2k + 1, features from 0, {d} = the vector length; positions from {start}",
+                    "form=paper（Vaswani 等人，最初的 transformer）：特征 2k 用 sin(p / 10000^(2k/{d}))，"
+                    "2k + 1 用 cos，特征从 0 数起，{d} = 向量长度；位置从 {start} 数起"),
 }
+_ENCODING_WORDS = {form: (lambda o, n, d, phrase=phrase: (phrase(start=f"{o['start']:g}", n=n, d=d),))
+                   for form, phrase in _ENCODING_PHRASES.items()}
 
 
 EMBEDDING_OPTIONS = (
@@ -220,6 +231,11 @@ def positional_embedding_kernel(xs, ps, options):
     return positional_embedding_explain(xs, ps, options)[0]
 
 
+ROW_EVERYWHERE = Phrase("row {row} of {table} is added at every position", "每个位置都加上 {table} 的第 {row} 行")
+ROW_P = Phrase("row p of {table} is added to position p ({table} has {rows} rows: the context limit)",
+               "位置 p 加上 {table} 的第 p 行（{table} 有 {rows} 行：上下文的上限）")
+
+
 def positional_embedding_worked(step, r: int):
     rec, table = step.record, step.params[0]
     n = len(step.positions)
@@ -236,9 +252,8 @@ def positional_embedding_worked(step, r: int):
                 (f"{step.step.inputs[0]}.{step.input_labels[j]} + {table.name}[{rows[p]},{table.col_labels[f]}]",),
                 (Num(x[j]), " + ", Num(rec.rows[p, f])), (Num(step.result[r, j]),)), group=step.positions[p]))
     if row:
-        return [(f"row {rows[0]} of {table.name} is added at every position",)], items
-    return [(f"row p of {table.name} is added to position p ({table.name} has {table.array.shape[0]} rows: the "
-             "context limit)",)], items
+        return [(ROW_EVERYWHERE(row=rows[0], table=table.name),)], items
+    return [(ROW_P(table=table.name, rows=table.array.shape[0]),)], items
 
 
 def _row_names(table) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.normalization import vector_fits
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
+from netspec.phrases import Phrase
 
 OPTIONS = (Option("eps", "number", 1e-6, low=0.0,
                   why="eps is added to the mean of the squares before the square root: 1e-6 in Llama, "
@@ -106,6 +107,15 @@ def rms_norm_fault(xs, ps, options, row):
                         code="NS503")
 
 
+MEAN_SQUARE = Phrase("mean square", "平方的平均数")
+RMS = Phrase("rms", "均方根")
+NORMALISED = Phrase("{label} normalised", "{label} 标准化后")
+MEAN_OF_SQUARES = Phrase("mean of the squares (÷", "平方的平均数（÷")
+OVER_LAYER = Phrase(") over the layer; eps = ", "）在整层上算；eps = ")
+BECOMES = Phrase("; each number becomes x / rms, then × its gain; no mean is subtracted",
+                 "；每个数变成 x / 均方根，再 × 它的增益；不减平均数")
+
+
 def rms_norm_worked(step, r: int):
     items = []
     for group, offset, labels, (x, squared, normed, total, mean_square, mean_square_eps, rms) in positions(
@@ -113,8 +123,7 @@ def rms_norm_worked(step, r: int):
         items += _position(step, r, group, offset, labels, x, squared, normed, total[0], mean_square[0],
                            mean_square_eps[0], rms[0])
     rec = step.record
-    return [("mean of the squares (÷", Num(rec.n), ") over the layer; eps = ", Num(rec.eps),
-             "; each number becomes x / rms, then × its gain; no mean is subtracted")], items
+    return [(MEAN_OF_SQUARES(), Num(rec.n), OVER_LAYER(), Num(rec.eps), BECOMES())], items
 
 
 def _position(step, r, group, offset, labels, x, squared, normed, total, mean_square, mean_square_eps, rms) -> list:
@@ -122,13 +131,13 @@ def _position(step, r, group, offset, labels, x, squared, normed, total, mean_sq
     rec = step.record
     items = [Chain(f"{step.name}.{label}²", f"{label}²", ((Num(x[j]), "·", Num(x[j])), (Num(squared[j]),)),
                    group=group) for j, label in enumerate(labels)]
-    items.append(mean_chain(step, grouped("mean square", group), squared, total, rec.n, mean_square, group))
-    rms_label = grouped("rms", group)
+    items.append(mean_chain(step, grouped(MEAN_SQUARE(), group), squared, total, rec.n, mean_square, group))
+    rms_label = grouped(RMS(), group)
     items.append(Chain(f"{step.name}.{rms_label}", rms_label, (
         ("√(", Num(mean_square), " + ", Num(rec.eps), ")"), ("√", Num(mean_square_eps)), (Num(rms),)), group=group))
     for f, label in enumerate(labels):
         gain = float(rec.gain[f])
-        items += [Chain(f"{step.name}.{label} normalised", f"{label} normalised",
+        items += [Chain(f"{step.name}.{label} normalised", NORMALISED(label=label),
                         ((Num(x[f]), " / ", Num(rms)), (Num(normed[f]),)), group=group),
                   Chain(address(step, label), label, ((Num(normed[f]), "·", Num(gain)),
                                                       (Num(step.result[r, offset + f]),)), group=group)]

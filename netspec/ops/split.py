@@ -19,6 +19,7 @@ from netspec.lang import nodes
 from netspec.ops.base import per_position, Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
+from netspec.phrases import Phrase
 
 
 def check_split(ctx: CheckContext, call) -> ShapeResult | None:
@@ -99,6 +100,9 @@ def split_kernel(xs, ps, options):
     return split_explain(xs, ps, options)[0]
 
 
+COPY = Phrase("a copy of some of the features of {value}", "{value} 的部分特征的副本")
+
+
 def split_worked(step, r: int):
     """Each number, and the number of the value it is copied from."""
     indices, source = step.step.options["indices"], step.step.inputs[0]
@@ -106,7 +110,7 @@ def split_worked(step, r: int):
     items = [Chain(address(step, label), label, ((f"{source}.{step.input_labels[i]}",), (Num(step.result[r, j]),)),
                    group=step.positions[j // d] if step.positions else None)
              for j, (label, i) in enumerate(zip(step.labels, indices))]
-    return [(f"a copy of some of the features of {source}",)], items
+    return [(COPY(value=source),)], items
 
 
 def split_gradient(xs, ps, options, y, gy):

@@ -14,6 +14,8 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from netspec.phrases import Phrase, Say
+
 
 class Num(float):
     """A number that came from the plan, marked so renderers format it (and may mark it ≈)."""
@@ -112,9 +114,17 @@ def address(step: StepView, label: str) -> str:
     return f"{step.name}.{label}"
 
 
-def grouped(name: str, group: str | None) -> str:
-    """`sum`, or `sum(sat)` for one position of a sequence."""
-    return f"{name}({group})" if group else name
+# the names of the numbers several operations work out on the way, as their chains label them
+SUM = Phrase("sum", "和")
+LARGEST = Phrase("largest", "最大值")
+MEAN = Phrase("mean", "平均数")
+
+
+def grouped(name, group: str | None):
+    """`sum`, or `sum(sat)` for one position of a sequence; a Say name stays one, in every language."""
+    if not group:
+        return name
+    return name.map(lambda text: f"{text}({group})") if isinstance(name, Say) else f"{name}({group})"
 
 
 def per_neuron(one):
@@ -159,5 +169,5 @@ def largest_chain(step: StepView, group, parts, largest) -> Chain:
     pieces = ["max("]
     for i, part in enumerate(parts):
         pieces += ([", "] if i else []) + [Arg(part)]
-    label = grouped("largest", group)
+    label = grouped(LARGEST(), group)
     return Chain(f"{step.name}.{label}", label, ((*pieces, ")"), (Num(largest),)), group=group)

@@ -53,7 +53,7 @@ def render_trace_as(fmt: str, trace, style, max_terms: int = 8, **printout) -> s
     if fmt == "json":
         from netspec.render.trace_json import render_json
 
-        return render_json(trace)
+        return render_json(trace, printout.get("lang", "en"))
     from netspec.render.view import PrintOptions
 
     options = PrintOptions(style, max_terms, **printout)

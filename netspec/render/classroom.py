@@ -33,7 +33,7 @@ def learner_printout(trace, fmt: str, style: NumberStyle, classroom: Classroom =
     """(the worksheet, the key on its own or None)."""
     if fmt not in LEARNER_FORMATS:
         raise ValueError(f"a learner's worksheet is written as {', '.join(LEARNER_FORMATS)}, not {fmt!r}")
-    made = sheets(trace, classroom.blank)
+    made = sheets(trace, classroom.blank, classroom.lang)
     words = Words(classroom.lang)
     title = trace.spec.description or trace.spec.name
     if fmt == "html":

@@ -61,10 +61,10 @@ class HtmlPrinter(Printer):
 
     def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
         if key:  # the answer key: the row's steps and decision under its name
-            return [f"<h3>{escape(row.row_id)}</h3>"]
+            return [f"<h3>{escape(self.words.row(row.row_id))}</h3>"]
         spec = self.spec
         suffix = f"@{index + 1}" if len(self.trace.row_ids) > 1 else ""
-        parts = ['<section class="row">', f"<h2>{escape(row.row_id)}</h2>"]
+        parts = ['<section class="row">', f"<h2>{escape(self.words.row(row.row_id))}</h2>"]
         parts += [f'<p class="tokens">{escape(line)}</p>' for line in text_lines(row, spec, self.words)]
         header = tuple(self.words(f"t.col.{name}") for name in ("input", "value", "meaning"))
         parts += _table(header, input_rows(row, spec, options.style, self.words), "inputs")
@@ -148,7 +148,7 @@ def _front_matter(trace: Trace, options: PrintOptions) -> list[str]:
         parts.append(f'<p class="description">{escape(spec.description)}</p>')
     parts.append(f'<p class="network"><strong>{escape(words("t.network"))}</strong> '
                  f'{escape(network_line(spec, words))}</p>')
-    return parts + _table(summary_header(words), summary_rows(spec), "summary")
+    return parts + _table(summary_header(words), summary_rows(spec, words), "summary")
 
 
 def _table(header, rows, cls: str) -> list[str]:
@@ -167,7 +167,8 @@ def _diagram(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -
     if neurons > DRAWN_MOST:
         return [f'<p class="preamble">The drawing is left out: {neurons:,} neurons do not make a readable picture '
                 f"(over {DRAWN_MOST:,}). <code>netspec draw</code> draws it on its own.</p>"]
-    svg = render_svg(spec, options, row, trace, suffix, standalone=False)
+    # a worksheet's decision is its own blank below the drawing: the drawing does not ask it a second time
+    svg = render_svg(spec, options, row, trace, suffix, standalone=False, caption=not options.blank)
     return ['<figure class="diagram">', svg.rstrip("\n"), "</figure>"]
 
 

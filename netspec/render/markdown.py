@@ -46,14 +46,14 @@ class MarkdownPrinter(Printer):
             lines += [md(spec.description, line_start=True), ""]
         lines += [f"{code(provenance(spec))} · {md(number_header(options.style, words))}", "",
                   f"**{md(words('t.network'))}** {md(network_line(spec, words))}", ""]
-        return lines + _md_table(tuple(md(h) for h in summary_header(words)), _cells(summary_rows(spec)))
+        return lines + _md_table(tuple(md(h) for h in summary_header(words)), _cells(summary_rows(spec, words)))
 
     def key_heading(self) -> list[str]:
         return ["", "---", "", f"# {md(self.words('answer_key'))}"]
 
     def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
         spec = self.spec
-        lines = [f"## {md(row.row_id)}", ""]
+        lines = [f"## {md(self.words.row(row.row_id))}", ""]
         lines += [*(code(line) for line in text_lines(row, spec, self.words)), ""] if spec.texts else []
         header = tuple(md(self.words(f"t.col.{name}")) for name in ("input", "value", "meaning"))
         return lines + _md_table(header, _cells(input_rows(row, spec, options.style, self.words)),

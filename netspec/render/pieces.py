@@ -7,6 +7,7 @@ format (text, Markdown, HTML, LaTeX, SVG) builds on these, so they all agree.
 
 from __future__ import annotations
 
+from netspec.phrases import in_language
 from netspec.render.words import ENGLISH, Words, meaning
 from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
 from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow
@@ -49,7 +50,7 @@ def text_lines(row: WorkedRow, spec, words: Words = ENGLISH) -> list[str]:
     for text in spec.texts.values():
         numbers = [values[p] for p in text.positions]
         lines.append(f"{text.name} = {text.shown(numbers)}, {words('t.tokenized', name=text.vocabulary.name)}: "
-                     f"{text.numbering(numbers)}")
+                     f"{in_language(text.numbering(numbers), words.lang)}")
     return lines
 
 

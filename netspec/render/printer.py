@@ -42,7 +42,7 @@ class Printer:
 
     # ---- the walk ----
     def render(self) -> str:
-        rows = worked_rows(self.trace)
+        rows = worked_rows(self.trace, self.options.lang)
         lines = self.front()
         if self.options.blank and self.options.key == "only":
             return self.page(lines + self.answer_key(rows, self.options.answers()), rows)

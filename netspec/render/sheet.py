@@ -103,11 +103,11 @@ class Sheet:
         yield self.decision
 
 
-def sheets(trace: Trace, blank: str = "all") -> list[Sheet]:
+def sheets(trace: Trace, blank: str = "all", lang: str = "en") -> list[Sheet]:
     """One Sheet per traced row, its boxes numbered 1, 2, … in reading order."""
     if blank not in BLANKS:
         raise ValueError(f"blank must be one of {', '.join(BLANKS)}, not {blank!r}")
-    return [_sheet(trace, row, blank) for row in worked_rows(trace)]
+    return [_sheet(trace, row, blank) for row in worked_rows(trace, lang)]
 
 
 class _Numbering:

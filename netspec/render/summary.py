@@ -8,6 +8,7 @@ from __future__ import annotations
 from netspec.version import __version__
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
+from netspec.phrases import in_language
 from netspec.render.words import ENGLISH, Words, pad, width
 
 
@@ -26,17 +27,18 @@ def network_line(spec: CheckedSpec, words: Words = ENGLISH) -> str:
     return f"{spec.name}: " + " · ".join(parts)
 
 
-def summary_rows(spec: CheckedSpec) -> list[tuple[str, str, str, str, str]]:
-    """(value, operation, shape, parameters, spec line) for the input and every step."""
+def summary_rows(spec: CheckedSpec, words: Words = ENGLISH) -> list[tuple[str, str, str, str, str]]:
+    """(value, operation, shape, parameters, spec line) for the input and every step; the fixed words (the input
+    row's operation, a text's token step) in the words' language."""
     first = spec.inputs[0].span if spec.inputs else None
-    rows = [(spec.input_value, "input", str(len(spec.inputs)), "0", first.short if first else "")]
+    rows = [(spec.input_value, words("t.col.input"), str(len(spec.inputs)), "0", first.short if first else "")]
     for step in spec.steps:
         value = spec.values[step.output]
         width_in = spec.values[step.inputs[0]].shape_text
         params = ", ".join(f"{p} {spec.params[p].shape_text}" for p in step.params)
         count = sum(spec.params[p].size for p in step.params)
         shape = f"{width_in} → {value.shape_text}"
-        rows.append((step.output, step.text, shape, f"{count}" + (f" ({params})" if params else ""),
+        rows.append((step.output, in_language(step.text, words.lang), shape, f"{count}" + (f" ({params})" if params else ""),
                      step.span.short if step.span else ""))
     return rows
 

@@ -73,7 +73,7 @@ class TexPrinter(Printer):
             lines.append(tex_text(spec.description) + "\n")
         lines += [r"{\small " + tex_text(f"{provenance(spec)} · {header}") + "}\n",
                   r"\textbf{" + tex_text(words("t.network")) + "} " + tex_text(network_line(spec, words)) + "\n"]
-        return lines + _tabular(summary_header(words), summary_rows(spec), "lllll")
+        return lines + _tabular(summary_header(words), summary_rows(spec, words), "lllll")
 
     def page(self, lines: list[str], rows) -> str:
         return with_cjk("\n".join(lines + [r"\end{document}"]) + "\n")
@@ -82,7 +82,7 @@ class TexPrinter(Printer):
         return [r"\clearpage", r"\section*{" + tex_text(self.words("answer_key")) + "}"]
 
     def row_head(self, row: WorkedRow, index: int, options: PrintOptions, key: bool) -> list[str]:
-        lines = [r"\subsection*{" + tex_text(row.row_id) + "}"]
+        lines = [r"\subsection*{" + tex_text(self.words.row(row.row_id)) + "}"]
         lines += [piece for line in text_lines(row, self.spec, self.words) for piece in (tex_text(line), "")]
         header = tuple(self.words(f"t.col.{name}") for name in ("input", "value", "meaning"))
         return lines + _tabular(header, input_rows(row, self.spec, options.style, self.words), "lrl")

@@ -12,13 +12,14 @@ render/cells.py, as for the other printouts; this module only lays it out in col
 
 from __future__ import annotations
 
+from netspec.phrases import in_language
 from netspec.render.cells import BLANK, chain_stages, preamble_parts, sum_cells, value_parts
 from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import num
 from netspec.render.pieces import tokens_of
 from netspec.render.printer import Printer
 from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows, table
-from netspec.render.words import meaning, pad
+from netspec.render.words import meaning, pad, width
 from netspec.render.view import ItemView, PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
 from netspec.run.trace import Trace
@@ -44,7 +45,7 @@ class TextPrinter(Printer):
                  f"{words('t.network')} {terminal(network_line(spec, words))}"]
         if spec.description:
             lines.append(f"  {terminal(spec.description)}")
-        return lines + table(summary_rows(spec), summary_header(words))
+        return lines + table(summary_rows(spec, words), summary_header(words))
 
     def page(self, lines: list[str], rows) -> str:
         return terminal_lines("\n".join(lines)) + "\n"  # the last guard: no control reaches the terminal raw
@@ -56,20 +57,21 @@ class TextPrinter(Printer):
         spec, style = self.spec, options.style
         lines = []
         if len(self.trace.row_ids) > 1 or not row.row_id.startswith("the given"):
-            lines += [f"── {row.row_id} " + "─" * max(0, WIDTH - len(row.row_id) - 4), ""]
+            title = self.words.row(row.row_id)
+            lines += [f"── {title} " + "─" * max(0, WIDTH - width(title) - 4), ""]
         plain = [(label, x) for label, x in row.inputs if label not in _token_inputs(spec)]
         if plain:
             lines.append(pad(self.words('t.input'), 8) + "   ".join(f"{label} = {num(x, style)}" for label, x in plain))
         for text in spec.texts.values():
             lines += _text_input(row, text, style, self.words)
         described = [info for info in spec.inputs if info.meaning and info.text is None]
-        width = max((len(i.label) for i in described), default=0)
-        return lines + [f"  {info.label.ljust(width)}  {meaning(info, self.words, style.minus)}" for info in described]
+        widest = max((len(i.label) for i in described), default=0)
+        return lines + [f"  {info.label.ljust(widest)}  {meaning(info, self.words, style.minus)}" for info in described]
 
     def step_head(self, view: StepView, options: PrintOptions) -> list[str]:
         step = view.step
         title = f"{self.words('step', n=step.number)} · {step.title}"
-        lines = [title + step.where.rjust(max(WIDTH - len(title), len(step.where) + 2))]
+        lines = [title + step.where.rjust(max(WIDTH - width(title), len(step.where) + 2))]
         if view.table and view.level == "layer":  # at neuron detail and beyond, the sums show every weight
             lines += _weight_table(view, options, self.words)
         return lines + ["  " + self.parts(preamble_parts(piece, options)) for piece in view.preamble]
@@ -89,26 +91,27 @@ class TextPrinter(Printer):
         columns = [(name, self.parts(numbers), self.parts(products))
                    for name, numbers, products in zip(cells.names, cells.numbers, cells.products)]
         widths = [max(len(c) for c in column) for column in columns]
-        head = f"  {cells.label.ljust(_label_width(view))} = "
-        pad = " " * (len(head) - 2) + "= "
-        lines = [(head if k == 0 else pad) + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip()
+        head = f"  {pad(cells.label, _label_width(view))} = "
+        indent = " " * (width(head) - 2) + "= "
+        lines = [(head if k == 0 else indent) + " + ".join(c[k].ljust(w) for c, w in zip(columns, widths)).rstrip()
                  for k in range(3)]
         sign, total, note = cells.total
         shown = BLANK_TEXT if total is BLANK else total
-        return lines + [pad[:-2] + f"{sign} {shown}" + (f" {note}" if note else "")]
+        return lines + [indent[:-2] + f"{sign} {shown}" + (f" {note}" if note else "")]
 
     def chain(self, item_view: ItemView, view: StepView, options: PrintOptions) -> list[str]:
         item = item_view.item
         stages = "".join(f" {sign} {self.parts(parts)}" for sign, parts in chain_stages(item, options))
-        return [f"  {item.label.ljust(_label_width(view))}{stages}"]
+        return [f"  {pad(item.label, _label_width(view))}{stages}"]
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         return [rule, f"  {said}", *([f"  ✗ {mismatch}"] if mismatch else [])]
 
 
 def _label_width(view: StepView) -> int:
-    """The longest label of the step, so its `=` signs line up."""
-    return max((len(v.item.label) for v in view.items), default=0)
+    """The longest label of the step in terminal columns (a Chinese label's characters take two), so its `=` signs
+    line up."""
+    return max((width(v.item.label) for v in view.items), default=0)
 
 
 def _token_inputs(spec) -> set[str]:
@@ -119,7 +122,7 @@ def _text_input(row: WorkedRow, text, style, words) -> list[str]:
     """`Input   text = "humpty dumpt"`, its numbering (for sub-words, the split), then each token neuron: `text1 = h → 8`."""
     values = dict(row.inputs)
     numbers = [values[p] for p in text.positions]
-    shown, numbering = text.shown(numbers), text.numbering(numbers)
+    shown, numbering = text.shown(numbers), in_language(text.numbering(numbers), words.lang)
     cells = [f"{position} = {token} → {num(values[position], style)}" for position, token in tokens_of(row, text)]
     width = max(len(cell) for cell in cells)
     per_line = max(1, (WIDTH - 2) // (width + 3))

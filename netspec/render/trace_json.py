@@ -6,15 +6,19 @@ import json
 
 from netspec.progress import tick
 from netspec.render.escape import json_text
-from netspec.render.pieces import tokens_of
+from netspec.phrases import in_language
+from netspec.render.pieces import rule_text, tokens_of
+from netspec.render.words import Words
 from netspec.render.summary import provenance
 from netspec.render.worked import Chain, Sum, worked_rows
 from netspec.run.trace import Trace
 from netspec.version import JSON_SCHEMA
 
 
-def render_json(trace: Trace) -> str:
-    """The trace as JSON; a text input's row also lists its tokens: each input neuron, its token and number."""
+def render_json(trace: Trace, lang: str = "en") -> str:
+    """The trace as JSON; a text input's row also lists its tokens: each input neuron, its token and number.
+    The keys are English in every language; the words in the values (the decision rule, a chain's text pieces,
+    a numbering) follow `lang`, the spec's own words as written."""
     spec = trace.spec
     document = {
         "netspec_schema": JSON_SCHEMA,
@@ -22,20 +26,21 @@ def render_json(trace: Trace) -> str:
         "spec": spec.path,
         "sha256": spec.sha256,
         "network": spec.name,
-        "decision_rule": spec.decision.describe(),
-        "rows": [_row(number, row, spec) for number, row in enumerate(worked_rows(trace), 1)],
+        "decision_rule": rule_text(spec.decision, Words(lang)),
+        "rows": [_row(number, row, spec, lang) for number, row in enumerate(worked_rows(trace, lang), 1)],
     }
     return json_text(json.dumps(document, indent=1, ensure_ascii=False)) + "\n"
 
 
-def _row(number: int, row, spec) -> dict:
+def _row(number: int, row, spec, lang: str) -> dict:
     """"row" is always the row's number from 1, "row_id" what the printouts call it (`example leaf`)."""
     tick()  # a progress bar, when the command shows one (netspec/progress.py)
     found = {"row": number, "row_id": row.row_id, "inputs": dict(row.inputs)}
     if spec.texts:
         values = dict(row.inputs)
         found["texts"] = {text.name: {"vocabulary": text.vocabulary.name,
-                                      "numbering": text.numbering([values[p] for p in text.positions]),
+                                      "numbering": in_language(text.numbering([values[p] for p in text.positions]),
+                                                               lang),
                                       "tokens": [{"input": p, "token": t, "number": values[p]}
                                                  for p, t in tokens_of(row, text)]}
                           for text in spec.texts.values()}

@@ -77,6 +77,9 @@ EN = {
     "t.input": "Input",
     "t.worksheet": " · worksheet",
     "t.decision": "Decision",
+    "t.example": "example {name}",
+    "t.given_input": "the given input",
+    "t.row": "row {n}",
     "t.more": "… {n} more",
     "t.tokenized": "tokenized by {name}",
     "t.all_terms": "(all {n} terms added)",
@@ -90,6 +93,13 @@ EN = {
     "t.no_bias": "no bias",
     "t.vectors": "{n} in vectors",
     "t.no_activation": "no activation",
+    "d.positive": "+ positive weight",
+    "d.negative": "− negative weight (dashed)",
+    "d.thicker": "thicker line: larger |weight|",
+    "d.added_to": "added to {label}",
+    "d.grid": "{weights}: a row per {value} neuron, a column per {source} neuron",
+    "d.residual": "{formula}: {source} is added neuron by neuron (a residual connection)",
+    "d.attention_weights": "{value}: attention weights",
     "m.unit": "{description} in {unit}",
     "m.range": "{low} to {high}",
     "m.at_least": "at least {low}",
@@ -174,6 +184,9 @@ ZH = {
     "t.input": "输入",
     "t.worksheet": " · 练习单",
     "t.decision": "结论",
+    "t.example": "例子 {name}",
+    "t.given_input": "给定的输入",
+    "t.row": "第 {n} 行",
     "t.more": "… 另有 {n} 个",
     "t.tokenized": "按 {name} 切分",
     "t.all_terms": "（{n} 项全部相加）",
@@ -187,6 +200,13 @@ ZH = {
     "t.no_bias": "无偏置",
     "t.vectors": "向量中 {n} 个",
     "t.no_activation": "无激活函数",
+    "d.positive": "+ 正权重",
+    "d.negative": "− 负权重（虚线）",
+    "d.thicker": "线越粗：|权重| 越大",
+    "d.added_to": "加到 {label} 上",
+    "d.grid": "{weights}：每行是 {value} 的一个神经元，每列是 {source} 的一个神经元",
+    "d.residual": "{formula}：{source} 逐个神经元加回来（残差连接）",
+    "d.attention_weights": "{value}：注意力权重",
     "m.unit": "{description}（单位：{unit}）",
     "m.range": "{low} 到 {high}",
     "m.at_least": "至少 {low}",
@@ -223,6 +243,16 @@ class Words:
     def __call__(self, key: str, **fields) -> str:
         text = self.table[key]
         return text.format(**fields) if fields else text
+
+    def row(self, row_id: str) -> str:
+        """What a printout calls a row: `example leaf`, `the given input` or `row 3` in the words' language (the
+        row's id stays English in JSON and grading; the example's name as the spec wrote it)."""
+        if row_id.startswith("example "):
+            return self("t.example", name=row_id.removeprefix("example "))
+        if row_id == "the given input":
+            return self("t.given_input")
+        number = row_id.removeprefix("row ")
+        return self("t.row", n=number) if row_id.startswith("row ") and number.isdigit() else row_id
 
     def kind(self, kind: str) -> str:
         """A step's kind in plain words; one this table does not know is shown as the operation names it."""

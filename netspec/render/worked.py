@@ -9,11 +9,12 @@ renderers decide *how*. It never computes a number of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from netspec.ops import lookup
 from netspec.ops.worked import Arg, Bias, Chain, LaidOut, Num, Sum, Term, address
+from netspec.phrases import in_language
 from netspec.run.trace import Trace, TraceStep
 
 
@@ -26,6 +27,7 @@ class WorkedStep:
     trace_step: TraceStep
     row: int = 0
     padding: frozenset = frozenset()  # the row's padding positions (`tokens up to N`): never shown
+    lang: str = "en"  # the language of the operation's own words (netspec/phrases.py)
 
     @cached_property
     def _worked(self) -> tuple[tuple, tuple]:
@@ -38,6 +40,8 @@ class WorkedStep:
             preamble = [line for line in preamble if not _at_padding(str(line[0]).split(" = ")[0], self.padding)]
             items = [item for item in items if not (_at_padding(item.group, self.padding)
                                                     or _at_padding(item.label, self.padding))]
+        if self.lang != "en":
+            preamble, items = [_said(line, self.lang) for line in preamble], [_item_in(i, self.lang) for i in items]
         return tuple(preamble), tuple(items)
 
     @property
@@ -56,7 +60,7 @@ class WorkedStep:
 
     @property
     def title(self) -> str:
-        return self.trace_step.step.formula
+        return in_language(self.trace_step.step.formula, self.lang)
 
     @property
     def where(self) -> str:
@@ -88,19 +92,35 @@ def elided_terms(terms: tuple, max_terms: int) -> tuple[tuple, int]:
     return terms, 0
 
 
-def worked_rows(trace: Trace) -> list[WorkedRow]:
+def worked_rows(trace: Trace, lang: str = "en") -> list[WorkedRow]:
     from netspec.run.decision import sentence
 
     spec = trace.spec
     rows = []
     for r, row_id in enumerate(trace.row_ids):
         padding = _padding_positions(spec, trace.inputs[r])
-        steps = tuple(WorkedStep(i, step, r, padding) for i, step in enumerate(trace.steps, 1))
+        steps = tuple(WorkedStep(i, step, r, padding, lang) for i, step in enumerate(trace.steps, 1))
         outputs = tuple(zip(spec.output_labels, (float(v) for v in trace.outputs[r])))
         inputs = tuple(zip(spec.input_labels, (float(v) for v in trace.inputs[r])))
         decision = trace.decisions[r]
         rows.append(WorkedRow(row_id, inputs, steps, outputs, decision, sentence(spec.decision, decision)))
     return rows
+
+
+def _said(pieces: tuple, lang: str) -> tuple:
+    """A line of worked pieces with each operation's fixed words (a Say) in `lang`; numbers and names as they are."""
+    return tuple(in_language(piece, lang) for piece in pieces)
+
+
+def _item_in(item, lang: str):
+    """A Sum or Chain with its fixed words in `lang`: labels, text pieces, notes; its address stays as it is,
+    so --focus and the grade's box names are the same in every language."""
+    if isinstance(item, Sum):
+        terms = tuple(replace(t, input=in_language(t.input, lang), weight=in_language(t.weight, lang))
+                      for t in item.terms)
+        return replace(item, label=in_language(item.label, lang), terms=terms)
+    return replace(item, label=in_language(item.label, lang), stages=tuple(_said(stage, lang) for stage in item.stages),
+                   note=in_language(item.note, lang))
 
 
 def _padding_positions(spec, inputs) -> frozenset:

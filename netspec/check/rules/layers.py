@@ -17,9 +17,12 @@ from netspec.check.rules.common import INPUT_VALUE, ParamDraft, call_text
 from netspec.errors import Note
 from netspec.check.model import Step, Value
 from netspec.ops.context import RowOrder
+from netspec.phrases import Phrase
 from netspec.source import Span
 
 UNSET = object()  # a cached answer not looked up yet
+
+TOKENS_OF = Phrase("the tokens of {value}", "{value} 的词元")  # the step that picks a text's token numbers
 
 
 class LayerChecks:
@@ -267,7 +270,7 @@ class LayerChecks:
         value = Value(name, (len(indices),), text.positions, tuple(everything.labels[i] for i in indices), span)
         self.values[name] = value
         self.steps.append(Step(name, "pick", (INPUT_VALUE,), (), {"indices": indices}, span,
-                               f"the tokens of {name}"))
+                               TOKENS_OF(value=name)))
         self.tally.record(name, "pick", (INPUT_VALUE,), elementwise_cost([Arg(0, len(indices))], {}, 1, 1, 1))
         return value
 

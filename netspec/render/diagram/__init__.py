@@ -15,16 +15,18 @@ from netspec.render.diagram.sequence import is_sequence_network, sequence_svg
 from netspec.render.diagram.svg import svg
 from netspec.render.size import drawing_fits
 from netspec.render.view import PrintOptions
+from netspec.render.words import Words
 from netspec.render.worked import WorkedRow
 
 
 def render_svg(spec: CheckedSpec, options: PrintOptions = PrintOptions(), row: WorkedRow | None = None,
-               trace=None, suffix: str = "", standalone: bool = True) -> str:
-    """The diagram of `spec`; with `row` (and the `trace` it came from) every value is on it."""
+               trace=None, suffix: str = "", standalone: bool = True, caption: bool = True) -> str:
+    """The diagram of `spec`; with `row` (and the `trace` it came from) every value is on it, and below it the
+    decision unless `caption` is False."""
     if is_sequence_network(spec):  # rows of tokens, not a circle per feature (render/diagram/sequence.py)
         focus = options.focus.partition(".")[0] if options.focus else None
-        return sequence_svg(spec, options.style, row, trace, focus, standalone)
-    content = scene(spec, options, row, trace)
+        return sequence_svg(spec, options.style, row, trace, focus, standalone, Words(options.lang))
+    content = scene(spec, options, row, trace, caption)
     return svg(layout(spec, _longest(spec, content)), content, suffix, standalone)
 
 
@@ -47,4 +49,4 @@ def render_drawing(spec: CheckedSpec, options: PrintOptions = PrintOptions(), tr
         return render_svg(spec, options)
     from netspec.render.worked import worked_rows
 
-    return render_svg(spec, options, worked_rows(trace)[0], trace)
+    return render_svg(spec, options, worked_rows(trace, options.lang)[0], trace)

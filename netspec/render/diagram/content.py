@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from netspec.check.model import CheckedSpec, Step
 from netspec.ops import lookup
 from netspec.render.numbers import factor, num, show
-from netspec.render.pieces import chain_text, decision_text, total_text
+from netspec.render.pieces import chain_text, decision_text, rule_text, total_text
 from netspec.render.view import Focus, PrintOptions, parse_focus, weight_address
+from netspec.render.words import ENGLISH, Words, meaning
 from netspec.render.worked import Sum, WorkedRow, elided_terms
 
 BLANK = "______"
@@ -40,32 +41,36 @@ class Scene:
     caption: tuple[str, ...] = ()
     units: dict[str, str] = field(default_factory=dict)
     blank: bool = False
+    words: Words = ENGLISH  # the fixed words' language (render/words.py)
 
 
-def scene(spec: CheckedSpec, options: PrintOptions, row: WorkedRow | None = None, trace=None) -> Scene:
-    """Every mark of the diagram of `spec`, with the values of `row` when one is given."""
+def scene(spec: CheckedSpec, options: PrintOptions, row: WorkedRow | None = None, trace=None,
+          caption: bool = True) -> Scene:
+    """Every mark of the diagram of `spec`, with the values of `row` when one is given. Without `caption` the
+    decision is left off: the HTML printout's worksheet has it once, as its own blank below the drawing."""
+    words = Words(options.lang)
     focus = parse_focus(spec, options.focus, row) if options.focus else None
     items = {item.address: item for step in row.steps for item in step.items} if row else {}
-    marks = dict(_inputs(spec, options, row))
+    marks = dict(_inputs(spec, options, row, words))
     for step in spec.steps:
         marks.update(_neurons(spec, step, options, items))
         if lookup(step.op).diagram.weights:
-            marks.update(_weights(spec, step, options, items))
+            marks.update(_weights(spec, step, options, items, words))
     marks = _emphasised(spec, marks, row, focus, options)
     titles = {spec.input_value: (spec.input_value, "")}
     titles.update({s.output: (s.output, s.text) for s in spec.steps})
     units = {i.label: i.unit for i in spec.inputs if i.unit}
-    caption = _caption(row, trace, options) if row is not None else ()
-    return Scene(marks, titles, caption, units, options.blank)
+    said = _caption(row, trace, options, words) if row is not None and caption else ()
+    return Scene(marks, titles, said, units, options.blank, words)
 
 
-def _inputs(spec: CheckedSpec, options: PrintOptions, row: WorkedRow | None):
+def _inputs(spec: CheckedSpec, options: PrintOptions, row: WorkedRow | None, words: Words):
     values = dict(row.inputs) if row else {}
     for info in spec.inputs:
         address = f"{spec.input_value}.{info.label}"
         text = num(values[info.label], options.style) if row else ""
         title = f"{info.label} = {text}" if row else info.label
-        yield address, Mark(address, info.label, text, title + (f" · {info.meaning}" if info.meaning else ""))
+        yield address, Mark(address, info.label, text, title + (f" · {meaning(info, words)}" if info.meaning else ""))
 
 
 def _neurons(spec: CheckedSpec, step: Step, options: PrintOptions, items: dict):
@@ -114,7 +119,7 @@ def _working(item, options: PrintOptions) -> str:
                       f"{pad} = " + " + ".join(products), f"{pad} {total_text(item, elided, style)}"])
 
 
-def _weights(spec: CheckedSpec, step: Step, options: PrintOptions, items: dict):
+def _weights(spec: CheckedSpec, step: Step, options: PrintOptions, items: dict, words: Words):
     weights, style = spec.params[step.params[0]], options.style
     largest = float(abs(weights.array).max()) or 1.0
     sources = spec.values[step.inputs[0]].labels
@@ -134,7 +139,7 @@ def _weights(spec: CheckedSpec, step: Step, options: PrintOptions, items: dict):
             address = f"{bias_name}[{label}]"
             b = float(bias.array.reshape(-1)[j])
             yield address, Mark(address, label, num(b, options.style),
-                                f"{address} = {num(b, options.style)}  (added to {label})", ("bias", _sign(b)))
+                                f"{address} = {num(b, options.style)}  ({words('d.added_to', label=label)})", ("bias", _sign(b)))
 
 
 def _equals(x: float, options: PrintOptions) -> str:
@@ -182,10 +187,10 @@ def _weight_focus(focus: Focus, source: str, label: str) -> tuple[str, ...]:
     return ("focus",) if focus.source in (None, source) else ("focus-line",)
 
 
-def _caption(row: WorkedRow, trace, options: PrintOptions) -> tuple[str, ...]:
+def _caption(row: WorkedRow, trace, options: PrintOptions, words: Words) -> tuple[str, ...]:
     if options.blank:
         from netspec.run.decision import sentence
 
-        return (f"Decision · {trace.spec.decision.describe()}  →  {BLANK}",
+        return (f"{words('t.decision')} · {rule_text(trace.spec.decision, words)}  →  {BLANK}",
                 sentence(trace.spec.decision, BLANK))
-    return decision_text(row, trace, options.style), row.sentence
+    return decision_text(row, trace, options.style, words), row.sentence

@@ -20,6 +20,7 @@ from netspec.ops import lookup
 from netspec.render.escape import html_text as escape
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.pieces import tokens_of
+from netspec.render.words import ENGLISH, Words
 
 CELL_H, ROW_LABEL_W, TITLE_H = 22, 64, 30
 COLUMN_GAP, BLOCK_GAP, MARGIN = 110, 36, 20
@@ -85,9 +86,9 @@ def is_sequence_network(spec) -> bool:
 
 
 def sequence_svg(spec, style: NumberStyle, row=None, trace=None, focus: str | None = None,
-                 standalone: bool = True) -> str:
+                 standalone: bool = True, words: Words = ENGLISH) -> str:
     """The whole drawing as one <svg>; `row` (a WorkedRow of `trace`) puts its numbers in the cells."""
-    drawing = _drawing(spec, style, row, trace)  # every number as the printout's style writes it
+    drawing = _drawing(spec, style, row, trace, words)  # every number as the printout's style writes it
     if focus and focus in drawing.blocks:
         drawing.blocks[focus].classes = "focus"
     width, height = _place(drawing)
@@ -107,7 +108,7 @@ def sequence_svg(spec, style: NumberStyle, row=None, trace=None, focus: str | No
     return "\n".join(parts + ["</svg>"]) + "\n"
 
 
-def _drawing(spec, style, row, trace) -> Drawing:
+def _drawing(spec, style, row, trace, words: Words) -> Drawing:
     drawing = Drawing()
     results = {step.trace_step.name: step for step in row.steps} if row else {}
     alias = {spec.input_value: spec.input_value}
@@ -122,7 +123,7 @@ def _drawing(spec, style, row, trace) -> Drawing:
         worked = results.get(step.output)
         attention = lookup(step.op).diagram.attention
         if attention:
-            matrix = _attention_block(step, worked, style)
+            matrix = _attention_block(step, worked, style, words)
             depth[matrix.value] = depth[step.output]
             drawing.blocks[matrix.value] = matrix
             drawing.links += [("block", sources[0], matrix.value, "q", None), ("block", sources[1], matrix.value, "k", None)]
@@ -170,7 +171,7 @@ def _kept(count: int) -> list[int | None]:
     return [*range(MOST - 2), None, count - 1]
 
 
-def _attention_block(step, worked, style) -> Block:
+def _attention_block(step, worked, style, words: Words) -> Block:
     """The weights: a row per query (per head), a column per key, the number and a blue of its size."""
     options = step.options
     heads, keys = options["heads"], options["key_positions"]
@@ -182,7 +183,7 @@ def _attention_block(step, worked, style) -> Block:
         texts = [[num(w, style) for w in line] for line in shades]
     else:
         shades, texts = None, [["" for _ in keys] for _ in rows]
-    return Block(f"{step.output}.weights", f"{step.output}: attention weights", rows, tuple(keys), texts,
+    return Block(f"{step.output}.weights", words("d.attention_weights", value=step.output), rows, tuple(keys), texts,
                  cell_w=_cell_w(keys, texts), shades=shades)
 
 

@@ -12,6 +12,7 @@ import math
 from netspec.render.escape import html_text as escape
 
 from netspec.render.diagram.content import Mark, Scene
+from netspec.render.diagram.labels import LABEL_H, Placed, place
 from netspec.render.diagram.layout import BOX_H, CHAR_W, SKIP_DROP, STRIP_W, Column, Layout, Link
 from netspec.render.view import weight_address
 
@@ -75,7 +76,7 @@ def svg(layout: Layout, scene: Scene, suffix: str = "", standalone: bool = False
         parts += _LINKS[link.kind](link, scene, suffix)
     for column in layout.columns.values():
         parts += _COLUMNS[column.kind](column, scene, suffix)
-    parts += _legend(layout.height)
+    parts += _legend(layout.height, scene.words)
     parts += _caption(scene.caption, layout.height + LEGEND_H + 6)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -180,15 +181,21 @@ _COLUMNS = {"input": _input_column, "nodes": _node_column, "strip": _strip_colum
 # ---- links ----
 
 def _dense(link: Link, scene: Scene, suffix: str) -> list[str]:
-    """Every edge with its line; the weight labels go in a layer above all lines, so none is crossed out."""
-    lines, labels = [], ['<g class="weights">']
+    """Every edge with its line; the weight labels go in a layer above all lines, so none is crossed out, each
+    on its own line, turned along it and staggered (render/diagram/labels.py), so a reader sees which is whose."""
+    lines, edges, marks = [], [], []
     weights = link.step.params[0]
-    for source, sy in zip(link.source.labels, link.source.ys):
+    count = len(link.source.labels)
+    for i, (source, sy) in enumerate(zip(link.source.labels, link.source.ys)):
         for target, ty in zip(link.target.labels, link.target.ys):
             mark = scene.marks[weight_address(weights, source, target)]
             lines += _group(mark, "edge", suffix, [_edge_line(link, sy, ty, mark)])
-            labels.append(_edge_label(link, sy, ty, mark))
-    return lines + labels + ["</g>"] + _biases(link, scene, suffix)
+            start, end = _ends(link.source, link.source.x, sy, link.target.x, ty, link.target.radius)
+            preferred = 0.5 if count == 1 else 0.15 + 0.7 * i / (count - 1)  # the first input's near the inputs
+            edges.append((start, end, _plate_width(mark), preferred))
+            marks.append(mark)
+    labels = [_edge_label(spot, mark) for spot, mark in zip(place(edges), marks)]
+    return lines + ['<g class="weights">', *labels, "</g>"] + _biases(link, scene, suffix)
 
 
 def _edge_line(link: Link, sy: float, ty: float, mark: Mark) -> str:
@@ -197,16 +204,20 @@ def _edge_line(link: Link, sy: float, ty: float, mark: Mark) -> str:
     return f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke-width="{_n(width)}"/>'
 
 
-def _edge_label(link: Link, sy: float, ty: float, mark: Mark) -> str:
-    """The weight on a white plate, on its line near the neuron it feeds; positive weights carry a + glyph."""
-    x = link.target.x - link.label_distance
-    y = sy + (ty - sy) * (x - link.source.x) / (link.target.x - link.source.x)
+def _plate_width(mark: Mark) -> float:
+    return CHAR_W * (len(mark.text) + ("positive" in mark.classes)) + 6
+
+
+def _edge_label(spot: Placed, mark: Mark) -> str:
+    """The weight on a white plate on its line, turned with it; positive weights carry a + glyph."""
     glyph = '<tspan class="glyph">+</tspan>' if "positive" in mark.classes else ""
-    width = CHAR_W * (len(mark.text) + bool(glyph)) + 6
     classes = " ".join(("weight", *mark.classes))
+    x, y, width = spot.x, spot.y, spot.width
     return (f'<g class="{classes}" data-address="{escape(mark.address)}"><title>{escape(mark.title)}</title>'
-            f'<rect class="plate" x="{_n(x - width / 2)}" y="{_n(y - 7.5)}" width="{_n(width)}" height="15" rx="3"/>'
-            f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="middle">{glyph}{escape(mark.text)}</text></g>')
+            f'<g transform="rotate({_n(spot.angle)} {_n(x)} {_n(y)})">'
+            f'<rect class="plate" x="{_n(x - width / 2)}" y="{_n(y - LABEL_H / 2)}" width="{_n(width)}" '
+            f'height="{_n(LABEL_H)}" rx="3"/>'
+            f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="middle">{glyph}{escape(mark.text)}</text></g></g>')
 
 
 def _ends(source: Column, sx: float, sy: float, tx: float, ty: float, r: float):
@@ -256,8 +267,8 @@ def _grid(link: Link, scene: Scene, suffix: str) -> list[str]:
     top = min(link.target.ys) - height / 2
     width = link.cell_w * len(link.source.labels)
     parts = ['<g class="grid">', _text(link.grid_x + width / 2, top - 8,
-                                       f"{weights}: a row per {link.step.output} neuron, a column per "
-                                       f"{link.step.inputs[0]} neuron", "op")]
+                                       scene.words("d.grid", weights=weights, value=link.step.output,
+                                                   source=link.step.inputs[0]), "op")]
     for i, source in enumerate(link.source.labels):
         x = link.grid_x + i * link.cell_w
         for target, y in zip(link.target.labels, link.target.ys):
@@ -302,7 +313,7 @@ def _skip(link: Link, scene: Scene, suffix: str) -> list[str]:
     source, target = link.source, link.target
     y1, y2 = max(source.ys) + source.radius + 4, max(target.ys) + target.radius + 4
     bottom = max(y1, y2) + SKIP_DROP
-    title = f"{link.step.formula}: {source.value} is added neuron by neuron (a residual connection)"
+    title = scene.words("d.residual", formula=link.step.formula, source=source.value)
     return ['<g class="flow skip">', f"<title>{escape(title)}</title>",
             f'<path d="M {_n(source.x)} {_n(y1)} C {_n(source.x)} {_n(bottom)}, {_n(target.x)} {_n(bottom)}, '
             f'{_n(target.x)} {_n(y2)}" fill="none" stroke="#7b8794" stroke-width="1.5" stroke-dasharray="6 4"/>',
@@ -314,14 +325,14 @@ _LINKS = {"dense": _dense, "elementwise": _elementwise, "grid": _grid, "skip": _
 
 # ---- legend and caption ----
 
-def _legend(y: float) -> list[str]:
+def _legend(y: float, words) -> list[str]:
     y += 12
     return ['<g class="legend">',
             f'<line class="positive" x1="24" y1="{_n(y)}" x2="60" y2="{_n(y)}" stroke-width="3"/>',
-            _text(66, y + 4, "+ positive weight", "unit", "start"),
+            _text(66, y + 4, words("d.positive"), "unit", "start"),
             f'<line class="negative" x1="190" y1="{_n(y)}" x2="226" y2="{_n(y)}" stroke-width="3"/>',
-            _text(232, y + 4, "− negative weight (dashed)", "unit", "start"),
-            _text(430, y + 4, "thicker line: larger |weight|", "unit", "start"), "</g>"]
+            _text(232, y + 4, words("d.negative"), "unit", "start"),
+            _text(430, y + 4, words("d.thicker"), "unit", "start"), "</g>"]
 
 
 def _caption(lines: tuple[str, ...], y: float) -> list[str]:
