@@ -20,14 +20,14 @@ from netspec.render.words import Words, meaning
 COLUMNS = 4  # terms per table row (fits A4 and Letter); a longer sum continues on the next lines of its table
 
 STYLE = """
-@page { size: %(paper)s; margin: 12mm 13mm 12mm; }
+@page { size: %(paper)s; margin: 10mm 13mm 10mm; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "DejaVu Sans", sans-serif;
-  color: #1f2933; margin: 0 auto; max-width: 190mm; font-size: 11.5pt; line-height: 1.35;
+  color: #1f2933; margin: 0 auto; max-width: 190mm; font-size: 11.5pt; line-height: 1.3;
   font-variant-numeric: tabular-nums; }
 section.sheet + section.sheet { break-before: page; }
 h1 { font-size: 16pt; margin: 0 0 1.5mm; }
-h2 { font-size: 12.5pt; margin: 3mm 0 1mm; }
+h2 { font-size: 12.5pt; margin: 2.5mm 0 0.8mm; }
 .who { display: flex; gap: 6mm; margin: 2mm 0 2.5mm; }
 .who span { flex: 1; border-bottom: 1px solid #1f2933; padding-top: 5mm; font-size: 10pt; }
 .who span.short { flex: 0.6; }
@@ -35,13 +35,13 @@ h2 { font-size: 12.5pt; margin: 3mm 0 1mm; }
 .instructions { margin: 1.5mm 0 2mm; padding-left: 5mm; font-size: 11pt; }
 .instructions li { margin: 0.5mm 0; }
 table { border-collapse: collapse; }
-table.inputs td, table.inputs th { padding: 0.8mm 3mm 0.8mm 0; text-align: left; }
+table.inputs td, table.inputs th { padding: 0.4mm 3mm 0.4mm 0; text-align: left; }
 table.inputs td.v { font-weight: 600; text-align: right; }
-table.neuron { break-inside: avoid; margin: 0.5mm 0 1.8mm; }
+table.neuron { break-inside: avoid; margin: 0.3mm 0 1.2mm; }
 table.neuron th { text-align: left; font-weight: 400; color: #52606d; font-size: 9.5pt; padding-right: 2mm;
   white-space: nowrap; }
 table.neuron th.label { color: #1f2933; font-weight: 700; font-size: 12pt; }
-table.neuron td { text-align: center; min-width: 24mm; padding: 0.3mm 0.6mm; }
+table.neuron td { text-align: center; min-width: 24mm; padding: 0.1mm 0.6mm; }
 table.neuron td.op { min-width: 3mm; padding: 0; color: #52606d; }
 table.neuron td.total { padding-left: 2mm; text-align: left; white-space: nowrap; }
 .carry { display: inline-block; border: 1.2px dashed #52606d; border-radius: 1mm; padding: 0.3mm 1.5mm;
@@ -50,7 +50,9 @@ table.neuron td.total { padding-left: 2mm; text-align: left; white-space: nowrap
   border-radius: 1mm; vertical-align: middle; line-height: 11mm; text-align: center; }
 .box .n { position: absolute; top: 0.3mm; left: 0.8mm; font-size: 6.5pt; line-height: 1; color: #52606d; }
 .box.filled { color: #b42318; font-weight: 700; }
-.decision { break-inside: avoid; margin-top: 3mm; font-size: 12pt; }
+.decision { break-inside: avoid; margin-top: 2mm; font-size: 12pt; }
+.decision h2 { margin-top: 0; }
+.decision p { margin: 1mm 0 0; }
 .decision .box { min-width: 40mm; }
 """
 
