@@ -442,9 +442,11 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 @click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
 @click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
 @click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the drawing's own words (legend, decision); the spec's words stay as written.")
 @_set_option
 @_number_options
-def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits, ascii):
+def draw(spec, assignments, csv_path, example, row, output, focus, lang, sets, digits, ascii):
     """Draw SPEC as SVG: the weights on the edges and, when inputs are given, every value."""
     from netspec import compile_plan
     from netspec.render.diagram import render_drawing
@@ -455,7 +457,7 @@ def draw(spec, assignments, csv_path, example, row, output, focus, sets, digits,
 
     _one_stdin(spec, csv_path)
     checked, set_values = _with_sets(_load_spec(spec), sets)
-    options = PrintOptions(NumberStyle(digits, ascii), focus=focus)
+    options = PrintOptions(NumberStyle(digits, ascii), focus=focus, lang=lang)
     traced = None
     if assignments or csv_path or example or set_values:
         rows = set_inputs(checked, _rows(checked, assignments, csv_path, example, row), set_values)

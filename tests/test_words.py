@@ -205,3 +205,19 @@ def test_the_drawing_speaks_the_printouts_language():
     assert "0 到 255" in drawing and "red part of the colour" in drawing
     sequence = invoke("trace", SPECS / "attention_3tok.net", "--example", "sat", "--format", "html", "--lang", "zh").output
     assert "a：注意力权重" in sequence and "attention weights" not in sequence
+
+
+@pytest.mark.parametrize("spec, english, chinese", [
+    ("leaf.net", "positive weight", "正权重"),
+    ("attention_3tok.net", "attention weights", "注意力权重"),
+])
+def test_draw_speaks_the_language_asked(spec, english, chinese):
+    """`netspec draw --lang zh`: the drawing's own words in Chinese (the legend, the attention map's
+    caption), the spec's words as written; English by default."""
+    plain = invoke("draw", SPECS / spec, "--example", "leaf" if spec == "leaf.net" else "sat")
+    zh = invoke("draw", SPECS / spec, "--example", "leaf" if spec == "leaf.net" else "sat", "--lang", "zh")
+    assert plain.exit_code == zh.exit_code == 0, zh.stderr
+    assert english in plain.stdout and chinese not in plain.stdout
+    assert chinese in zh.stdout and english not in zh.stdout
+    if spec == "leaf.net":
+        assert "The object is a Leaf." in zh.stdout  # the spec's own sentence stays as written
