@@ -14,6 +14,7 @@ specs/sep_concat.net, the naive decoder-only way, against hand arithmetic writte
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -177,3 +178,19 @@ def test_sep_concat_translates_word_by_word_and_the_mask_hides_later_words():
     weights = attention.record.weights[0, 0]  # (queries, keys): 8 positions, the last one padding
     assert (np.triu(weights[:7, :7], k=1) == 0).all()
     assert weights[0, 0] == 1  # the first word sees only itself
+
+
+def test_the_full_trace_works_out_cross_attention_for_the_real_english_words_only():
+    """The English "<s> where do you" fills 4 of its 5 positions: each of the 4 asks the 4 German words,
+    the padding position asks nothing (its queries come from another text than the keys)."""
+    from click.testing import CliRunner
+
+    from netspec.cli import cli
+
+    done = CliRunner().invoke(cli, ["trace", str(SPECS / FORMS["paper"]), "--example", "live", "--detail", "neuron"])
+    assert done.exit_code == 0, done.output
+    cross = set(re.findall(r"h1\.score\((target\d), (source\d)\) ", done.stdout))
+    assert cross == {(f"target{q}", f"source{k}") for q in range(1, 5) for k in range(1, 5)}
+    masked = set(re.findall(r"h1\.score\((target\d), (target\d)\) ", done.stdout))
+    assert masked == {(f"target{q}", f"target{k}") for q in range(1, 5) for k in range(1, 5)}
+    assert "target5" not in done.stdout.split("Step 2 ·")[1]
