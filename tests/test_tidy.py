@@ -133,6 +133,17 @@ def test_an_operation_called_shape_is_written_like_any_other_call():
         'weights W from "w.npy" shape (2, 3)\nlayer x = shape(a)\n'
 
 
+def test_the_equals_sign_that_names_a_result_is_spaced_and_an_option_s_is_tight():
+    """`layer q, k, v = split(…)` and `weights head = transpose(E)` name results, as `layer x = …` does."""
+    assert tidied("layer q,k,v=split(qkv,3,part=1)\nweights head=transpose(E)\nbias b=columns(c,1,8)\n"
+                  "vector s=rows(t,1,2)\n").splitlines() == [
+        "layer q, k, v = split(qkv, 3, part=1)",
+        "weights head = transpose(E)",
+        "bias b = columns(c, 1, 8)",
+        "vector s = rows(t, 1, 2)",
+    ]
+
+
 def test_a_hash_in_quotes_is_not_a_comment():
     assert tidied('network n "a # b"   # c\n') == 'network n "a # b"  # c\n'
 

@@ -6,8 +6,9 @@ compares before it hands it back, and refuses rather than change what a spec mea
 
 The tidy layout:
 
-* one space between words, none inside brackets or before `,` and `:`; `=` spaced in
-  `layer x = op(…)`, tight in `eps=1e-5` and `R=32`;
+* one space between words, none inside brackets or before `,` and `:`; `=` spaced where it
+  names a result (`layer x = op(…)`, `layer q, k, v = split(…)`, `weights head =
+  transpose(E)`), tight in `eps=1e-5` and `R=32`;
 * the statements of a `repeat` block, a weight table's rows and an example's `expect`
   indented by two spaces per level; a comment line indented like the line after it (a
   comment just before `end` stays in its block);
@@ -177,7 +178,7 @@ def _indent(line: _Line) -> str:
 def _words(tokens: list) -> str:
     """Tokens joined by the spacing rules of the module docstring."""
     types = [token.type for token in tokens]
-    spaced = 2 if types[:1] == ["LAYER"] and types[2:3] == ["EQUAL"] else -1  # `layer x = op(…)`
+    spaced = _binding(types)
     text = tokens[0] if tokens else ""
     for i in range(1, len(tokens)):
         if i in (spaced, spaced + 1):
@@ -190,6 +191,15 @@ def _words(tokens: list) -> str:
             gap = " "
         text += gap + tokens[i]
     return text
+
+
+def _binding(types: list[str]) -> int:
+    """Where the `=` that names a statement's result stands, -1 if none: `layer x = op(…)`,
+    `layer q, k, v = split(…)`, `weights head = transpose(E)`; an option's `=` comes after a `(`."""
+    if types[:1] not in (["LAYER"], ["WEIGHTS"], ["BIAS"], ["VECTOR"]) or "EQUAL" not in types:
+        return -1
+    at = types.index("EQUAL")
+    return at if "LPAR" not in types[:at] else -1
 
 
 def _table(lines: list[_Line]) -> list[str]:

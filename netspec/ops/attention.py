@@ -66,6 +66,11 @@ def check_attention(ctx: CheckContext, call) -> ShapeResult | None:
     padding = ctx.padding(k)
     if padding is not None:  # the keys of a text of `tokens up to N`: padding positions get no weight
         inputs, options = inputs + (padding[0],), dict(options, pad=padding[1])
+    asking = ctx.padding(q)
+    if asking is not None:  # the queries of such a text: a trace shows only the real tokens' (cross-attention's
+        if padding is None or asking[0] != padding[0]:  # queries may come from another text than its keys)
+            inputs = inputs + (asking[0],)
+        options = dict(options, query_pad=asking[1], query_tokens=inputs.index(asking[0]))
     if options["query"] == "last":
         return ShapeResult(inputs, (), v.features, options=options)
     return ShapeResult(inputs, (), sequence_names(q.positions, v.features), options=options,
@@ -124,6 +129,7 @@ class Attention(Record):
     weights: np.ndarray  # (batch, heads, nq, nk)
     value_terms: np.ndarray  # (batch, heads, nq, nk, dvh)
     first: int  # the position of the first query
+    asking: np.ndarray  # (batch or 1, queries' positions): the positions that are real tokens, not padding
 
 
 def attention_explain(xs, ps, options):
@@ -145,8 +151,10 @@ def attention_explain(xs, ps, options):
     value_terms = weights[..., None] * v[:, :, None, :, :]  # (batch, heads, nq, nk, dvh)
     mixed = EXACT.sum(value_terms, axis=-2)  # (batch, heads, nq, dvh)
     result = mixed.transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)  # heads side by side at each position
+    asking = (xs[options["query_tokens"]] != options["query_pad"] if "query_pad" in options
+              else np.ones((1, options["queries"]), dtype=bool))
     return result, Attention(q, k, v, score_terms, scores, root, scaled, visible, largest, shifted, exps, total,
-                             weights, value_terms, first)
+                             weights, value_terms, first, asking)
 
 
 def _visible(xs, options, first: int, queries: int) -> np.ndarray:
@@ -212,10 +220,11 @@ def attention_worked(step, r: int):
     heads, first = options["heads"], rec.first
     seen = rec.visible[min(r, rec.visible.shape[0] - 1), 0]  # (nq, nk)
     real = seen.any(axis=0) if "pad" in options else np.ones(len(keys), dtype=bool)  # the text's own tokens
+    asking = rec.asking[min(r, rec.asking.shape[0] - 1)]  # (the queries' positions)
     items = []
     for h in range(heads):
         for qi in range(rec.scores.shape[2]):
-            if not real[first + qi] and rec.scores.shape[2] > 1:
+            if not asking[first + qi] and rec.scores.shape[2] > 1:
                 continue  # a padding position's query: the trace shows only the real tokens
             items += _attention_query(step, r, h, qi, queries[first + qi], keys, (q_name, k_name, v_name), real)
     return [_attention_preamble(step)], items

@@ -173,8 +173,15 @@ def pick_kernel(xs, ps, options):
 
 
 def pick_onnx(g, xs, ps, options) -> str:
-    """Gather the picked columns."""
-    return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+    """Gather the picked columns; `last` of a padded text gathers each row's last real position, as
+    pick_explain does: the count of real tokens, less one (at least position 1)."""
+    if "pad" not in options:
+        return g.node("Gather", xs[0], g.ints(list(options["indices"]), "indices"), axis=1)
+    x = g.reshape(xs[0], [0, options["positions"], -1])  # (batch, n, d)
+    real = g.node("Cast", g.node("Not", g.node("Equal", xs[1], g.scalar(options["pad"], "pad"))), to=7)  # 7: INT64
+    count = g.node("ReduceSum", real, g.ints([1], "axes"), keepdims=1)  # (batch, 1)
+    end = g.node("Sub", g.node("Max", count, g.ints([1], "one")), g.ints([1], "one"))
+    return g.node("GatherND", x, end, batch_dims=1)  # (batch, d)
 
 
 def concat_onnx(g, xs, ps, options) -> str:
