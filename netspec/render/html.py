@@ -160,10 +160,16 @@ def _table(header, rows, cls: str) -> list[str]:
 DRAWN_MOST = 1000  # neurons; a larger network's drawing is megabytes of marks no one can read
 
 
+def neurons_drawn(spec) -> int:
+    """The neurons a drawing of `spec` would hold; over DRAWN_MOST, the page has no drawing (and a trace
+    for it needs no step's working but the ones it shows)."""
+    return len(spec.inputs) + sum(spec.values[step.output].width for step in spec.steps)
+
+
 def _diagram(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
     """The network drawn with this row's numbers; for a large network, a note that says why not."""
     spec = trace.spec
-    neurons = len(spec.inputs) + sum(spec.values[step.output].width for step in spec.steps)
+    neurons = neurons_drawn(spec)
     if neurons > DRAWN_MOST:
         return [f'<p class="preamble">The drawing is left out: {neurons:,} neurons do not make a readable picture '
                 f"(over {DRAWN_MOST:,}). <code>netspec draw</code> draws it on its own.</p>"]

@@ -137,6 +137,20 @@ class StepView:
         return self.step.preamble if any(view.expanded for view in self.items) else ()
 
 
+def worked_steps(spec, options: PrintOptions) -> set[str] | None:
+    """The steps whose working a printout with these options lays out, for runner.trace's `worked`:
+    around a focus at summary detail only the focused step (none for `--focus input`); None: every step.
+
+    A misspelt address is refused here, before anything is traced, unless it names a number of a
+    step's working (`probability.sum`), which only the traced row can tell: that step is worked."""
+    if options.focus is None or options.detail not in (None, "summary"):
+        return None
+    value = options.focus.partition(".")[0]
+    if any(step.output == value for step in spec.steps):
+        return {value}
+    return {parse_focus(spec, options.focus).value} - {spec.input_value}
+
+
 def step_views(row: WorkedRow, spec, options: PrintOptions) -> list[StepView]:
     """The steps of one row, each with the items it shows at the options' detail and focus."""
     focus = parse_focus(spec, options.focus, row) if options.focus else None
@@ -147,12 +161,25 @@ def _step_view(step: WorkedStep, input_value: str, options: PrintOptions, focus:
     trace_step = step.trace_step
     here = focus if focus and focus.value == trace_step.name else None
     level = _level(options, focus, here)
+    given_x = trace_step.step.inputs[0] == input_value
+    if level == "summary" and here is None:
+        return StepView(step, level, _in_short(step), given_x)
     group = _focused_group(step, here)
     results = {f"{trace_step.name}.{label}" for label in trace_step.labels}
-    shown = step.results() if level == "summary" and here is None else step.items  # the working only when shown
-    items = tuple(_item_view(item, trace_step.name, results, level, options, here, group) for item in shown)
+    items = tuple(_item_view(item, trace_step.name, results, level, options, here, group) for item in step.items)
     items = _shortened(tuple(view for view in items if view is not None))
-    return StepView(step, level, items, trace_step.step.inputs[0] == input_value, here)
+    return StepView(step, level, items, given_x, here)
+
+
+def _in_short(step: WorkedStep) -> tuple[ItemView, ...]:
+    """A step at summary detail: its results, as _shortened would cut them, and only those laid out
+    (a MiniLM step has 49,152 results, of which a trace in short shows four)."""
+    shown = step.shown_results()
+    if len(shown) <= SUMMARY_LONG:
+        return tuple(ItemView(chain, False) for chain in step.results(shown))
+    first, second, third, fourth, last = step.results([*shown[:4], shown[-1]])
+    return (ItemView(first, False), ItemView(second, False), ItemView(third, False),
+            ItemView(fourth, False, gap=len(shown) - 4), ItemView(last, False))
 
 
 def _shortened(items: tuple[ItemView, ...]) -> tuple[ItemView, ...]:
