@@ -15,11 +15,11 @@ from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, su
 from netspec.render.escape import free_char, tex_comment, tex_math, tex_text, visible
 from netspec.render.numbers import num
 from netspec.render.tex_cjk import with_cjk
-from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
+from netspec.render.summary import folded_rows, network_line, number_header, provenance, summary_header, summary_rows
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
-from netspec.render.worked import WorkedRow
+from netspec.render.worked import Gap, WorkedRow
 from netspec.run.trace import Trace
 
 BLANK_TEX = r"{\blank}"
@@ -72,8 +72,10 @@ class TexPrinter(Printer):
         if spec.description:
             lines.append(tex_text(spec.description) + "\n")
         lines += [r"{\small " + tex_text(f"{provenance(spec)} · {header}") + "}\n",
-                  r"\textbf{" + tex_text(words("t.network")) + "} " + tex_text(network_line(spec, words)) + "\n"]
-        return lines + _tabular(summary_header(words), summary_rows(spec), "lllll")
+                  r"\textbf{" + tex_text(words("t.network")) + "} " + tex_text(network_line(spec, words, self.in_brief))
+                  + "\n"]
+        rows = folded_rows(spec, words) if self.in_brief else summary_rows(spec)
+        return lines + _tabular(summary_header(words), rows, "lllll")
 
     def page(self, lines: list[str], rows) -> str:
         return with_cjk("\n".join(lines + [r"\end{document}"]) + "\n")
@@ -112,6 +114,17 @@ class TexPrinter(Printer):
             return []
         return [r"\begin{align*}", *lines[:-1], lines[-1].removesuffix(r" \\"), r"\end{align*}"]
 
+    def brief_value(self, item_view, options: PrintOptions) -> str:
+        return "$" + _value(item_view, options, self.words) + "$"
+
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str, str]]) -> list[str]:
+        """A longtable would need a package beyond texlive-latex-base: a tabular per run, small type."""
+        head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
+        body = [f"{tex_text(steps)} & " + r"\texttt{" + tex_text(value) + "} & " + numbers + r" \\"
+                for steps, value, numbers in rows]
+        return [r"\subsubsection*{" + tex_text(title) + "}", r"{\footnotesize", r"\begin{tabular}{rll}", r"\hline",
+                head, r"\hline", *body, r"\hline", r"\end{tabular}}", ""]
+
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         note = [r"$\times$ " + mismatch + "\n"] if mismatch else []
         return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n", *note]
@@ -142,6 +155,9 @@ def _math(parts: tuple) -> str:
     A worksheet's boxes are full size even in an exponent, where the signs around them
     would be tiny: there `e^(□ − □)` is written on the line, as exp(□ − □).
     """
+    gap = next((i for i, p in enumerate(parts) if isinstance(p, Gap)), None)
+    if gap is not None:  # `… 380 more` between a long chain's terms: words, in text mode
+        return _math(parts[:gap]) + r"\text{ " + tex_text(parts[gap]) + " }" + _math(parts[gap + 1:])
     blank = free_char(*(p for p in parts if p is not BLANK))  # no free text can hold it, so no text becomes a box
     text = tex_math(joined(parts, blank, visible), keep=blank)
     raised = rf"e\^(?:\{{(\([^{{}}]*{blank}[^{{}}]*\))\}}|{blank})"

@@ -14,13 +14,14 @@ works out as an empty box. Nothing here formats or computes a number.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from netspec.errors import InputError
 from netspec.ops import lookup
 from netspec.render.numbers import NumberStyle
-from netspec.render.worked import Chain, Num, Sum, WorkedRow, WorkedStep, elided_terms
+from netspec.render.words import Words
+from netspec.render.worked import Chain, Gap, Num, Sum, WorkedRow, WorkedStep, elided_terms
 
 DETAILS = ("summary", "layer", "neuron", "scalar")
 PAPERS = ("a4", "letter")
@@ -227,11 +228,36 @@ def _item_view(item, value: str, results: set, level: str, options: PrintOptions
                and (group is None or item.group in (None, group)))
     if focused or working or level in ("neuron", "scalar"):
         limit = 0 if focused or level == "scalar" else options.max_terms
-        shown, elided = elided_terms(item.terms, limit) if isinstance(item, Sum) else ((), 0)
+        if not isinstance(item, Sum):
+            return ItemView(elided_chain(item, limit, options.lang), True, focused=focused)
+        shown, elided = elided_terms(item.terms, limit)
         return ItemView(item, True, shown, elided, focused)
     if item.address in results:
         return ItemView(item, False)
     return None  # an intermediate (softmax's e^x and sum) is shown only with its working
+
+
+SEPARATORS = (" + ", ", ")  # what stands between the terms of a chain's sum, or a max's arguments
+
+
+def elided_chain(chain: Chain, max_terms: int, lang: str = "en") -> Chain:
+    """A chain whose stage adds up (or takes the largest of) more than `max_terms` terms, shortened by
+    elided_terms' rule: the first three terms, `… n more`, the last. MiniLM's embedding divides by
+    √(x1² + … + x384²): 384 squares on one line. Every number left is the plan's; the stages after
+    (`√10.87619`, the length) still give the whole sum's result."""
+    stages = tuple(_elided_stage(stage, max_terms, lang) for stage in chain.stages)
+    return chain if stages == chain.stages else replace(chain, stages=stages)
+
+
+def _elided_stage(stage: tuple, max_terms: int, lang: str) -> tuple:
+    for separator in SEPARATORS:
+        cuts = [i for i, piece in enumerate(stage) if isinstance(piece, str) and piece == separator]
+        terms = len(cuts) + 1
+        if not max_terms or terms <= max(max_terms, 4) or len(cuts) < 4:
+            continue
+        more = Gap(Words(lang)("t.more", n=terms - 4))
+        return (*stage[:cuts[2]], separator, more, *stage[cuts[-1]:])
+    return stage
 
 
 def weight_address(weights: str, source: str, label: str) -> str:

@@ -88,6 +88,11 @@ class WorkedRow:
     extra: dict = field(default_factory=dict)
 
 
+class Gap(str):
+    """The words that stand for the terms a long chain leaves out (`… 380 more`): text, not a formula piece,
+    in every format (LaTeX writes it in text mode, where its spaces stay)."""
+
+
 def elided_terms(terms: tuple, max_terms: int) -> tuple[tuple, int]:
     """A sum's terms → the terms a printout shows and how many it leaves out.
 
@@ -137,4 +142,5 @@ def _at_padding(label: str | None, padding: frozenset) -> bool:
 
 
 
-__all__ = ["Arg", "Bias", "Chain", "Num", "Sum", "Term", "WorkedRow", "WorkedStep", "elided_terms", "worked_rows"]
+__all__ = ["Arg", "Bias", "Chain", "Gap", "Num", "Sum", "Term", "WorkedRow", "WorkedStep", "elided_terms",
+           "worked_rows"]
