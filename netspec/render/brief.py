@@ -2,7 +2,7 @@
 
 A trace focused on one number of all-MiniLM-L6-v2 works out one step and shows the other 78
 in short. Each of those, with its title and a line or two of numbers, took a seventh of a page:
-the printout ran to 13 A4 pages. Here a run of steps in short is one table, a row per step
+the printout ran to 13 A4 pages. Here a run of steps in short is one table, a row per value
 (its first two numbers, how many more, its last), and the copies of a `repeat` between the first
 and the last are a row each, shown by the copy's last value; the header's table of values folds
 the copies after the first the same way (render/summary.py folded_rows). Every number shown is
@@ -26,7 +26,6 @@ def in_brief(spec, options: PrintOptions) -> bool:
 class BriefRow:
     """One step in short, or (`shown` set) one copy of a repeat shown by its last value."""
 
-    steps: str  # `6`, or `18–29` for a copy
     value: str  # `q[1]`, or `q[2] … x[2]`
     items: tuple[ItemView, ...]  # the first two numbers, `… n more`, the last
     shown: str = ""  # the value whose numbers a copy's row shows (`x[2]`)
@@ -74,10 +73,10 @@ def _brief(run: list[StepView], spec) -> Brief:
             indices = folded[index]
             skip.update(indices)
             last = by_index[indices[-1]]
-            rows.append(BriefRow(f"{indices[0] + 1}–{indices[-1] + 1}", f"{view.step.trace_step.name} … "
+            rows.append(BriefRow(f"{view.step.trace_step.name} … "
                                  f"{last.step.trace_step.name}", _few(last.items), last.step.trace_step.name))
         else:
-            rows.append(BriefRow(str(view.step.number), view.step.trace_step.name, _few(view.items)))
+            rows.append(BriefRow(view.step.trace_step.name, _few(view.items)))
     return Brief(run[0].step.number, run[-1].step.number, tuple(rows))
 
 

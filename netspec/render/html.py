@@ -123,10 +123,9 @@ class HtmlPrinter(Printer):
     def brief_value(self, item_view, options: PrintOptions) -> str:
         return self._value(item_view, options)
 
-    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str, str]]) -> list[str]:
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
         head = "".join(f"<th>{escape(h)}</th>" for h in header)
-        body = [f'<tr><td class="num">{escape(steps)}</td><td><code>{escape(value)}</code></td><td>{numbers}</td></tr>'
-                for steps, value, numbers in rows]
+        body = [f"<tr><td><code>{escape(value)}</code></td><td>{numbers}</td></tr>" for value, numbers in rows]
         return ['<section class="brief">', f"<h3>{escape(title)}</h3>", '<table class="brief">',
                 f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>", "</section>"]
 

@@ -105,9 +105,9 @@ class MarkdownPrinter(Printer):
     def brief_value(self, item_view, options: PrintOptions) -> str:
         return self._value(item_view, options)
 
-    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str, str]]) -> list[str]:
-        cells = [(md(steps), md(value), numbers) for steps, value, numbers in rows]
-        return [f"### {md(title)}", "", *_md_table(tuple(md(h) for h in header), cells, ["---:", "---", "---"])]
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        cells = [(code(value), numbers) for value, numbers in rows]
+        return [f"### {md(title)}", "", *_md_table(tuple(md(h) for h in header), cells)]
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         return [f"## {md(self.words('t.decision'))}", "", rule, "", f"**{said}**", *(["", f"✗ {mismatch}"] if mismatch else [])]

@@ -74,10 +74,10 @@ class Printer:
         return in_brief(self.spec, self.options)
 
     def brief(self, brief: Brief, options: PrintOptions) -> list[str]:
-        """A run of steps in short: a heading, then a table of step, value and numbers."""
+        """A run of steps in short: a heading, then a table of value and numbers."""
         title = self.words("t.brief", first=brief.first, last=brief.last)
-        header = tuple(self.words(f"t.col.{name}") for name in ("step", "value", "numbers"))
-        rows = [(row.steps, row.value, (f"{row.shown}: " if row.shown else "") + ", ".join(
+        header = tuple(self.words(f"t.col.{name}") for name in ("value", "numbers"))
+        rows = [(row.value, (f"{row.shown}: " if row.shown else "") + ", ".join(
             self.brief_value(view, options) for view in row.items)) for row in brief.rows]
         return self.brief_table(title, header, rows)
 
@@ -169,6 +169,7 @@ class Printer:
         """One number of a row in short (`text1_e1 ≈ −0.01762`, `… 2685 more`), as the format writes it."""
         raise NotImplementedError
 
-    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str, str]]) -> list[str]:
-        """The steps in short: `title` (free text) over a table whose third cells are already formatted."""
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        """The steps in short: `title` (free text) over a table of values (free text) and their numbers
+        (already formatted)."""
         raise NotImplementedError

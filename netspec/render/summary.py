@@ -119,8 +119,9 @@ def folded_rows(spec: CheckedSpec, words: Words = ENGLISH) -> list[tuple[str, st
         lines = sorted({step.span.line for step in first if step.span})
         where = f"{first[0].span.short.rsplit(':', 1)[0]}:{lines[0]}–{lines[-1]}" if lines else ""
         shape = f"{spec.values[rest[0].inputs[0]].shape_text} → {spec.values[rest[-1].output].shape_text}"
-        text = words("t.copies" if block.count > 2 else "t.copy", n=block.period, first=first[0].output,
-                     last=first[-1].output, count=block.count)
-        row = (f"{rest[0].output} … {rest[-1].output}", text, shape, f"{count}", where)
+        many = block.count > 2
+        text = words("t.copies" if many else "t.copy", first=first[0].output, last=first[-1].output, count=block.count)
+        params = words("t.copies_params" if many else "t.copy_params", n=count, copies=block.count - 1)
+        row = (f"{rest[0].output} … {rest[-1].output}", text, shape, params, where)
         rows[1 + block.copy(2).start:1 + block.copy(block.count).stop] = [row]
     return rows

@@ -117,17 +117,27 @@ class TexPrinter(Printer):
     def brief_value(self, item_view, options: PrintOptions) -> str:
         return "$" + _value(item_view, options, self.words) + "$"
 
-    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str, str]]) -> list[str]:
-        """A longtable would need a package beyond texlive-latex-base: a tabular per run, small type."""
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        """A tabular in small type (a longtable needs a package beyond texlive-latex-base), shrunk to the page
+        when its rows are wider."""
         head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
-        body = [f"{tex_text(steps)} & " + r"\texttt{" + tex_text(value) + "} & " + numbers + r" \\"
-                for steps, value, numbers in rows]
-        return [r"\subsubsection*{" + tex_text(title) + "}", r"{\footnotesize", r"\begin{tabular}{rll}", r"\hline",
-                head, r"\hline", *body, r"\hline", r"\end{tabular}}", ""]
+        body = [r"\texttt{" + tex_text(value) + "} & " + numbers + r" \\" for value, numbers in rows]
+        table = [r"\begin{tabular}{ll}", r"\hline", head, r"\hline", *body, r"\hline", r"\end{tabular}"]
+        if max(len(value) + len(_shown_text(numbers)) for value, numbers in rows) > BRIEF_CHARACTERS:
+            table = [r"\resizebox{\textwidth}{!}{%", *table, "}"]
+        return [r"\subsubsection*{" + tex_text(title) + "}", r"{\footnotesize", *table, "}", ""]
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         note = [r"$\times$ " + mismatch + "\n"] if mismatch else []
         return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n", *note]
+
+
+BRIEF_CHARACTERS = 100  # what a line of the page holds in \footnotesize (a row of tiny_gpt of 109 ran over)
+
+
+def _shown_text(tex: str) -> str:
+    """About the characters a cell of math shows: its commands and braces left out."""
+    return re.sub(r"\\[a-zA-Z]+|[{}$\\]", "", tex)
 
 
 PAGE_CHARACTERS = 90  # about what a line of an A4 or Letter page holds at 10pt, less the gaps between columns
@@ -237,6 +247,11 @@ def _names(name: str) -> str:
 
 
 def _chain(item_view, options: PrintOptions) -> list[str]:
+    """`label = stage = stage`, on one line of the align block; a chain longer than LINE characters (the
+    square root of 384 squares, even elided) gives each stage after the first a line of its own."""
     item = item_view.item
-    stages = " ".join(f"{_relation(sign)} {_math(parts)}" for sign, parts in chain_stages(item, options))
-    return [f"{_name(item.label)} &{stages}" + r" \\"]
+    stages = [(sign, parts) for sign, parts in chain_stages(item, options)]
+    written = [f"{_relation(sign)} {_math(parts)}" for sign, parts in stages]
+    if len(stages) < 2 or sum(len("".join(str(p) for p in parts)) + 3 for _, parts in stages) <= LINE:
+        return [f"{_name(item.label)} &{' '.join(written)}" + r" \\"]
+    return [f"{_name(item.label)} &{written[0]}" + r" \\", *(f"&{stage}" + r" \\" for stage in written[1:])]

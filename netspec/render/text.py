@@ -108,8 +108,8 @@ class TextPrinter(Printer):
     def brief_value(self, item_view: ItemView, options: PrintOptions) -> str:
         return self._value(item_view, options)
 
-    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str, str]]) -> list[str]:
-        return [terminal(title), *table([(steps, terminal(value), numbers) for steps, value, numbers in rows], header)]
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        return [terminal(title), *table([(terminal(value), numbers) for value, numbers in rows], header)]
 
 
 def _label_width(view: StepView) -> int:
