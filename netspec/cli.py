@@ -393,7 +393,7 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, d
     style = NumberStyle(digits, ascii)
     with _progress_bar(f"tracing {len(rows.values):,} row{'s' * (len(rows.values) != 1)}", len(plan.steps),
                        "steps") as progress:
-        traced = trace_rows(plan, rows.values, rows.ids, progress)
+        traced = trace_rows(plan, rows.values, rows.ids, progress, _worked(checked, fmt, style, terms, printout))
         progress.relabel("writing out", len(rows.values), "rows")  # the printers tick a row at a time
         answers = render_trace_as(fmt, traced, style, terms, **{**printout, "key": "only"}) \
             if key and printout.get("blank") else None
@@ -401,6 +401,17 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, d
     if answers is not None:
         _emit(answers, key, _read(checked, csv_path))
     _emit(text, output, _read(checked, csv_path))
+
+
+def _worked(checked, fmt, style, terms, printout) -> set[str] | None:
+    """The steps whose working the printout lays out (render/view.py worked_steps); None: all, as JSON writes
+    every record and an HTML page's drawing shows every neuron's working."""
+    from netspec.render.html import DRAWN_MOST, neurons_drawn
+    from netspec.render.view import PrintOptions, worked_steps
+
+    if fmt == "json" or (fmt == "html" and neurons_drawn(checked) <= DRAWN_MOST):
+        return None
+    return worked_steps(checked, PrintOptions(style, terms, **printout))
 
 
 def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,

@@ -112,11 +112,11 @@ class _TextOnly(HTMLParser):
 TEX_SYMBOLS = (("{-}", "−"), ("$-$", "−"), (r"\_", "_"), (r"{\approx}", "≈"), (r"\approx", "≈"),
                (r"\textgreater{}", ">"), (r"\le", "≤"), (r"\to", "→"), (r"\cdot", "·"), (r"\times", "×"),
                (r"\dots{}", "…"), (r"\ldots", "…"), (r"$\surd$", "√"), (r"\surd ", "√"), (r"$\pi$", "π"),
-               (r"\pi ", "π"), (r"$^2$", "²"), ("^2", "²"))
+               (r"\pi ", "π"), (r"$^2$", "²"), ("^2", "²"), ("--", "–"))
 STRUCTURE = [  # numbers that are not the network's: versions, hashes, spec lines, counts, ranges, formula constants
     r"\d+ ?× ?\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ (?:→|->) \d+ ?× ?\d+", r"\d+ ?× ?\d+ (?:→|->) \d+",  # shapes
     r"each of the \d+ positions", r"form=\w+[^\n]*", r"The drawing is left out[^\n]*", r"\d+ heads, each", r"\b[a-z]+=[−-]?\d[\d.e−-]*",  # sequences: positions × features
-    r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+", r"Step \d+",
+    r"netspec \d+\.\d+\.\d+", r"sha256 \S+", r"float64", r"\d+ decimal places", r"[\w.]+\.net:\d+–\d+", r"[\w.]+\.net:\d+", r"Steps \d+–\d+", r"Step \d+",
     r"\d+ inputs?", r"\d+ in vectors", r"→ \d+ [a-z_]\w*", r"\d+ (?:→|->) \d+[\s|&]+0(?![\d.])", r"\d+ (?:→|->) \d+", r"\d+ \([^)]*\)",
     r"input[\s|]+input[\s|]+\d+[\s|]+\d+", r"\d+ weights", r"\d+ biases", r"… \d+ more …", r"all \d+ terms",
     r"[−-]?\d+ to \d+", r"at (?:least|most) \d+",

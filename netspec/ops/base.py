@@ -133,6 +133,9 @@ class OpDef:
                                                its kernel with. state holds `offset` (positions before), `new`,
                                                `positions` (the spec's full length), `sequence` (the input
                                                is one) and the operation's own entries. None: it cannot.
+    exact(xs, ps, options) -> array             explain's result, bit for bit, without its record: what an
+                                                exact run and the steps a trace shows in short need (dense
+                                                need not hold every product); None: explain's, record dropped
     onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
                                                 builder g; xs and ps are the names of its (batch, width)
                                                 inputs and parameter initializers); None: no ONNX form
@@ -156,6 +159,13 @@ class OpDef:
     gradient: Callable | None = None
     cached: Callable | None = None
     onnx: Callable | None = None
+    exact: Callable | None = None
+
+    def exact_kernel(self, xs, ps, options) -> np.ndarray:
+        """The explaining kernel's numbers, bit for bit, without the record a printout lays out."""
+        if self.exact is not None:
+            return self.exact(xs, ps, options)
+        return self.explain(xs, ps, options)[0]
 
     @property
     def weighted_sum(self) -> bool:

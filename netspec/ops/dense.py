@@ -145,6 +145,36 @@ def dense_explain(xs, ps, options):
     return sums, Dense(x, weights, products, sums)
 
 
+def _sum_of_products(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Σ_i x[…, i]·weights[i, :], each product rounded, then added first to last: the bits of
+    EXACT.sum(x[…, :, None] * weights, axis=-2) without holding every product at once (a MiniLM
+    layer's 32 × 384 × 1536 products are 150 MB; one product per input at a time is 400 KB)."""
+    total = np.zeros((*x.shape[:-1], weights.shape[1]), dtype=np.float64)
+    if x.shape[-1] == 0:
+        return total
+    np.multiply(x[..., 0, None], weights[0], out=total)
+    term = np.empty_like(total)
+    for i in range(1, x.shape[-1]):
+        np.multiply(x[..., i, None], weights[i], out=term)
+        total += term
+    return total
+
+
+def dense_exact(xs, ps, options):
+    """dense_explain's result, bit for bit, without its record."""
+    sums = _sum_of_products(np.asarray(xs[0], dtype=np.float64), ps[0])
+    return sums + ps[1] if len(ps) > 1 else sums
+
+
+def dense_each_exact(xs, ps, options):
+    """dense_each_explain's result, bit for bit, without its record."""
+    x = np.asarray(xs[0], dtype=np.float64)
+    sums = _sum_of_products(x.reshape(x.shape[0], options["positions"], -1), ps[0])
+    if len(ps) > 1:
+        sums = sums + ps[1]
+    return sums.reshape(x.shape[0], -1)
+
+
 def dense_each_kernel(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n·d), (d, out)
     batch, n = x.shape[0], options["positions"]
@@ -252,7 +282,7 @@ def dense_each_onnx(g, xs, ps, options) -> str:
 
 OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
              diagram=WEIGHTED, names_from_table=True, cost=dense_cost, gradient=dense_gradient,
-             cached=_dense_cached, onnx=dense_onnx),
+             cached=_dense_cached, onnx=dense_onnx, exact=dense_exact),
        OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
              hidden=True, names_from_table=True, cost=dense_cost, gradient=dense_each_gradient,
-             cached=over_new_positions, onnx=dense_each_onnx))  # the same dense layer at every position of a sequence
+             cached=over_new_positions, onnx=dense_each_onnx, exact=dense_each_exact))  # the same dense layer at every position of a sequence

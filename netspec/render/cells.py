@@ -15,7 +15,7 @@ from netspec.render.numbers import NumberStyle, factor, show
 from netspec.render.pieces import piece_text, total_parts
 from netspec.render.view import ItemView, PrintOptions, StepView
 from netspec.render.words import Words
-from netspec.render.worked import Chain, Num, Sum
+from netspec.render.worked import Chain, Gap, Num, Sum
 
 
 class _Blank:
@@ -90,6 +90,8 @@ def preamble_parts(piece: tuple, options: PrintOptions) -> tuple:
 
 
 def _piece(piece, options: PrintOptions):
+    if isinstance(piece, Gap):
+        return piece  # the words for terms left out: kept as a Gap, which LaTeX writes as text
     if isinstance(piece, Num):
         return BLANK if options.blank else piece_text(piece, options.style)
     return str(piece).replace("\u2212", options.style.minus)  # `e^(x − largest)` in plain ASCII with --ascii

@@ -137,7 +137,7 @@ TEXT_MAP = {
     "−": "$-$", "≈": r"$\approx$", "·": r"$\cdot$", "…": r"\dots{}", "→": r"$\to$", "×": r"$\times$",
     "‡": r"\ddag{}", "°": r"\textdegree{}", "✓": r"$\checkmark$", "∞": r"$\infty$", "Σ": r"$\Sigma$",
     "≤": r"$\le$", "≥": r"$\ge$", "Φ": r"$\Phi$", "√": r"$\surd$", "π": r"$\pi$", "²": r"$^2$", "÷": r"$\div$",
-    "∂": r"$\partial$", "′": r"$'$", "±": r"$\pm$", "β": r"$\beta$", "|": r"\textbar{}",
+    "∂": r"$\partial$", "′": r"$'$", "±": r"$\pm$", "β": r"$\beta$", "|": r"\textbar{}", "–": "--",
 }
 MATH_MAP = {"−": "-", "≈": r"{\approx}", "·": r"\cdot ", "…": r"\ldots ", "×": r"\times ", "∞": r"\infty ",
             "‡": r"\ddagger ", "Φ": r"\Phi ", "√": r"\surd ", "π": r"\pi ", "²": "^2", "÷": r"\div ",

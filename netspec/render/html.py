@@ -16,7 +16,7 @@ from netspec.render.html_style import style_sheet
 from netspec.render.numbers import num
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
-from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
+from netspec.render.summary import folded_rows, network_line, number_header, provenance, summary_header, summary_rows
 from netspec.render.words import Words
 from netspec.render.view import PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
@@ -43,15 +43,16 @@ class HtmlPrinter(Printer):
         return escape(text)
 
     def front(self) -> list[str]:
-        return _front_matter(self.trace, self.options)
+        return _front_matter(self.trace, self.options, self.in_brief)
 
     def page(self, lines: list[str], rows: list[WorkedRow]) -> str:
         spec, options = self.spec, self.options
         body = lines + [f"<footer>{escape(provenance(spec))}</footer>"]
+        classes = "netspec-printout in-brief" if self.in_brief else "netspec-printout"  # in brief: small tables
         if not self.whole_page:
             style = f"<style>{style_sheet(options.paper, provenance(spec), page=False)}</style>"
-            return "\n".join(['<div class="netspec-printout">', style, *body, "</div>"]) + "\n"
-        return _document(self.trace, options, rows, body)
+            return "\n".join([f'<div class="{classes}">', style, *body, "</div>"]) + "\n"
+        return _document(self.trace, options, rows, body, classes)
 
     def key_heading(self) -> list[str]:
         return ['<section class="answer-key">', f"<h2>{escape(self.words('answer_key'))}</h2>"]
@@ -119,12 +120,22 @@ class HtmlPrinter(Printer):
     def step_close(self, lines: list[str]) -> list[str]:
         return lines + ["</section>"]
 
+    def brief_value(self, item_view, options: PrintOptions) -> str:
+        return self._value(item_view, options)
+
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        head = "".join(f"<th>{escape(h)}</th>" for h in header)
+        body = [f"<tr><td><code>{escape(value)}</code></td><td>{numbers}</td></tr>" for value, numbers in rows]
+        return ['<section class="brief">', f"<h3>{escape(title)}</h3>", '<table class="brief">',
+                f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>", "</section>"]
+
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         note = [f'<p class="mismatch">✗ {mismatch}</p>'] if mismatch else []
         return ['<section class="decision">', f"<p>{rule}</p>", f'<p class="sentence">{said}</p>', *note, "</section>"]
 
 
-def _document(trace: Trace, options: PrintOptions, rows: list[WorkedRow], body: list[str]) -> str:
+def _document(trace: Trace, options: PrintOptions, rows: list[WorkedRow], body: list[str],
+              classes: str = "netspec-printout") -> str:
     spec = trace.spec
     title = f"{spec.name} · {rows[0].row_id}" if len(rows) == 1 else spec.name
     words = Words(options.lang)
@@ -135,11 +146,11 @@ def _document(trace: Trace, options: PrintOptions, rows: list[WorkedRow], body: 
             f'<meta name="netspec-sha256" content="{spec.sha256}">',
             f"<title>{escape(title + (words('t.worksheet') if options.blank else ''))}</title>",
             f"<style>{style_sheet(options.paper, provenance(spec))}</style>", "</head>",
-            '<body class="netspec-printout">']
+            f'<body class="{classes}">']
     return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
 
 
-def _front_matter(trace: Trace, options: PrintOptions) -> list[str]:
+def _front_matter(trace: Trace, options: PrintOptions, fold: bool = False) -> list[str]:
     spec, words = trace.spec, Words(options.lang)
     parts = [f'<header class="provenance">{escape(provenance(spec))} · '
              f'{escape(number_header(options.style, words))}</header>',
@@ -147,8 +158,8 @@ def _front_matter(trace: Trace, options: PrintOptions) -> list[str]:
     if spec.description:
         parts.append(f'<p class="description">{escape(spec.description)}</p>')
     parts.append(f'<p class="network"><strong>{escape(words("t.network"))}</strong> '
-                 f'{escape(network_line(spec, words))}</p>')
-    return parts + _table(summary_header(words), summary_rows(spec, words), "summary")
+                 f'{escape(network_line(spec, words, fold))}</p>')
+    return parts + _table(summary_header(words), folded_rows(spec, words) if fold else summary_rows(spec, words), "summary")
 
 
 def _table(header, rows, cls: str) -> list[str]:
@@ -160,10 +171,16 @@ def _table(header, rows, cls: str) -> list[str]:
 DRAWN_MOST = 1000  # neurons; a larger network's drawing is megabytes of marks no one can read
 
 
+def neurons_drawn(spec) -> int:
+    """The neurons a drawing of `spec` would hold; over DRAWN_MOST, the page has no drawing (and a trace
+    for it needs no step's working but the ones it shows)."""
+    return len(spec.inputs) + sum(spec.values[step.output].width for step in spec.steps)
+
+
 def _diagram(trace: Trace, row: WorkedRow, suffix: str, options: PrintOptions) -> list[str]:
     """The network drawn with this row's numbers; for a large network, a note that says why not."""
     spec = trace.spec
-    neurons = len(spec.inputs) + sum(spec.values[step.output].width for step in spec.steps)
+    neurons = neurons_drawn(spec)
     if neurons > DRAWN_MOST:
         return [f'<p class="preamble">The drawing is left out: {neurons:,} neurons do not make a readable picture '
                 f"(over {DRAWN_MOST:,}). <code>netspec draw</code> draws it on its own.</p>"]

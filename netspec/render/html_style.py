@@ -71,6 +71,12 @@ SCREEN = """
   border-radius: 2px; vertical-align: -0.3em; background: #fff; }
 .netspec-printout table.weights .box { min-width: 3.6em; }
 .netspec-printout section.answer-key h2 { border-bottom-style: double; }
+.netspec-printout table.brief { font-size: 0.78rem; }
+.netspec-printout table.brief th, .netspec-printout table.brief td { padding: 0.05rem 0.45rem; white-space: nowrap;
+  border-bottom: 1px solid var(--rule); }
+.netspec-printout.in-brief table.summary { font-size: 0.72rem; }
+.netspec-printout.in-brief table.summary th, .netspec-printout.in-brief table.summary td { padding: 0.05rem 0.4rem;
+  white-space: nowrap; }
 .netspec-printout footer { margin-top: 2rem; font-size: 0.8rem; color: var(--muted); border-top: 1px solid var(--rule);
   padding-top: 0.4rem; }
 """
@@ -85,6 +91,8 @@ PRINT = """
   .netspec-printout table, .netspec-printout figure.diagram, .netspec-printout section.decision,
   .netspec-printout p.chain { break-inside: avoid; }
   .netspec-printout h2, .netspec-printout h3 { break-after: avoid; }
+  .netspec-printout.in-brief section.step { break-before: auto; }  /* a large network in brief: two pages, not 79 */
+  .netspec-printout.in-brief table.summary, .netspec-printout table.brief { break-inside: auto; }
   .netspec-printout figure.diagram { overflow: visible; }
   .netspec-printout * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

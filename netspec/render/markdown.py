@@ -11,7 +11,7 @@ from __future__ import annotations
 from netspec.render.cells import BLANK, chain_stages, preamble_parts, sum_cells, value_parts
 from netspec.render.escape import markdown as md, markdown_code as code
 from netspec.render.numbers import NumberStyle, num
-from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
+from netspec.render.summary import folded_rows, network_line, number_header, provenance, summary_header, summary_rows
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
@@ -45,8 +45,9 @@ class MarkdownPrinter(Printer):
         if spec.description:
             lines += [md(spec.description, line_start=True), ""]
         lines += [f"{code(provenance(spec))} · {md(number_header(options.style, words))}", "",
-                  f"**{md(words('t.network'))}** {md(network_line(spec, words))}", ""]
-        return lines + _md_table(tuple(md(h) for h in summary_header(words)), _cells(summary_rows(spec, words)))
+                  f"**{md(words('t.network'))}** {md(network_line(spec, words, self.in_brief))}", ""]
+        rows = folded_rows(spec, words) if self.in_brief else summary_rows(spec, words)
+        return lines + _md_table(tuple(md(h) for h in summary_header(words)), _cells(rows))
 
     def key_heading(self) -> list[str]:
         return ["", "---", "", f"# {md(self.words('answer_key'))}"]
@@ -100,6 +101,13 @@ class MarkdownPrinter(Printer):
 
     def step_close(self, lines: list[str]) -> list[str]:
         return lines[:-1]  # no blank line after the step's last
+
+    def brief_value(self, item_view, options: PrintOptions) -> str:
+        return self._value(item_view, options)
+
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        cells = [(code(value), numbers) for value, numbers in rows]
+        return [f"### {md(title)}", "", *_md_table(tuple(md(h) for h in header), cells)]
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         return [f"## {md(self.words('t.decision'))}", "", rule, "", f"**{said}**", *(["", f"✗ {mismatch}"] if mismatch else [])]

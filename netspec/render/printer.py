@@ -17,6 +17,7 @@ from netspec.render.cells import joined
 from netspec.render.escape import filled
 from netspec.render.numbers import num
 from netspec.render.pieces import decision_text, example_mismatch, rule_text
+from netspec.render.brief import Brief, brief_parts, in_brief
 from netspec.render.view import ItemView, PrintOptions, StepView, step_views
 from netspec.render.words import Words
 from netspec.render.worked import Sum, WorkedRow, worked_rows
@@ -62,9 +63,23 @@ class Printer:
 
     def row(self, row: WorkedRow, index: int, options: PrintOptions, key: bool = False) -> list[str]:
         lines = self.GAP + self.row_head(row, index, options, key)
-        for view in step_views(row, self.spec, options):
-            lines += self.GAP + self.step(view, options)
+        views = step_views(row, self.spec, options)
+        for part in brief_parts(views, self.spec) if self.in_brief else views:
+            lines += self.GAP + (self.brief(part, options) if isinstance(part, Brief) else self.step(part, options))
         return lines + self.GAP + self.decision(row, options) + self.row_end(key)
+
+    @property
+    def in_brief(self) -> bool:
+        """A large network focused on one number: its steps in short as tables, its header folded (render/brief.py)."""
+        return in_brief(self.spec, self.options)
+
+    def brief(self, brief: Brief, options: PrintOptions) -> list[str]:
+        """A run of steps in short: a heading, then a table of value and numbers."""
+        title = self.words("t.brief", first=brief.first, last=brief.last)
+        header = tuple(self.words(f"t.col.{name}") for name in ("value", "numbers"))
+        rows = [(row.value, (f"{row.shown}: " if row.shown else "") + ", ".join(
+            self.brief_value(view, options) for view in row.items)) for row in brief.rows]
+        return self.brief_table(title, header, rows)
 
     def step(self, view: StepView, options: PrintOptions) -> list[str]:
         items = []
@@ -148,4 +163,13 @@ class Printer:
         return lines
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
+        raise NotImplementedError
+
+    def brief_value(self, item_view: ItemView, options: PrintOptions) -> str:
+        """One number of a row in short (`text1_e1 ≈ −0.01762`, `… 2685 more`), as the format writes it."""
+        raise NotImplementedError
+
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        """The steps in short: `title` (free text) over a table of values (free text) and their numbers
+        (already formatted)."""
         raise NotImplementedError

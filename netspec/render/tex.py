@@ -15,11 +15,11 @@ from netspec.render.cells import BLANK, chain_stages, joined, preamble_parts, su
 from netspec.render.escape import free_char, tex_comment, tex_math, tex_text, visible
 from netspec.render.numbers import num
 from netspec.render.tex_cjk import with_cjk
-from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows
+from netspec.render.summary import folded_rows, network_line, number_header, provenance, summary_header, summary_rows
 from netspec.render.pieces import input_rows, text_lines
 from netspec.render.printer import Printer
 from netspec.render.view import PrintOptions, StepView, value_chain
-from netspec.render.worked import WorkedRow
+from netspec.render.worked import Gap, WorkedRow
 from netspec.run.trace import Trace
 
 BLANK_TEX = r"{\blank}"
@@ -72,8 +72,10 @@ class TexPrinter(Printer):
         if spec.description:
             lines.append(tex_text(spec.description) + "\n")
         lines += [r"{\small " + tex_text(f"{provenance(spec)} · {header}") + "}\n",
-                  r"\textbf{" + tex_text(words("t.network")) + "} " + tex_text(network_line(spec, words)) + "\n"]
-        return lines + _tabular(summary_header(words), summary_rows(spec, words), "lllll")
+                  r"\textbf{" + tex_text(words("t.network")) + "} " + tex_text(network_line(spec, words, self.in_brief))
+                  + "\n"]
+        rows = folded_rows(spec, words) if self.in_brief else summary_rows(spec, words)
+        return lines + _tabular(summary_header(words), rows, "lllll")
 
     def page(self, lines: list[str], rows) -> str:
         return with_cjk("\n".join(lines + [r"\end{document}"]) + "\n")
@@ -112,9 +114,30 @@ class TexPrinter(Printer):
             return []
         return [r"\begin{align*}", *lines[:-1], lines[-1].removesuffix(r" \\"), r"\end{align*}"]
 
+    def brief_value(self, item_view, options: PrintOptions) -> str:
+        return "$" + _value(item_view, options, self.words) + "$"
+
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        """A tabular in small type (a longtable needs a package beyond texlive-latex-base), shrunk to the page
+        when its rows are wider."""
+        head = " & ".join(r"\textbf{" + tex_text(h) + "}" for h in header) + r" \\"
+        body = [r"\texttt{" + tex_text(value) + "} & " + numbers + r" \\" for value, numbers in rows]
+        table = [r"\begin{tabular}{ll}", r"\hline", head, r"\hline", *body, r"\hline", r"\end{tabular}"]
+        if max(len(value) + len(_shown_text(numbers)) for value, numbers in rows) > BRIEF_CHARACTERS:
+            table = [r"\resizebox{\textwidth}{!}{%", *table, "}"]
+        return [r"\subsubsection*{" + tex_text(title) + "}", r"{\footnotesize", *table, "}", ""]
+
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         note = [r"$\times$ " + mismatch + "\n"] if mismatch else []
         return [r"\medskip", rule + r"\par", r"\textbf{" + said + "}\n", *note]
+
+
+BRIEF_CHARACTERS = 100  # what a line of the page holds in \footnotesize (a row of tiny_gpt of 109 ran over)
+
+
+def _shown_text(tex: str) -> str:
+    """About the characters a cell of math shows: its commands and braces left out."""
+    return re.sub(r"\\[a-zA-Z]+|[{}$\\]", "", tex)
 
 
 PAGE_CHARACTERS = 90  # about what a line of an A4 or Letter page holds at 10pt, less the gaps between columns
@@ -142,6 +165,9 @@ def _math(parts: tuple) -> str:
     A worksheet's boxes are full size even in an exponent, where the signs around them
     would be tiny: there `e^(□ − □)` is written on the line, as exp(□ − □).
     """
+    gap = next((i for i, p in enumerate(parts) if isinstance(p, Gap)), None)
+    if gap is not None:  # `… 380 more` between a long chain's terms: words, in text mode
+        return _math(parts[:gap]) + r"\text{ " + tex_text(parts[gap]) + " }" + _math(parts[gap + 1:])
     blank = free_char(*(p for p in parts if p is not BLANK))  # no free text can hold it, so no text becomes a box
     text = tex_math(joined(parts, blank, visible), keep=blank)
     raised = rf"e\^(?:\{{(\([^{{}}]*{blank}[^{{}}]*\))\}}|{blank})"
@@ -221,6 +247,11 @@ def _names(name: str) -> str:
 
 
 def _chain(item_view, options: PrintOptions) -> list[str]:
+    """`label = stage = stage`, on one line of the align block; a chain longer than LINE characters (the
+    square root of 384 squares, even elided) gives each stage after the first a line of its own."""
     item = item_view.item
-    stages = " ".join(f"{_relation(sign)} {_math(parts)}" for sign, parts in chain_stages(item, options))
-    return [f"{_name(item.label)} &{stages}" + r" \\"]
+    stages = [(sign, parts) for sign, parts in chain_stages(item, options)]
+    written = [f"{_relation(sign)} {_math(parts)}" for sign, parts in stages]
+    if len(stages) < 2 or sum(len("".join(str(p) for p in parts)) + 3 for _, parts in stages) <= LINE:
+        return [f"{_name(item.label)} &{' '.join(written)}" + r" \\"]
+    return [f"{_name(item.label)} &{written[0]}" + r" \\", *(f"&{stage}" + r" \\" for stage in written[1:])]

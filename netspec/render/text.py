@@ -18,7 +18,8 @@ from netspec.render.escape import terminal, terminal_lines
 from netspec.render.numbers import num
 from netspec.render.pieces import tokens_of
 from netspec.render.printer import Printer
-from netspec.render.summary import network_line, number_header, provenance, summary_header, summary_rows, table
+from netspec.render.summary import (folded_rows, network_line, number_header, provenance, summary_header, summary_rows,
+                                    table)
 from netspec.render.words import meaning, pad, width
 from netspec.render.view import ItemView, PrintOptions, StepView, value_chain
 from netspec.render.worked import WorkedRow
@@ -39,13 +40,12 @@ class TextPrinter(Printer):
     GAP = [""]
 
     def front(self) -> list[str]:
-        spec = self.spec
-        words = self.words
+        spec, words, fold = self.spec, self.words, self.in_brief
         lines = [terminal(provenance(spec)), number_header(self.options.style, words), "",
-                 f"{words('t.network')} {terminal(network_line(spec, words))}"]
+                 f"{words('t.network')} {terminal(network_line(spec, words, fold))}"]
         if spec.description:
             lines.append(f"  {terminal(spec.description)}")
-        return lines + table(summary_rows(spec, words), summary_header(words))
+        return lines + table(folded_rows(spec, words) if fold else summary_rows(spec, words), summary_header(words))
 
     def page(self, lines: list[str], rows) -> str:
         return terminal_lines("\n".join(lines)) + "\n"  # the last guard: no control reaches the terminal raw
@@ -106,6 +106,12 @@ class TextPrinter(Printer):
 
     def decision_lines(self, rule: str, said: str, mismatch: str | None) -> list[str]:
         return [rule, f"  {said}", *([f"  ✗ {mismatch}"] if mismatch else [])]
+
+    def brief_value(self, item_view: ItemView, options: PrintOptions) -> str:
+        return self._value(item_view, options)
+
+    def brief_table(self, title: str, header: tuple, rows: list[tuple[str, str]]) -> list[str]:
+        return [terminal(title), *table([(terminal(value), numbers) for value, numbers in rows], header)]
 
 
 def _label_width(view: StepView) -> int:

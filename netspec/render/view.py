@@ -14,13 +14,14 @@ works out as an empty box. Nothing here formats or computes a number.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from netspec.errors import InputError
 from netspec.ops import lookup
 from netspec.render.numbers import NumberStyle
-from netspec.render.worked import Chain, Num, Sum, WorkedRow, WorkedStep, elided_terms
+from netspec.render.words import Words
+from netspec.render.worked import Chain, Gap, Num, Sum, WorkedRow, WorkedStep, elided_terms
 
 DETAILS = ("summary", "layer", "neuron", "scalar")
 PAPERS = ("a4", "letter")
@@ -137,6 +138,20 @@ class StepView:
         return self.step.preamble if any(view.expanded for view in self.items) else ()
 
 
+def worked_steps(spec, options: PrintOptions) -> set[str] | None:
+    """The steps whose working a printout with these options lays out, for runner.trace's `worked`:
+    around a focus at summary detail only the focused step (none for `--focus input`); None: every step.
+
+    A misspelt address is refused here, before anything is traced, unless it names a number of a
+    step's working (`probability.sum`), which only the traced row can tell: that step is worked."""
+    if options.focus is None or options.detail not in (None, "summary"):
+        return None
+    value = options.focus.partition(".")[0]
+    if any(step.output == value for step in spec.steps):
+        return {value}
+    return {parse_focus(spec, options.focus).value} - {spec.input_value}
+
+
 def step_views(row: WorkedRow, spec, options: PrintOptions) -> list[StepView]:
     """The steps of one row, each with the items it shows at the options' detail and focus."""
     focus = parse_focus(spec, options.focus, row) if options.focus else None
@@ -147,12 +162,25 @@ def _step_view(step: WorkedStep, input_value: str, options: PrintOptions, focus:
     trace_step = step.trace_step
     here = focus if focus and focus.value == trace_step.name else None
     level = _level(options, focus, here)
+    given_x = trace_step.step.inputs[0] == input_value
+    if level == "summary" and here is None:
+        return StepView(step, level, _in_short(step), given_x)
     group = _focused_group(step, here)
     results = {f"{trace_step.name}.{label}" for label in trace_step.labels}
-    shown = step.results() if level == "summary" and here is None else step.items  # the working only when shown
-    items = tuple(_item_view(item, trace_step.name, results, level, options, here, group) for item in shown)
+    items = tuple(_item_view(item, trace_step.name, results, level, options, here, group) for item in step.items)
     items = _shortened(tuple(view for view in items if view is not None))
-    return StepView(step, level, items, trace_step.step.inputs[0] == input_value, here)
+    return StepView(step, level, items, given_x, here)
+
+
+def _in_short(step: WorkedStep) -> tuple[ItemView, ...]:
+    """A step at summary detail: its results, as _shortened would cut them, and only those laid out
+    (a MiniLM step has 49,152 results, of which a trace in short shows four)."""
+    shown = step.shown_results()
+    if len(shown) <= SUMMARY_LONG:
+        return tuple(ItemView(chain, False) for chain in step.results(shown))
+    first, second, third, fourth, last = step.results([*shown[:4], shown[-1]])
+    return (ItemView(first, False), ItemView(second, False), ItemView(third, False),
+            ItemView(fourth, False, gap=len(shown) - 4), ItemView(last, False))
 
 
 def _shortened(items: tuple[ItemView, ...]) -> tuple[ItemView, ...]:
@@ -200,11 +228,36 @@ def _item_view(item, value: str, results: set, level: str, options: PrintOptions
                and (group is None or item.group in (None, group)))
     if focused or working or level in ("neuron", "scalar"):
         limit = 0 if focused or level == "scalar" else options.max_terms
-        shown, elided = elided_terms(item.terms, limit) if isinstance(item, Sum) else ((), 0)
+        if not isinstance(item, Sum):
+            return ItemView(elided_chain(item, limit, options.lang), True, focused=focused)
+        shown, elided = elided_terms(item.terms, limit)
         return ItemView(item, True, shown, elided, focused)
     if item.address in results:
         return ItemView(item, False)
     return None  # an intermediate (softmax's e^x and sum) is shown only with its working
+
+
+SEPARATORS = (" + ", ", ")  # what stands between the terms of a chain's sum, or a max's arguments
+
+
+def elided_chain(chain: Chain, max_terms: int, lang: str = "en") -> Chain:
+    """A chain whose stage adds up (or takes the largest of) more than `max_terms` terms, shortened by
+    elided_terms' rule: the first three terms, `… n more`, the last. MiniLM's embedding divides by
+    √(x1² + … + x384²): 384 squares on one line. Every number left is the plan's; the stages after
+    (`√10.87619`, the length) still give the whole sum's result."""
+    stages = tuple(_elided_stage(stage, max_terms, lang) for stage in chain.stages)
+    return chain if stages == chain.stages else replace(chain, stages=stages)
+
+
+def _elided_stage(stage: tuple, max_terms: int, lang: str) -> tuple:
+    for separator in SEPARATORS:
+        cuts = [i for i, piece in enumerate(stage) if isinstance(piece, str) and piece == separator]
+        terms = len(cuts) + 1
+        if not max_terms or terms <= max(max_terms, 4) or len(cuts) < 4:
+            continue
+        more = Gap(Words(lang)("t.more", n=terms - 4))
+        return (*stage[:cuts[2]], separator, more, *stage[cuts[-1]:])
+    return stage
 
 
 def weight_address(weights: str, source: str, label: str) -> str:

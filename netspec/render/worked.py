@@ -52,11 +52,24 @@ class WorkedStep:
     def preamble(self) -> tuple:
         return self._worked[0]
 
-    def results(self) -> tuple[Chain, ...]:
-        """`label = number` for each of the step's own numbers, without their working."""
+    def results(self, indices=None) -> tuple[Chain, ...]:
+        """`label = number` for each of the step's own numbers (those at `indices` of shown_results,
+        when given), without their working."""
         step, values = self.trace_step, self.trace_step.result[self.row]
-        return tuple(Chain(address(step, label), label, ((Num(value),),)) for label, value in zip(step.labels, values)
-                     if not _at_padding(label, self.padding))
+        indices = self.shown_results() if indices is None else indices
+        return tuple(Chain(address(step, step.labels[i]), step.labels[i], ((Num(values[i]),),)) for i in indices)
+
+    def shown_results(self) -> list[int]:
+        """The indices of the step's results a printout shows: all but those at the row's padding.
+        A sequence is padded a position at a time, so its positions are looked at, not its 49,152 labels."""
+        labels, positions = self.trace_step.labels, self.trace_step.positions
+        if not self.padding:
+            return list(range(len(labels)))
+        if positions and len(labels) % len(positions) == 0:
+            width = len(labels) // len(positions)
+            return [i for p in range(len(positions)) if not _at_padding(labels[p * width], self.padding)
+                    for i in range(p * width, (p + 1) * width)]
+        return [i for i, label in enumerate(labels) if not _at_padding(label, self.padding)]
 
     @property
     def title(self) -> str:
@@ -77,6 +90,11 @@ class WorkedRow:
     decision: str
     sentence: str
     extra: dict = field(default_factory=dict)
+
+
+class Gap(str):
+    """The words that stand for the terms a long chain leaves out (`… 380 more`): text, not a formula piece,
+    in every format (LaTeX writes it in text mode, where its spaces stay)."""
 
 
 def elided_terms(terms: tuple, max_terms: int) -> tuple[tuple, int]:
@@ -144,4 +162,5 @@ def _at_padding(label: str | None, padding: frozenset) -> bool:
 
 
 
-__all__ = ["Arg", "Bias", "Chain", "Num", "Sum", "Term", "WorkedRow", "WorkedStep", "elided_terms", "worked_rows"]
+__all__ = ["Arg", "Bias", "Chain", "Gap", "Num", "Sum", "Term", "WorkedRow", "WorkedStep", "elided_terms",
+           "worked_rows"]

@@ -22,7 +22,8 @@ class TraceStep:
     params: tuple[Param, ...]
     input_labels: tuple[str, ...]
     labels: tuple[str, ...]
-    record: Record  # the explaining kernel's typed record (each op's own dataclass)
+    record: Record | None  # the explaining kernel's typed record (each op's own dataclass); None for a step
+    #                        the printout shows in short (runner.trace's `worked`), which lays out no working
     result: np.ndarray
     positions: tuple[str, ...] = ()  # the result's sequence positions, when it is a sequence
 
