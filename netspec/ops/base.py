@@ -133,6 +133,9 @@ class OpDef:
                                                its kernel with. state holds `offset` (positions before), `new`,
                                                `positions` (the spec's full length), `sequence` (the input
                                                is one) and the operation's own entries. None: it cannot.
+    propagates                                  a NaN or infinity in its inputs always gives at least one in
+                                                its result (sums and products of every number read), so the
+                                                runner need not search the inputs (netspec/run/plan.py)
     onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
                                                 builder g; xs and ps are the names of its (batch, width)
                                                 inputs and parameter initializers); None: no ONNX form
@@ -156,6 +159,7 @@ class OpDef:
     gradient: Callable | None = None
     cached: Callable | None = None
     onnx: Callable | None = None
+    propagates: bool = False  # a NaN or ±∞ anywhere in its inputs makes one in its result
 
     @property
     def weighted_sum(self) -> bool:

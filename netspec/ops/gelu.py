@@ -168,8 +168,8 @@ def gelu_cost(args, options):
 OPS = (
     # x·Φ(x) with Φ(x) = (1 + erf(x/√2)) / 2, the exact GELU
     OpDef("gelu", "activation", check_one_value, _fast(_gelu), _gelu, _gelu_worked, cost=gelu_cost,
-          gradient=_gelu_gradient, cached=same_at_each_position, onnx=_gelu_onnx),
+          gradient=_gelu_gradient, cached=same_at_each_position, onnx=_gelu_onnx, propagates=True),
     # x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) / 2, GELU's tanh approximation
     OpDef("gelu_tanh", "activation", check_one_value, _fast(_gelu_tanh), _gelu_tanh, _gelu_tanh_worked, cost=gelu_cost,
-          gradient=_gelu_tanh_gradient, cached=same_at_each_position, onnx=_gelu_tanh_onnx),
+          gradient=_gelu_tanh_gradient, cached=same_at_each_position, onnx=_gelu_tanh_onnx, propagates=True),
 )

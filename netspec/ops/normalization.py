@@ -220,4 +220,4 @@ def layer_norm_cost(args, options):
 # (x − mean)/√(variance + eps) over the layer, then × scale + shift
 OPS = (OpDef("layer_norm", "normalisation", check_layer_norm, layer_norm_kernel, layer_norm_explain,
              layer_norm_worked, fault=layer_norm_fault, cost=layer_norm_cost, gradient=layer_norm_gradient,
-             cached=over_new_positions, onnx=layer_norm_onnx),)
+             cached=over_new_positions, onnx=layer_norm_onnx, propagates=True),)
