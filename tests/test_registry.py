@@ -143,3 +143,10 @@ def test_a_shape_rule_returns_row_orders_and_leaves_the_tables_alone(tmp_path):
     assert spec.params["W"].row_labels == ("R", "G") and spec.params["W"].array[:, 0].tolist() == [3, 2]
     result = netspec.run_plan(netspec.compile_plan(spec), [[1, 10]])
     assert result.outputs[0, 0] == 1 * 3 + 10 * 2
+
+
+def test_the_module_table_names_each_operations_own_module():
+    """ops.MODULES lets a command import only the operations it uses; it must list every OpDef's module."""
+    found = {name: op.kernel.__module__ for name, op in ops.REGISTRY.items()}
+    assert {name: f"netspec.ops.{module}" for name, module in ops.MODULES.items()} == found
+    assert all(ops.lookup(name) is ops.REGISTRY[name] for name in ops.MODULES)

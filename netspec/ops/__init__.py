@@ -17,29 +17,56 @@ from netspec.ops.base import OpDef, ShapeResult
 SHARED = ("arithmetic", "base", "context", "erf", "options", "worked")  # the modules every operation is written with
 
 
+# Each operation's module, so that a command imports only the operations its spec uses (start-up: a
+# `netspec run` of leaf.net imports dense alone); tests/test_registry.py holds it to the modules' own OPS.
+MODULES = {"identity": "activations", "relu": "activations", "logistic": "activations", "tanh": "activations",
+           "softmax": "activations", "divide_by_sum": "activations", "attention": "attention",
+           "collapse": "collapse", "pick": "concat", "last": "concat", "concat": "concat", "dense": "dense",
+           "dense_each": "dense", "dropout": "dropout", "embed": "embedding", "gelu": "gelu", "gelu_tanh": "gelu",
+           "l2_normalize": "l2_normalize", "mean_pool": "mean_pool", "layer_norm": "normalization",
+           "positional_encoding": "positional", "positional_embedding": "positional", "add": "residual",
+           "rms_norm": "rms_norm", "scale": "scale", "split": "split", "features": "split"}
+ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
+_LOADED: dict[str, dict[str, OpDef]] = {}
+
+
+def _module_ops(module: str) -> dict[str, OpDef]:
+    if module not in _LOADED:
+        _LOADED[module] = {op.name: op for op in importlib.import_module(f"{__name__}.{module}").OPS}
+    return _LOADED[module]
+
+
 def _gather() -> dict[str, OpDef]:
     """Every OpDef of every operation module, in module-name order (the same on every machine)."""
     found: dict[str, OpDef] = {}
     for module in sorted(info.name for info in pkgutil.iter_modules(__path__)):
         if module in SHARED:
             continue
-        for op in importlib.import_module(f"{__name__}.{module}").OPS:
+        for op in _module_ops(module).values():
             assert op.name not in found, f"two operations are called {op.name}"
             found[op.name] = op
     return found
 
 
-REGISTRY: dict[str, OpDef] = _gather()
-ALIASES = {"sigmoid": "logistic", "linear": "dense", "normalize": "divide_by_sum"}
+def __getattr__(name: str):
+    """REGISTRY, every operation, is gathered the first time it is read (a command that needs only one
+    operation never imports the others)."""
+    if name == "REGISTRY":
+        globals()["REGISTRY"] = registry = _gather()
+        return registry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def lookup(name: str) -> OpDef | None:
     """The operation called `name` (or one of its aliases), None if there is none."""
-    return REGISTRY.get(ALIASES.get(name, name))
+    name = ALIASES.get(name, name)
+    module = MODULES.get(name)
+    return _module_ops(module).get(name) if module is not None else None
 
 
 def known_names() -> list[str]:
-    return sorted([*(name for name, op in REGISTRY.items() if not op.hidden), *ALIASES])
+    registry = __getattr__("REGISTRY") if "REGISTRY" not in globals() else globals()["REGISTRY"]
+    return sorted([*(name for name, op in registry.items() if not op.hidden), *ALIASES])
 
 
 __all__ = ["OpDef", "ShapeResult", "lookup", "known_names", "REGISTRY"]

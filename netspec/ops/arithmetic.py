@@ -101,6 +101,9 @@ FAST = _Fast()
 EXACT = _Exact()
 
 
+SMALL_SUM = 1 << 16  # terms at most, for one np.add.accumulate (a running total, never pairwise) to hold them
+
+
 def ordered_sum(terms: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
     """Σ along `axis`, added first to last: ((t0 + t1) + t2) + …, as a learner adds a printed sum.
 
@@ -109,6 +112,9 @@ def ordered_sum(terms: np.ndarray, axis: int, keepdims: bool = False) -> np.ndar
     """
     terms = np.asarray(terms, dtype=np.float64)
     axis = axis % terms.ndim
+    if 0 < terms.shape[axis] and terms.size <= SMALL_SUM:  # one call: accumulate adds first to last too
+        total = np.add.accumulate(terms, axis=axis)[(slice(None),) * axis + (slice(-1, None),)]
+        return total if keepdims else total.reshape(total.shape[:axis] + total.shape[axis + 1:])
     moved = np.moveaxis(terms, axis, 0)
     if moved.shape[0] == 0:
         total = np.zeros(moved.shape[1:], dtype=np.float64)

@@ -175,6 +175,8 @@ def attention_kernel(xs, ps, options):
     first = options.get("first", 0)
     if options["query"] == "last":
         q, first = q[:, :, -1:, :], nq - 1
+    if q.dtype == np.float32:
+        return _attention_float32(xs, q, k, v, options, first)
     scores = q @ k.transpose(0, 1, 3, 2)  # (batch, heads, nq, nk)
     if options["scale"] == "sqrt":
         scores = scores / np.sqrt(scores.dtype.type(q.shape[-1]))
@@ -183,6 +185,29 @@ def attention_kernel(xs, ps, options):
     exps = np.exp(scores - scores.max(axis=-1, keepdims=True))
     weights = exps / exps.sum(axis=-1, keepdims=True)
     return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
+
+
+def _attention_float32(xs, q, k, v, options, first: int):
+    """A float32 batch: the same softmax(q·kᵀ)·v with every pass in place, the largest score and the sums
+    a key at a time or as one matrix-vector product (NumPy reduces a short last axis slowly), and the heads
+    written side by side by the last product itself."""
+    scores = np.matmul(q, k.transpose(0, 1, 3, 2))  # (batch, heads, nq, nk); the views are BLAS's own strides
+    if options["scale"] == "sqrt":
+        scores /= np.sqrt(np.float32(q.shape[-1]))
+    if options["mask"] == "causal" or "pad" in options:
+        np.copyto(scores, np.float32(-np.inf), where=~_visible(xs, options, first, scores.shape[-2]))
+    largest = scores[..., 0].copy()
+    for j in range(1, scores.shape[-1]):
+        np.maximum(largest, scores[..., j], out=largest)
+    scores -= largest[..., None]
+    np.exp(scores, out=scores)
+    # in place on scores itself: matmul lays its result out as its inputs are laid out (a split's columns give
+    # a strided one), and a reshape of that would be a copy, leaving scores unnormalised
+    scores /= np.dot(scores, np.ones(scores.shape[-1], dtype=np.float32))[..., None]
+    batch, heads, queries, _ = scores.shape
+    result = np.empty((batch, queries, heads, v.shape[-1]), dtype=np.float32)
+    np.matmul(scores, v, out=result.transpose(0, 2, 1, 3))
+    return result.reshape(batch, -1)
 
 
 def attention_gradient(xs, ps, options, y, gy):

@@ -136,6 +136,9 @@ class OpDef:
     exact(xs, ps, options) -> array             explain's result, bit for bit, without its record: what an
                                                 exact run and the steps a trace shows in short need (dense
                                                 need not hold every product); None: explain's, record dropped
+    propagates                                  a NaN or infinity in its inputs always gives at least one in
+                                                its result (sums and products of every number read), so the
+                                                runner need not search the inputs (netspec/run/plan.py)
     onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
                                                 builder g; xs and ps are the names of its (batch, width)
                                                 inputs and parameter initializers); None: no ONNX form
@@ -160,6 +163,7 @@ class OpDef:
     cached: Callable | None = None
     onnx: Callable | None = None
     exact: Callable | None = None
+    propagates: bool = False  # a NaN or ±∞ anywhere in its inputs makes one in its result
 
     def exact_kernel(self, xs, ps, options) -> np.ndarray:
         """The explaining kernel's numbers, bit for bit, without the record a printout lays out."""

@@ -121,7 +121,8 @@ def _bias_fits(ctx, b_ref, weights, bias) -> bool:
 
 def dense_kernel(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
-    y = x @ weights  # (batch, n_out)
+    y = np.dot(x, weights) if x.dtype == np.float32 else x @ weights  # (batch, n_out); dot: BLAS's same product,
+    #                                                                   called in fewer steps (a float32 batch)
     if len(ps) > 1:
         y += ps[1]
     return y
@@ -282,7 +283,7 @@ def dense_each_onnx(g, xs, ps, options) -> str:
 
 OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
              diagram=WEIGHTED, names_from_table=True, cost=dense_cost, gradient=dense_gradient,
-             cached=_dense_cached, onnx=dense_onnx, exact=dense_exact),
+             cached=_dense_cached, onnx=dense_onnx, exact=dense_exact, propagates=True),
        OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
              hidden=True, names_from_table=True, cost=dense_cost, gradient=dense_each_gradient,
-             cached=over_new_positions, onnx=dense_each_onnx, exact=dense_each_exact))  # the same dense layer at every position of a sequence
+             cached=over_new_positions, onnx=dense_each_onnx, exact=dense_each_exact, propagates=True))  # the same dense layer at every position of a sequence

@@ -317,5 +317,5 @@ OPS = (OpDef("positional_encoding", "position", check_positional_encoding, posit
        OpDef("positional_embedding", "position", check_positional_embedding, positional_embedding_kernel,
              positional_embedding_explain, positional_embedding_worked,
              table_labels=positional_embedding_table_labels, cost=positional_cost,
-             cached=_positional_embedding_cached,
+             cached=_positional_embedding_cached, propagates=True,
              gradient=positional_embedding_gradient, onnx=positional_embedding_onnx))

@@ -152,4 +152,4 @@ def add_cached(xs, ps, options, state):
 
 
 OPS = (OpDef("add", "combination", check_add, add_kernel, add_explain, per_neuron(_add_one), gradient=add_gradient,
-             cached=add_cached, onnx=add_onnx),)
+             cached=add_cached, onnx=add_onnx, propagates=True),)

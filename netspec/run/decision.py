@@ -75,7 +75,7 @@ def _largest_of_few(outputs: np.ndarray) -> np.ndarray:
     as argmax itself: its branches are unpredictable); the first of equal largest wins, as argmax's does
     (the runner has refused NaN before any decision is made)."""
     if outputs.shape[1] == 2:  # two labels, as most of the article's networks: one comparison
-        return np.greater(outputs[:, 1], outputs[:, 0]).view(np.uint8).astype(np.intp)
+        return np.greater(outputs[:, 1], outputs[:, 0]).view(np.uint8)  # 0 or 1, as label numbers
     best = outputs[:, 0].copy()
     chosen = np.zeros(len(outputs), dtype=np.intp)
     for j in range(1, outputs.shape[1]):

@@ -54,6 +54,7 @@ class Plan:
     steps: tuple[PlanStep, ...]
     last_uses: tuple[tuple[str, ...], ...] = ()
     dtype: np.dtype = np.dtype(np.float64)
+    checks: tuple[bool, ...] | None = None  # which results a batch searches for NaN and infinity; None: all
 
     def __repr__(self) -> str:
         kind = "" if self.dtype == np.float64 else f", {self.dtype.name}"
@@ -91,7 +92,22 @@ def compile_plan(spec: CheckedSpec, dtype=None) -> Plan:
         params = tuple(cast[name] for name in step.params)
         widths = (spec.values[step.inputs[0]].shape_text, spec.values[step.output].shape_text)
         steps.append(PlanStep(step, op, params, widths))
-    return Plan(spec, tuple(steps), _last_uses(spec), kind)
+    return Plan(spec, tuple(steps), _last_uses(spec), kind, _checks(spec, steps))
+
+
+def _checks(spec: CheckedSpec, steps: list[PlanStep]) -> tuple[bool, ...]:
+    """Which steps' results a batch checks for NaN and infinity (netspec/run/runner.py). A value that
+    only operations that carry a NaN or infinity into their result read (dense, add, GELU,
+    layer_norm: OpDef.propagates) needs no search of its own: the first checked value after it shows
+    the fault, and the runner then runs the batch again checking every step. The output, a value no
+    step reads, and one read by an operation that can hide a fault (relu turns −∞ into 0, attention's
+    softmax a key's −∞ score into a weight of 0, `last` drops positions) are checked."""
+    readers: dict[str, list[bool]] = {}
+    for step in steps:
+        for name in step.step.inputs:
+            readers.setdefault(name, []).append(step.op.propagates)
+    return tuple(step.step.output == spec.output or not all(readers.get(step.step.output, [False]))
+                 for step in steps)
 
 
 def _last_uses(spec: CheckedSpec) -> tuple[tuple[str, ...], ...]:
