@@ -21,6 +21,7 @@ from netspec.errors import InputError
 from netspec.run.inputs import from_examples
 from netspec.render import render_trace_as
 from netspec.render.diagram import render_drawing
+from netspec.render.escape import html_text, tex_comment, tex_text
 from netspec.render.numbers import NumberStyle, factor, num, show
 from netspec.render.view import PrintOptions, parse_focus
 from netspec.render.worked import Sum, worked_rows
@@ -40,8 +41,16 @@ def traced(spec_name: str, example: str | None = "leaf"):
 
 def render(fmt: str, t, style=NumberStyle(), **printout) -> str:
     if fmt == "svg":
-        return render_drawing(t.spec, PrintOptions(style, **printout), t).replace(str(SPECS), "specs")
-    return render_trace_as(fmt, t, style, **printout).replace(str(SPECS), "specs")
+        return _relative(render_drawing(t.spec, PrintOptions(style, **printout), t))
+    return _relative(render_trace_as(fmt, t, style, **printout))
+
+
+def _relative(text: str) -> str:
+    """The specs folder as `specs`, wherever the repository is: written as the printout writes it (a
+    checkout under /tmp/ci_clone appears as /tmp/ci\\_clone in LaTeX)."""
+    for written in (str(SPECS), tex_text(str(SPECS)), tex_comment(str(SPECS)), html_text(str(SPECS))):
+        text = text.replace(written, "specs")
+    return text
 
 
 # ---- golden layouts ----
