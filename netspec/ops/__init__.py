@@ -48,12 +48,17 @@ def _gather() -> dict[str, OpDef]:
     return found
 
 
+def _registry() -> dict[str, OpDef]:
+    """Every operation, gathered the first time it is asked for (a command that needs only one operation
+    never imports the others) and kept as the module's REGISTRY."""
+    if "REGISTRY" not in globals():
+        globals()["REGISTRY"] = _gather()
+    return globals()["REGISTRY"]
+
+
 def __getattr__(name: str):
-    """REGISTRY, every operation, is gathered the first time it is read (a command that needs only one
-    operation never imports the others)."""
     if name == "REGISTRY":
-        globals()["REGISTRY"] = registry = _gather()
-        return registry
+        return _registry()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -65,8 +70,7 @@ def lookup(name: str) -> OpDef | None:
 
 
 def known_names() -> list[str]:
-    registry = __getattr__("REGISTRY") if "REGISTRY" not in globals() else globals()["REGISTRY"]
-    return sorted([*(name for name, op in registry.items() if not op.hidden), *ALIASES])
+    return sorted([*(name for name, op in _registry().items() if not op.hidden), *ALIASES])
 
 
 __all__ = ["OpDef", "ShapeResult", "lookup", "known_names", "REGISTRY"]

@@ -94,18 +94,10 @@ def _forward(plan: Plan, given: np.ndarray, row_ids, exact: bool, checks, strict
     `strict` (a block of rows): any NaN or infinity raises _Rerun."""
     values = {plan.spec.input_value: given}
     skipped = strict  # a step before this one went unchecked: a fault found here may have begun there
-    target = plan.dtype if plan.dtype != np.float64 else None
     for i, (step, done) in enumerate(zip(plan.steps, plan.last_uses)):
         inner = step.step
         xs = [values[name] for name in inner.inputs]
-        if step.op.validate is not None:
-            _validate(step, xs[0], row_ids, plan)
-        if exact:
-            result = step.op.exact_kernel(xs, list(step.params), inner.options)
-        else:
-            result = step.op.kernel(xs, step.params, inner.options)
-        if target is not None and result.dtype != target:  # an operation that widened: back to float32
-            result = result.astype(target)
+        result = _computed(step, step.op.exact_kernel if exact else step.op.kernel, xs, row_ids, plan)
         if checks is not None and not checks[i]:
             skipped = True
         elif not _finite_total(result):
@@ -181,14 +173,21 @@ def _trace_step(spec, step: PlanStep, record, result) -> TraceStep:
 
 
 def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
+    """One step of a trace: its result, searched for NaN and infinity."""
     xs = [values[name] for name in step.step.inputs]
+    result = _computed(step, kernel, xs, row_ids, plan)
+    if not _finite_total(result):
+        _report_non_finite(step, result, row_ids, plan, xs)
+    return result
+
+
+def _computed(step: PlanStep, kernel, xs, row_ids, plan) -> np.ndarray:
+    """The step's result by `kernel`, after the numbers it refuses are refused, in the plan's dtype."""
     if step.op.validate is not None:
         _validate(step, xs[0], row_ids, plan)
-    result = kernel(xs, list(step.params), step.step.options)
+    result = kernel(xs, step.params, step.step.options)
     if result.dtype != plan.dtype and plan.dtype != np.float64:  # an operation that widened: back to float32
         result = result.astype(plan.dtype)
-    if not np.isfinite(np.add.reduce(result, axis=None)):  # one cheap pass; the full search only on a fault
-        _report_non_finite(step, result, row_ids, plan, xs)
     return result
 
 
