@@ -114,12 +114,18 @@ def erf_float32(a: np.ndarray) -> np.ndarray:
     """erf of a float32 array, in float32: 1 − exp(poly(|a|)) with a's sign above the split, a + a·poly(a²)
     below. CHUNK numbers at a time, each pass written into a buffer of its own (`out=`): thirty-odd
     passes over a million numbers read and write memory thirty-odd times; over a chunk, the cache."""
-    flat = np.ascontiguousarray(a, dtype=np.float32).reshape(-1)
+    buffers = Buffers(min(CHUNK, np.size(a)))
+    return by_chunks(a, np.float32, lambda part, out: erf_float32_into(part, out, buffers))
+
+
+def by_chunks(x, dtype, fill) -> np.ndarray:
+    """fill(part, out) over CHUNK numbers of x at a time (flattened, in `dtype`), into one result shaped as
+    x: each number's arithmetic is its own, so the chunks change no bit, and the passes read the cache."""
+    flat = np.ascontiguousarray(x, dtype=dtype).reshape(-1)
     result = np.empty_like(flat)
-    buffers = Buffers(min(CHUNK, flat.size))
     for start in range(0, flat.size, CHUNK):
-        erf_float32_into(flat[start:start + CHUNK], result[start:start + CHUNK], buffers)
-    return result.reshape(np.shape(a))
+        fill(flat[start:start + CHUNK], result[start:start + CHUNK])
+    return result.reshape(np.shape(x))
 
 
 class Buffers:

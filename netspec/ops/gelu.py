@@ -126,31 +126,28 @@ def _gelu_kernel(xs, ps, options):
     x = xs[0]
     if x.dtype == np.float32:
         return gelu_float32(x)
-    flat = np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
-    if flat.size <= fdlibm.CHUNK:
+    if x.size <= fdlibm.CHUNK:
         return _gelu([x], ps, options, FAST)[0]
-    result = np.empty_like(flat)
-    for start in range(0, flat.size, fdlibm.CHUNK):
-        result[start:start + fdlibm.CHUNK] = _gelu([flat[start:start + fdlibm.CHUNK]], ps, options, FAST)[0]
-    return result.reshape(x.shape)
+
+    def fill(part, out):
+        out[:] = _gelu([part], ps, options, FAST)[0]
+    return fdlibm.by_chunks(x, np.float64, fill)
 
 
 def gelu_float32(x: np.ndarray) -> np.ndarray:
     """x·(1 + erf(x/√2))/2 in float32, a cache-sized chunk at a time (ops/erf.py's CHUNK), every pass
     in place: the same roundings as _gelu (halving is exact, so (1 + e)·x/2 is x·((1 + e)/2) bit for bit)."""
-    flat = np.ascontiguousarray(x, dtype=np.float32).reshape(-1)
-    result = np.empty_like(flat)
-    size = min(fdlibm.CHUNK, flat.size)
+    size = min(fdlibm.CHUNK, x.size)
     buffers, scaled = fdlibm.Buffers(size), np.empty(size, dtype=np.float32)
-    for start in range(0, flat.size, fdlibm.CHUNK):
-        part, out = flat[start:start + fdlibm.CHUNK], result[start:start + fdlibm.CHUNK]
+
+    def fill(part, out):
         a = scaled[:part.size]
         np.multiply(part, ROOT_HALF_32, out=a)
         fdlibm.erf_float32_into(a, out, buffers)
         out += np.float32(1)
         out *= part
         out *= np.float32(0.5)
-    return result.reshape(x.shape)
+    return fdlibm.by_chunks(x, np.float32, fill)
 
 
 def _gelu_onnx(g, xs, ps, options) -> str:
