@@ -121,8 +121,7 @@ def _bias_fits(ctx, b_ref, weights, bias) -> bool:
 
 def dense_kernel(xs, ps, options):
     x, weights = xs[0], ps[0]  # (batch, n_in), (n_in, n_out)
-    y = np.dot(x, weights) if x.dtype == np.float32 else x @ weights  # (batch, n_out); dot: BLAS's same product,
-    #                                                                   called in fewer steps (a float32 batch)
+    y = np.dot(x, weights)  # (batch, n_out): BLAS's product, as `@` calls it, in fewer steps of its own
     if len(ps) > 1:
         y += ps[1]
     return y
