@@ -215,27 +215,69 @@ def bench_gpt(spec, windows, single, min_time):
     record("1 thread" if single else "default", f"tiny_gpt, {windows:,} windows", median_times(funcs, min_time, 3))
 
 
-def bench_generation(spec, steps: int, single: bool):
-    """Greedy tokens per second; shown as seconds per token so that smaller is better, like every row."""
+def bench_generation(spec, steps: int, single: bool, runs: int):
+    """Greedy tokens per second; shown as seconds per token so that smaller is better, like every row.
+    Each side generates `steps` tokens `runs` times, the two sides alternating; a cell is the median run."""
     start = "humpty dumpty"[-12:]
-    times = {}
-    t = time.perf_counter()
-    made = generate(spec, start, steps)
-    times["netspec"] = (time.perf_counter() - t) / steps
-    if torch:
-        tor = torch_gpt({k: p.array for k, p in spec.params.items()})
-        vocabulary = "abcdefghijklmnopqrstuvwxyz "
-        numbers = [vocabulary.index(c) + 1 for c in start]
-        t = time.perf_counter()
-        chosen = []
+    vocabulary = "abcdefghijklmnopqrstuvwxyz "
+    tor = torch_gpt({k: p.array for k, p in spec.params.items()}) if torch else None
+
+    def ours():
+        return generate(spec, start, steps)
+
+    def theirs():
+        numbers, chosen = [vocabulary.index(c) + 1 for c in start], []
         for _ in range(steps):
             k = int(np.argmax(tor(np.array([numbers], dtype=np.float64))[0]))
             chosen.append(k)
             numbers = [*numbers[1:], k + 1]
-        times["torch f32"] = (time.perf_counter() - t) / steps
-        if [s.number - 1 for s in made.steps] != chosen:
-            print("  note: torch float32 picked other tokens than netspec's exact run")
-    record("1 thread" if single else "default", f"greedy generation, s/token ({steps} tokens)", times)
+        return chosen
+
+    funcs = {"netspec": ours, "torch f32": theirs} if tor else {"netspec": ours}
+    if tor and [s.number - 1 for s in ours().steps] != theirs():
+        print("  note: torch float32 picked other tokens than netspec's exact run")
+    samples = {who: [] for who in funcs}
+    for _ in range(runs):
+        for who, f in funcs.items():
+            t = time.perf_counter()
+            f()
+            samples[who].append((time.perf_counter() - t) / steps)
+    record("1 thread" if single else "default", f"greedy generation, s/token ({steps} tokens)",
+           {who: statistics.median(v) for who, v in samples.items()})
+
+
+def bench_loading():
+    """Loading is linear in the tensors: the time per tensor of 100 repeated blocks against 10 blocks'."""
+    from bench_load import timed as load_time, write as write_blocks
+    kinds = ["npz"]
+    try:
+        import safetensors  # noqa: F401
+        kinds.append("safetensors")
+    except ImportError:
+        print("  note: safetensors is not installed: its loading row is skipped")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in kinds:
+            (small, n_small), (large, n_large) = (write_blocks(Path(tmp) / f"{kind}{b}", b, kind) for b in (10, 100))
+            per_small, per_large = load_time(small) / n_small, load_time(large) / n_large
+            record("-", f"load {n_large:,} tensors from one .{kind}, per tensor",
+                   {"netspec": per_large, f"{n_small} tensors": per_small})
+
+
+def bench_minilm():
+    """The real all-MiniLM-L6-v2 (bench_minilm.py's 64 sentences), one thread: no target, a row of the table."""
+    try:
+        from bench_minilm import prepared
+        with tempfile.TemporaryDirectory() as tmp:
+            rows, plan, plan32, model, sentences = prepared(Path(tmp))
+            ours = run_plan(plan, rows).outputs
+            assert np.abs(run_plan(plan32, rows.astype(np.float32)).outputs - ours).max() < 1e-5, "MiniLM float32 differs"
+            funcs = {"netspec": lambda: run_plan(plan, rows),
+                     "netspec f32": lambda: run_plan(plan32, rows.astype(np.float32)),
+                     "torch f32": lambda: model.encode(sentences, batch_size=64, convert_to_numpy=True)}
+            record("1 thread", "all-MiniLM-L6-v2, 64 sentences (torch: sentence-transformers)",
+                   median_times(funcs, 1.0, 3))
+    except Exception as error:  # torch, sentence-transformers or the model package missing
+        print(f"  note: the MiniLM row is skipped ({type(error).__name__}: {error})")
 
 
 def _subprocess_median(argv: list[str], runs: int, env=None) -> float:
@@ -362,10 +404,12 @@ def summary():
 TARGETS = (("float32 plan vs onnxruntime", "leaf 4→3→2", "netspec f32", "onnxruntime f32", 1.0),
            ("float32 plan vs onnxruntime", "784→512→512→10", "netspec f32", "onnxruntime f32", 1.0),
            ("float32 plan vs torch", "tiny_gpt", "netspec f32", "torch f32", 1.5),
+           ("greedy generation vs a torch loop", "greedy generation", "netspec", "torch f32", 1.0),
            ("netspec run specs/leaf.net vs the bare imports", "start-up: run", "netspec", "import numpy, lark, click", 1.3),
            ("netspec --help vs python -c pass + click", "start-up: --help", "netspec", "python -c pass + click", 1.2),
            ("check of one inline table vs np.loadtxt", "parse", "netspec", "np.loadtxt", 3.0),
-           ("run --csv, text vs --format csv", "run --csv", "netspec", "--format csv", 1.5))
+           ("run --csv, text vs --format csv", "run --csv", "netspec", "--format csv", 1.5),
+           ("loading, per tensor: 1,605 tensors vs 165", "load", "netspec", "165 tensors", 1.25))
 
 
 def targets():
@@ -402,9 +446,12 @@ def main() -> int:
             bench_network("784→512→512→10", big, big_numpy(big), ort_big, torch_big,
                           (1_000,) if args.quick else (1_000, 100_000), single, min_time)
             bench_gpt(gpt, 1_000, single, min_time)
-            bench_generation(gpt, 20 if args.quick else 100, single)
+            bench_generation(gpt, 20 if args.quick else 100, single, 3 if args.quick else 5)
+            if single:
+                bench_minilm()
         set_threads(False)
         bench_startup(5 if args.quick else 11)
+        bench_loading()
         bench_parse(folder, 1000)  # the target's million numbers: some seconds even with --quick
         bench_csv_text(folder, 100_000 if args.quick else 1_000_000)
     summary()
