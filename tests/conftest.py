@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's folders, spec loading, and golden files (--update-golden)."""
+"""Shared fixtures: the repository's folders, spec loading, golden files (--update-golden), a browser."""
 
 from __future__ import annotations
 
@@ -21,6 +21,15 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if config.getoption("--fuzz-long"):
         os.environ["NETSPEC_FUZZ_LONG"] = "1"  # read when tests/test_fuzz.py is imported
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module (tests/browsing.py); skips where there is none."""
+    from browsing import chromium
+
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

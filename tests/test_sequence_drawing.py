@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 from pathlib import Path
 import os
 
@@ -108,28 +107,20 @@ def test_a_network_without_sequences_keeps_its_neuron_drawing():
     assert 'class="netspec-diagram"' in svg and "seq" not in svg.split(">", 2)[1]
 
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-def test_the_drawings_in_the_browser(tmp_path):
+def test_the_drawings_in_the_browser(browser, tmp_path):
     folder = Path(os.environ.get("NETSPEC_SCREENSHOTS") or tmp_path)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        problems = []
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        for name in sorted(SPECS_DRAWN):
-            path = tmp_path / f"{name}.html"
-            path.write_text("<!DOCTYPE html><html><body>" + _draw(name).split("\n", 1)[1] + "</body></html>",
-                            encoding="utf-8")
-            page.goto(path.as_uri())
-            assert page.locator("svg.seq g.block").count() >= 5
-            box = page.locator("svg.seq").bounding_box()
-            assert box["width"] > 500 and box["height"] > 200
-            page.screenshot(path=str(folder / f"sequence-{name}.png"),
-                            clip={"x": 0, "y": 0, "width": min(box["width"], 2400), "height": box["height"]},
-                            timeout=120_000)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    for name in sorted(SPECS_DRAWN):
+        path = tmp_path / f"{name}.html"
+        path.write_text("<!DOCTYPE html><html><body>" + _draw(name).split("\n", 1)[1] + "</body></html>",
+                        encoding="utf-8")
+        page.goto(path.as_uri())
+        assert page.locator("svg.seq g.block").count() >= 5
+        box = page.locator("svg.seq").bounding_box()
+        assert box["width"] > 500 and box["height"] > 200
+        page.screenshot(path=str(folder / f"sequence-{name}.png"),
+                        clip={"x": 0, "y": 0, "width": min(box["width"], 2400), "height": box["height"]},
+                        timeout=120_000)
     assert problems == []
