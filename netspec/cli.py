@@ -404,14 +404,10 @@ def trace(spec, assignments, csv_path, example, row, fmt, output, sets, terms, d
 
 
 def _worked(checked, fmt, style, terms, printout) -> set[str] | None:
-    """The steps whose working the printout lays out (render/view.py worked_steps); None: all, as JSON writes
-    every record and an HTML page's drawing shows every neuron's working."""
-    from netspec.render.html import DRAWN_MOST, neurons_drawn
-    from netspec.render.view import PrintOptions, worked_steps
+    from netspec.render.shorten import worked_steps_of
+    from netspec.render.view import PrintOptions
 
-    if fmt == "json" or (fmt == "html" and neurons_drawn(checked) <= DRAWN_MOST):
-        return None
-    return worked_steps(checked, PrintOptions(style, terms, **printout))
+    return worked_steps_of(checked, fmt, PrintOptions(style, terms, **printout))
 
 
 def _trace_train_step(spec, assignments, csv_path, example, row, fmt, output, terms, style, data_path, train_step,

@@ -54,7 +54,20 @@ class Printout:
         printout = {k: v for k, v in given.items() if k in ACCEPTS[fmt] and v}
         if fmt == "text" and self.options.detail == "scalar":
             printout["detail"] = "scalar"
-        return render_trace_as(fmt, self.trace, self.options.style, self.options.max_terms, **printout)
+        return render_trace_as(fmt, self._traced_for(fmt), self.options.style, self.options.max_terms, **printout)
+
+    def _traced_for(self, fmt: str) -> Trace:
+        """The trace, with every step's working when `fmt` writes it all (JSON) and this one kept only
+        the worked steps' (a large network around a focus): traced again, the same numbers."""
+        from netspec.render.shorten import worked_steps_of
+
+        if all(step.record is not None for step in self.trace.steps) or \
+                worked_steps_of(self.trace.spec, fmt, self.options) is not None:
+            return self.trace
+        from netspec.run.plan import compile_plan
+        from netspec.run.runner import trace as trace_rows
+
+        return trace_rows(compile_plan(self.trace.spec), self.trace.inputs, self.trace.row_ids)
 
     def save(self, path: str | Path, fmt: str | None = None) -> None:
         """Write the printout to `path`; the format follows the suffix (.html .md .tex .svg .txt .json)."""
@@ -103,7 +116,7 @@ def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, 
     """
     from netspec.check.checker import load_spec
     from netspec.check.model import CheckedSpec
-    from netspec.render.shorten import shortened
+    from netspec.render.shorten import shortened, worked_steps_of
     from netspec.run.plan import compile_plan
     from netspec.run.runner import trace as trace_rows
 
@@ -113,7 +126,8 @@ def printout(spec, inputs=None, *, example: str | None = None, digits: int = 5, 
     chosen, notes = shortened(checked, "html", len(rows.values), terms, {k: v for k, v in given.items() if v})
     options = PrintOptions(NumberStyle(digits, ascii), terms, chosen.get("detail"), chosen.get("focus"), blank,
                            label_terms, paper)
-    sheet = Printout(trace_rows(compile_plan(checked), rows.values, rows.ids), options)
+    worked = worked_steps_of(checked, "html", options)  # as the page a notebook cell shows lays out
+    sheet = Printout(trace_rows(compile_plan(checked), rows.values, rows.ids, worked=worked), options)
     sheet.notes = notes
     return sheet
 

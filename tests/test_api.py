@@ -169,3 +169,17 @@ def test_a_notebook_printout_of_a_large_network_is_shortened_as_the_cli_shortens
     assert len(page.encode()) < 2_000_000 and "note:" in page
     full = netspec.printout(SPECS / "leaf.net")
     assert full.options.focus is None and not full.notes
+
+
+def test_a_notebook_printout_keeps_the_working_it_shows_and_writes_what_the_command_writes():
+    """tiny_gpt is a large network: its notebook printout, like `netspec trace`, works out the output
+    and shows every other step in short, so only the output step keeps its working; every format it
+    writes is the command's, byte for byte (JSON, which writes every record, is traced again in full)."""
+    from clirun import invoke
+
+    sheet = netspec.printout(SPECS / "tiny_gpt.net", example="y")
+    output = sheet.trace.spec.output
+    assert [step.name for step in sheet.trace.steps if step.record is not None] == [output]
+    for fmt in ("text", "md", "tex", "html", "json"):
+        written = invoke("trace", SPECS / "tiny_gpt.net", "--example", "y", "--format", fmt)
+        assert written.exit_code == 0 and sheet.as_format(fmt) == written.stdout, fmt

@@ -281,3 +281,33 @@ def test_the_specs_are_not_refused(path):
 def test_tiny_gpt_runs_its_examples_under_the_memory_guard():
     done = netspec_cli("check", SPECS / "tiny_gpt.net", seconds=60)
     assert done.returncode == 0 and "4 of 4 examples pass" in done.stdout
+
+
+def _stacked_attention(tokens: int, layers: int) -> str:
+    """`layers` attention layers in a chain over a text of `tokens` letters, then its last position, then a dense out."""
+    text = (f'vocabulary v characters "ab" numbered from 1\ninput text "a long text" tokens {tokens} from v\n'
+            "weights E:\n     e1 e2\n  a 1 0\n  b 0 1\nlayer s0 = embed(input, E)\n")
+    text += "".join(f"layer s{k} = attention(s{k - 1}, s{k - 1}, s{k - 1})\n" for k in range(1, layers + 1))
+    return text + f"layer l = last(s{layers})\nweights W:\n     a  b\n  e1 1 0\n  e2 0 1\nlayer out = dense(l, W)\n" \
+        "output out labels from v\n"
+
+
+def test_a_focused_trace_is_sized_by_the_working_it_keeps(tmp_path):
+    """Four attention layers over 1,000 tokens: each one's working is some 11 numbers for each of the
+    10⁶ pairs of positions (88 MB a row), so the whole trace keeps over 350 MB. Focused on `out`, the
+    trace keeps every result (a few thousand numbers) and one step's working at a time, 88 MB: it runs
+    under --max-memory 150MB, where the trace of every step's working (--detail neuron) is refused
+    before it starts."""
+    path = tmp_path / "stacked.net"
+    path.write_text(_stacked_attention(1_000, 4), encoding="utf-8")
+    spec = netspec.load_spec(path)
+    layer = next(s.cost.explain for s in spec.cost.steps if s.name == "s1") * 8
+    assert 11 * 10**6 * 8 <= layer < 12 * 10**6 * 8
+    assert spec.cost.trace_bytes > 4 * layer > 150 * 2**20
+    assert layer < spec.cost.traced_bytes({"out"}) < layer + 100_000 < 150 * 2**20
+    given = ("trace", path, "--input", "text=" + "ab" * 500, "--max-memory", "150MB")
+    done = netspec_cli(*given, "--focus", "out", seconds=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Decision" in done.stdout
+    assert done.stdout == netspec_cli(*given[:-1], "1GB", "--focus", "out", seconds=120).stdout  # the limit changes nothing
+    _refused(netspec_cli(*given, "--detail", "neuron"), "NS505", "tracing 1 row", "--max-memory")

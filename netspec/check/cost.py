@@ -81,8 +81,14 @@ class SpecCost:
     @property
     def trace_bytes(self) -> int:
         """A trace keeps every value and every intermediate of every step, for the printout."""
-        return (self.input_width + sum(step.cost.explain for step in self.steps)) * NUMBER_BYTES \
-            + self.decision_chars * 4
+        return self.traced_bytes(None)
+
+    def traced_bytes(self, worked: set[str] | None) -> int:
+        """A trace keeps every step's result and the working of the steps in `worked` (None: every
+        step, as a full printout lays out); another step's working lives only while it is computed."""
+        kept = sum(s.cost.explain if worked is None or s.name in worked else s.cost.neurons for s in self.steps)
+        passing = max((s.cost.explain for s in self.steps if worked is not None and s.name not in worked), default=0)
+        return (self.input_width + kept + passing) * NUMBER_BYTES + self.decision_chars * 4
 
     @property
     def operations(self) -> int:
@@ -167,10 +173,12 @@ def sentence_fits(spec_cost: SpecCost, limits: Limits, span) -> SpecCheckError |
 
 
 # ---- asked by later stages ----
-def rows_fit(spec_cost: SpecCost, rows: int, traced: bool, limits: Limits | None = None, exact: bool = False):
-    """Raise (NS505) when running, or tracing, `rows` rows at once would take more than --max-memory."""
+def rows_fit(spec_cost: SpecCost, rows: int, traced: bool, limits: Limits | None = None, exact: bool = False,
+             worked: set[str] | None = None):
+    """Raise (NS505) when running, or tracing, `rows` rows at once would take more than --max-memory;
+    a trace keeps the working of the steps in `worked` only (runner.trace's; None: every step)."""
     limits = limits or spec_cost.limits
-    per_row = spec_cost.trace_bytes if traced else spec_cost.peak_bytes(exact)
+    per_row = spec_cost.traced_bytes(worked) if traced else spec_cost.peak_bytes(exact)
     need = per_row * rows
     if need > limits.max_bytes:
         what = "tracing" if traced else "running"

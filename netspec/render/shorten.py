@@ -30,3 +30,15 @@ def shortened(checked, fmt: str, rows: int, terms: int, printout: dict) -> tuple
     notes.append(f"the whole trace would be larger than --max-printout; it works out the output "
                  f"`{checked.output}` in full and shows every other step in short")
     return printout, notes
+
+
+def worked_steps_of(checked, fmt: str, options) -> set[str] | None:
+    """The steps whose working a printout in `fmt` lays out (render/view.py worked_steps), for
+    runner.trace's `worked`; None: every step, as JSON writes every record and an HTML page's
+    drawing shows every neuron's working."""
+    from netspec.render.html import DRAWN_MOST, neurons_drawn
+    from netspec.render.view import worked_steps
+
+    if fmt == "json" or (fmt == "html" and neurons_drawn(checked) <= DRAWN_MOST):
+        return None
+    return worked_steps(checked, options)

@@ -136,7 +136,7 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str], progress=None, w
     worked_steps), or None for every step. The others get the same numbers, bit for bit, from the
     exact kernel alone and keep no record: a trace focused on one number of MiniLM holds 80 results
     instead of 2.7 GB of products, and computes them in a tenth of a second instead of ten."""
-    _fit(plan, len(rows), traced=True)
+    _fit(plan, len(rows), traced=True, worked=worked)
     if plan.dtype != np.float64:
         plan = compile_plan(plan.spec, "float64")
     spec = plan.spec
@@ -160,9 +160,9 @@ def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str], progress=None, w
     return Trace(spec, tuple(row_ids), rows, tuple(steps), tuple(decide(spec.decision, outputs)))
 
 
-def _fit(plan: Plan, rows: int, traced: bool, exact: bool = False):
+def _fit(plan: Plan, rows: int, traced: bool, exact: bool = False, worked: set[str] | None = None):
     if plan.spec.cost is not None:  # a spec put together by hand, not checked, has no cost
-        rows_fit(plan.spec.cost, rows, traced, exact=exact)
+        rows_fit(plan.spec.cost, rows, traced, exact=exact, worked=worked)
 
 
 def _trace_step(spec, step: PlanStep, record, result) -> TraceStep:
