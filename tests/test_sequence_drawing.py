@@ -124,3 +124,43 @@ def test_the_drawings_in_the_browser(browser, tmp_path):
                         clip={"x": 0, "y": 0, "width": min(box["width"], 2400), "height": box["height"]},
                         timeout=120_000)
     assert problems == []
+
+
+def _rows_of(svg: str, block: str) -> list[str]:
+    cells = re.search(rf'id="{re.escape(block)}">(.*?)</g>', svg, re.S).group(1)
+    return re.findall(r'text-anchor="end" class="pos">([^<]+)<', cells)
+
+
+def _numbers_of(svg: str, block: str) -> list[str]:
+    cells = re.search(rf'id="{re.escape(block)}">(.*?)</g>', svg, re.S).group(1)
+    return re.findall(r'text-anchor="middle">([^<]+)<', cells)
+
+
+def test_a_padded_text_is_drawn_with_its_own_tokens_only():
+    """`humpty sat` in a text of up to four words: positions 3 and 4 are padding, left out as the
+    printout leaves them out, and said under the title. E's rows humpty (1, 0) and sat (2, 2) are x;
+    the mean of the two real rows is (1.5, 1); its length √(1.5² + 1) = 1.80278, the direction
+    (0.83205, 0.55470)."""
+    svg = _draw("sentence_embedding", "short")
+    assert _rows_of(svg, "input") == ["text1", "text2"] and _rows_of(svg, "x") == ["text1", "text2"]
+    assert _numbers_of(svg, "input") == ["humpty → 1", "sat → 3"]
+    assert _numbers_of(svg, "x") == ["1", "0", "2", "2"]
+    assert _numbers_of(svg, "pooled") == ["1.5", "1"]
+    length = math.sqrt(1.5**2 + 1)
+    assert _numbers_of(svg, "direction") == [f"≈ {1.5 / length:.5f}", f"≈ {1 / length:.5f}"]
+    assert ">padding, not drawn: text3, text4<" in svg
+    full = invoke("draw", SPECS / "sentence_embedding.net").output  # no row: the shape, every position
+    assert _rows_of(full, "x") == ["text1", "text2", "text3", "text4"] and "padding" not in full
+
+
+def test_attention_over_a_padded_text_draws_the_real_keys_only():
+    """sep_concat's example is four tokens of eight: its attention weights have a row and a column for
+    each of the four real tokens, and each row (a softmax over the real keys) adds up to 1."""
+    svg = _draw("sep_concat")
+    (name,) = [n for n in _blocks(svg) if n.endswith(".weights")]
+    real = _rows_of(svg, "input")
+    assert len(real) == 4 and _rows_of(svg, name) == real
+    numbers = [float(t.replace("≈ ", "")) for t in _numbers_of(svg, name)]
+    assert len(numbers) == 16
+    for k in range(4):
+        assert sum(numbers[4 * k:4 * k + 4]) == pytest.approx(1, abs=4 * 0.5e-5)

@@ -9,7 +9,8 @@ is a heat map of its weights, one row per query and one column per key, with the
 in the cells, and its output as the weighted sum of the value rows, an arrow from each
 value row with its weight; any other step joins block to block. Blocks stand in columns in
 the order they are computed; a link that skips columns runs below every block, so no line
-crosses a block it does not belong to.
+crosses a block it does not belong to. Drawn with a row's numbers, a text's padding positions
+are left out, as the printout leaves them out, and a line under the title says which.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class Drawing:
     blocks: dict[str, Block] = field(default_factory=dict)
     columns: list[list[str]] = field(default_factory=list)
     links: list[tuple] = field(default_factory=list)  # (kind, source, target, label, extra)
+    padding: tuple[str, ...] = ()  # the positions of the row's texts that are padding: not drawn
 
 
 def is_sequence_network(spec) -> bool:
@@ -99,6 +101,9 @@ def sequence_svg(spec, style: NumberStyle, row=None, trace=None, focus: str | No
               '<defs><marker id="seq-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" '
               'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#7b8794"/></marker></defs>',
               _text(MARGIN, 16, spec.name, "title", "start")]
+    if drawing.padding:
+        parts.append(_text(MARGIN, 32, words("d.padding_left_out", positions=", ".join(drawing.padding)), "pos",
+                           "start"))
     bottom, below = max(b.y + b.height for b in drawing.blocks.values()), 0
     for link in drawing.links:
         parts += _link(drawing, link, bottom + 14 + 10 * below, style)
@@ -108,12 +113,21 @@ def sequence_svg(spec, style: NumberStyle, row=None, trace=None, focus: str | No
     return "\n".join(parts + ["</svg>"]) + "\n"
 
 
+def _padding(spec, row) -> tuple[str, ...]:
+    """The positions of `row`'s texts after each text's own tokens (none without a row)."""
+    if row is None:
+        return ()
+    real = {name for text in spec.texts.values() for name, _ in tokens_of(row, text)}
+    return tuple(p for text in spec.texts.values() if text.padded for p in text.positions if p not in real)
+
+
 def _drawing(spec, style, row, trace, words: Words) -> Drawing:
-    drawing = Drawing()
+    drawing = Drawing(padding=_padding(spec, row))
+    hidden = set(drawing.padding)
     results = {step.trace_step.name: step for step in row.steps} if row else {}
     alias = {spec.input_value: spec.input_value}
     depth = {spec.input_value: 0}
-    drawing.blocks[spec.input_value] = _tokens(spec, row)
+    drawing.blocks[spec.input_value] = _tokens(spec, row, hidden)
     for step in spec.steps:
         sources = [alias.get(name, name) for name in step.inputs]
         if all(label in spec.input_labels for label in spec.values[step.output].labels):
@@ -123,15 +137,15 @@ def _drawing(spec, style, row, trace, words: Words) -> Drawing:
         worked = results.get(step.output)
         attention = lookup(step.op).diagram.attention
         if attention:
-            matrix = _attention_block(step, worked, style, words)
+            matrix = _attention_block(step, worked, style, words, hidden)
             depth[matrix.value] = depth[step.output]
             drawing.blocks[matrix.value] = matrix
             drawing.links += [("block", sources[0], matrix.value, "q", None), ("block", sources[1], matrix.value, "k", None)]
-        drawing.blocks[step.output] = _value_block(spec, step.output, worked, style)
+        drawing.blocks[step.output] = _value_block(spec, step.output, worked, style, hidden)
         for n, source in enumerate(sources):
             if attention and n < 2:
                 continue
-            drawing.links.append(_link_for(spec, step, source, worked, attention))
+            drawing.links.append(_link_for(spec, step, source, worked, attention, hidden))
     columns: dict[int, list[str]] = {}
     for name in drawing.blocks:
         columns.setdefault(depth[name], []).append(name)
@@ -139,9 +153,9 @@ def _drawing(spec, style, row, trace, words: Words) -> Drawing:
     return drawing
 
 
-def _tokens(spec, row) -> Block:
+def _tokens(spec, row, hidden: set[str]) -> Block:
     """The input: one row per token, its number and (given a row) the token it stands for."""
-    labels = spec.input_labels
+    labels = tuple(label for label in spec.input_labels if label not in hidden)
     tokens = {}
     numbers = dict(row.inputs) if row else {}
     for text in spec.texts.values():
@@ -152,16 +166,17 @@ def _tokens(spec, row) -> Block:
     return Block(spec.input_value, spec.input_value, labels, ("",), texts, cell_w=width, classes="tokens")
 
 
-def _value_block(spec, name: str, worked, style) -> Block:
+def _value_block(spec, name: str, worked, style, hidden: set[str]) -> Block:
     value = spec.values[name]
-    rows = value.positions or ("",)
+    positions = value.positions or ("",)
+    drawn = [r for r, position in enumerate(positions) if position not in hidden]
     columns = value.features if value.is_sequence else value.labels
     numbers = list(worked.trace_step.result[worked.row]) if worked else None
     kept = _kept(len(columns))
     texts = [[("…" if c is None else num(numbers[r * len(columns) + c], style)) if numbers else ""
-              for c in kept] for r in range(len(rows))]
+              for c in kept] for r in drawn]
     shown = tuple("…" if c is None else columns[c] for c in kept)
-    return Block(name, name, tuple(rows), shown, texts, cell_w=_cell_w(shown, texts))
+    return Block(name, name, tuple(positions[r] for r in drawn), shown, texts, cell_w=_cell_w(shown, texts))
 
 
 def _kept(count: int) -> list[int | None]:
@@ -171,30 +186,34 @@ def _kept(count: int) -> list[int | None]:
     return [*range(MOST - 2), None, count - 1]
 
 
-def _attention_block(step, worked, style, words: Words) -> Block:
+def _attention_block(step, worked, style, words: Words, hidden: set[str]) -> Block:
     """The weights: a row per query (per head), a column per key, the number and a blue of its size."""
     options = step.options
-    heads, keys = options["heads"], options["key_positions"]
-    queries = options["query_positions"][-1:] if options["query"] == "last" else options["query_positions"]
-    rows = tuple(f"{q} h{h + 1}" if heads > 1 else q for h in range(heads) for q in queries)
+    heads, every_key = options["heads"], options["key_positions"]
+    asked = options["query_positions"][-1:] if options["query"] == "last" else options["query_positions"]
+    queries = [(i, q) for i, q in enumerate(asked) if q not in hidden or options["query"] == "last"]  # as computed
+    keys = [(j, k) for j, k in enumerate(every_key) if k not in hidden]
+    rows = tuple(f"{q} h{h + 1}" if heads > 1 else q for h in range(heads) for _, q in queries)
     if worked:
         weights = worked.trace_step.record.weights[worked.row]  # (heads, nq, nk)
-        shades = [list(map(float, weights[h, i])) for h in range(heads) for i in range(len(queries))]
+        shades = [[float(weights[h, i, j]) for j, _ in keys] for h in range(heads) for i, _ in queries]
         texts = [[num(w, style) for w in line] for line in shades]
     else:
         shades, texts = None, [["" for _ in keys] for _ in rows]
-    return Block(f"{step.output}.weights", words("d.attention_weights", value=step.output), rows, tuple(keys), texts,
-                 cell_w=_cell_w(keys, texts), shades=shades)
+    names = tuple(k for _, k in keys)
+    return Block(f"{step.output}.weights", words("d.attention_weights", value=step.output), rows, names, texts,
+                 cell_w=_cell_w(names, texts), shades=shades)
 
 
-def _link_for(spec, step, source: str, worked, attention: bool) -> tuple:
+def _link_for(spec, step, source: str, worked, attention: bool, hidden: set[str]) -> tuple:
     params = ", ".join(step.params)
     target = spec.values[step.output]
     source_positions = spec.values[source].positions if source != spec.input_value else spec.input_labels
     if attention:
         weights = None
         if worked and step.options["query"] == "last" and step.options["heads"] == 1:
-            weights = [float(w) for w in worked.trace_step.record.weights[worked.row][0, 0]]
+            row = worked.trace_step.record.weights[worked.row][0, 0]
+            weights = [float(w) for w, key in zip(row, step.options["key_positions"]) if key not in hidden]
         return ("weighted", source, step.output, "v", weights)
     if target.is_sequence and set(target.positions) <= set(source_positions):  # each token to its own row
         return ("rows", source, step.output, params, None)
