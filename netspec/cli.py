@@ -1,8 +1,9 @@
-"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | serve | export | import | examples`; with classroom_cli.py the only importer of click.
+"""Command line in, exit code out: `netspec run | check | trace | draw | generate | train | tidy | grade | serve | export | import | examples`; with classroom_cli.py and lazygroup.py the only importers of click.
 
 Each command imports only what it needs, inside its own function: this module's top imports
-click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), so `netspec --help`
-costs little more than click, and tests/test_startup.py holds every command to it.
+click and the base modules alone (no NumPy, no Lark, no stage of the pipeline), and each
+command's options are made only when that command is used (netspec/lazygroup.py), so `netspec
+--help` costs little more than click, and tests/test_startup.py holds every command to it.
 Every NetspecError is caught in one place and printed as a diagnostic (exit 1); click
 reports command-line misuse itself (exit 2); nothing else ever shows a traceback.
 """
@@ -16,6 +17,7 @@ import sys
 
 import click
 
+from netspec.lazygroup import LazyGroup, argument, option
 from netspec.version import __version__
 from netspec.limits import MAX_GENERATE_STEPS
 from netspec.render import SUFFIX_FORMATS
@@ -47,34 +49,34 @@ def _complete_dir(ctx, param, incomplete):
 
 
 def _input_options(command):
-    command = click.option("--example", "example", metavar="NAME", multiple=True,
+    command = option("--example", "example", metavar="NAME", multiple=True,
                            help="Use the spec's example NAME; repeat for several.")(command)
-    command = click.option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file,
+    command = option("--csv", "csv_path", metavar="FILE", shell_complete=_complete_file,
                            help="Rows of inputs; the header names the inputs (`-`: standard input).")(command)
-    command = click.option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
+    command = option("--input", "-i", "assignments", multiple=True, metavar="NAME=VALUE",
                            help="One input value; repeat for each input.")(command)
     return command
 
 
 def _number_options(command):
-    command = click.option("--ascii", is_flag=True, help="Numbers with an ASCII minus (-) and ~ for rounded (labels and rules are unchanged).")(command)
-    command = click.option("--digits", type=_Whole(1, 15), default=5, show_default=True,
+    command = option("--ascii", is_flag=True, help="Numbers with an ASCII minus (-) and ~ for rounded (labels and rules are unchanged).")(command)
+    command = option("--digits", type=_Whole(1, 15), default=5, show_default=True,
                            help="Decimal places shown.")(command)
     return command
 
 
 def _printout_options(command):
     """--detail, --focus, --blank, --label-terms, --paper: how `trace` lays out a printout."""
-    command = click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+    command = option("--paper", type=click.Choice(["a4", "letter"]), default=None,
                            help="Page size for html and tex (default a4).")(command)
-    command = click.option("--label-terms", is_flag=True,
+    command = option("--label-terms", is_flag=True,
                            help="tex: name each product's weight under it (\\underbrace).")(command)
-    command = click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), is_flag=False,
+    command = option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), is_flag=False,
                            flag_value="all", default=None, help="A worksheet: worked numbers left as empty boxes "
                            "(learner: which ones; default all), the answer key at the end.")(command)
-    command = click.option("--focus", metavar="ADDRESS",
+    command = option("--focus", metavar="ADDRESS",
                            help="Expand one value (hidden.h1, W1[G,h1], hidden) fully; summarise the rest.")(command)
-    return click.option("--detail", type=click.Choice(DETAILS), default=None,
+    return option("--detail", type=click.Choice(DETAILS), default=None,
                         help="summary, layer, neuron (default) or scalar (every term).")(command)
 
 
@@ -83,15 +85,15 @@ def _classroom_options(command):
 
     Their --seed is the one of _training_options, which `trace` takes too: one seed draws the
     variants' inputs or a train step's random weights."""
-    command = click.option("--variants", type=_Whole(min=1), default=None, metavar="N",
+    command = option("--variants", type=_Whole(min=1), default=None, metavar="N",
                            help="learner: N worksheets, inputs drawn from the spec's ranges, each with its key.")(command)
-    command = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+    command = option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of the fixed words (labels and sentences of the spec stay as written).")(command)
-    command = click.option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
-    command = click.option("--interactive", is_flag=True,
+    command = option("--no-key", is_flag=True, help="Leave the answer key out of a worksheet.")(command)
+    command = option("--interactive", is_flag=True,
                            help="html: a learner's worksheet that checks the answers typed in it, offline.")(command)
-    command = click.option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
-    return click.option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
+    command = option("--key", metavar="FILE", help="Write a worksheet's answer key to FILE instead.")(command)
+    return option("--audience", type=click.Choice(["teacher", "learner"]), default="teacher",
                         show_default=True, help="learner: a worksheet in plain words, boxes to write in.")(command)
 
 
@@ -127,19 +129,19 @@ TRAINING = {"loss": "l1", "optimizer": "sgd", "lr": 0.01, "seed": 0, "init": "ke
 
 def _training_options(command):
     """--loss, --optimizer, --lr, --seed, --init and --freeze: how `train` trains and `trace --train-step` steps."""
-    command = click.option("--freeze", multiple=True, metavar="NAME",
+    command = option("--freeze", multiple=True, metavar="NAME",
                            help="Leave the table NAME as it is; repeat for several.")(command)
-    command = click.option("--init", type=click.Choice(["keep", "random"]), default=None,
+    command = option("--init", type=click.Choice(["keep", "random"]), default=None,
                            help="Start from the spec's numbers (keep, the default), or random ones "
                                 "(±1/√rows, biases 0).")(command)
-    command = click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
+    command = option("--seed", type=_Whole(min=0), default=None, metavar="N",
                            help="For --init random and the shuffling of mini-batches (default 0); "
                                 "for trace --variants, the inputs' draw (default 1).")(command)
-    command = click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, metavar="LR",
+    command = option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, metavar="LR",
                            help="Learning rate: how far each step moves (default 0.01).")(command)
-    command = click.option("--optimizer", type=click.Choice(["sgd", "adam"]), default=None,
+    command = option("--optimizer", type=click.Choice(["sgd", "adam"]), default=None,
                            help="sgd (the default): w − lr·g; adam: PyTorch's Adam (betas 0.9, 0.999; eps 1e-8).")(command)
-    return click.option("--loss", type=click.Choice(["l1", "mse", "cross-entropy"]), default=None,
+    return option("--loss", type=click.Choice(["l1", "mse", "cross-entropy"]), default=None,
                         help="l1 (the default, the article's): per row Σ|wanted − got|, averaged over rows; mse: the "
                              "mean of every (wanted − got)²; cross-entropy: on the softmax of the outputs, or on the "
                              "outputs themselves when the spec already ends in softmax (or divide_by_sum).")(command)
@@ -168,18 +170,18 @@ def _safety_options(command):
         click.get_current_context().meta["netspec.quiet"] = quiet
         return command(*args, **kwargs)
 
-    with_limits = click.option("--quiet", "-q", is_flag=True,
+    with_limits = option("--quiet", "-q", is_flag=True,
                                help="No notes and no progress bar on stderr; errors are still shown.")(with_limits)
-    with_limits = click.option("--max-printout", type=_Size(), default=None, metavar="SIZE",
+    with_limits = option("--max-printout", type=_Size(), default=None, metavar="SIZE",
                                help="Largest printout (trace, drawing, results), estimated before it is made "
                                     "(default 50MB).")(with_limits)
-    with_limits = click.option("--max-steps", type=_Whole(min=1), default=None, metavar="N",
+    with_limits = option("--max-steps", type=_Whole(min=1), default=None, metavar="N",
                                help="Most steps, and most tables, once `repeat` blocks are written out "
                                     "(default 2,000).")(with_limits)
-    with_limits = click.option("--max-memory", type=_Size(), default=None, metavar="SIZE",
+    with_limits = option("--max-memory", type=_Size(), default=None, metavar="SIZE",
                                help="Most memory the spec's tensors, and one run or trace of its rows, may take "
                                     "(default 4GB).")(with_limits)
-    return click.option("--allow-outside", is_flag=True,
+    return option("--allow-outside", is_flag=True,
                         help="Let the spec read weight files outside its own folder.")(with_limits)
 
 
@@ -210,7 +212,7 @@ def _progress_bar(label: str, total: int | None = None, unit: str = "rows"):
 
 
 def _set_option(command):
-    return click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+    return option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                         help="What if: change one weight (W1[G,h1]=0.3, a bias b1[h1]=0.1) or give an input "
                              "one value in every row (R=40); repeat for several. The file is unchanged.")(command)
 
@@ -232,19 +234,19 @@ def _limits():
     return click.get_current_context().meta.get("netspec.limits") or Limits()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=__version__, message="netspec %(version)s")
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=__version__, message="netspec %(version)s", help="Show the version and exit.")
 def cli():
     """netspec: a neural network written as a readable .net file, run and worked out by hand."""
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
-@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
-@click.option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+@option("--format", "fmt", type=click.Choice(FORMATS_RUN), default=None, help=_format_help(FORMATS_RUN))
+@option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
+@option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
               help="Compute in float32 (faster on wide layers, some 7 digits) or float64 "
                    "[default: the spec's `dtype` line, else float64].")
 @_set_option
@@ -301,10 +303,10 @@ def _run_csv(checked, csv_path, fmt, style, output, dtype=None):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@option("--dump", type=click.Choice(["ast", "plan"]), help="Print a stage of the pipeline instead.")
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one document with every diagnostic (file, line, column, end, code, message, hint) "
                    "and each example's result, on stdout, whatever the outcome.")
 @_number_options
@@ -336,19 +338,19 @@ def check(spec, dump, fmt, digits, ascii):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
-@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
-@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
+@option("--row", type=_Whole(min=1), metavar="N", help="With --csv or --data: trace only data row N.")
+@option("--format", "fmt", type=click.Choice(FORMATS_TRACE), default=None, help=_format_help(FORMATS_TRACE))
+@option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_set_option
-@click.option("--terms", type=_Whole(min=0), default=8, show_default=True,
+@option("--terms", type=_Whole(min=0), default=8, show_default=True,
               help="Sums longer than this show 3 terms, the last and a count; 0 shows every term.")
-@click.option("--train-step", is_flag=True,
+@option("--train-step", is_flag=True,
               help="One training step on a --data row (row 1, or --row N): the forward pass, the loss term by term, "
                    "the chain rule per weight and each update w − lr·g.")
-@click.option("--data", "data_path", metavar="FILE.csv", shell_complete=_complete_file, help="With --train-step: training rows, as `netspec train` reads them.")
+@option("--data", "data_path", metavar="FILE.csv", shell_complete=_complete_file, help="With --train-step: training rows, as `netspec train` reads them.")
 @_training_options
 @_printout_options
 @_classroom_options
@@ -443,13 +445,13 @@ def _large_default(checked, fmt: str, printout: dict) -> dict:
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
 @_input_options
-@click.option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
-@click.option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
-@click.option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+@option("--row", type=_Whole(min=1), metavar="N", help="With --csv: draw data row N.")
+@option("-o", "--output", metavar="FILE.svg", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
+@option("--focus", metavar="ADDRESS", help="Highlight one neuron (hidden.h1) or weight (W1[G,h1]).")
+@option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the drawing's own words (legend, decision); the spec's words stay as written.")
 @_set_option
 @_number_options
@@ -475,24 +477,24 @@ def draw(spec, assignments, csv_path, example, row, output, focus, lang, sets, d
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("--text", "-t", "text", required=True, metavar="TEXT",
+@option("--text", "-t", "text", required=True, metavar="TEXT",
               help="The starting window: exactly as many tokens as the spec's text input takes.")
-@click.option("--steps", type=_Whole(1, MAX_GENERATE_STEPS), default=15, show_default=True,
+@option("--steps", type=_Whole(1, MAX_GENERATE_STEPS), default=15, show_default=True,
               help=f"Tokens to add, one per run of the network (at most {MAX_GENERATE_STEPS:,}).")
-@click.option("--max-operations", type=_Whole(min=1), default=None, metavar="N",
+@option("--max-operations", type=_Whole(min=1), default=None, metavar="N",
               help="Most operations all the steps together may do, counted before the first "
                    "(default 100,000,000,000: some five minutes).")
-@click.option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
-@click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
+@option("--sample", is_flag=True, help="Draw each token by its probability instead of taking the largest output.")
+@option("--temperature", type=click.FloatRange(min=0, min_open=True), default=None, metavar="T",
               help="With --sample: probabilities = softmax(outputs / T); below 1 sharper, above 1 flatter (default 1).")
-@click.option("--seed", type=_Whole(min=0), default=None, metavar="N",
+@option("--seed", type=_Whole(min=0), default=None, metavar="N",
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
-@click.option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
+@option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
               help="With --sample: draw only among the K likeliest tokens.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
-@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
+@option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
+@option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options
 def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
@@ -517,20 +519,20 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("--data", "data_path", required=True, metavar="FILE.csv", shell_complete=_complete_file,
+@option("--data", "data_path", required=True, metavar="FILE.csv", shell_complete=_complete_file,
               help="Training rows: the inputs, and a `label` column or one column per output (its wanted number).")
-@click.option("-o", "--output", metavar="OUT.net", shell_complete=_complete_file, help="The trained spec (weights from files go to OUT.safetensors).")
-@click.option("--in-place", is_flag=True, help="Write the trained numbers into SPEC itself.")
-@click.option("--epochs", type=_Whole(1, 10_000_000), default=100, show_default=True, help="Passes over the rows.")
-@click.option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
+@option("-o", "--output", metavar="OUT.net", shell_complete=_complete_file, help="The trained spec (weights from files go to OUT.safetensors).")
+@option("--in-place", is_flag=True, help="Write the trained numbers into SPEC itself.")
+@option("--epochs", type=_Whole(1, 10_000_000), default=100, show_default=True, help="Passes over the rows.")
+@option("--batch-size", type=_Whole(min=1), default=None, metavar="N",
               help="Rows per step [default: all rows, one step per epoch]; smaller batches are shuffled each epoch.")
-@click.option("--log", "log_path", metavar="FILE.jsonl", help='One line per epoch: {"epoch": n, "loss": x}.')
-@click.option("--test", "test_path", metavar="FILE.csv",
+@option("--log", "log_path", metavar="FILE.jsonl", help='One line per epoch: {"epoch": n, "loss": x}.')
+@option("--test", "test_path", metavar="FILE.csv",
               help="Held-out rows with labels, not trained on: their accuracy is reported after training.")
 @_training_options
-@click.option("--check-gradients", is_flag=True,
+@option("--check-gradients", is_flag=True,
               help="Train nothing: compare the chain rule's gradients with the article's nudge, on the first batch.")
 def train(spec, data_path, output, in_place, log_path, test_path, check_gradients, **settings):
     """Train SPEC's weights on --data rows and write the trained spec to -o OUT.net."""
@@ -560,20 +562,20 @@ def _check_gradients(checked, data_path, settings):
 
 
 @cli.command()
-@click.argument("worksheet", metavar="SPEC", shell_complete=_complete_file)
-@click.argument("answers", metavar="ANSWERS.csv|json", shell_complete=_complete_file)
+@argument("worksheet", metavar="SPEC", shell_complete=_complete_file)
+@argument("answers", metavar="ANSWERS.csv|json", shell_complete=_complete_file)
 @_safety_options
 @_input_options
-@click.option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
-@click.option("--seed", type=_Whole(min=0), default=None, metavar="S", help="… drawn with --seed S (default 1).")
-@click.option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), default="all", show_default=True,
+@option("--variants", type=_Whole(min=1), default=None, metavar="N", help="The worksheets were --variants N.")
+@option("--seed", type=_Whole(min=0), default=None, metavar="S", help="… drawn with --seed S (default 1).")
+@option("--blank", type=click.Choice(["products", "sums", "outputs", "all"]), default="all", show_default=True,
               help="The --blank mode the worksheets were made with.")
-@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+@option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
               help="A number is right within this much of the true one.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+@option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
               help="[default: text, or what -o FILE's suffix names: .json, .csv]")
-@click.option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
+@option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help="Write to FILE (whole or not at all) instead of the screen.")
+@option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the report.")
 @_number_options
 def grade(worksheet, answers, assignments, csv_path, example, variants, seed, blank, tolerance, fmt, output, lang,
           digits, ascii):
@@ -587,11 +589,11 @@ def grade(worksheet, answers, assignments, csv_path, example, variants, seed, bl
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
-@click.option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
+@option("--port", type=_Whole(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of the page.")
+@option("--tolerance", type=click.FloatRange(min=0), default=0.01, show_default=True,
               help="Worksheet mode: an answer is right within this much of the true number.")
 def serve(spec, port, lang, tolerance):
     """Show SPEC's printout on http://127.0.0.1:PORT; change a number and the plan redoes it. Ctrl-C stops."""
@@ -611,7 +613,7 @@ def serve(spec, port, lang, tolerance):
 
 
 @cli.command()
-@click.argument("folder", metavar="DIR", shell_complete=_complete_dir)
+@argument("folder", metavar="DIR", shell_complete=_complete_dir)
 def examples(folder):
     """Copy the example specs, their weight files and objects.csv into DIR, to try every command there.
 
@@ -629,10 +631,10 @@ def examples(folder):
 
 
 @cli.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
-@click.option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
-@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
-@click.option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "
+@argument("specs", nargs=-1, required=True, metavar="SPEC...", shell_complete=_complete_file)
+@option("--write", "-w", is_flag=True, help="Rewrite each SPEC that is not tidy (whole or not at all).")
+@option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 naming each SPEC that is not tidy.")
+@option("--diff", "diff", is_flag=True, help="Change nothing; print what tidying would change as a unified "
               "diff, exit 1 when a SPEC is not tidy.")
 def tidy(specs, write, check_only, diff):
     """Lay SPEC out the tidy way: weight tables in columns, blocks indented, one space between words.
@@ -680,10 +682,10 @@ def _tidy_report(untidy: list[str], count: int, written: bool):
 
 
 @cli.command()
-@click.argument("spec", metavar="SPEC", shell_complete=_complete_file)
+@argument("spec", metavar="SPEC", shell_complete=_complete_file)
 @_safety_options
-@click.option("-o", "--output", required=True, metavar="FILE.onnx", shell_complete=_complete_file, help="The ONNX model to write (whole or not at all).")
-@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
+@option("-o", "--output", required=True, metavar="FILE.onnx", shell_complete=_complete_file, help="The ONNX model to write (whole or not at all).")
+@option("--dtype", type=click.Choice(["float64", "float32"]), default="float64", show_default=True,
               help="The numbers' type throughout the model.")
 def export(spec, output, dtype):
     """Write SPEC as an ONNX model: inputs and outputs named after its labels, meanings as metadata."""
@@ -698,10 +700,10 @@ def export(spec, output, dtype):
 
 
 @cli.command("import")
-@click.argument("source", metavar="MODEL", shell_complete=_complete_file)
-@click.option("-o", "--output", required=True, metavar="FILE.net", shell_complete=_complete_file,
+@argument("source", metavar="MODEL", shell_complete=_complete_file)
+@option("-o", "--output", required=True, metavar="FILE.net", shell_complete=_complete_file,
               help="The spec to write (whole or not at all); a Hugging Face model's inside its folder or above it.")
-@click.option("--tokens", type=_Whole(min=1), default=None, metavar="N",
+@option("--tokens", type=_Whole(min=1), default=None, metavar="N",
               help="A Hugging Face model's text length in tokens (default: the model's context limit).")
 def import_(source, output, tokens):
     """Turn MODEL (an .onnx file, or a Hugging Face folder read by its own file names) into a readable .net spec."""
@@ -816,49 +818,58 @@ def main(argv=None):
 
 
 def _main(argv):
-    from netspec.errors import NetspecError
-    from netspec.signals import Stopped
-
     try:
         cli.main(args=argv, prog_name="netspec", standalone_mode=False)
         sys.stdout.flush()  # a full disk shows here, not in an unraisable error at exit
-    except NetspecError as error:
-        from netspec.diagnostics import format_error
-
-        from netspec.terminal import colour_wanted
-
-        sys.stdout.flush()
-        sys.stderr.write(format_error(error, colour_wanted(sys.stderr)))
-        sys.exit(error.exit_code)
-    except Stopped as stopped:
-        import signal
-
-        sys.stderr.write(f"netspec: stopped by {signal.Signals(stopped.signum).name}\n")
-        sys.exit(128 + stopped.signum)
     except click.exceptions.Abort:
         sys.stderr.write("netspec: interrupted\n")
         sys.exit(130)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except BrokenPipeError:
+    except SystemExit:
+        raise
+    except BaseException as error:  # netspec.errors is imported only when something went wrong
+        _failed(error)
+    sys.exit(0)
+
+
+def _failed(error: BaseException):
+    """A NetspecError is printed as a diagnostic, a signal and a failed write said in a line; anything
+    else is a bug in netspec, said plainly instead of a traceback."""
+    from netspec.errors import NetspecError
+    from netspec.signals import Stopped
+
+    if isinstance(error, NetspecError):
+        from netspec.diagnostics import format_error
+        from netspec.terminal import colour_wanted
+
+        sys.stdout.flush()
+        sys.stderr.write(format_error(error, colour_wanted(sys.stderr)))
+        sys.exit(error.exit_code)
+    if isinstance(error, Stopped):
+        import signal
+
+        sys.stderr.write(f"netspec: stopped by {signal.Signals(error.signum).name}\n")
+        sys.exit(128 + error.signum)
+    if isinstance(error, BrokenPipeError):
         sys.stderr.close()
         sys.exit(1)
-    except OSError as error:
+    if isinstance(error, OSError):
         if error.errno not in _WRITE_FAILURES:
             _internal_error(error)
         _drop_stdout()
         sys.stderr.write(f"netspec: could not write the output: {error.strerror}\n")
         sys.exit(1)
-    except ModuleNotFoundError as error:  # installed without its dependencies (copied, not pip-installed)
+    if isinstance(error, ModuleNotFoundError):  # installed without its dependencies (copied, not pip-installed)
         if os.environ.get("NETSPEC_DEBUG"):
-            raise
+            raise error
         sys.stderr.write(f"netspec: the package {error.name!r} that netspec needs is not installed; install netspec "
                          "with pip (`pip install .` in its folder) so that its dependencies come with it\n")
         sys.exit(1)
-    except Exception as error:  # a bug in netspec: say so plainly instead of a traceback
-        _internal_error(error)
-    sys.exit(0)
+    if not isinstance(error, Exception):  # KeyboardInterrupt and the like keep their own way out
+        raise error
+    _internal_error(error)
 
 
 _WRITE_FAILURES = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}  # stdout: every

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 
@@ -23,6 +22,8 @@ class Source:
 
     @property
     def sha256(self) -> str:
+        import hashlib  # only a printout's header asks: not every command pays for OpenSSL's loading
+
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 

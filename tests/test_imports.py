@@ -34,7 +34,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("train", ("train", "train.*")),
     ("render", ("render", "render.*")),
     ("interop", ("interop", "interop.*")),  # a model from elsewhere in, the text of a spec out
-    ("top", ("cli", "launch", "classroom_cli", "clitools", "serve", "serve_page", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
+    ("top", ("cli", "lazygroup", "launch", "classroom_cli", "clitools", "serve", "serve_page", "notebook", "__main__", "")),  # "": the package itself, netspec.load_spec and the rest
 )
 
 

@@ -32,7 +32,34 @@ def test_help_imports_no_numpy_lark_or_pipeline(argv):
 def test_the_cli_module_alone_imports_only_click_and_base_modules():
     loaded = _loaded_after("import netspec.cli")
     ours = sorted(m for m in loaded if m.startswith("netspec"))
-    assert ours == ["netspec", "netspec.cli", "netspec.limits", "netspec.render", "netspec.version"], ours
+    assert ours == ["netspec", "netspec.cli", "netspec.lazygroup", "netspec.limits", "netspec.render",
+                    "netspec.version"], ours
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["run", "--help"]])
+def test_help_needs_no_diagnostics_and_builds_only_its_command(argv):
+    """`netspec --help` builds no command's options, `netspec run --help` only run's; neither loads the
+    diagnostics (netspec.errors, netspec.source, hashlib), which only a failure needs."""
+    code = (f"from netspec.cli import cli, main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "import sys\nsys.stderr.write(repr(sorted(cli.commands)) + '\\n' + '\\n'.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    built, *loaded = done.stderr.split("\n")
+    assert built == repr(argv[:1] if argv[-1] == "--help" and len(argv) == 2 else [])
+    assert not {"netspec.errors", "netspec.source", "hashlib"} & set(loaded)
+
+
+def test_the_command_list_is_what_the_built_commands_say():
+    """The group's help reads each command's short help from its docstring alone: it is the same text,
+    at the same width, as click writes once every command has been built with all its options."""
+    code = ("import click\nfrom netspec.cli import cli\n"
+            "def shown():\n    with click.Context(cli, info_name='netspec', terminal_width=72) as ctx:\n"
+            "        return cli.get_help(ctx)\n"
+            "before = shown()\nctx = click.Context(cli)\n"
+            "built = [cli.get_command(ctx, name) for name in cli.list_commands(ctx)]\n"
+            "assert all(len(c.params) > 0 for c in built) and len(cli.commands) == len(built)\n"
+            "print(before == shown(), len(built))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "12"], done.stderr[-2000:]
 
 
 def test_ctrl_c_while_the_command_line_loads_exits_130_without_a_traceback():
