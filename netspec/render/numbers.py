@@ -106,3 +106,15 @@ def terms_disagree(terms, total, style: NumberStyle = NumberStyle()) -> bool:
     if shown_total is None or any(t is None for t in shown_terms):
         return False
     return sum(shown_terms, Decimal(0)) != shown_total
+
+
+MANY_OUTPUTS = 12  # with more outputs, a decision names the top few and counts the rest
+TOP_SHOWN = 3
+
+
+def top_outputs(outputs, style: NumberStyle | None = None, separator: str = ", ") -> str:
+    """`y 22.16, a 11.2, space 10.74, … 24 more`: the largest outputs first, when there are many."""
+    ranked = sorted(outputs, key=lambda lv: -lv[1])
+    shown = ranked if len(ranked) <= MANY_OUTPUTS else ranked[:TOP_SHOWN]
+    text = separator.join(f"{label} {num(value, style) if style else num(value)}" for label, value in shown)
+    return text + (f"{separator}… {len(ranked) - len(shown)} more" if len(shown) < len(ranked) else "")

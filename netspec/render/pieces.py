@@ -9,23 +9,11 @@ from __future__ import annotations
 
 from netspec.phrases import in_language
 from netspec.render.words import ENGLISH, Words, meaning
-from netspec.render.numbers import NumberStyle, factor, num, show, terms_disagree
+from netspec.render.numbers import MANY_OUTPUTS, TOP_SHOWN, NumberStyle, factor, num, show, terms_disagree
 from netspec.render.worked import Arg, Chain, Num, Sum, WorkedRow
 from netspec.run.trace import Trace
 
 DAGGER = "‡"
-MANY_OUTPUTS = 12  # with more outputs, a decision names the top few and counts the rest
-TOP_SHOWN = 3
-
-
-def top_outputs(outputs, style: NumberStyle | None = None, separator: str = ", ") -> str:
-    """`y 22.16, a 11.2, space 10.74, … 24 more`: the largest outputs first, when there are many."""
-    ranked = sorted(outputs, key=lambda lv: -lv[1])
-    shown = ranked if len(ranked) <= MANY_OUTPUTS else ranked[:TOP_SHOWN]
-    text = separator.join(f"{label} {num(value, style) if style else num(value)}" for label, value in shown)
-    return text + (f"{separator}… {len(ranked) - len(shown)} more" if len(shown) < len(ranked) else "")
-
-
 def input_rows(row: WorkedRow, spec, style: NumberStyle, words: Words = ENGLISH) -> list[tuple[str, str, str]]:
     """(input, value, meaning) per input neuron; a token neuron's meaning shows its tokenization, `"h" → 8`."""
     meanings = {i.label: meaning(i, words) for i in spec.inputs}

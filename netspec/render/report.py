@@ -6,9 +6,8 @@ import math
 
 from netspec.run.examples import ExampleResult, Mismatch
 from netspec.check.model import CheckedSpec
-from netspec.render.pieces import MANY_OUTPUTS, top_outputs
 from netspec.render.escape import terminal, terminal_lines
-from netspec.render.numbers import NumberStyle, num
+from netspec.render.numbers import MANY_OUTPUTS, NumberStyle, num, top_outputs
 from netspec.render.summary import network_line, summary_rows, table
 
 

@@ -13,8 +13,7 @@ from netspec.version import JSON_SCHEMA
 from netspec.run.inputs import Rows
 from netspec.check.model import CheckedSpec
 from netspec.render.escape import json_text, terminal_lines
-from netspec.render.numbers import LARGE, NOISE, NumberStyle, num
-from netspec.render.pieces import MANY_OUTPUTS, top_outputs
+from netspec.render.numbers import LARGE, MANY_OUTPUTS, NOISE, NumberStyle, num, top_outputs
 from netspec.run.runner import RunResult
 
 
