@@ -178,20 +178,22 @@ def test_float32s_gelu_is_x_times_phi_to_within_two_of_xs_ulps():
 
 
 @pytest.mark.parametrize("mask", ["none", "causal"])
-def test_float32_attention_of_strided_columns_is_softmax_weighted(mask):
+@pytest.mark.parametrize("spread", [1, 12])
+def test_float32_attention_of_strided_columns_is_softmax_weighted(mask, spread):
     """q, k and v cut from one fused table's columns arrive as strided views (a column-major product's
     columns); the float32 kernel must give each query weights adding up to 1 there too. By hand, in
-    float64: softmax(q·kᵀ/√4) per head, times v (a test that failed with weights left unnormalised)."""
+    float64: softmax(q·kᵀ/√4) per head, times v (a test that failed with weights left unnormalised).
+    Spread 12 puts scores beyond ±60, where the kernel subtracts each query's largest score first."""
     from netspec.ops import lookup
 
     rng = np.random.default_rng(3)
-    fused = np.asfortranarray(rng.normal(size=(5, 3 * 4 * 8)))  # 5 rows; 4 positions × 8 features, three times
+    fused = np.asfortranarray(rng.normal(size=(5, 3 * 4 * 8)) * spread)  # 5 rows; 4 positions × 8 features, thrice
     q, k, v = (fused[:, i * 32:(i + 1) * 32] for i in range(3))
     assert not q.flags.c_contiguous
     options = {"query": "all", "scale": "sqrt", "mask": mask, "heads": 2, "queries": 4, "keys": 4,
                "features": 8, "value_features": 8}
     narrow = lookup("attention").kernel([a.astype(np.float32) for a in (q, k, v)], [], options)
-    want = np.empty((5, 4, 2, 4))
+    want, largest = np.empty((5, 4, 2, 4)), 0.0
     for row in range(5):
         for h in range(2):
             qh, kh, vh = (a[row].reshape(4, 8)[:, h * 4:(h + 1) * 4] for a in (q, k, v))
@@ -200,4 +202,6 @@ def test_float32_attention_of_strided_columns_is_softmax_weighted(mask):
                 scores = np.where(np.tril(np.ones((4, 4), dtype=bool)), scores, -np.inf)
             weights = np.exp(scores - scores.max(axis=1, keepdims=True))
             want[row, :, h] = (weights / weights.sum(axis=1, keepdims=True)) @ vh
-    np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6)
+            largest = max(largest, np.abs(qh @ kh.T / 2.0).max())
+    assert (largest > 60) == (spread > 1)
+    np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6 * spread ** 2)  # 3e-5 measured at 12
