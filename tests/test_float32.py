@@ -205,3 +205,31 @@ def test_float32_attention_of_strided_columns_is_softmax_weighted(mask, spread):
             largest = max(largest, np.abs(qh @ kh.T / 2.0).max())
     assert (largest > 60) == (spread > 1)
     np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6 * spread ** 2)  # 3e-5 measured at 12
+
+
+@pytest.mark.parametrize("rows", [1, 2, 16])
+def test_float32_layer_norm_is_the_formula_per_position(rows):
+    """layer_norm's float32 kernel against (x − mean)/√(variance + eps)·scale + shift worked in float64 per
+    position, for row counts that let the shift be added over 1, 2 and 16 positions at once; equal numbers
+    with eps = 0 give NaN, as 0/0 does."""
+    from netspec.ops import lookup
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(rows, 5 * 16)) * 3 + 1
+    scale, shift = rng.normal(size=16), rng.normal(size=16)
+    kernel = lookup("layer_norm").kernel
+    narrow = kernel([x.astype(np.float32)], [scale.astype(np.float32), shift.astype(np.float32)],
+                    {"eps": 1e-5, "positions": 5})
+    p = x.reshape(rows, 5, 16)
+    mean = p.mean(axis=-1, keepdims=True)
+    want = (p - mean) / np.sqrt(((p - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * scale + shift
+    assert narrow.dtype == np.float32
+    np.testing.assert_allclose(narrow, want.reshape(rows, -1), atol=4e-6)
+    plain = kernel([x.astype(np.float32)], [], {"eps": 1e-5, "positions": 5})
+    np.testing.assert_allclose(plain, ((p - mean) / np.sqrt(((p - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5))
+                               .reshape(rows, -1), atol=2e-6)
+    flat = x.astype(np.float32)
+    flat[0, :16] = 2.5
+    with np.errstate(all="ignore"):
+        equal = kernel([flat], [scale.astype(np.float32), shift.astype(np.float32)], {"eps": 0.0, "positions": 5})
+    assert np.isnan(equal[0, :16]).all() and np.isfinite(equal[0, 16:]).all()
