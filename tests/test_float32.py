@@ -151,21 +151,49 @@ def test_float32s_erf_is_within_one_ulp_of_math_erf_rounded_to_float32():
     assert math.copysign(1, ends[3]) == 1 and math.copysign(1, ends[4]) == -1  # erf(-0) is -0
 
 
+def test_float32s_gelu_is_x_times_phi_to_within_two_of_xs_ulps():
+    """GELU's float32 kernel (relu(x) − |x|·Φ(−|x|), Φ(−a) by one polynomial and exp) against x·Φ(x) with
+    Φ(x) = (1 + math.erf(x/√2))/2 in float64, on a dense grid and tiny numbers: off by at most twice float32's
+    spacing at x (about 1.7 measured, most of it NumPy's float32 exp), and below zero, where x·Φ(x) is small,
+    by a relative 3e-6 down to −3 (1.6e-6 measured; 1 + erf(x/√2) there would lose digits to cancellation)."""
+    import math
+
+    from netspec.ops.gelu import gelu_float32
+
+    grid = np.concatenate([np.linspace(-12, 12, 600_001), np.geomspace(1e-30, 12, 50_000),
+                           -np.geomspace(1e-30, 12, 50_000)]).astype(np.float32)
+    got = gelu_float32(grid)
+    assert got.dtype == np.float32
+    x = grid.astype(np.float64)
+    wanted = np.array([v * (1 + math.erf(v / math.sqrt(2))) / 2 for v in x])
+    off = np.abs(got.astype(np.float64) - wanted)
+    assert (off <= 2 * np.spacing(np.abs(grid)).astype(np.float64)).all()
+    below = (x < 0) & (x >= -3)
+    assert (off[below] <= 3e-6 * np.abs(wanted[below])).all()
+    with np.errstate(all="ignore"):
+        ends = gelu_float32(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e30, 3.0], dtype=np.float32))
+    assert np.isnan(ends[0]) and ends[1] == np.inf and abs(ends[2]) < 1e-13 and ends[3:5].tolist() == [0.0, 0.0]
+    assert ends[5] == np.float32(1e30) and abs(ends[6]) < 1e-13
+    assert abs(float(ends[7]) - 3 * (1 + math.erf(3 / math.sqrt(2))) / 2) < 1e-6  # 2.99595...
+
+
 @pytest.mark.parametrize("mask", ["none", "causal"])
-def test_float32_attention_of_strided_columns_is_softmax_weighted(mask):
+@pytest.mark.parametrize("spread", [1, 12])
+def test_float32_attention_of_strided_columns_is_softmax_weighted(mask, spread):
     """q, k and v cut from one fused table's columns arrive as strided views (a column-major product's
     columns); the float32 kernel must give each query weights adding up to 1 there too. By hand, in
-    float64: softmax(q·kᵀ/√4) per head, times v (a test that failed with weights left unnormalised)."""
+    float64: softmax(q·kᵀ/√4) per head, times v (a test that failed with weights left unnormalised).
+    Spread 12 puts scores beyond ±60, where the kernel subtracts each query's largest score first."""
     from netspec.ops import lookup
 
     rng = np.random.default_rng(3)
-    fused = np.asfortranarray(rng.normal(size=(5, 3 * 4 * 8)))  # 5 rows; 4 positions × 8 features, three times
+    fused = np.asfortranarray(rng.normal(size=(5, 3 * 4 * 8)) * spread)  # 5 rows; 4 positions × 8 features, thrice
     q, k, v = (fused[:, i * 32:(i + 1) * 32] for i in range(3))
     assert not q.flags.c_contiguous
     options = {"query": "all", "scale": "sqrt", "mask": mask, "heads": 2, "queries": 4, "keys": 4,
                "features": 8, "value_features": 8}
     narrow = lookup("attention").kernel([a.astype(np.float32) for a in (q, k, v)], [], options)
-    want = np.empty((5, 4, 2, 4))
+    want, largest = np.empty((5, 4, 2, 4)), 0.0
     for row in range(5):
         for h in range(2):
             qh, kh, vh = (a[row].reshape(4, 8)[:, h * 4:(h + 1) * 4] for a in (q, k, v))
@@ -174,4 +202,34 @@ def test_float32_attention_of_strided_columns_is_softmax_weighted(mask):
                 scores = np.where(np.tril(np.ones((4, 4), dtype=bool)), scores, -np.inf)
             weights = np.exp(scores - scores.max(axis=1, keepdims=True))
             want[row, :, h] = (weights / weights.sum(axis=1, keepdims=True)) @ vh
-    np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6)
+            largest = max(largest, np.abs(qh @ kh.T / 2.0).max())
+    assert (largest > 60) == (spread > 1)
+    np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6 * spread ** 2)  # 3e-5 measured at 12
+
+
+@pytest.mark.parametrize("rows", [1, 2, 16])
+def test_float32_layer_norm_is_the_formula_per_position(rows):
+    """layer_norm's float32 kernel against (x − mean)/√(variance + eps)·scale + shift worked in float64 per
+    position, for row counts that let the shift be added over 1, 2 and 16 positions at once; equal numbers
+    with eps = 0 give NaN, as 0/0 does."""
+    from netspec.ops import lookup
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(rows, 5 * 16)) * 3 + 1
+    scale, shift = rng.normal(size=16), rng.normal(size=16)
+    kernel = lookup("layer_norm").kernel
+    narrow = kernel([x.astype(np.float32)], [scale.astype(np.float32), shift.astype(np.float32)],
+                    {"eps": 1e-5, "positions": 5})
+    p = x.reshape(rows, 5, 16)
+    mean = p.mean(axis=-1, keepdims=True)
+    want = (p - mean) / np.sqrt(((p - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * scale + shift
+    assert narrow.dtype == np.float32
+    np.testing.assert_allclose(narrow, want.reshape(rows, -1), atol=4e-6)
+    plain = kernel([x.astype(np.float32)], [], {"eps": 1e-5, "positions": 5})
+    np.testing.assert_allclose(plain, ((p - mean) / np.sqrt(((p - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5))
+                               .reshape(rows, -1), atol=2e-6)
+    flat = x.astype(np.float32)
+    flat[0, :16] = 2.5
+    with np.errstate(all="ignore"):
+        equal = kernel([flat], [scale.astype(np.float32), shift.astype(np.float32)], {"eps": 0.0, "positions": 5})
+    assert np.isnan(equal[0, :16]).all() and np.isfinite(equal[0, 16:]).all()

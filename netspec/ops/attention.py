@@ -187,23 +187,31 @@ def attention_kernel(xs, ps, options):
     return (weights @ v).transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
 
 
+SAFE_SCORE = np.float32(60)  # e^±60 neither overflows float32 nor falls below its normal numbers, even summed
+
+
 def _attention_float32(xs, q, k, v, options, first: int):
-    """A float32 batch: the same softmax(q·kᵀ)·v with every pass in place, the largest score and the sums
-    a key at a time or as one matrix-vector product (NumPy reduces a short last axis slowly), and the heads
-    written side by side by the last product itself."""
+    """A float32 batch: the same softmax(q·kᵀ)·v with every pass in place and none of NumPy's slow ones (a
+    reduction along a short last axis, a masked copy). When every score lies within ±60, e^score is taken as
+    it is: softmax needs the largest subtracted only to keep e^score in float32's range, and there it is;
+    else the largest is found a key at a time and subtracted. Each query's sum is one matrix-vector product,
+    and the heads are written side by side by the last product itself."""
     scores = np.matmul(q, k.transpose(0, 1, 3, 2))  # (batch, heads, nq, nk); the views are BLAS's own strides
     if options["scale"] == "sqrt":
         scores /= np.sqrt(np.float32(q.shape[-1]))
-    if options["mask"] == "causal" or "pad" in options:
-        np.copyto(scores, np.float32(-np.inf), where=~_visible(xs, options, first, scores.shape[-2]))
-    largest = scores[..., 0].copy()
-    for j in range(1, scores.shape[-1]):
-        np.maximum(largest, scores[..., j], out=largest)
-    scores -= largest[..., None]
+    scores = np.ascontiguousarray(scores)  # a split's columns can give a strided one; the sums below read rows
+    within = -SAFE_SCORE <= np.min(scores) and np.max(scores) <= SAFE_SCORE  # False for a NaN as well
+    if options["mask"] == "causal" or "pad" in options:  # a hidden key's score −∞, whatever it was: weight 0
+        seen = _visible(xs, options, first, scores.shape[-2])
+        np.fmin(scores, np.where(seen, np.float32(np.inf), np.float32(-np.inf)), out=scores)
+    if not within:
+        largest = scores[..., 0].copy()
+        for j in range(1, scores.shape[-1]):
+            np.maximum(largest, scores[..., j], out=largest)
+        scores -= largest[..., None]
     np.exp(scores, out=scores)
-    # in place on scores itself: matmul lays its result out as its inputs are laid out (a split's columns give
-    # a strided one), and a reshape of that would be a copy, leaving scores unnormalised
-    scores /= np.dot(scores, np.ones(scores.shape[-1], dtype=np.float32))[..., None]
+    keys = scores.shape[-1]
+    scores /= np.dot(scores.reshape(-1, keys), np.ones(keys, dtype=np.float32)).reshape(scores.shape[:-1] + (1,))
     batch, heads, queries, _ = scores.shape
     result = np.empty((batch, queries, heads, v.shape[-1]), dtype=np.float32)
     np.matmul(scores, v, out=result.transpose(0, 2, 1, 3))

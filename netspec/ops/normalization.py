@@ -15,6 +15,7 @@ number per feature.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,20 +119,36 @@ def layer_norm_kernel(xs, ps, options):
 
 
 def _layer_norm_float32(x, ps, options):
-    """A float32 batch: the same statistics, each sum over a position's features one matrix-vector product
-    (NumPy reduces a short last axis slowly) and every pass over the numbers in place."""
+    """A float32 batch: the same statistics, with none of NumPy's slow passes over a short last axis. Each sum
+    over a position's features is one matrix-vector product; each number's factor scale/std is one outer
+    product (BLAS), so that the deviations are multiplied by an array as wide as theirs; and the shift is
+    added over rows of many positions at once (its copies side by side), not one position's few features."""
     d = x.shape[-1] // options.get("positions", 1)
     rows = x.reshape(-1, d)  # one position (or the whole layer) a row
     ones, n = np.ones(d, dtype=np.float32), np.float32(d)
     deviation = rows - (np.dot(rows, ones) / n)[:, None]
     squared = deviation * deviation
     std = np.sqrt(np.dot(squared, ones) / n + np.float32(options["eps"]))
-    deviation /= std[:, None]  # 0/0 = NaN when every number is equal and eps = 0
-    deviation[np.isinf(std)] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
+    inverse = np.divide(np.float32(1), std)  # 1/0 = ∞, and 0·∞ = NaN when every number is equal and eps = 0
     if ps:
-        deviation *= ps[0]
-        deviation += ps[1]
+        scale = np.asarray(ps[0], dtype=np.float32)[None, :]
+        deviation *= np.dot(inverse[:, None], scale, out=squared)  # (rows, d): scale_j / std_i
+        _add_rows(deviation, ps[1])
+    else:
+        deviation *= inverse[:, None]
+    deviation[np.isinf(std)] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
     return deviation.reshape(x.shape)
+
+
+WIDE = 256  # numbers: a row at least this wide makes NumPy's broadcast add run at its full speed
+
+
+def _add_rows(table: np.ndarray, vector: np.ndarray) -> None:
+    """table += vector along every row, in place: with `side` rows laid end to end as one wider row, and the
+    vector repeated as many times, where the row count allows it."""
+    side = math.gcd(len(table), max(1, WIDE // table.shape[1]))
+    wide = table.reshape(-1, table.shape[1] * side)
+    wide += np.tile(vector, side)
 
 
 def layer_norm_gradient(xs, ps, options, y, gy):
