@@ -21,6 +21,7 @@ from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxE
 from netspec.lang.grammar import keywords, lark_parser
 from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
+from netspec.lang.plaintables import shortened
 from netspec.lang.tablerows import read_plain_rows
 
 TERMINAL_WORDS = {
@@ -120,6 +121,13 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
     _refuse_too_many_words(source, rows.text)
     if limits is not None:
         _refuse_too_many_layers(source, limits.max_steps)
+    with collector_paused():
+        short = shortened(source, rows, keywords())
+        try:
+            return ToNodes(source, rows.numbers, short.tables, short.ranges).transform(parser.parse(short.text))
+        except (UnexpectedInput, VisitError):
+            pass  # a mistake somewhere: found again, and reported where it is, by reading the whole text
+        del short
     try:
         with collector_paused():
             tree = parser.parse(rows.text)

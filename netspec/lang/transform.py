@@ -24,10 +24,13 @@ def unquote(token: Token) -> str:
 class ToNodes(Transformer):
     """Method names are rule names; each returns the node of the same name."""
 
-    def __init__(self, source: Source, read_rows: dict[int, array] | None = None):
+    def __init__(self, source: Source, read_rows: dict[int, array] | None = None, tables: dict | None = None,
+                 ranges: dict | None = None):
         super().__init__()
         self.source = source
         self.read_rows = read_rows or {}  # plain rows' numbers by line, read before Lark (tablerows.py)
+        self.tables = tables or {}  # whole plain tables by their header's line, built before Lark (plaintables.py)
+        self.ranges = ranges or {}  # plain inputs' (low, high) by line, read before Lark (inputranges.py)
 
     def _span(self, meta):
         return span_of(self.source, meta) if not getattr(meta, "empty", False) else None
@@ -74,7 +77,7 @@ class ToNodes(Transformer):
 
     def input(self, meta, children):
         name, rename, description, *facts = children
-        found = dict(facts)
+        found = dict(facts) if facts or meta.line not in self.ranges else {"range": self.ranges[meta.line]}
         low, high = found.get("range", (found.get("at_least"), found.get("at_most")))
         return nodes.Input(name, rename, description and unquote(description), found.get("unit"),
                            low, high, self._span(meta), found.get("tokens"))
@@ -108,6 +111,9 @@ class ToNodes(Transformer):
 
     def table(self, meta, children):
         header, *rows = children
+        built = self.tables.get(meta.line)
+        if built is not None:  # Lark read the first label and row of it; rows after a row left to it follow
+            header, rows = built[0], [*built[1], *rows[1:]]
         return nodes.Table(header, tuple(rows), self._span(meta))
 
     def weights(self, meta, children):
