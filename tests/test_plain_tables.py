@@ -1,4 +1,4 @@
-"""Plain tables and input ranges built without Lark: the same nodes, spans, arrays (bit for bit) and errors
+"""Plain tables and inputs built without Lark: the same nodes, spans, arrays (bit for bit) and errors
 (messages, positions) as the grammar's own reading of the whole text."""
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ GOOD = {
     "huge and tiny numbers": INPUTS + "weights W:\n  y1 y2\n  a 1.7976931348623157e308 4.9e-324\n"
                              "  b 2.2250738585072014e-308 1e-400\n  c 123456789012345678901234567890 −0\n" + LAYER,
     "one number a row": INPUTS + "weights W:\n  y\n  a 1\n  b 2\n  c 3\n" + LAYER,
+    "inputs first, with comments between": "input a range 0 to 1\n# c\n\n   input b range 0 to 1\ninput c range 0 to 1\n"
+                                           + TABLE + LAYER,
+    "inputs last, without a final line break": TABLE + LAYER + "input a range 0 to 1\n  input b range 1 to 2",
+    "inputs in a repeat": "repeat 2 times:\n  input a range 0 to 1\n  input b range 0 to 1\nend\n" + LAYER,
     "input forms left to the grammar": 'input a "first" range 0 to 1\ninput b range 0 to 1 unit "cm"\n'
                                        "input c at least 0\ninput d\n" + "weights W:\n  y1\n  a 1\n  b 2\n  c 3\n  d 4\n" + LAYER,
 }
@@ -59,6 +63,8 @@ BAD = {
     "no header": INPUTS + "weights W:\n  a 1 2\n  b 3 4\n" + LAYER,
     "a misspelt layer under the table": INPUTS + TABLE + "layr out = dense(input, W)\noutput out\n",
     "a stray letter": INPUTS + "weights W:\n  y1 y2\n  a 1 2 x\n  b 3 4\n  c 5 6\n" + LAYER,
+    "a run of inputs broken by another line": "input a range 0 to 1\ninput b range 0 to 1\nunit\ninput c range 0 to 1\n" + LAYER,
+    "a row among inputs": "input a range 0 to 1\n  x 1 2\ninput b range 0 to 1\n" + TABLE + LAYER,
     "a bad range": "input a range 0 to\ninput b range 0 to 1\n" + LAYER,
     "a range upside down": "input a range 5 to 1\ninput b range 0 to 1\nweights W:\n  y\n  a 1\n  b 2\n" + LAYER,
     "an input twice": "input a range 0 to 1\ninput a range 0 to 1\nweights W:\n  y\n  a 1\n  b 2\n" + LAYER,
@@ -138,7 +144,7 @@ def test_the_short_text_is_read_at_once(name):
     text = GOOD[name]
     short = shortened(Source("t.net", text), read_plain_rows(text, keywords()), keywords())
     lark_parser().parse(short.text)  # raises on a mistake
-    assert short.tables or name == "a keyword in the header"
+    assert short.tables or short.inputs
 
 
 def test_a_plain_table_is_built_without_the_grammar():
@@ -150,9 +156,10 @@ def test_a_plain_table_is_built_without_the_grammar():
     text = GOOD["plain"]
     source = Source("t.net", text)
     short = shortened(source, read_plain_rows(text, keywords()), keywords())
-    assert short.text.split("\n") == ["network t", "", "input a", "input b  # note", "input c", "", "weights W:",
+    assert short.text.split("\n") == ["network t", "", "input a", "", "", "", "weights W:",
                                       "     y1", "  a  0.1", "", "", "", "layer out = dense(input, W)", "output out", "", ""]
-    assert short.ranges == {3: (0.0, 1.0), 4: (-1.0, 25.0), 5: (0.0, 1.0)}
+    assert [(i.name.text, i.low, i.high, i.span.line) for i in short.inputs[3]] == [("a", 0.0, 1.0, 3), ("b", -1.0, 25.0, 4),
+                                                                                    ("c", 0.0, 1.0, 5)]
     columns, rows = short.tables[8]
     assert [c.text for c in columns] == ["y1", "y2"] and [r.label.text for r in rows] == ["a", "b", "c"]
     assert [list(r.numbers) for r in rows] == [[0.1, -2.0], [30000.0, 0.5], [1.0, 2.0]]

@@ -124,7 +124,7 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
     with collector_paused():
         short = shortened(source, rows, keywords())
         try:
-            return ToNodes(source, rows.numbers, short.tables, short.ranges).transform(parser.parse(short.text))
+            return ToNodes(source, rows.numbers, short.tables, short.inputs).transform(parser.parse(short.text))
         except (UnexpectedInput, VisitError):
             pass  # a mistake somewhere: found again, and reported where it is, by reading the whole text
         del short

@@ -1,4 +1,4 @@
-"""Plain rows read (tablerows.py) in, the nodes of whole plain tables and the short text Lark still reads out.
+"""Plain rows read (tablerows.py) in, the nodes of whole plain tables and inputs, and the short text Lark still reads, out.
 
 After tablerows.py, Lark still reads three tokens a row (its label, first number and line
 break) and one a column label: for a 1,000 × 1,000 table that was most of the parse. A table
@@ -35,15 +35,16 @@ LINE_BREAK = re.compile(r"(?:\r?\n[\t \f\r]*(?:#[^\n]*)?)+")  # the grammar's _N
 
 @dataclass(frozen=True)
 class Shortened:
-    """`text` for a first parse; `tables`: (columns, rows) by the header's line; `ranges`: (low, high) by line."""
+    """`text` for a first parse; `tables`: (columns, rows) by the header's line; `inputs`: the Input nodes of
+    a run of plain input lines, by the line of its first."""
 
     text: str
     tables: dict
-    ranges: dict
+    inputs: dict
 
 
 def shortened(source: Source, read: ReadRows, keywords: frozenset[str]) -> Shortened:
-    """The text without what is built here, and what is built: plain tables and plain input ranges."""
+    """The text without what is built here, and what is built: plain tables and plain inputs."""
     text = source.text
     plain_lines = [row[0] for row in read.plain]
     edits, tables, whole = [], {}, set()  # whole: the lines of rows built here, taken out of the text
@@ -54,18 +55,36 @@ def shortened(source: Source, read: ReadRows, keywords: frozenset[str]) -> Short
             tables[header_line] = (columns, rows)
             edits.append(cut)
             whole.update(row.span.line for row in rows[1:])
-    ranges = {}
-    for number, offset, line in read.others:
-        found = plain_range(line, keywords) if "range" in line else None
-        if found is not None:
-            start, end, low, high = found
-            ranges[number] = (low, high)
-            edits.append((offset + start, offset + end))
+    inputs = _plain_inputs(source, read, plain_lines, keywords, edits)
     for number, offset, start in read.plain:  # a row's numbers after its first, as read.text blanks them
         end = _line_end(text, offset)
         gap = GAP.search(text, offset + start, end)
         edits.append((offset, end) if number in whole else (gap.start() if gap else end, end))
-    return Shortened(_without(text, sorted(edits)), tables, ranges)
+    return Shortened(_without(text, sorted(edits)), tables, inputs)
+
+
+def _plain_inputs(source: Source, read: ReadRows, plain_lines: list[int], keywords, edits: list) -> dict:
+    """Each run of plain input lines (blank and comment lines between them), built as Input nodes, by the
+    line of its first: Lark reads `input NAME` of that line only, whose line break then ends where the
+    run's last does, so the statements around keep their spans."""
+    runs, last = {}, None  # last: (the run's first line, the index in read.others of the line before)
+    for k, (number, offset, line) in enumerate(read.others):
+        found = plain_range(line, keywords) if "range" in line else None
+        if found is None:
+            last = None
+            continue
+        keyword, name_start, name, low, high = found
+        span = Span(source, number, keyword + 1, *_after_line_break(source.text, _line_end(source.text, offset), number))
+        node = nodes.Input(_name(source, number, name_start + 1, name), None, None, None, low, high, span)
+        between = last is not None and bisect.bisect_right(plain_lines, read.others[k - 1][0]) != bisect.bisect_left(plain_lines, number)
+        if last is None or between:
+            last = number
+            runs[number] = [node]
+            edits.append((offset + name_start + len(name), _line_end(source.text, offset)))
+        else:
+            runs[last].append(node)
+            edits.append((offset, _line_end(source.text, offset)))
+    return {number: tuple(run) for number, run in runs.items()}
 
 
 def _table(source: Source, read: ReadRows, plain_lines: list[int], k: int, keywords):

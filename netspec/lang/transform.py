@@ -25,12 +25,12 @@ class ToNodes(Transformer):
     """Method names are rule names; each returns the node of the same name."""
 
     def __init__(self, source: Source, read_rows: dict[int, array] | None = None, tables: dict | None = None,
-                 ranges: dict | None = None):
+                 inputs: dict | None = None):
         super().__init__()
         self.source = source
         self.read_rows = read_rows or {}  # plain rows' numbers by line, read before Lark (tablerows.py)
         self.tables = tables or {}  # whole plain tables by their header's line, built before Lark (plaintables.py)
-        self.ranges = ranges or {}  # plain inputs' (low, high) by line, read before Lark (inputranges.py)
+        self.inputs = inputs or {}  # runs of plain inputs by their first line, built before Lark (plaintables.py)
 
     def _span(self, meta):
         return span_of(self.source, meta) if not getattr(meta, "empty", False) else None
@@ -76,8 +76,10 @@ class ToNodes(Transformer):
         return number(children[0])
 
     def input(self, meta, children):
+        if meta.line in self.inputs:  # Lark read `input NAME` of the run's first line only
+            return self.inputs[meta.line]
         name, rename, description, *facts = children
-        found = dict(facts) if facts or meta.line not in self.ranges else {"range": self.ranges[meta.line]}
+        found = dict(facts)
         low, high = found.get("range", (found.get("at_least"), found.get("at_most")))
         return nodes.Input(name, rename, description and unquote(description), found.get("unit"),
                            low, high, self._span(meta), found.get("tokens"))
