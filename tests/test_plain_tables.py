@@ -76,11 +76,11 @@ BAD = {
 
 
 def _whole(source, rows, keywords):
-    return Shortened("\u0000\n", {}, {})  # a first parse that fails: the whole text is read
+    return Shortened("\u0000\n", {}, {}, 10**18)  # a first parse that fails: the whole text is read (and counted)
 
 
 def _lark_only(text, keywords):
-    return ReadRows(text + "\n", {})  # nothing read before the grammar
+    return ReadRows(text, {})  # nothing read before the grammar
 
 
 def _outcome(text: str, monkeypatch, way: str):
@@ -175,3 +175,23 @@ def test_a_large_table_gives_the_numbers_loadtxt_gives(tmp_path, monkeypatch):
     spec = netspec.loads(text, "t.net")
     assert spec.params["W"].array.tobytes() == np.loadtxt(written, ndmin=2).tobytes()
     assert _outcome(text, monkeypatch, "short") == _outcome(text, monkeypatch, "whole")
+
+
+@pytest.mark.parametrize("shape", ["a wide header", "many rows", "many inputs"])
+def test_the_word_limit_counts_what_is_built_without_the_grammar(shape, monkeypatch):
+    """The limit on the words the grammar reads counts every word of the text with only the plain rows'
+    numbers blanked, as it did before tables and inputs were built without Lark: 1,100 column labels,
+    600 rows (label and first number) or 300 inputs (`input x range 0 to 1`, 6 words each) are over 1,000."""
+    monkeypatch.setattr(parser, "MAX_SPEC_WORDS", 1_000)
+    if shape == "a wide header":
+        text = "input a range 0 to 1\nweights W:\n  " + " ".join(f"y{j}" for j in range(1_100)) + "\n  a " + "1 " * 1_100
+    elif shape == "many rows":
+        text = "".join(f"input x{i} range 0 to 1\n" for i in range(600)) + "weights W:\n  y\n" + "".join(
+            f"  x{i} 1\n" for i in range(600))
+    else:
+        text = "".join(f"input x{i} range 0 to 1\n" for i in range(300)) + "weights W:\n  y\n" + "".join(
+            f"  x{i} 1\n" for i in range(300))
+    text += "\n" + "# a long comment " * 200_000 + "\n" + LAYER  # long enough that words are counted
+    fast = _outcome(text, monkeypatch, "short")
+    assert fast == _outcome(text, monkeypatch, "whole")
+    assert fast[0][2] == "the spec holds more than 1,000 words and numbers"

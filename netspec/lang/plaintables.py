@@ -29,7 +29,6 @@ OPENER = re.compile(r"[ \t\f]*(?:weights|bias|vector)[ \t\f]+[^\W\d]\w*[ \t\f]*:
 HEADER = re.compile(rf"[ \t\f]*(?:{_LABEL})(?:[ \t\f\r]+(?:{_LABEL}))*(?P<rest>[ \t\f\r]*(?:#[^\n]*)?)")
 LABEL = re.compile(_LABEL)
 ROW_LABEL = re.compile(rf"[ \t\f]*(?P<label>{_LABEL})?")
-GAP = re.compile(r"[ \t\f\r]")
 LINE_BREAK = re.compile(r"(?:\r?\n[\t \f\r]*(?:#[^\n]*)?)+")  # the grammar's _NL
 
 
@@ -41,6 +40,7 @@ class Shortened:
     text: str
     tables: dict
     inputs: dict
+    words_taken: int = 0  # the words of read.text that `text` does not hold
 
 
 def shortened(source: Source, read: ReadRows, keywords: frozenset[str]) -> Shortened:
@@ -53,14 +53,21 @@ def shortened(source: Source, read: ReadRows, keywords: frozenset[str]) -> Short
         if table is not None:
             header_line, columns, rows, cut = table
             tables[header_line] = (columns, rows)
-            edits.append(cut)
+            edits.append((*cut, _words(text, *cut)))
             whole.update(row.span.line for row in rows[1:])
     inputs = _plain_inputs(source, read, plain_lines, keywords, edits)
-    for number, offset, start in read.plain:  # a row's numbers after its first, as read.text blanks them
-        end = _line_end(text, offset)
-        gap = GAP.search(text, offset + start, end)
-        edits.append((offset, end) if number in whole else (gap.start() if gap else end, end))
-    return Shortened(_without(text, sorted(edits)), tables, inputs)
+    for number, offset, start, gap, end in read.plain:  # a row's numbers after its first, as read.text blanks them
+        line_end = _line_end(text, offset)
+        comment = _words(text, offset + end, line_end)
+        edits.append((offset, line_end, _words(text, offset, offset + gap) + comment) if number in whole
+                     else (offset + gap, line_end, comment))
+    edits.sort()
+    return Shortened(_without(text, edits), tables, inputs, sum(edit[2] for edit in edits))
+
+
+def _words(text: str, start: int, end: int) -> int:
+    """The words (pieces between white space) of text[start:end], as read.text holds them."""
+    return len(text[start:end].split()) if start < end else 0
 
 
 def _plain_inputs(source: Source, read: ReadRows, plain_lines: list[int], keywords, edits: list) -> dict:
@@ -80,10 +87,11 @@ def _plain_inputs(source: Source, read: ReadRows, plain_lines: list[int], keywor
         if last is None or between:
             last = number
             runs[number] = [node]
-            edits.append((offset + name_start + len(name), _line_end(source.text, offset)))
+            cut = (offset + name_start + len(name), _line_end(source.text, offset))
         else:
             runs[last].append(node)
-            edits.append((offset, _line_end(source.text, offset)))
+            cut = (offset, _line_end(source.text, offset))
+        edits.append((*cut, _words(source.text, *cut)))
     return {number: tuple(run) for number, run in runs.items()}
 
 
@@ -117,7 +125,7 @@ def _name(source: Source, line: int, column: int, written: str) -> nodes.Name:
 
 
 def _row(source: Source, read: ReadRows, i: int) -> nodes.Row:
-    number, offset, start = read.plain[i]
+    number, offset, start = read.plain[i][:3]
     text = source.text
     found = ROW_LABEL.match(text, offset, offset + start)
     label = found.group("label")
@@ -140,10 +148,10 @@ def _line_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _without(text: str, edits: list[tuple[int, int]]) -> str:
-    """`text` with each (start, end) stretch taken out (in order), and a final line break."""
+def _without(text: str, edits: list[tuple[int, int, int]]) -> str:
+    """`text` with each (start, end, _) stretch taken out (in order), and a final line break."""
     pieces, last = [], 0
-    for start, end in edits:
+    for start, end, _ in edits:
         pieces.append(text[last:start])
         last = end
     pieces += [text[last:], "\n"]

@@ -12,6 +12,7 @@ not a plain row (a stray letter, `1,5`, a keyword for a label) is left whole for
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -28,16 +29,28 @@ FIRST_GAP = re.compile(r"[ \t\f\r]")
 
 @dataclass(frozen=True)
 class ReadRows:
-    """`text` for Lark (the spec and a final line break; same lines and columns); plain rows' `numbers` by line.
+    """The `spec` text; plain rows' `numbers` by line; `text` for Lark (made when asked for).
 
-    `plain`: (line number, offset of the line, where its numbers start) of each plain row read, in
-    order; `others`: (line number, offset, text) of every other line that is not blank or a comment.
+    `plain`: (line number, offset of the line, where its numbers start, where its first number
+    ends, where its numbers end) of each plain row read, in order; `others`: (line number, offset,
+    text) of every other line that is not blank or a comment.
     """
 
-    text: str
+    spec: str
     numbers: dict[int, array]
     plain: list = field(default_factory=list)
     others: list = field(default_factory=list)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The spec with every plain row's numbers after its first blanked, and a final line break: the
+        same lines, columns and offsets. Made only to read a spec with a mistake, or a very long one."""
+        pieces, last = [], 0
+        for number, offset, start, gap, end in self.plain:
+            pieces += [self.spec[last:offset + gap], " " * (end - gap)]
+            last = offset + end
+        pieces += [self.spec[last:], "\n"]
+        return "".join(pieces)
 
 
 def read_plain_rows(text: str, keywords: frozenset[str]) -> ReadRows:
@@ -56,18 +69,14 @@ def read_plain_rows(text: str, keywords: frozenset[str]) -> ReadRows:
         elif not BLANK.fullmatch(line):
             others.append((number, offset, line))
     read_rows = _read_tables(candidates)
-    pieces, numbers, plain, last = [], {}, [], 0
+    numbers, plain = {}, []
     for (number, offset, start, end, gap, written), read in zip(candidates, read_rows):
         if read is not None:
             numbers[number] = read
-            plain.append((number, offset, start))
-            pieces += [text[last:offset + gap], " " * (end - gap)]
-            last = offset + end
+            plain.append((number, offset, start, gap, end))
         else:
             others.append((number, offset, ""))  # left to the grammar: it ends a run of plain rows
-    pieces.append(text[last:])
-    pieces.append("\n")
-    return ReadRows("".join(pieces), numbers, plain, sorted(others) if len(plain) < len(candidates) else others)
+    return ReadRows(text, numbers, plain, sorted(others) if len(plain) < len(candidates) else others)
 
 
 def _read_tables(candidates: list) -> list[array | None]:
