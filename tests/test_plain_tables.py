@@ -195,3 +195,15 @@ def test_the_word_limit_counts_what_is_built_without_the_grammar(shape, monkeypa
     fast = _outcome(text, monkeypatch, "short")
     assert fast == _outcome(text, monkeypatch, "whole")
     assert fast[0][2] == "the spec holds more than 1,000 words and numbers"
+
+
+def test_rows_too_large_are_each_reported_in_order(monkeypatch):
+    """One finite check over a whole table still names each row over float64's range, in order; a ragged
+    table checks its rows one by one, after the row of the wrong length (as before)."""
+    text = INPUTS + "weights W:\n  y1 y2\n  a 1e309 2\n  b 3 4\n  c 5 −1e400\n" + LAYER
+    nodes, checked = _outcome(text, monkeypatch, "short")
+    assert [line.split(": error")[0] for line in checked[1].splitlines() if ": error" in line] == ["t.net:9:3", "t.net:11:3"]
+    ragged = text.replace("  b 3 4\n", "  b 3\n")
+    nodes, checked = _outcome(ragged, monkeypatch, "short")
+    assert [line.split(": error")[0] for line in checked[1].splitlines() if ": error" in line] == ["t.net:10:3", "t.net:9:3",
+                                                                                                   "t.net:11:3"]
