@@ -8,6 +8,8 @@ out with spaces in the text Lark parses. Lark still sees each row's label, first
 their own line and column, so every node keeps its position, and any mistake in the
 text is still found, and reported at its line and column, by the grammar: a line that is
 not a plain row (a stray letter, `1,5`, a keyword for a label) is left whole for Lark.
+That blanked text is the one Lark reads when a spec has a mistake; a spec without one is read
+first from a shorter text still (plaintables.py), which leaves out whole plain tables.
 """
 
 from __future__ import annotations
