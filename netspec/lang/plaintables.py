@@ -74,7 +74,7 @@ def _plain_inputs(source: Source, read: ReadRows, plain_lines: list[int], keywor
     """Each run of plain input lines (blank and comment lines between them), built as Input nodes, by the
     line of its first: Lark reads `input NAME` of that line only, whose line break then ends where the
     run's last does, so the statements around keep their spans."""
-    runs, last = {}, None  # last: (the run's first line, the index in read.others of the line before)
+    runs, last = {}, None  # last: the first line of the run the previous line belongs to
     for k, (number, offset, line) in enumerate(read.others):
         found = plain_range(line, keywords) if "range" in line else None
         if found is None:
@@ -83,7 +83,8 @@ def _plain_inputs(source: Source, read: ReadRows, plain_lines: list[int], keywor
         keyword, name_start, name, low, high = found
         span = Span(source, number, keyword + 1, *_after_line_break(source.text, _line_end(source.text, offset), number))
         node = nodes.Input(_name(source, number, name_start + 1, name), None, None, None, low, high, span)
-        between = last is not None and bisect.bisect_right(plain_lines, read.others[k - 1][0]) != bisect.bisect_left(plain_lines, number)
+        between = last is not None and bisect.bisect_right(plain_lines, read.others[k - 1][0]) != bisect.bisect_left(
+            plain_lines, number)  # a plain row between two input lines: the grammar's to report
         if last is None or between:
             last = number
             runs[number] = [node]
