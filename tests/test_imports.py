@@ -23,7 +23,8 @@ PACKAGE = Path(ops.__file__).resolve().parent.parent
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
     ("base", ("source", "errors", "phrases", "limits", "version", "signals", "files", "subwords", "catalogue", "outfile", "diagnostics", "terminal", "progress",
               "examplespecs")),
-    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.parser", "lang.tidy",
+    ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.inputranges",
+               "lang.plaintables", "lang.parser", "lang.tidy",
                "lang.highlight")),
     ("expand", ("lang.expand", "lang.loader")),
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.hftokenizer", "check.weights", "check.cost",

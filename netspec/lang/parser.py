@@ -21,7 +21,8 @@ from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxE
 from netspec.lang.grammar import keywords, lark_parser
 from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
-from netspec.lang.tablerows import read_plain_rows
+from netspec.lang.plaintables import Shortened, shortened
+from netspec.lang.tablerows import ReadRows, read_plain_rows
 
 TERMINAL_WORDS = {
     "NAME": "a name",
@@ -117,9 +118,16 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
 
     parser = lark_parser()
     rows = read_plain_rows(source.text, keywords())
-    _refuse_too_many_words(source, rows.text)
+    short = shortened(source, rows, keywords())
+    _refuse_too_many_words(source, rows, short)
     if limits is not None:
         _refuse_too_many_layers(source, limits.max_steps)
+    with collector_paused():
+        try:
+            return ToNodes(source, rows.numbers, short.tables, short.inputs).transform(parser.parse(short.text))
+        except (UnexpectedInput, VisitError):
+            pass  # a mistake somewhere: found again, and reported where it is, by reading the whole text
+        del short
     try:
         with collector_paused():
             tree = parser.parse(rows.text)
@@ -132,10 +140,14 @@ def parse(source: Source, limits: Limits | None = None) -> nodes.Spec:
         raise
 
 
-def _refuse_too_many_words(source: Source, lexed: str) -> None:
-    """Counts the words of `lexed`, the text Lark reads: plain table rows are read without it."""
-    if len(lexed) <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
+def _refuse_too_many_words(source: Source, rows: ReadRows, short: Shortened) -> None:
+    """Counts the words of rows.text, the text Lark reads when it reads all but the plain rows' numbers
+    (the short text holds fewer: short.words_taken are built without it)."""
+    if len(source.text) + 1 <= 2 * MAX_SPEC_WORDS:  # a word takes a character and a space: it cannot hold too many
         return
+    if _fewer_words_than(short.text, MAX_SPEC_WORDS - short.words_taken):
+        return
+    lexed = rows.text
     if _fewer_words_than(lexed, MAX_SPEC_WORDS):
         return
     words = re.finditer(r"\S+", lexed)

@@ -8,30 +8,51 @@ out with spaces in the text Lark parses. Lark still sees each row's label, first
 their own line and column, so every node keeps its position, and any mistake in the
 text is still found, and reported at its line and column, by the grammar: a line that is
 not a plain row (a stray letter, `1,5`, a keyword for a label) is left whole for Lark.
+That blanked text is the one Lark reads when a spec has a mistake; a spec without one is read
+first from a shorter text still (plaintables.py), which leaves out whole plain tables.
 """
 
 from __future__ import annotations
 
-import io
+import functools
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 _LABEL = r'[^\W\d]\w*|"[^"\n]*"'  # the grammar's NAME or STRING
 # A row's start: its indent and label, up to where a number may begin.
 ROW_START = re.compile(rf"[ \t\f]*(?:(?P<label>{_LABEL})[ \t\f]+)?(?=[0-9+\-\u2212.])")
-NUMBER_CHARACTERS = "0123456789eE+-\u2212. \t\f\r"  # all that numbers and spaces are made of
+NUMBER_BYTES = b"0123456789eE+-. \t\f\r"  # all that numbers and spaces are made of, with the true minus \u2212
+BLANK = re.compile(r"[ \t\f\r]*(?:#[^\n]*)?")  # a line the grammar's line break takes in: blank, or a comment
 FIRST_GAP = re.compile(r"[ \t\f\r]")
 
 
 @dataclass(frozen=True)
 class ReadRows:
-    """`text` for Lark (the spec and a final line break; same lines and columns); plain rows' `numbers` by line."""
+    """The `spec` text; plain rows' `numbers` by line; `text` for Lark (made when asked for).
 
-    text: str
+    `plain`: (line number, offset of the line, where its numbers start, where its first number
+    ends, where its numbers end) of each plain row read, in order; `others`: (line number, offset,
+    text) of every other line that is not blank or a comment.
+    """
+
+    spec: str
     numbers: dict[int, array]
+    plain: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The spec with every plain row's numbers after its first blanked, and a final line break: the
+        same lines, columns and offsets. Made only to read a spec with a mistake, or a very long one."""
+        pieces, last = [], 0
+        for number, offset, start, gap, end in self.plain:
+            pieces += [self.spec[last:offset + gap], " " * (end - gap)]
+            last = offset + end
+        pieces += [self.spec[last:], "\n"]
+        return "".join(pieces)
 
 
 def read_plain_rows(text: str, keywords: frozenset[str]) -> ReadRows:
@@ -42,21 +63,22 @@ def read_plain_rows(text: str, keywords: frozenset[str]) -> ReadRows:
     different lengths, a piece that is not one number) is read a row at a time, as before, so
     each row that is not plain is left whole for the grammar, which reports it where it is.
     """
-    candidates = []  # (line number, offset of the line, where its numbers lie, their text)
+    candidates, others = [], []  # (line number, offset of the line, where its numbers lie, their text); the rest
     for number, (offset, line) in enumerate(_lines(text), start=1):
         found = _row_numbers(line, keywords)
         if found is not None:
             candidates.append((number, offset, *found))
+        elif not BLANK.fullmatch(line):
+            others.append((number, offset, line))
     read_rows = _read_tables(candidates)
-    pieces, numbers, last = [], {}, 0
+    numbers, plain = {}, []
     for (number, offset, start, end, gap, written), read in zip(candidates, read_rows):
         if read is not None:
             numbers[number] = read
-            pieces += [text[last:offset + gap], " " * (end - gap)]
-            last = offset + end
-    pieces.append(text[last:])
-    pieces.append("\n")
-    return ReadRows("".join(pieces), numbers)
+            plain.append((number, offset, start, gap, end))
+        else:
+            others.append((number, offset, ""))  # left to the grammar: it ends a run of plain rows
+    return ReadRows(text, numbers, plain, sorted(others) if len(plain) < len(candidates) else others)
 
 
 def _read_tables(candidates: list) -> list[array | None]:
@@ -77,11 +99,9 @@ def _read_block(rows: list[str]) -> list[array] | None:
     None otherwise (then each row is read on its own)."""
     if len(rows) < 2:
         return None
-    block = "\n".join(rows)
-    if "\u2212" in block:  # the true minus sign, which the grammar admits
-        block = block.replace("\u2212", "-")
-    try:
-        read = np.loadtxt(io.StringIO(block), dtype=np.float64, comments=None, ndmin=2, encoding=None)
+    rows = [row.replace("\u2212", "-") if "\u2212" in row else row for row in rows]  # the true minus, as the grammar has it
+    try:  # a list of lines: no joined copy, and no StringIO of 4 bytes a character
+        read = np.loadtxt(rows, dtype=np.float64, comments=None, ndmin=2, encoding=None)
     except ValueError:
         return None
     if read.shape[0] != len(rows):  # a row loadtxt skipped or split: not this block's shape
@@ -102,10 +122,20 @@ def _row_numbers(line: str, keywords) -> tuple[int, int, int, str] | None:
         return None
     comment = line.find("#", start.end())
     end = len(line[:comment if comment >= 0 else len(line)].rstrip(" \t\f\r"))  # a CRLF's \r stays for Lark
-    if line[start.end():end].strip(NUMBER_CHARACTERS):  # a character of anything else (str.strip: in C)
+    if not _number_characters(line[start.end():end]):
         return None
     gap = FIRST_GAP.search(line, start.end(), end)
     return start.end(), end, gap.start() if gap else end, line[start.end():end]
+
+
+def _number_characters(piece: str) -> bool:
+    """Whether `piece` is made of NUMBER_BYTES and \u2212 only: bytes.translate deletes them in C at a
+    few nanoseconds a character, where str.strip with a non-Latin-1 character among its set took 65."""
+    if not piece.isascii():
+        piece = piece.replace("\u2212", "-")
+        if not piece.isascii():
+            return False
+    return not piece.encode("ascii").translate(None, NUMBER_BYTES)
 
 
 def _lines(text: str):

@@ -24,10 +24,13 @@ def unquote(token: Token) -> str:
 class ToNodes(Transformer):
     """Method names are rule names; each returns the node of the same name."""
 
-    def __init__(self, source: Source, read_rows: dict[int, array] | None = None):
+    def __init__(self, source: Source, read_rows: dict[int, array] | None = None, tables: dict | None = None,
+                 inputs: dict | None = None):
         super().__init__()
         self.source = source
         self.read_rows = read_rows or {}  # plain rows' numbers by line, read before Lark (tablerows.py)
+        self.tables = tables or {}  # whole plain tables by their header's line, built before Lark (plaintables.py)
+        self.inputs = inputs or {}  # runs of plain inputs by their first line, built before Lark (plaintables.py)
 
     def _span(self, meta):
         return span_of(self.source, meta) if not getattr(meta, "empty", False) else None
@@ -73,6 +76,8 @@ class ToNodes(Transformer):
         return number(children[0])
 
     def input(self, meta, children):
+        if meta.line in self.inputs:  # Lark read `input NAME` of the run's first line only
+            return self.inputs[meta.line]
         name, rename, description, *facts = children
         found = dict(facts)
         low, high = found.get("range", (found.get("at_least"), found.get("at_most")))
@@ -108,6 +113,9 @@ class ToNodes(Transformer):
 
     def table(self, meta, children):
         header, *rows = children
+        built = self.tables.get(meta.line)
+        if built is not None:  # Lark read the first label and row of it; rows after a row left to it follow
+            header, rows = built[0], [*built[1], *rows[1:]]
         return nodes.Table(header, tuple(rows), self._span(meta))
 
     def weights(self, meta, children):

@@ -130,14 +130,15 @@ class TableChecks:
             ok = False
             self.fail(f"a {kind} has one row of numbers; {node.name.text} has {len(table.rows)}", table.rows[1].span,
                       hint=f"put every {kind} number on the one row under the column labels", code="NS206")
-        for row in table.rows:
-            if not np.isfinite(row.numbers).all():
+        array = _rows_array(table.rows, width)
+        finite = np.isfinite(array).all(axis=1) if array is not None else [np.isfinite(r.numbers).all() for r in table.rows]
+        for row, row_finite in zip(table.rows, finite):
+            if not row_finite:
                 ok = False
                 self.fail(f"a number in this row of {node.name.text} is too large for float64 (over about 1.8e308)",
                           row.span, hint="write a smaller number", code="NS220")
         if not ok:
             return None
-        array = np.array([row.numbers for row in table.rows], dtype=np.float64)
         return array if kind == "weights" else array[0]
 
     def _weight_rows(self, node) -> bool:
@@ -157,3 +158,11 @@ class TableChecks:
                 return False
             seen[name.text] = name.span
         return True
+
+
+def _rows_array(rows, width: int) -> np.ndarray | None:
+    """The rows as one float64 array, when every row is `width` numbers long (None otherwise): one
+    finite check over the whole table, where a check a row cost a NumPy call each."""
+    if any(len(row.numbers) != width for row in rows):
+        return None
+    return np.array([row.numbers for row in rows], dtype=np.float64).reshape(len(rows), width)
