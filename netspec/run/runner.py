@@ -13,6 +13,7 @@ its example check, a generated token, comes from the exact way.
 
 from __future__ import annotations
 
+import contextvars
 import math
 from dataclasses import dataclass
 from typing import Sequence
@@ -45,6 +46,10 @@ def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exac
     _fit(plan, len(rows), traced=False, exact=exact)
     exact = exact and plan.dtype == np.float64  # the exact arithmetic is float64's; a float32 plan runs fast
     given = np.asarray(rows, dtype=plan.dtype)
+    if plan.program is not None and not exact:
+        outputs = _QUIET.copy().run(_programmed, plan.program, given)
+        if outputs is not None:
+            return RunResult(outputs, decide(plan.spec.decision, outputs))
     block = 0 if exact or plan.dtype == np.float64 else _block_rows(plan)
     with np.errstate(all="ignore"):
         try:
@@ -55,6 +60,29 @@ def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exac
         except _Rerun:
             outputs = _forward(plan, given, row_ids, exact, None)
     return RunResult(outputs, decide(plan.spec.decision, outputs))
+
+
+def _quiet() -> contextvars.Context:
+    """A context whose NumPy error state ignores every floating-point fault, as `np.errstate(all="ignore")`
+    does: a program runs in a copy of it (0.1 µs, where entering np.errstate takes 1.7 µs, a tenth of
+    leaf's 1,000 rows). Its kernels read no other context variable."""
+    with np.errstate(all="ignore"):
+        return contextvars.copy_context()
+
+
+_QUIET = _quiet()
+
+
+def _programmed(program, given: np.ndarray) -> np.ndarray | None:
+    """The batch through the plan's program (netspec/run/fused.py), or None when a NaN or infinity may have
+    appeared: then the batch runs step by step, each step checked, to say where."""
+    if program.limit is not None:
+        if not given.flags.c_contiguous:
+            given = np.ascontiguousarray(given)
+        if not program.fits(given):
+            return None
+    outputs = program.compute(given)
+    return outputs if program.limit is not None or _finite_total(outputs) else None
 
 
 BLOCK_ROWS = 16_384  # rows of a narrow float32 batch run at a time
@@ -115,16 +143,18 @@ _ONES: dict = {}
 
 
 def _finite_total(result: np.ndarray) -> bool:
-    """True when the sum of every number is finite: one cheap pass, and the search only on a fault (a sum that
-    overflowed, or a NaN or infinity). A small result is summed by BLAS's dot product with ones, which costs
-    half of np.add.reduce's call; its order does not matter, only whether the total is finite."""
+    """True when every number is finite. A small result: its sum, by BLAS's dot product with ones (half of
+    np.add.reduce's call; the search follows only on a fault: a sum that overflowed, or a NaN or infinity).
+    A large one: its smallest and largest numbers, two passes each four times as fast as a sum's, exact."""
     kind = result.dtype.char
     if result.size <= SMALL_CHECK and kind in "fd" and result.flags.c_contiguous:
         ones = _ONES.get(kind)
         if ones is None:
             ones = _ONES[kind] = np.ones(SMALL_CHECK, dtype=result.dtype)
         return math.isfinite(np.dot(result.reshape(-1), ones[:result.size]))
-    return math.isfinite(np.add.reduce(result, axis=None))
+    if result.size == 0:
+        return True
+    return math.isfinite(np.minimum.reduce(result, axis=None)) and math.isfinite(np.maximum.reduce(result, axis=None))
 
 
 def trace(plan: Plan, rows: np.ndarray, row_ids: Sequence[str], progress=None, worked=None) -> Trace:
