@@ -2,7 +2,9 @@
 
 A batch is one array of shape (rows, inputs): each step is one NumPy operation over all
 rows at once. After each step the result is checked for NaN and infinity, so a fault is
-reported at the step where it first appears.
+reported at the step where it first appears. A float32 plan of dense layers, relus and a
+softmax runs as its program instead (netspec/run/fused.py), with one check for the whole
+batch; when that check fails, the batch runs again step by step to name the step.
 
 Two ways to run: the fast kernels (BLAS matrix products, NumPy's functions) for batches,
 whose last bit may differ between machines, and `exact=True`, the explaining kernels'
@@ -42,7 +44,8 @@ def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exac
     Only the values the plan marks (Plan.checks) are searched for NaN and infinity: one that only
     operations carrying a NaN or infinity into their result read (OpDef.propagates) shows its fault in
     theirs. When a fault shows, the batch runs again with every step checked, so the error names the
-    step where it first appears, in that operation's words."""
+    step where it first appears, in that operation's words. A float32 plan's program (Plan.program) runs
+    first, with one check for the whole batch; the steps run only when that check fails."""
     _fit(plan, len(rows), traced=False, exact=exact)
     exact = exact and plan.dtype == np.float64  # the exact arithmetic is float64's; a float32 plan runs fast
     given = np.asarray(rows, dtype=plan.dtype)
