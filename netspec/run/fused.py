@@ -31,7 +31,6 @@ import numpy as np
 from netspec.ops.base import Floor, Product, Shift, Softmax
 
 WIDE = 64  # neurons: a product this wide or wider keeps its weights column by column (BLAS's fastest for 784 × 512)
-SMALL = 1 << 16  # numbers: up to this many, a batch's size is found in one call
 LARGEST = 1e30  # the largest number a value may reach, by the program's bound: float32 ends near 3.4e38
 
 
@@ -51,15 +50,11 @@ class Program:
 
     def fits(self, given: np.ndarray) -> bool:
         """True when no row's norm can pass `limit`: a row's norm is at most √(width) times the batch's
-        largest number (a NaN or infinity fails). A small batch: the root of Σ x², one BLAS call, at least
-        the largest |x| however BLAS rounds (each partial sum of squares only grows). A large one: its
-        smallest and largest numbers, two passes each faster than BLAS's dot product here."""
+        largest |x|, and that at most √(Σ x²), however BLAS rounds the sum (each partial sum of squares only
+        grows). One BLAS pass, faster here than a minimum and a maximum; a NaN or infinity fails, as does
+        a number past 1.8e19, whose square overflows float32 (the steps then run one by one)."""
         flat = given.reshape(-1)
-        if flat.size <= SMALL:
-            largest = math.sqrt(float(np.dot(flat, flat)))
-        else:
-            largest = max(float(np.maximum.reduce(flat)), -float(np.minimum.reduce(flat)))
-        return math.sqrt(given.shape[-1]) * largest <= self.limit
+        return math.sqrt(given.shape[-1] * float(np.dot(flat, flat))) <= self.limit
 
 
 def compile_program(plan_steps, input_value: str, output: str) -> Program | None:
