@@ -29,7 +29,7 @@ STAGES = (  # (stage, module patterns); a module imports only modules of its own
     ("expand", ("lang.expand", "lang.loader")),
     ("check", ("check", "check.model", "check.vocabulary", "check.vocabfile", "check.hftokenizer", "check.weights", "check.cost",
                "check.rules", "check.rules.*", "check.checker", "check.whatif", "ops", "ops.*")),
-    ("plan", ("run.plan", "run.trace")),
+    ("plan", ("run.fused", "run.plan", "run.trace")),
     ("run", ("run", "run.decision", "run.runner", "run.fields", "run.inputs", "run.csvinput", "run.batch", "run.answers",
              "run.examples", "run.cached", "run.growing", "run.generation", "run.variants", "run.frames", "run.sets")),
     ("train", ("train", "train.*")),

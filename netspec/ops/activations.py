@@ -13,7 +13,7 @@ import numpy as np
 
 from netspec.errors import NumericError
 from netspec.ops.arithmetic import EXACT, FAST
-from netspec.ops.base import EXACT_CALL, EXACT_EXP, OpDef, ShapeResult, elementwise_cost
+from netspec.ops.base import EXACT_CALL, EXACT_EXP, Floor, OpDef, ShapeResult, Softmax as SoftmaxStep, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import (SUM, Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron,
                                 positions, total_chain)
@@ -214,13 +214,27 @@ def _divide_by_sum_onnx(g, xs, ps, options) -> str:
     return g.flat(g.node("Div", x, g.node("ReduceSum", x, g.ints([-1], "axes"), keepdims=1)), options)
 
 
+def _identity_fused(ps, options):
+    return ()
+
+
+def _relu_fused(ps, options):
+    return (Floor(0.0),)
+
+
+def _softmax_fused(ps, options):
+    """Over the whole layer only: a sequence's softmax runs over each position's features (the batch kernel)."""
+    return None if "positions" in options else (SoftmaxStep(),)
+
+
 def _fast(explain):
     return lambda xs, ps, options: explain(xs, ps, options, FAST)[0]
 
 
-def _op(name, explain, worked, gradient, onnx, validate=None, probabilities=False, function_operations=0):
+def _op(name, explain, worked, gradient, onnx, validate=None, probabilities=False, function_operations=0, fused=None):
     return OpDef(name, "activation", check_one_value, _fast(explain), explain, worked, validate=validate,
-                 probabilities=probabilities, cost=_cost(function_operations), gradient=gradient, onnx=onnx)
+                 probabilities=probabilities, cost=_cost(function_operations), gradient=gradient, onnx=onnx,
+                 fused=fused)
 
 
 def _cost(function_operations: int):
@@ -231,13 +245,15 @@ def _cost(function_operations: int):
 
 
 OPS = (
-    _op("identity", _identity, per_neuron(_identity_one), _identity_gradient, _onnx_unary("Identity")),  # the number unchanged
-    _op("relu", _relu, per_neuron(_relu_one), _relu_gradient, _onnx_unary("Relu")),  # max(0, x): negative numbers become 0
+    _op("identity", _identity, per_neuron(_identity_one), _identity_gradient, _onnx_unary("Identity"),
+        fused=_identity_fused),  # the number unchanged
+    _op("relu", _relu, per_neuron(_relu_one), _relu_gradient, _onnx_unary("Relu"),
+        fused=_relu_fused),  # max(0, x): negative numbers become 0
     _op("logistic", _logistic, per_neuron(_logistic_one), _logistic_gradient, _onnx_unary("Sigmoid"),  # 1 / (1 + e^(−x)), between 0 and 1
         function_operations=EXACT_EXP),
     _op("tanh", _tanh, per_neuron(_tanh_one), _tanh_gradient, _onnx_unary("Tanh"), function_operations=EXACT_CALL),  # tanh(x), between −1 and 1
     _op("softmax", _softmax, _softmax_worked, _softmax_gradient, _softmax_onnx, probabilities=True,  # e^x / sum of e^x over the layer
-        function_operations=EXACT_EXP),
+        function_operations=EXACT_EXP, fused=_softmax_fused),
     _op("divide_by_sum", _divide_by_sum, _divide_by_sum_worked, _divide_by_sum_gradient, _divide_by_sum_onnx, _validate_positive,  # x / sum of x over the layer
         probabilities=True),
 )

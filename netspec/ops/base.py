@@ -139,6 +139,9 @@ class OpDef:
     propagates                                  a NaN or infinity in its inputs always gives at least one in
                                                 its result (sums and products of every number read), so the
                                                 runner need not search the inputs (netspec/run/plan.py)
+    fused(ps, options) -> tuple[Instruction, ...] | None   the step as a float32 program's instructions
+                                                (Product, Shift, Floor, Softmax below; netspec/run/fused.py
+                                                runs them into buffers of its own); None: it has no such form
     onnx(g, xs, ps, options) -> name            the same step as ONNX nodes (netspec/interop/onnx_graph.py's
                                                 builder g; xs and ps are the names of its (batch, width)
                                                 inputs and parameter initializers); None: no ONNX form
@@ -164,6 +167,7 @@ class OpDef:
     onnx: Callable | None = None
     exact: Callable | None = None
     propagates: bool = False  # a NaN or ±∞ anywhere in its inputs makes one in its result
+    fused: Callable | None = None
 
     def exact_kernel(self, xs, ps, options) -> np.ndarray:
         """The explaining kernel's numbers, bit for bit, without the record a printout lays out."""
@@ -177,6 +181,31 @@ class OpDef:
 
 
 WEIGHTED_SUM = "weighted sum"
+
+
+# ---- the instructions a float32 program is made of (OpDef.fused; netspec/run/fused.py runs them) ----
+
+@dataclass(frozen=True)
+class Product:
+    """y = x · weights (n_in, n_out): a new array."""
+    weights: np.ndarray
+
+
+@dataclass(frozen=True)
+class Shift:
+    """y = y + by (one number per neuron), in place."""
+    by: np.ndarray
+
+
+@dataclass(frozen=True)
+class Floor:
+    """y = max(y, at) (0 for relu, or one number per neuron), in place."""
+    at: np.ndarray | float
+
+
+@dataclass(frozen=True)
+class Softmax:
+    """y = e^(y − max y) / Σ e^(y − max y) over the layer, in place."""
 
 
 def same_at_each_position(xs, ps, options, state):

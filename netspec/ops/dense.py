@@ -18,7 +18,8 @@ import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.arithmetic import EXACT
-from netspec.ops.base import over_new_positions, WEIGHTED, WEIGHTED_SUM, Cost, OpDef, ShapeResult, sequence_names
+from netspec.ops.base import (over_new_positions, WEIGHTED, WEIGHTED_SUM, Cost, OpDef, Product, ShapeResult, Shift,
+                              sequence_names)
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Bias, Record, Sum, Term, address
 from netspec.phrases import Phrase
@@ -268,6 +269,11 @@ def _dense_cached(xs, ps, options, state):
     return None if state["sequence"] else (xs, ps, options)
 
 
+def dense_fused(ps, options):
+    """x · W, then + b: a float32 program's product and shift (netspec/run/fused.py)."""
+    return (Product(ps[0]),) + ((Shift(ps[1]),) if len(ps) > 1 else ())
+
+
 def dense_onnx(g, xs, ps, options) -> str:
     """MatMul (+ Add): x (batch, n_in) times W (n_in, n_out), plus the bias."""
     y = g.node("MatMul", xs[0], ps[0])
@@ -284,7 +290,7 @@ def dense_each_onnx(g, xs, ps, options) -> str:
 
 OPS = (OpDef("dense", WEIGHTED_SUM, check_dense, dense_kernel, dense_explain, dense_worked,  # input × weight (+ bias)
              diagram=WEIGHTED, names_from_table=True, cost=dense_cost, gradient=dense_gradient,
-             cached=_dense_cached, onnx=dense_onnx, exact=dense_exact, propagates=True),
+             cached=_dense_cached, onnx=dense_onnx, exact=dense_exact, propagates=True, fused=dense_fused),
        OpDef("dense_each", WEIGHTED_SUM, check_dense, dense_each_kernel, dense_each_explain, dense_each_worked,
              hidden=True, names_from_table=True, cost=dense_cost, gradient=dense_each_gradient,
              cached=over_new_positions, onnx=dense_each_onnx, exact=dense_each_exact, propagates=True))  # the same dense layer at every position of a sequence

@@ -22,6 +22,7 @@ import numpy as np
 from netspec import ops
 from netspec.check.model import CheckedSpec, Step
 from netspec.ops.base import OpDef
+from netspec.run.fused import Program, compile_program
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Plan:
     last_uses: tuple[tuple[str, ...], ...] = ()
     dtype: np.dtype = np.dtype(np.float64)
     checks: tuple[bool, ...] | None = None  # which results a batch searches for NaN and infinity; None: all
+    program: Program | None = None  # a float32 batch's straight list of kernel calls (netspec/run/fused.py)
 
     def __repr__(self) -> str:
         kind = "" if self.dtype == np.float64 else f", {self.dtype.name}"
@@ -92,7 +94,8 @@ def compile_plan(spec: CheckedSpec, dtype=None) -> Plan:
         params = tuple(cast[name] for name in step.params)
         widths = (spec.values[step.inputs[0]].shape_text, spec.values[step.output].shape_text)
         steps.append(PlanStep(step, op, params, widths))
-    return Plan(spec, tuple(steps), _last_uses(spec), kind, _checks(spec, steps))
+    program = compile_program(steps, spec.input_value, spec.output) if kind == np.float32 else None
+    return Plan(spec, tuple(steps), _last_uses(spec), kind, _checks(spec, steps), program)
 
 
 def _checks(spec: CheckedSpec, steps: list[PlanStep]) -> tuple[bool, ...]:
