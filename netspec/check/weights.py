@@ -14,7 +14,6 @@ import json
 import math
 import re
 import struct
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,14 @@ FLOAT_KINDS = {"f"}
 SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2"}
 BF16 = np.dtype("<u2")  # bfloat16's bits: the top half of a float32, widened exactly in load()
 READ_PIECE = 1024**2  # an .npz member is inflated 1 MiB at a time into its float64 array
+
+
+def _zip_failures() -> tuple:
+    """What a damaged .npz raises. zipfile (with bz2 and lzma) is imported only when an .npz is read:
+    an except clause's tuple is made only when something was raised."""
+    import zipfile
+
+    return (zipfile.BadZipFile, EOFError, OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,11 @@ class WeightFile:
     def archive(self) -> zipfile.ZipFile:
         if self._archive is None:
             _check_members(self.opened.stream, self.name, self.opened.size)
+            import zipfile
+
             try:
                 self._archive = zipfile.ZipFile(self.opened.stream)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+            except _zip_failures() as error:
                 raise _damaged(self.name, error) from None
         return self._archive
 
@@ -207,7 +216,7 @@ def _read_member(file: WeightFile, header: TensorHeader) -> np.ndarray:
                 if len(piece) != count * size:
                     raise WeightFileError(f"{name} is truncated: it ends before its numbers do", code="NS408")
                 flat[start:start + count] = np.frombuffer(piece, dtype=header.dtype)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:  # a broken stream, or a bad checksum
+    except _zip_failures() as error:  # a broken stream, or a bad checksum
         raise _damaged(file.name, error) from None
     return out
 
@@ -331,7 +340,7 @@ def _npz_header(file: WeightFile, key: str | None) -> TensorHeader:
         info = file.members()[member]
         with file.archive().open(info) as stream:
             header = _npy_header(stream, f"{file.name}[{member[:-4]}]", info.file_size)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+    except _zip_failures() as error:
         raise _damaged(file.name, error) from None
     return TensorHeader(header.shape, header.dtype, header.offset, member)
 

@@ -90,7 +90,8 @@ def _rows_fit(ctx: CheckContext, x_ref, x, w_ref, weights) -> RowOrder | None:
                  hint=_label_hint(missing, extra),
                  notes=[Note(weights.span, f"{weights.name} is declared")], code="NS205")
         return None
-    return RowOrder(weights.name, tuple(rows.index(n) for n in wanted))
+    place = {name: i for i, name in enumerate(rows)}  # not rows.index: a 1,000-row table would search 500,000 names
+    return RowOrder(weights.name, tuple(place[n] for n in wanted))
 
 
 def _stem(name: str) -> str:
