@@ -6,10 +6,12 @@ limits hold unless the user lifts them on the command line.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: `netspec --help` reads this module and need not load pathlib
+    from pathlib import Path
 
 DEFAULT_MAX_BYTES = 4 * 1024**3  # 4 GiB: any network of the article, with room to spare
 DEFAULT_MAX_STEPS = 2_000  # once repeats are written out: GPT-2 XL's 48 blocks at some 20 steps each are 1,000; checking 2,000 takes about half a second

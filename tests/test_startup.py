@@ -39,13 +39,14 @@ def test_the_cli_module_alone_imports_only_click_and_base_modules():
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["run", "--help"]])
 def test_help_needs_no_diagnostics_and_builds_only_its_command(argv):
     """`netspec --help` builds no command's options, `netspec run --help` only run's; neither loads the
-    diagnostics (netspec.errors, netspec.source, hashlib), which only a failure needs."""
+    diagnostics (netspec.errors, netspec.source, hashlib), which only a failure needs, nor pathlib (a
+    help text opens no file)."""
     code = (f"from netspec.cli import cli, main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
             "import sys\nsys.stderr.write(repr(sorted(cli.commands)) + '\\n' + '\\n'.join(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     built, *loaded = done.stderr.split("\n")
     assert built == repr(argv[:1] if argv[-1] == "--help" and len(argv) == 2 else [])
-    assert not {"netspec.errors", "netspec.source", "hashlib"} & set(loaded)
+    assert not {"netspec.errors", "netspec.source", "hashlib", "pathlib"} & set(loaded)
 
 
 def test_the_command_list_is_what_the_built_commands_say():
