@@ -275,8 +275,7 @@ def run(spec, assignments, csv_path, example, fmt, output, dtype, sets, digits, 
 
 def _results_fit(checked, rows: int):
     """The results of rows held at once (not a streamed CSV) are a printout: refused over --max-printout."""
-    from netspec.run.batch import row_text_bytes
-    from netspec.check.cost import printout_fits
+    from netspec.check.cost import printout_fits, row_text_bytes
 
     printout_fits(checked.cost, rows * row_text_bytes(checked), f"the results of {rows:,} row{'s' * (rows != 1)}",
                   "run fewer rows, or write the `say` sentence shorter")

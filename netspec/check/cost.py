@@ -27,6 +27,8 @@ FREE_NEURONS = 1_000_000  # names the checker always affords (150 MB), so that a
 SAY_PLACEHOLDER = "{decision}"
 RENDER_BYTES = 10  # memory a printout takes while it is made, per byte it writes (measured: JSON 10-11×, SVG 9×)
 SHORT_STEP = 16  # numbers a step shown in short writes: its first and last few results
+CELL_BYTES = 32  # a number as CSV text (in its line, then parsed) and as printed output
+ROW_BYTES = 200  # a row's line and result strings themselves, and their places in lists
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,11 @@ def rows_fit(spec_cost: SpecCost, rows: int, traced: bool, limits: Limits | None
                            f"{describe_bytes(limits.max_bytes)}", spec_cost.where, code="NS505",
                            hint=f"give fewer rows{', or run instead of trace' if traced else ''}, or raise the "
                                 f"limit with --max-memory {raised(need)}")
+
+
+def row_text_bytes(spec) -> int:
+    """One row's text: its CSV line, and its printed result with the decision sentence filled in."""
+    return CELL_BYTES * (len(spec.inputs) + len(spec.output_labels)) + 2 * spec.cost.decision_chars + ROW_BYTES
 
 
 def chunk_rows(spec_cost: SpecCost, target: int, most: int, limits: Limits, row_bytes: int) -> int:

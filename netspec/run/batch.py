@@ -17,6 +17,7 @@ import stat
 from typing import Callable
 
 from netspec.check import cost
+from netspec.check.cost import row_text_bytes
 from netspec.run.csvinput import read_chunks
 from netspec.run.inputs import Rows
 from netspec.limits import Limits
@@ -30,8 +31,6 @@ Show = Callable[[Rows, RunResult, int], str]  # a chunk's rows, their results, t
 HOLD_IN_MEMORY = 64 * 1024 * 1024  # output below this size is held until the end, then printed at once
 CHUNK_BYTES = 256 * 1024 * 1024  # one chunk, everything counted, takes at most this much memory (or --max-memory)
 MAX_CHUNK_ROWS = 131_072
-CELL_BYTES = 32  # a number as CSV text (in its line, then parsed) and as printed output
-ROW_BYTES = 200  # a row's line and result strings themselves, and their places in lists
 LONG_SENTENCE = 1024  # characters: a `say` sentence this long, written on every row, counts toward --max-printout
 
 
@@ -42,11 +41,6 @@ def chunk_rows(spec: CheckedSpec, limits: Limits | None = None) -> int:
     temporaries, attention's scores too) plus its text in and out, stay within CHUNK_BYTES and
     --max-memory. More rows per chunk would buy little speed and cost hundreds of MB in line strings."""
     return cost.chunk_rows(spec.cost, CHUNK_BYTES, MAX_CHUNK_ROWS, limits or spec.cost.limits, row_text_bytes(spec))
-
-
-def row_text_bytes(spec: CheckedSpec) -> int:
-    """One row's text: its CSV line, and its printed result with the decision sentence filled in."""
-    return CELL_BYTES * (len(spec.inputs) + len(spec.output_labels)) + 2 * spec.cost.decision_chars + ROW_BYTES
 
 
 def run_csv(spec: CheckedSpec, plan: Plan, path: str, show: Show, write: Callable[[str], None],

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from netspec.run.csvinput import read_chunks
 from netspec.errors import InputError
 from netspec.run.fields import Rows, did_you_mean, field_values, parse_number
 from netspec.check.model import CheckedSpec
@@ -62,6 +61,8 @@ def from_examples(spec: CheckedSpec, only: str | Sequence[str] | None = None) ->
 
 def from_csv(spec: CheckedSpec, path: str) -> Rows:
     """A whole CSV file as one batch (see csvinput.read_chunks to stream a large one)."""
+    from netspec.run.csvinput import read_chunks  # imported here: a run of --input or examples reads no CSV
+
     chunks = list(read_chunks(spec, path))
     return Rows(np.concatenate([c.values for c in chunks]), tuple(i for c in chunks for i in c.ids))
 
