@@ -83,7 +83,8 @@ def _erfc_tail(a: np.ndarray, exp) -> np.ndarray:
     far = ~near
     ratio[far] = _poly(RB, s[far]) / _poly(SB, s[far])
     z = (a.view(np.uint64) & np.uint64(0xFFFFFFFF00000000)).view(np.float64)  # a with its low 32 bits cleared
-    return exp(-z * z - 0.5625) * exp((z - a) * (z + a) + ratio) / a
+    both = exp(np.concatenate([-z * z - 0.5625, (z - a) * (z + a) + ratio]))  # one call: exp costs its calls
+    return both[:a.size] * both[a.size:] / a
 
 
 def _poly(coefficients: tuple[float, ...], t: np.ndarray) -> np.ndarray:
