@@ -49,17 +49,32 @@ layer out = dense(input, W)
 output out labels from v
 """
 
+REFUSED = """vocabulary v characters "ab" numbered from 1
+input text "two letters" tokens 2 from v
+weights W:
+        a     b
+ text1  -2    0
+ text2  1.5   2
+layer h = dense(input, W)
+layer out = divide_by_sum(h)
+output out labels from v
+"""
 
-def test_a_fault_in_a_later_window_is_reported_as_run_reports_it(tmp_path):
-    """"ab" gives a = 1e308 and picks a; the next window "ba" gives 2·1e308, infinity: the loop's error is
-    run's own for that window, naming the step and the neuron."""
-    path = tmp_path / "overflowing.net"
-    path.write_text(OVERFLOWING)
+# (spec, the start, the later window that faults, the code of run's error)
+FAULTS = [(OVERFLOWING, "ab", [2.0, 1.0], "NS501"),  # a = 1e308 picks a; "ba" gives 2·1e308, infinity
+          (REFUSED, "ab", [2.0, 2.0], "NS502")]  # h = (1, 4) picks b; "bb" gives h.a = −1, which divide_by_sum refuses
+
+
+@pytest.mark.parametrize("text, start, window, code", FAULTS, ids=["infinity", "refused"])
+def test_a_fault_in_a_later_window_is_reported_as_run_reports_it(tmp_path, text, start, window, code):
+    """The first window is fine; the next one faults (a result that is not finite, or a number the operation
+    refuses, though its result is finite): the loop's error is run's own for that window."""
+    path = tmp_path / "faulting.net"
+    path.write_text(text)
     spec = netspec.load_spec(path)
     with pytest.raises(NetspecError) as by_run:
-        run(compile_plan(spec), np.array([[2.0, 1.0]]), exact=True)
+        run(compile_plan(spec), np.array([window]), exact=True)
     with pytest.raises(NetspecError) as by_generate:
-        generate(spec, "ab", 3)
-    assert by_generate.value.code == by_run.value.code == "NS501"
+        generate(spec, start, 3)
+    assert by_generate.value.code == by_run.value.code == code
     assert str(by_generate.value) == str(by_run.value)
-    assert "out" in str(by_run.value) and "infinity" in str(by_run.value)

@@ -101,14 +101,16 @@ FAST = _Fast()
 EXACT = _Exact()
 
 
-SMALL_SUM = 1 << 16  # terms at most, for one np.add.accumulate (a running total, never pairwise) to hold them
+SMALL_SUM = 1 << 16  # terms at most, for one call (a reduction by rows, or np.add.accumulate's running total) to add
 
 
 def ordered_sum(terms: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
     """Σ along `axis`, added first to last: ((t0 + t1) + t2) + …, as a learner adds a printed sum.
 
-    One vectorised addition per term, across every other axis at once: for a trace's
-    sizes (a few hundred terms) this costs microseconds.
+    A trace's sizes (up to SMALL_SUM terms) take one NumPy call: a reduction along an axis
+    that has columns after it (row after row, _rows_in_order), else a running total
+    (np.add.accumulate); a larger sum, one vectorised addition per term, across every other
+    axis at once.
     """
     terms = np.asarray(terms, dtype=np.float64)
     axis = axis % terms.ndim

@@ -148,17 +148,25 @@ class ExactWindow:
     run(plan, window, exact=True), bit for bit, without what one window's outputs do not need.
 
     A generated token is picked from the exact outputs of one window, so the generation loop pays
-    for each step's call, not for a batch's bookkeeping: the limits are checked, and the input's
-    numbers refused or accepted, on the first window (by run itself); every later window is the
-    start's tokens slid on by tokens the network picked. Only the results a batch searches for NaN
-    and infinity are searched (Plan.checks); a fault runs the window again through run, whose
-    error names the step where it first appears."""
+    for each step's call, not for a batch's bookkeeping: the limits are checked on the first window
+    (by run itself); every later window is the start's tokens slid on by tokens the network picked.
+    Only the results a batch searches for NaN and infinity are searched (Plan.checks), and the
+    numbers an operation refuses (OpDef.validate) are looked for as run looks for them; either fault
+    runs the window again through run, whose error names the step where it first appears."""
 
     def __init__(self, plan):
         self.plan = plan
         checks = plan.checks or (True,) * len(plan.steps)
         self.steps = [(step.op.exact_kernel, step.step.inputs, step.params, step.step.options, step.step.output,
-                       check) for step, check in zip(plan.steps, checks)]
+                       check, self._refuses(step)) for step, check in zip(plan.steps, checks)]
+
+    def _refuses(self, step):
+        """x → True when the step's operation refuses a number of its input x, or None when it refuses none."""
+        if step.op.validate is None:
+            return None
+        source = step.step.inputs[0]
+        labels = self.plan.spec.values[source].labels
+        return lambda x: step.op.validate(x, source, labels, lambda row: f"row {row + 1}") is not None
 
     def outputs(self, numbers, first: bool = False) -> np.ndarray:
         """The network's exact outputs for the window `numbers` (one row)."""
@@ -167,8 +175,11 @@ class ExactWindow:
             return run(self.plan, given, exact=True).outputs[0]
         values = {self.plan.spec.input_value: given}
         with np.errstate(all="ignore"):
-            for kernel, inputs, params, options, output, check in self.steps:
-                result = kernel([values[name] for name in inputs], params, options)
+            for kernel, inputs, params, options, output, check, refuses in self.steps:
+                xs = [values[name] for name in inputs]
+                if refuses is not None and refuses(xs[0]):
+                    return run(self.plan, given, exact=True).outputs[0]  # raises run's own error
+                result = kernel(xs, params, options)
                 if check and not np.isfinite(result).all():
                     return run(self.plan, given, exact=True).outputs[0]  # raises at the first step it shows in
                 values[output] = result
