@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 
 from netspec import ops
+from netspec.ops.arithmetic import EXACT
 from netspec.ops.erf import erf
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -200,6 +201,24 @@ def test_erf_is_within_one_unit_in_the_last_place_of_math_erf():
     expected = np.array([math.erf(v) for v in x.tolist()])
     ulps = np.abs(erf(x).view(np.int64) - expected.view(np.int64))  # same signs: the distance in representable floats
     assert ulps.max() <= 1
+
+
+def test_erf_of_a_few_numbers_is_erf_of_many_bit_for_bit():
+    """A few numbers at a time (a token's GELU: each interval's polynomials in one pass, the coefficients
+    gathered per number) give the bits of a large batch (each interval's numbers apart, by masks), with
+    the exact exp and NumPy's: on every interval's edges, a dense grid, tiny and huge numbers, ±∞ and NaN."""
+    rng = np.random.default_rng(4)
+    edges = np.array([2.0 ** -28, 0.84375, 1.25, 1 / 0.35, 6.0, 0.0, 1.0])
+    near = (edges[:, None] + np.maximum(np.spacing(edges), 5e-324)[:, None] * np.arange(-30, 31)).ravel()
+    x = np.concatenate([near, -near, np.linspace(-7, 7, 20_001), rng.standard_normal(5000) * 3,
+                        rng.standard_normal(500) * 1e-9, rng.integers(0, 2 ** 64, 500, dtype=np.uint64).view(np.float64),
+                        [np.inf, -np.inf, np.nan, -0.0]])
+    assert x.size > 4096  # the whole takes the masks
+    for exp in (EXACT.exp, np.exp):
+        whole = erf(x, exp)
+        for chunk in (4096, 300, 5):
+            parts = np.concatenate([erf(x[i:i + chunk], exp) for i in range(0, x.size, chunk)])
+            assert np.array_equal(parts.view(np.int64), whole.view(np.int64))
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # torch's own import-time notices are not ours

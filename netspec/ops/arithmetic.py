@@ -101,17 +101,21 @@ FAST = _Fast()
 EXACT = _Exact()
 
 
-SMALL_SUM = 1 << 16  # terms at most, for one np.add.accumulate (a running total, never pairwise) to hold them
+SMALL_SUM = 1 << 16  # terms at most, for one call (a reduction by rows, or np.add.accumulate's running total) to add
 
 
 def ordered_sum(terms: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
     """Σ along `axis`, added first to last: ((t0 + t1) + t2) + …, as a learner adds a printed sum.
 
-    One vectorised addition per term, across every other axis at once: for a trace's
-    sizes (a few hundred terms) this costs microseconds.
+    A trace's sizes (up to SMALL_SUM terms) take one NumPy call: a reduction along an axis
+    that has columns after it (row after row, _rows_in_order), else a running total
+    (np.add.accumulate); a larger sum, one vectorised addition per term, across every other
+    axis at once.
     """
     terms = np.asarray(terms, dtype=np.float64)
     axis = axis % terms.ndim
+    if 0 < terms.shape[axis] and terms.size <= SMALL_SUM and _rows_in_order(terms, axis):
+        return np.add.reduce(terms, axis=axis, keepdims=keepdims, initial=-0.0)  # −0 + t = t, even t = −0
     if 0 < terms.shape[axis] and terms.size <= SMALL_SUM:  # one call: accumulate adds first to last too
         total = np.add.accumulate(terms, axis=axis)[(slice(None),) * axis + (slice(-1, None),)]
         return total if keepdims else total.reshape(total.shape[:axis] + total.shape[axis + 1:])
@@ -123,6 +127,15 @@ def ordered_sum(terms: np.ndarray, axis: int, keepdims: bool = False) -> np.ndar
         for term in moved[1:]:
             total += term
     return np.expand_dims(total, axis) if keepdims else total
+
+
+def _rows_in_order(terms: np.ndarray, axis: int) -> bool:
+    """True when np.add.reduce adds `terms` along `axis` first to last. NumPy adds pairwise only when its
+    innermost loop runs along the axis summed; on a C-contiguous array whose axes after `axis` hold two or
+    more numbers, the innermost loop runs along those (the smallest strides), and the sum is row after row,
+    each row added to the running totals of every column at once (tests/test_arithmetic.py checks it on
+    numbers whose sum changes with the order)."""
+    return axis < terms.ndim - 1 and math.prod(terms.shape[axis + 1:]) >= 2 and terms.flags.c_contiguous
 
 
 # fdlibm's e_exp.c (Sun, 1993), the exp of FreeBSD and musl: its constants and its steps.
@@ -141,29 +154,43 @@ def fdlibm_exp(x) -> np.ndarray:
     addition, multiplication or division that IEEE 754 rounds the same way on every
     machine (NumPy never fuses them), so the bits are the same everywhere; the result is
     within one unit in the last place of e^x (tests/test_arithmetic.py, against mpmath).
+
+    fdlibm picks k = ±1 by |x|'s high word between 0.5·ln2 and 1.5·ln2, and the nearest whole
+    number to x/ln2 beyond; on that first interval the nearest whole number is ±1 too, so one
+    rounding serves both, and k = 0 (r = x − 0·ln2 = x) below it. Its thresholds on the high
+    word are thresholds on |x| itself. Each NumPy call costs more than its arithmetic on a
+    trace's few hundred numbers, so these are the fewest calls that give fdlibm's bits.
     """
-    x = np.asarray(x, dtype=np.float64)
+    given = np.asarray(x, dtype=np.float64)
+    x = given.reshape(-1)  # one flat run of numbers: NumPy's calls on a flat array cost half (attention's 4-d scores)
     with np.errstate(all="ignore"):
-        high = (x.view(np.uint64) >> np.uint64(32)).astype(np.int64) & 0x7FFFFFFF  # |x|'s high word
-        negative = np.signbit(x)
-        sign = np.where(negative, -1.0, 1.0)
-        near_ln2 = (high > 0x3FD62E42) & (high < 0x3FF0A2B2)  # 0.5·ln2 < |x| < 1.5·ln2: k = ±1
-        beyond = high >= 0x3FF0A2B2  # |x| ≥ 1.5·ln2: k = the nearest whole number to x/ln2
-        k = np.trunc(_INV_LN2 * x + 0.5 * sign)
-        k = np.where(near_ln2, sign, np.where(beyond, k, 0.0))
-        k = np.where(np.isfinite(k), k, 0.0)
-        hi = np.where(near_ln2, x - sign * _LN2_HI, x - k * _LN2_HI)  # k·ln2_hi is exact
-        lo = np.where(near_ln2, sign * _LN2_LO, k * _LN2_LO)
-        r = np.where(near_ln2 | beyond, hi - lo, x)
+        a = np.abs(x)
+        k = np.where(a >= _K_FROM, np.trunc(_INV_LN2 * x + np.copysign(0.5, x)), 0.0)  # x/ln2 to the nearest
+        hi = x - k * _LN2_HI  # k·ln2_hi is exact
+        lo = k * _LN2_LO
+        r = hi - lo  # |r| ≤ ln2/2
         t = r * r
         c = r - t * (_P[0] + t * (_P[1] + t * (_P[2] + t * (_P[3] + t * _P[4]))))
-        small = 1.0 - ((r * c) / (c - 2.0) - r)  # k = 0
-        scaled = np.ldexp(1.0 - ((lo - (r * c) / (2.0 - c)) - hi), k.astype(np.int64))  # ×2^k, rounded once
+        rc = r * c
+        small = 1.0 - (rc / (c - 2.0) - r)  # k = 0
+        scaled = np.ldexp(1.0 - ((lo - rc / (2.0 - c)) - hi), k.astype(np.int64))  # ×2^k, rounded once
         result = np.where(k == 0, small, scaled)
-        result = np.where(high < 0x3E300000, 1.0 + x, result)  # |x| < 2^-28: e^x rounds to 1 + x
-        result = np.where(x > _EXP_OVERFLOW, np.inf, result)
-        result = np.where(x < _EXP_UNDERFLOW, 0.0, result)
-        return np.where(np.isnan(x), x, result)
+        if not (a.size and _TINY <= a.min() and a.max() <= _ORDINARY):  # a NaN, a tiny number, or one near the ends
+            result = np.where(a < _TINY, 1.0 + x, result)  # |x| < 2^-28: e^x rounds to 1 + x
+            result = np.where(x > _EXP_OVERFLOW, np.inf, result)
+            result = np.where(x < _EXP_UNDERFLOW, 0.0, result)
+            result = np.where(np.isnan(x), x, result)
+        return result.reshape(given.shape)
+
+
+def _from_high_word(high: int) -> float:
+    """The smallest float64 whose high 32 bits are `high`: fdlibm's tests on the high word, as numbers."""
+    return float(np.array(high << 32, dtype=np.uint64).view(np.float64))
+
+
+_K_FROM = _from_high_word(0x3FD62E43)  # just above 0.5·ln2: from here k ≠ 0
+_TINY = _from_high_word(0x3E300000)  # 2^-28
+_ORDINARY = 708.0  # |x| at most this: e^x is a normal float64, neither infinite nor 0
 
 
 def _each(function, x) -> np.ndarray:

@@ -25,6 +25,7 @@ the same length.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -155,6 +156,36 @@ def attention_explain(xs, ps, options):
               else np.ones((1, options["queries"]), dtype=bool))
     return result, Attention(q, k, v, score_terms, scores, root, scaled, visible, largest, shifted, exps, total,
                              weights, value_terms, first, asking)
+
+
+def attention_exact(xs, ps, options):
+    """attention_explain's result, bit for bit, without its record: each q·k is one reduction over the
+    head's features laid out first (added row after row, in the printed order: arithmetic.py's
+    ordered_sum), and the mask of a text without padding is made once for its shape."""
+    heads, nq, nk = options["heads"], options["queries"], options["keys"]
+    q, k, v = _split(xs[0], nq, heads), _split(xs[1], nk, heads), _split(xs[2], nk, heads)
+    first = options.get("first", 0)
+    if options["query"] == "last":
+        q, first = q[:, :, -1:, :], nq - 1
+    terms = q.transpose(0, 1, 3, 2)[..., :, None] * k.transpose(0, 1, 3, 2)[..., None, :]  # (batch, heads, dh, nq, nk)
+    scaled = EXACT.sum(terms, axis=2)  # (batch, heads, nq, nk): q · k
+    if options["scale"] == "sqrt":
+        scaled = scaled / np.sqrt(q.dtype.type(q.shape[-1]))
+    visible = _visible(xs, options, first, scaled.shape[-2]) if "pad" in options else \
+        _unpadded_visible(nk, first, scaled.shape[-2], options["mask"] == "causal")
+    largest = np.where(visible, scaled, -np.inf).max(axis=-1, keepdims=True)
+    exps = np.where(visible, EXACT.exp(np.where(visible, scaled - largest, 0.0)), 0.0)
+    weights = exps / EXACT.sum(exps, axis=-1, keepdims=True)  # (batch, heads, nq, nk)
+    mixed = EXACT.sum(weights[..., None] * v[:, :, None, :, :], axis=-2)  # (batch, heads, nq, dvh)
+    return mixed.transpose(0, 2, 1, 3).reshape(xs[0].shape[0], -1)
+
+
+@lru_cache(maxsize=64)
+def _unpadded_visible(keys: int, first: int, queries: int, causal: bool) -> np.ndarray:
+    """(1, 1, queries, keys): _visible of a text without padding, the same for every window of its shape."""
+    visible = _visible([], {"keys": keys, "mask": "causal" if causal else "none"}, first, queries)
+    visible.flags.writeable = False
+    return visible
 
 
 def _visible(xs, options, first: int, queries: int) -> np.ndarray:
@@ -408,4 +439,4 @@ def attention_cached(xs, ps, options, state):
 
 OPS = (OpDef("attention", "attention", check_attention, attention_kernel, attention_explain, attention_worked,
              diagram=Diagram(attention=True), cost=attention_cost, gradient=attention_gradient, cached=attention_cached,
-             onnx=attention_onnx),)
+             onnx=attention_onnx, exact=attention_exact),)

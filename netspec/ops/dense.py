@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.arithmetic import EXACT
+from netspec.ops.arithmetic import EXACT, SMALL_SUM
 from netspec.ops.base import (over_new_positions, WEIGHTED, WEIGHTED_SUM, Cost, OpDef, Product, ShapeResult, Shift,
                               sequence_names)
 from netspec.ops.context import CheckContext, RowOrder
@@ -150,7 +150,11 @@ def dense_explain(xs, ps, options):
 def _sum_of_products(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Σ_i x[…, i]·weights[i, :], each product rounded, then added first to last: the bits of
     EXACT.sum(x[…, :, None] * weights, axis=-2) without holding every product at once (a MiniLM
-    layer's 32 × 384 × 1536 products are 150 MB; one product per input at a time is 400 KB)."""
+    layer's 32 × 384 × 1536 products are 150 MB; one product per input at a time is 400 KB). A few products
+    (a generated token's 12 × 64 × 16) are made at once and added by one running total instead: the loop's
+    two calls an input cost more than their arithmetic."""
+    if 0 < x.shape[-1] and x.size * weights.shape[1] <= SMALL_SUM:  # a few products: one running total, one call
+        return EXACT.sum(x[..., :, None] * weights, axis=-2)  # (…, n_in, n_out) → (…, n_out)
     total = np.zeros((*x.shape[:-1], weights.shape[1]), dtype=np.float64)
     if x.shape[-1] == 0:
         return total

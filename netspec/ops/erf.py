@@ -55,7 +55,11 @@ def erf(x: np.ndarray, exp=np.exp) -> np.ndarray:
     given = np.asarray(x)
     if given.dtype == np.float32:  # a float32 plan's batch: float32's own erf
         return erf_float32(given)
-    x = np.asarray(x, dtype=np.float64)
+    shape = np.shape(given)
+    x = np.asarray(x, dtype=np.float64).reshape(-1)  # flat: NumPy's calls on a flat array cost less
+    if x.size <= AT_ONCE:
+        with np.errstate(all="ignore"):
+            return _erf_at_once(x, exp).reshape(shape)
     a = np.abs(x)
     result = x.copy()  # NaN fails every test below and stays NaN
     with np.errstate(all="ignore"):
@@ -71,6 +75,49 @@ def erf(x: np.ndarray, exp=np.exp) -> np.ndarray:
         result[tail] = np.copysign(1.0 - _erfc_tail(a[tail], exp), x[tail])
         large = a >= LARGE  # erf rounds to ±1
         result[large] = np.copysign(1.0, x[large])
+    return result.reshape(shape)
+
+
+AT_ONCE = 4096  # numbers at most for erf's one pass of every interval's polynomials (a trace's, a token's)
+
+
+def _padded(*polynomials) -> np.ndarray:
+    """(highest power + 1, polynomials): row i holds each one's coefficient of t^i, 0 above its own degree.
+    Horner's rule on a padded polynomial rounds as on the short one: 0·t + 0 = 0, then 0·t + c = c."""
+    width = max(map(len, polynomials))
+    return np.array([list(p) + [0.0] * (width - len(p)) for p in polynomials]).T
+
+
+NUMERATORS, DENOMINATORS = _padded(PP, PA, RA, RB), _padded(QQ, QA, SA, SB)  # small, middle, tail, far tail
+
+
+def _erf_at_once(x: np.ndarray, exp) -> np.ndarray:
+    """erf of a few numbers, flat: each number's own interval's polynomials in one Horner pass, its
+    coefficients gathered, where the masks cost calls for every polynomial of every interval; the same
+    operations in the same order on each number as erf's, so the same bits."""
+    a = np.abs(x)
+    square = x * x  # |x|·|x|, the same bits
+    interval = (a >= SMALL).astype(np.intp) + (a >= MIDDLE) + (a >= TAIL)  # (n,): a column of NUMERATORS
+    t = np.where(a < SMALL, square, np.where(a < MIDDLE, a - 1.0, 1.0 / square))  # each interval's variable
+    p, q = _poly_rows(NUMERATORS[:, interval], t), _poly_rows(DENOMINATORS[:, interval], t)
+    ratio = p / q
+    result = np.where(a < SMALL, x + x * p / q, np.copysign(ERX + ratio, x))
+    tail = (a >= MIDDLE) & (a < LARGE)
+    if tail.any():
+        result[tail] = np.copysign(1.0 - _erfc_from(a[tail], ratio[tail], exp), x[tail])
+    if not (a.size and a.min() >= TINY_X and a.max() < LARGE):  # a tiny number, a large one or NaN
+        result = np.where(a < TINY_X, x + EFX * x, result)
+        result = np.where(a >= LARGE, np.copysign(1.0, x), result)
+        result = np.where(np.isnan(x), x, result)
+    return result
+
+
+def _poly_rows(rows: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """_poly with each number's own coefficients: rows (powers, n), the constant first."""
+    result = rows[-1].copy()
+    for c in rows[-2::-1]:
+        result *= t
+        result += c
     return result
 
 
@@ -82,8 +129,14 @@ def _erfc_tail(a: np.ndarray, exp) -> np.ndarray:
     ratio[near] = _poly(RA, s[near]) / _poly(SA, s[near])  # each number by its own interval's ratio only
     far = ~near
     ratio[far] = _poly(RB, s[far]) / _poly(SB, s[far])
+    return _erfc_from(a, ratio, exp)
+
+
+def _erfc_from(a: np.ndarray, ratio: np.ndarray, exp) -> np.ndarray:
+    """fdlibm's erfc(a) from its interval's R/S."""
     z = (a.view(np.uint64) & np.uint64(0xFFFFFFFF00000000)).view(np.float64)  # a with its low 32 bits cleared
-    return exp(-z * z - 0.5625) * exp((z - a) * (z + a) + ratio) / a
+    both = exp(np.concatenate([-z * z - 0.5625, (z - a) * (z + a) + ratio]))  # one call: exp costs its calls
+    return both[:a.size] * both[a.size:] / a
 
 
 def _poly(coefficients: tuple[float, ...], t: np.ndarray) -> np.ndarray:

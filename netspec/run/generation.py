@@ -132,14 +132,58 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
 def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose, progress=None):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
     plan = compile_plan(spec)
+    window = ExactWindow(plan)
     made = []
-    for _ in range(steps):
-        outputs = run(plan, np.array([numbers], dtype=np.float64), exact=True).outputs[0]  # (n_tokens,)
+    for done in range(steps):
+        outputs = window.outputs(numbers, first=done == 0)  # (n_tokens,)
         k, chance, draw = choose(outputs)
         made.append(_step(text_input, text_input.decode(numbers), k, float(outputs[k]), chance, draw))
         numbers = [*numbers[1:], text_input.vocabulary.start + k]
         advance_by(progress)
     return made
+
+
+class ExactWindow:
+    """A plan's exact steps, gathered once, run on one window after another: the numbers of
+    run(plan, window, exact=True), bit for bit, without what one window's outputs do not need.
+
+    A generated token is picked from the exact outputs of one window, so the generation loop pays
+    for each step's call, not for a batch's bookkeeping: the limits are checked on the first window
+    (by run itself); every later window is the start's tokens slid on by tokens the network picked.
+    Only the results a batch searches for NaN and infinity are searched (Plan.checks), and the
+    numbers an operation refuses (OpDef.validate) are looked for as run looks for them; either fault
+    runs the window again through run, whose error names the step where it first appears."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        checks = plan.checks or (True,) * len(plan.steps)
+        self.steps = [(step.op.exact_kernel, step.step.inputs, step.params, step.step.options, step.step.output,
+                       check, self._refuses(step)) for step, check in zip(plan.steps, checks)]
+
+    def _refuses(self, step):
+        """x → True when the step's operation refuses a number of its input x, or None when it refuses none."""
+        if step.op.validate is None:
+            return None
+        source = step.step.inputs[0]
+        labels = self.plan.spec.values[source].labels
+        return lambda x: step.op.validate(x, source, labels, lambda row: f"row {row + 1}") is not None
+
+    def outputs(self, numbers, first: bool = False) -> np.ndarray:
+        """The network's exact outputs for the window `numbers` (one row)."""
+        given = np.array([numbers], dtype=np.float64)  # (1, n_tokens)
+        if first:
+            return run(self.plan, given, exact=True).outputs[0]
+        values = {self.plan.spec.input_value: given}
+        with np.errstate(all="ignore"):
+            for kernel, inputs, params, options, output, check, refuses in self.steps:
+                xs = [values[name] for name in inputs]
+                if refuses is not None and refuses(xs[0]):
+                    return run(self.plan, given, exact=True).outputs[0]  # raises run's own error
+                result = kernel(xs, params, options)
+                if check and not np.isfinite(result).all():
+                    return run(self.plan, given, exact=True).outputs[0]  # raises at the first step it shows in
+                values[output] = result
+        return values[self.plan.spec.output][0]
 
 
 def _chooser(temperature: float, rng, as_probabilities: bool, k: int | None):
