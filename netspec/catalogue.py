@@ -6,11 +6,11 @@ cites `NS203` stays right. The catalogue in docs/errors.md is generated from thi
 """
 
 from __future__ import annotations
+from netspec.records import record
 
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     code: str
     title: str

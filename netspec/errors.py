@@ -6,12 +6,11 @@ the core never prints and the CLI catches one base class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.source import Span
+from netspec.records import record
 
 
-@dataclass
+@record(frozen=False)
 class Note:
     """A second place worth showing, such as where a clashing shape was declared."""
 

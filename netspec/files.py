@@ -15,11 +15,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from netspec.limits import describe_bytes, fence_breach
+from netspec.records import record
 
 _FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
           | getattr(os, "O_BINARY", 0))  # O_NONBLOCK: opening a pipe must not wait for a writer
@@ -33,7 +33,7 @@ class FileRefused(Exception):
         self.reason, self.message, self.size, self.folder = reason, message, size, folder
 
 
-@dataclass
+@record(frozen=False)
 class Opened:
     """A checked regular file: read it through `stream` only, never by its name again."""
 

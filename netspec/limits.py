@@ -7,8 +7,8 @@ limits hold unless the user lifts them on the command line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from netspec.records import record
 
 if TYPE_CHECKING:  # annotations only: `netspec --help` reads this module and need not load pathlib
     from pathlib import Path
@@ -35,7 +35,7 @@ UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g":
          "t": 1024**4, "tb": 1024**4}
 
 
-@dataclass(frozen=True)
+@record
 class Limits:
     """max_bytes: the most memory all tensors together may take (as float64), and one run or trace of
     the rows given at once (netspec/check/cost.py counts it from the shapes before anything is allocated);

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """The text of one spec file, with the path it is reported under."""
 
@@ -27,7 +28,7 @@ class Source:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     """A stretch of one line or more of a source, 1-based, end column exclusive."""
 
@@ -49,7 +50,7 @@ class Span:
         return f"{name}:{self.line}"
 
 
-@dataclass(frozen=True)
+@record
 class CopySpan(Span):
     """A place in the body of a `repeat` block, as one copy of it: errors there say which copy."""
 

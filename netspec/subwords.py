@@ -21,13 +21,14 @@ Without `##` entries the token numbers do not record where a word ends: "cats" a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from netspec.records import record
 
 CONTINUES = "##"  # BERT's mark of a piece that continues a word
 UNKNOWN = "[UNK]"  # BERT's token for a word the vocabulary cannot split
 
 
-@dataclass(frozen=True)
+@record
 class Split:
     """A word's pieces; `stuck` is the letter (counted from 0) where no piece matched, else None."""
 
@@ -39,7 +40,7 @@ class Split:
 END = ""  # the key that marks, in a node of a Trie, that the letters walked so far are an entry
 
 
-@dataclass(frozen=True)
+@record
 class PieceTable:
     """The entries of a sub-word vocabulary, ready for splitting words.
 

@@ -14,12 +14,12 @@ some rows would take, how large a printout would be (--max-printout) and how muc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cached_property
 
 from netspec.errors import NetspecError, SpecCheckError
 from netspec.limits import Limits, describe_bytes
 from netspec.ops.base import Cost
+from netspec.records import record
 
 NUMBER_BYTES = 8  # float64
 NAME_BYTES = 150  # a neuron's name and label as Python strings, with their places in the tuples (measured: ~120)
@@ -31,7 +31,7 @@ CELL_BYTES = 32  # a number as CSV text (in its line, then parsed) and as printe
 ROW_BYTES = 200  # a row's line and result strings themselves, and their places in lists
 
 
-@dataclass(frozen=True)
+@record
 class StepCost:
     """One step's cost per row, with the values it reads (for when they can be let go)."""
 
@@ -41,7 +41,7 @@ class StepCost:
     cost: Cost
 
 
-@dataclass(frozen=True)
+@record
 class SpecCost:
     """What one row of the whole spec takes: the sum of its steps' costs, and its decision sentence."""
 

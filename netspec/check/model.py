@@ -8,14 +8,15 @@ and differ only when a spec gives a reused network new meanings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 
 from netspec.source import Source, Span
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class InputInfo:
     name: str
     label: str
@@ -49,7 +50,7 @@ def _num(x: float, minus: str) -> str:
     return f"{x:g}".replace("-", minus)
 
 
-@dataclass(frozen=True)
+@record
 class Value:
     """A named tensor computed by one step (or given as input).
 
@@ -89,7 +90,7 @@ class Value:
                 f"(positions {', '.join(self.positions[:4])}{', …' if len(self.positions) > 4 else ''})")
 
 
-@dataclass(frozen=True)
+@record
 class Param:
     """Weights or a bias: numbers fixed by the spec, with the labels of what they connect."""
 
@@ -110,7 +111,7 @@ class Param:
         return "×".join(str(n) for n in self.array.shape)
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """`output = op(inputs, params, options)`, as written at `span`."""
 
@@ -127,7 +128,7 @@ class Step:
         return f"{self.output} = " + self.text  # a Say (fixed words, netspec/phrases.py) stays one
 
 
-@dataclass(frozen=True)
+@record
 class Decision:
     """How the output numbers become words: `largest` (plan 2) or `sign` (plan 1), or not at all (`none`)."""
 
@@ -145,7 +146,7 @@ class Decision:
         return f"{self.labels[0]} if the output is positive, otherwise {self.labels[1]}"
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     name: str
     inputs: np.ndarray = field(repr=False)
@@ -155,7 +156,7 @@ class Example:
     span: Span | None
 
 
-@dataclass
+@record(frozen=False)
 class CheckedSpec:
     """Everything the compiler and the printouts need, with no unresolved name left."""
 

@@ -8,13 +8,14 @@ longest match (netspec/subwords.py): "cats" → cat + s, or cat + ##s in BERT's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from netspec.errors import InputError
 from netspec.phrases import Phrase
 from netspec.source import Span
 from netspec.subwords import CONTINUES, UNKNOWN, PieceTable, Split, listed, words_of
+from netspec.records import record
 
 SHOWN_AS = {" ": "space", "\t": "tab"}  # characters that would be invisible as a label
 PAD = "[PAD]"  # BERT's padding token: a padded text's padding positions hold its number
@@ -29,7 +30,7 @@ LONGEST_FIRST = Phrase("longest piece first", "先取最长的片段")
 NO_MARKS = Phrase("no ## pieces, so where a word ends is not recorded", "没有 ## 片段，所以不记录一个词在哪里结束")
 UNKNOWN_WORD = Phrase("a word no pieces spell becomes {unknown} = {number}", "拼不出来的词变成 {unknown} = {number}")
 
-@dataclass(frozen=True)
+@record
 class Vocabulary:
     """Tokens in order; token k (counting from 0) has the number `start + k`."""
 
@@ -83,7 +84,7 @@ class Vocabulary:
         return list(text) if self.kind == "characters" else text.split(" ")
 
 
-@dataclass(frozen=True)
+@record
 class TextInput:
     """An input that takes a text of `length` tokens: one input neuron per token, `positions`."""
 

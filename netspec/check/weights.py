@@ -14,7 +14,6 @@ import json
 import math
 import re
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ import numpy as np
 from netspec.errors import WeightFileError
 from netspec.files import FileRefused, Opened, open_checked
 from netspec.limits import MAX_NPY_HEADER, MAX_NPZ_DIRECTORY, MAX_SAFETENSORS_HEADER, Limits, describe_bytes, outside_folder
+from netspec.records import record
 
 PLURAL = {"bias": "biases", "vector": "vectors"}  # for messages: "vectors need one row"
 
@@ -39,7 +39,7 @@ def _zip_failures() -> tuple:
     return (zipfile.BadZipFile, EOFError, OSError, ValueError)
 
 
-@dataclass(frozen=True)
+@record
 class TensorHeader:
     shape: tuple[int, ...]
     dtype: np.dtype
@@ -408,7 +408,7 @@ def _check_size(name: str, header: TensorHeader, size: int):
                               f"file holds {describe_bytes(max(size - header.offset, 0))}", code="NS408")
 
 
-@dataclass(frozen=True)
+@record
 class Pending:
     """A file's tensor whose header passed every check: its numbers are read by read_numbers, once
     the rest of the spec has checked against its shape (a wrong file costs no reading at all)."""

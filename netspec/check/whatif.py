@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from netspec.errors import InputError
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One number set by hand: where, what it was, what it is now."""
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 from netspec.errors import ModelImportError
 from netspec.files import FileRefused, open_checked
 from netspec.limits import MAX_SAFETENSORS_HEADER
+from netspec.records import record
 
 CONFIG_CAP = 4 * 1024**2  # config.json, modules.json and the like are a few kB
 
 
-@dataclass(frozen=True)
+@record
 class Folder:
     """What a model folder says about itself, before any weight is read."""
 

@@ -11,12 +11,13 @@ the .net reads as PyTorch prints them.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 import numpy as np
 
 from netspec.errors import NetspecError
+from netspec.records import record
 
 INLINE_MOST = 256  # a table of at most this many numbers is written in the spec; a larger one goes to the .npz
 ACTIVATIONS = {"Relu": "relu", "Sigmoid": "logistic", "Tanh": "tanh", "Softmax": "softmax"}
@@ -30,7 +31,7 @@ class ModelImportError(NetspecError):
     code = "NS962"
 
 
-@dataclass
+@record(frozen=False)
 class Layer:
     """One step of the spec to be: a dense layer's table and bias, or an activation."""
 

@@ -6,7 +6,6 @@ and none of its meaning, so the same numbers can answer another question.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from netspec.lang import nodes
@@ -16,9 +15,10 @@ from netspec.files import FileRefused, open_checked
 from netspec.limits import MAX_SPEC_BYTES, MAX_USE_DEPTH, Limits
 from netspec.lang.parser import parse
 from netspec.source import Source, Span
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Unit:
     """One parsed file and, when it says `use`, the unit whose network it reuses."""
 

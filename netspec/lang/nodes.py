@@ -7,9 +7,10 @@ structure while errors still point at `file:line:col`.
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from netspec.source import Span
+from netspec.records import record
 
 INPUT_VALUE = "input"  # the word a spec names its inputs by, as one value: `dense(input, W1)`
 
@@ -18,7 +19,7 @@ def _span():
     return field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Name:
     """An identifier or label as written, with where it was written."""
 
@@ -26,14 +27,14 @@ class Name:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Network:
     name: Name
     description: str | None
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Dtype:
     """`dtype float32`: what a batch run computes in (float64 when absent); traces stay float64."""
 
@@ -41,7 +42,7 @@ class Dtype:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Use:
     """`use "other.net"`: take another spec's network (inputs, weights, layers), not its meaning."""
 
@@ -49,7 +50,7 @@ class Use:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Vocabulary:
     """`vocabulary chars characters "ab…z " numbered from 1`: tokens in order, numbered from `start`.
 
@@ -65,7 +66,7 @@ class Vocabulary:
     path: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Tokens:
     """`tokens 12 from chars` on an input: a text of 12 tokens, one input neuron per token."""
 
@@ -75,7 +76,7 @@ class Tokens:
     padded: bool = False  # `tokens up to 512 from pieces`: any length up to `length`, the rest padding
 
 
-@dataclass(frozen=True)
+@record
 class Input:
     """One input neuron; `rename` gives a reused network's input a new meaning."""
 
@@ -89,14 +90,14 @@ class Input:
     tokens: Tokens | None = None  # a text input: one neuron per token
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     label: Name | None
     numbers: array  # array("d"): 8 bytes a number, where a tuple of floats takes 32
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """Column labels along the top, then rows of numbers, each optionally labelled."""
 
@@ -105,21 +106,21 @@ class Table:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Weights:
     name: Name
     table: Table
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Bias:
     name: Name
     table: Table
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Vector:
     """`vector gamma:` and one row of numbers: one per neuron of a value, such as layer_norm's scale."""
 
@@ -128,7 +129,7 @@ class Vector:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class ParamFile:
     """`weights W1 from "w.npz" key "W1" shape (784, 512)`: numbers kept in a file, bound by name."""
 
@@ -141,7 +142,7 @@ class ParamFile:
     layout: str | None = None  # `layout out×in`: "in×out" or "out×in", how the file stores the table
 
 
-@dataclass(frozen=True)
+@record
 class DerivedTable:
     """`weights head = transpose(E)`, `weights Wq = columns(W, 1, 48)`: a table made from another.
 
@@ -155,7 +156,7 @@ class DerivedTable:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Ref:
     """An argument that names a value or a parameter."""
 
@@ -163,27 +164,27 @@ class Ref:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Num:
     value: float
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class KeywordArg:
     name: Name
     value: float | str
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Call:
     op: Name
     args: tuple[Ref | Num | KeywordArg, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     name: Name
     call: Call
@@ -191,7 +192,7 @@ class Layer:
     together: tuple[Name, ...] = ()  # `layer q, k, v = split(qkv, 3)`: every name of the line, this one among them
 
 
-@dataclass(frozen=True)
+@record
 class Output:
     value: Name
     labels: tuple[Name, ...]
@@ -199,14 +200,14 @@ class Output:
     vocabulary: Name | None = None  # `labels from chars`: one output neuron per vocabulary entry
 
 
-@dataclass(frozen=True)
+@record
 class DecideLargest:
     """Plan 2 of the article: several outputs, the largest wins."""
 
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class DecideSign:
     """Plan 1 of the article: one output; positive means `positive`, otherwise `otherwise`."""
 
@@ -215,14 +216,14 @@ class DecideSign:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class DecideNothing:
     """`decide nothing`: the output numbers are the answer, such as a sentence's embedding."""
 
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Say:
     """The decision sentence; `{decision}` is replaced by the winning label."""
 
@@ -230,21 +231,21 @@ class Say:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Assign:
     name: Name
     value: float | str  # a str for a text input: `text="humpty dumpt"`
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Expect:
     values: tuple[Assign, ...]
     tolerance: float | None
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     name: Name
     inputs: tuple[Assign, ...]
@@ -253,7 +254,7 @@ class Example:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@record
 class Repeat:
     """`repeat 3 times [as block]:` … `end`: the body written once, stacked `count` times.
 
@@ -271,7 +272,7 @@ Statement = (Network | Use | Vocabulary | Input | Weights | Bias | Vector | Para
              | DecideSign | DecideNothing | Say | Example | Repeat | Dtype)
 
 
-@dataclass(frozen=True)
+@record
 class Spec:
     """One parsed file: its statements in order."""
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from netspec.lang import nodes
 from netspec.lang.inputranges import plain_range
 from netspec.lang.tablerows import ReadRows
 from netspec.source import Source, Span
+from netspec.records import record
 
 _LABEL = r'[^\W\d]\w*|"[^"\n]*"'  # the grammar's NAME or STRING
 OPENER = re.compile(r"[ \t\f]*(?:weights|bias|vector)[ \t\f]+[^\W\d]\w*[ \t\f]*:[ \t\f\r]*(?:#[^\n]*)?")
@@ -32,7 +32,7 @@ ROW_LABEL = re.compile(rf"[ \t\f]*(?P<label>{_LABEL})?")
 LINE_BREAK = re.compile(r"(?:\r?\n[\t \f\r]*(?:#[^\n]*)?)+")  # the grammar's _NL
 
 
-@dataclass(frozen=True)
+@record
 class Shortened:
     """`text` for a first parse; `tables`: (columns, rows) by the header's line; `inputs`: the Input nodes of
     a run of plain input lines, by the line of its first."""

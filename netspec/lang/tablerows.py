@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
+from netspec.records import record
 
 _LABEL = r'[^\W\d]\w*|"[^"\n]*"'  # the grammar's NAME or STRING
 # A row's start: its indent and label, up to where a number may begin.
@@ -29,7 +30,7 @@ BLANK = re.compile(r"[ \t\f\r]*(?:#[^\n]*)?")  # a line the grammar's line break
 FIRST_GAP = re.compile(r"[ \t\f\r]")
 
 
-@dataclass(frozen=True)
+@record
 class ReadRows:
     """The `spec` text; plain rows' `numbers` by line; `text` for Lark (made when asked for).
 

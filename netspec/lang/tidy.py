@@ -26,16 +26,16 @@ word as a label, even `layer`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from netspec.source import Source
+from netspec.records import record
 
 INDENT = "  "
 COLUMN_GAP = "   "  # between the columns of a weight table
 COMMENT_GAP = "  "  # before a comment at the end of a line
 
 
-@dataclass
+@record(frozen=False)
 class _Line:
     """One line of the spec: its words and numbers, its comment, and the role it plays."""
 

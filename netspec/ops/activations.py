@@ -7,8 +7,6 @@ divide_by_sum look at the whole layer so that the outputs add up to 1. On a sequ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.errors import NumericError
@@ -18,6 +16,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.worked import (SUM, Arg, Chain, Num, Record, address, grouped, largest_chain, per_neuron,
                                 positions, total_chain)
 from netspec.phrases import Phrase
+from netspec.records import record
 
 
 def check_one_value(ctx: CheckContext, call) -> ShapeResult | None:
@@ -36,19 +35,19 @@ def _per_position(x, options):
     return x.reshape(x.shape[0], options["positions"], -1) if "positions" in options else x
 
 
-@dataclass(frozen=True)
+@record
 class Elementwise(Record):
     x: np.ndarray  # (batch, n)
 
 
-@dataclass(frozen=True)
+@record
 class Logistic(Record):
     x: np.ndarray  # (batch, n)
     exp_neg: np.ndarray  # e^(−x)
     denominator: np.ndarray  # 1 + e^(−x)
 
 
-@dataclass(frozen=True)
+@record
 class Softmax(Record):
     x: np.ndarray  # (batch, n), or (batch, positions, d)
     largest: np.ndarray  # (batch, 1) or (batch, positions, 1)
@@ -57,7 +56,7 @@ class Softmax(Record):
     total: np.ndarray  # the sum of exps
 
 
-@dataclass(frozen=True)
+@record
 class DivideBySum(Record):
     x: np.ndarray
     total: np.ndarray

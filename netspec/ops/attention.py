@@ -24,7 +24,6 @@ the same length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -36,6 +35,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, Sum, Term, address, total_chain
 from netspec.phrases import Phrase
+from netspec.records import record
 
 OPTIONS = (
     Option("query", "word", "all", choices=("all", "last"),
@@ -113,7 +113,7 @@ def _split(x, n, heads):
     return x.reshape(batch, n, heads, -1).transpose(0, 2, 1, 3)
 
 
-@dataclass(frozen=True)
+@record
 class Attention(Record):
     q: np.ndarray  # (batch, heads, nq, dh)
     k: np.ndarray  # (batch, heads, nk, dh)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable
 
 import numpy as np
 
 from netspec.ops.context import RowOrder
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class ShapeResult:
     """What an operation's shape rule found: its inputs, parameters and result neurons.
 
@@ -31,7 +32,7 @@ class ShapeResult:
     reorders: tuple[RowOrder, ...] = ()  # tables whose rows the checker puts in the order of the value read
 
 
-@dataclass(frozen=True)
+@record
 class Arg:
     """One argument's shape as the cost model sees it, before any neuron is named.
 
@@ -48,7 +49,7 @@ class Arg:
         return max(self.positions, 1) * self.features
 
 
-@dataclass(frozen=True)
+@record
 class Cost:
     """What one row of an operation takes, counted in float64 numbers (8 bytes each).
 
@@ -84,7 +85,7 @@ def sequence_names(positions, features) -> tuple[str, ...]:
     return tuple([position + tail for position in positions for tail in tails])
 
 
-@dataclass(frozen=True)
+@record
 class Diagram:
     """How a drawing shows a step. `weights`: a line per weight from every input neuron to every
     output neuron, and a weight's address (`W1[R,h1]`) focuses that line and the sum it enters
@@ -100,7 +101,7 @@ ELEMENTWISE = Diagram()
 WEIGHTED = Diagram(weights=True)
 
 
-@dataclass(frozen=True)
+@record
 class OpDef:
     """One operation, everything about it in one place (its module under netspec/ops/).
 
@@ -185,25 +186,25 @@ WEIGHTED_SUM = "weighted sum"
 
 # ---- the instructions a float32 program is made of (OpDef.fused; netspec/run/fused.py runs them) ----
 
-@dataclass(frozen=True)
+@record
 class Product:
     """y = x · weights (n_in, n_out): a new array."""
     weights: np.ndarray
 
 
-@dataclass(frozen=True)
+@record
 class Shift:
     """y = y + by (one number per neuron), in place."""
     by: np.ndarray
 
 
-@dataclass(frozen=True)
+@record
 class Floor:
     """y = max(y, at) (0 for relu, or one number per neuron), in place."""
     at: np.ndarray | float
 
 
-@dataclass(frozen=True)
+@record
 class Softmax:
     """y = e^(y − max y) / Σ e^(y − max y) over the layer, in place."""
 

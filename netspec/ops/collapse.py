@@ -12,8 +12,6 @@ Shape rule: W1 has one row per neuron of x (as in dense); W2 has one row per col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.errors import Note
@@ -23,6 +21,7 @@ from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.dense import _rows_fit
 from netspec.ops.worked import Record, Sum, Term, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 
 def check_collapse(ctx: CheckContext, call) -> ShapeResult | None:
@@ -61,7 +60,7 @@ def collapse_kernel(xs, ps, options):
     return xs[0] @ (ps[0] @ ps[1])
 
 
-@dataclass(frozen=True)
+@record
 class Collapsed(Record):
     x: np.ndarray  # (batch, n_in)
     parts: np.ndarray  # (n_in, hidden, n_out): W1[i,h]·W2[h,o]

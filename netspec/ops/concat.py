@@ -9,14 +9,13 @@ kept when they are all different; otherwise each is prefixed by its value's name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 MAX_WIDTH = 1_000_000  # numbers per row; each has a name, and a trace a line
 
@@ -60,17 +59,17 @@ def check_concat(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult(inputs, (), features, options=options)
 
 
-@dataclass(frozen=True)
+@record
 class Concat(Record):
     widths: tuple[int, ...]  # each value's numbers per position
 
 
-@dataclass(frozen=True)
+@record
 class Pick(Record):
     """A pick copies numbers: nothing in between."""
 
 
-@dataclass(frozen=True)
+@record
 class LastReal(Record):
     """`last` of a text of `tokens up to N`: where each row's text ends."""
 

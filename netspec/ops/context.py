@@ -9,13 +9,13 @@ object that has these members, and the checker can change inside without touchin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
 from netspec.lang import nodes
 from netspec.check.model import Step, Value
 from netspec.ops.options import Option
 from netspec.source import Span
+from netspec.records import record
 
 
 class Table(Protocol):
@@ -29,7 +29,7 @@ class Table(Protocol):
     labelled: bool  # False for numbers from a file: rows are bound by position, columns numbered
 
 
-@dataclass(frozen=True)
+@record
 class RowOrder:
     """Put table `table`'s rows in the order of the value it reads: `order` picks rows by index;
     `names`, for a table from a file (no labels), names its rows after the value's neurons."""

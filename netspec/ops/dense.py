@@ -12,7 +12,7 @@ row per number of the whole sequence reads it side by side (the article's 12 × 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from netspec.ops.base import (over_new_positions, WEIGHTED, WEIGHTED_SUM, Cost, 
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Bias, Record, Sum, Term, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 
 def check_dense(ctx: CheckContext, call) -> ShapeResult | None:
@@ -129,7 +130,7 @@ def dense_kernel(xs, ps, options):
     return y
 
 
-@dataclass(frozen=True)
+@record
 class Dense(Record):
     x: np.ndarray  # (batch, n_in), or (batch, n, d) at each position
     weights: np.ndarray  # (n_in, n_out)

@@ -13,8 +13,6 @@ netspec runs networks, it does not train them, so there is no random mask here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.ops.base import OpDef, ShapeResult
@@ -22,6 +20,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 MODES = ("article", "inverted")
 OPTIONS = (
@@ -43,7 +42,7 @@ def check_dropout(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (), x.names, options=options)
 
 
-@dataclass(frozen=True)
+@record
 class Dropout(Record):
     x: np.ndarray  # (batch, n)
     p: float  # the share of connections dropped in training

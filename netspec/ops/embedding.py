@@ -15,8 +15,6 @@ rows runs at each position, as attention's k, q and v do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.errors import Note, NumericError
@@ -24,6 +22,7 @@ from netspec.ops.base import same_at_each_position, Cost, OpDef, ShapeResult, se
 from netspec.ops.context import CheckContext, RowOrder
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 
 def check_embed(ctx: CheckContext, call) -> ShapeResult | None:
@@ -66,7 +65,7 @@ def _rows_fit(ctx: CheckContext, ref, table, vocabulary) -> RowOrder | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Embed(Record):
     ids: np.ndarray  # (batch, n) token numbers
     rows: np.ndarray  # (batch, n) the row of each, from 0

@@ -11,7 +11,6 @@ digits (tests/test_ops_reference.py).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.ops import erf as fdlibm
 from netspec.ops.erf import erf
 from netspec.phrases import Phrase
+from netspec.records import record
 
 ROOT_HALF = math.sqrt(0.5)  # 1/√2, as PyTorch's M_SQRT1_2
 ROOT_HALF_32 = np.float32(ROOT_HALF)
@@ -29,7 +29,7 @@ C = math.sqrt(2.0 / math.pi)  # √(2/π) ≈ 0.79788
 K = 0.044715
 
 
-@dataclass(frozen=True)
+@record
 class Gelu(Record):
     x: np.ndarray  # (batch, n)
     scaled: np.ndarray  # x/√2
@@ -37,7 +37,7 @@ class Gelu(Record):
     phi: np.ndarray  # Φ(x)
 
 
-@dataclass(frozen=True)
+@record
 class GeluTanh(Record):
     x: np.ndarray  # (batch, n)
     cube: np.ndarray  # x·x·x

@@ -9,8 +9,6 @@ sequence each position is divided by its own length, over its features.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.ops.arithmetic import EXACT, FAST
@@ -19,6 +17,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address, grouped, positions
 from netspec.phrases import Phrase
+from netspec.records import record
 
 OPTIONS = (Option("eps", "number", 1e-12, low=0.0,
                   why="a length below eps counts as eps, so zeros stay zeros: 1e-12 in PyTorch's F.normalize"),)
@@ -35,7 +34,7 @@ def check_l2_normalize(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (), x.names, options=dict(options, positions=len(x.positions) or 1))
 
 
-@dataclass(frozen=True)
+@record
 class L2Normalized(Record):
     x: np.ndarray  # (batch, positions, d)
     squared: np.ndarray  # x·x

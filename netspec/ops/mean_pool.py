@@ -9,8 +9,6 @@ sum and the count, as the attention mask leaves them out in PyTorch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.ops.arithmetic import EXACT, FAST
@@ -18,6 +16,7 @@ from netspec.ops.base import Cost, OpDef, ShapeResult
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 
 def check_mean_pool(ctx: CheckContext, call) -> ShapeResult | None:
@@ -38,7 +37,7 @@ def check_mean_pool(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult((x.name, tokens), (), x.features, options={"positions": len(x.positions), "pad": pad})
 
 
-@dataclass(frozen=True)
+@record
 class MeanPool(Record):
     x: np.ndarray  # (batch, positions, d)
     kept: np.ndarray  # (batch, positions): 1 for a real token, 0 for padding

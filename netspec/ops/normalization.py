@@ -16,7 +16,6 @@ number per feature.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,6 +26,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.worked import MEAN, Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.ops.options import Option
 from netspec.phrases import Phrase
+from netspec.records import record
 
 OPTIONS = (Option("eps", "number", 1e-5, low=0.0,
                   why="eps is added to the variance before the square root: 1e-5 in nanoGPT and PyTorch, "
@@ -69,7 +69,7 @@ def vector_fits(ctx, ref, x, vector) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@record
 class LayerNorm(Record):
     x: np.ndarray  # (batch, n), or (batch, positions, d)
     n: np.float64  # the numbers each mean is over

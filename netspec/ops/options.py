@@ -6,13 +6,13 @@ unknown, repeated, missing or out-of-range options with the fix.
 """
 
 from __future__ import annotations
+from netspec.records import record
 
-from dataclasses import dataclass
 
 REQUIRED = object()  # a default that means: the spec must state this option
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """One keyword option: a number (with an optional range) or a word from `choices`."""
 

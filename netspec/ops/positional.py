@@ -28,8 +28,6 @@ otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.errors import Note
@@ -39,6 +37,7 @@ from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
 from netspec.ops.worked import Arg, Chain, Num, Record, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 FORMS = ("paper", "article_sincos", "article_sin", "fraction", "count")
 OPTIONS = (
@@ -69,7 +68,7 @@ def _is_sequence(ctx, ref, x, op_name) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@record
 class Encoding(Record):
     """The (n, d) encoding of one form and the numbers it is made from; a form fills only its own."""
 
@@ -212,7 +211,7 @@ def check_positional_embedding(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (table.name,), x.names, options={"positions": len(x.positions)})
 
 
-@dataclass(frozen=True)
+@record
 class PositionalEmbedding(Record):
     x: np.ndarray  # (batch, n·d)
     rows: np.ndarray  # (n, d) row p of the table for position p

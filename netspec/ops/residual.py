@@ -9,14 +9,13 @@ position, as a file's rows are: then x and y need only the same number of neuron
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.errors import Note
 from netspec.ops.base import per_position, OpDef, ShapeResult
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address, per_neuron
+from netspec.records import record
 
 
 def check_add(ctx: CheckContext, call) -> ShapeResult | None:
@@ -95,7 +94,7 @@ def _few(names, most: int = 4) -> str:
     return ", ".join(names[:most]) + (f", … {len(names) - most:,} more" if len(names) > most else "")
 
 
-@dataclass(frozen=True)
+@record
 class Add(Record):
     x: np.ndarray  # (batch, n)
     y: np.ndarray  # (batch, n), in x's order

@@ -14,8 +14,6 @@ order, as layer_norm's scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.errors import NumericError
@@ -26,6 +24,7 @@ from netspec.ops.normalization import vector_fits
 from netspec.ops.options import Option
 from netspec.ops.worked import Chain, Num, Record, address, grouped, mean_chain, positions
 from netspec.phrases import Phrase
+from netspec.records import record
 
 OPTIONS = (Option("eps", "number", 1e-6, low=0.0,
                   why="eps is added to the mean of the squares before the square root: 1e-6 in Llama, "
@@ -45,7 +44,7 @@ def check_rms_norm(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (gain.name,), x.names, options=options, bindings={gain.name: (None, ctx.current)})
 
 
-@dataclass(frozen=True)
+@record
 class RmsNorm(Record):
     x: np.ndarray  # (batch, n), or (batch, positions, d)
     n: np.float64  # the numbers each mean is over

@@ -8,14 +8,13 @@ x's neurons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.lang import nodes
 from netspec.ops.base import OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
+from netspec.records import record
 
 
 def check_scale(ctx: CheckContext, call) -> ShapeResult | None:
@@ -30,7 +29,7 @@ def check_scale(ctx: CheckContext, call) -> ShapeResult | None:
     return ShapeResult((x.name,), (), x.names, options={"by": float(args[1].value)})
 
 
-@dataclass(frozen=True)
+@record
 class Scaled(Record):
     x: np.ndarray  # (batch, n)
     by: np.float64

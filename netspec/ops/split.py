@@ -11,8 +11,6 @@ its numbers. Nothing is computed: every number is a copy, and the trace says whe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.lang import nodes
@@ -20,6 +18,7 @@ from netspec.ops.base import per_position, Cost, OpDef, ShapeResult, sequence_na
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
 from netspec.phrases import Phrase
+from netspec.records import record
 
 
 def check_split(ctx: CheckContext, call) -> ShapeResult | None:
@@ -87,7 +86,7 @@ def _taken(x, start: int, stop: int) -> ShapeResult:
                        positions=x.positions, features=features)
 
 
-@dataclass(frozen=True)
+@record
 class Taken(Record):
     """The numbers copied: nothing in between."""
 

@@ -9,12 +9,13 @@ own: every number comes from the explaining kernel's record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Protocol, Sequence
 
 import numpy as np
 
 from netspec.phrases import Phrase, Say
+from netspec.records import record
 
 
 class Num(float):
@@ -25,7 +26,7 @@ class Arg(Num):
     """A Num that stands alone as a function argument, so a negative one needs no parentheses."""
 
 
-@dataclass(frozen=True)
+@record
 class Term:
     """One product of a weighted sum: input value × weight = product."""
 
@@ -36,7 +37,7 @@ class Term:
     product: float
 
 
-@dataclass(frozen=True)
+@record
 class Bias:
     """The bias a weighted sum adds: entry `column` of the table `table`, kept apart so no printout parses a name."""
 
@@ -50,7 +51,7 @@ class Bias:
         return f"{self.table}[{self.column}]"
 
 
-@dataclass(frozen=True)
+@record
 class Sum:
     """neuron = Σ input·weight (+ bias): every term, the bias and the total the plan used."""
 
@@ -62,7 +63,7 @@ class Sum:
     group: str | None = None  # the sequence position it belongs to; --focus on a position shows its group
 
 
-@dataclass(frozen=True)
+@record
 class Chain:
     """label = stage = stage = ... ; each stage is a list of text pieces and numbers."""
 
@@ -81,7 +82,7 @@ class Record:
         return [np.asarray(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None]
 
 
-@dataclass(frozen=True)
+@record
 class LaidOut(Record):
     """A record whose working is already laid out, one (preamble, items) per row: the steps of a
     training step (the loss, the chain rule, the updates: netspec/train/steptrace.py), which no

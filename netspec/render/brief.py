@@ -11,10 +11,9 @@ still one the plan computed, by the same formatting as everywhere else; nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.render.summary import repeats
 from netspec.render.view import ItemView, PrintOptions, StepView, is_large
+from netspec.records import record
 
 
 def in_brief(spec, options: PrintOptions) -> bool:
@@ -22,7 +21,7 @@ def in_brief(spec, options: PrintOptions) -> bool:
     return options.focus is not None and options.detail in (None, "summary") and is_large(spec)
 
 
-@dataclass(frozen=True)
+@record
 class BriefRow:
     """One step in short, or (`shown` set) one copy of a repeat shown by its last value."""
 
@@ -31,7 +30,7 @@ class BriefRow:
     shown: str = ""  # the value whose numbers a copy's row shows (`x[2]`)
 
 
-@dataclass(frozen=True)
+@record
 class Brief:
     """A run of consecutive steps in short, as one table."""
 

@@ -9,13 +9,12 @@ draws BLANK its own way (an empty box, `______`, `\\rule`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.render.numbers import NumberStyle, factor, show
 from netspec.render.pieces import piece_text, total_parts
 from netspec.render.view import ItemView, PrintOptions, StepView
 from netspec.render.words import Words
 from netspec.render.worked import Chain, Gap, Num, Sum
+from netspec.records import record
 
 
 class _Blank:
@@ -26,7 +25,7 @@ class _Blank:
 BLANK = _Blank()
 
 
-@dataclass(frozen=True)
+@record
 class SumCells:
     """A weighted sum, column by column: names, numbers substituted, products, and the total."""
 

@@ -8,17 +8,16 @@ on its own, for `--key FILE`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.render.numbers import NumberStyle
 from netspec.render.sheet import sheets
 from netspec.render.words import Words
+from netspec.records import record
 
 LEARNER_FORMATS = ("html", "text")
 KEYS = ("with", "none", "apart")
 
 
-@dataclass(frozen=True)
+@record
 class Classroom:
     """How a learner's worksheet is made: which numbers are boxes, the language, the paper, where the key goes."""
 

@@ -14,19 +14,19 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
 
 from netspec.errors import InputError
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.sheet import Sheet
 from netspec.render.words import Words, pad, width
 from netspec.run.answers import Answer
+from netspec.records import record
 
 TOLERANCE = 0.01
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-@dataclass(frozen=True)
+@record
 class Mark:
     learner: str
     sheet: int

@@ -9,13 +9,13 @@ sign −, and are wrapped in parentheses when they are a factor or a term: (−0
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
+from netspec.records import record
 
 NOISE = 1e-13  # relative; float64 artefacts such as 32·0.1 = 3.2000000000000006 are not rounding
 
 
-@dataclass(frozen=True)
+@record
 class NumberStyle:
     digits: int = 5
     ascii: bool = False
@@ -32,7 +32,7 @@ class NumberStyle:
         return (f"numbers shown to {self.digits} decimal places; {self.approx} marks a rounded number")
 
 
-@dataclass(frozen=True)
+@record
 class Shown:
     """A number as displayed: its text, whether it was rounded, and the decimal it shows."""
 

@@ -17,16 +17,15 @@ read the same boxes, so the box numbers of a sheet and its key always agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.ops import lookup
 from netspec.render.worked import Chain, Sum, WorkedRow, worked_rows
 from netspec.run.trace import Trace
+from netspec.records import record
 
 BLANKS = ("products", "sums", "outputs", "all")
 
 
-@dataclass(frozen=True)
+@record
 class Box:
     """One number (or the decision) a learner writes: its number on the sheet and the true answer."""
 
@@ -36,7 +35,7 @@ class Box:
     answer: float | str
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     """What a place on the sheet shows: a given number, a box, or a name to copy an earlier answer from."""
 
@@ -45,7 +44,7 @@ class Cell:
     carry: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class TermCells:
     source: str  # the input's label (`R`, `h1`)
     x: Cell
@@ -53,7 +52,7 @@ class TermCells:
     product: Cell
 
 
-@dataclass(frozen=True)
+@record
 class Neuron:
     label: str
     terms: tuple[TermCells, ...]
@@ -61,7 +60,7 @@ class Neuron:
     total: Cell
 
 
-@dataclass(frozen=True)
+@record
 class Stage:
     """One step of the network as a learner sees it: which value it makes, from which, in plain words."""
 
@@ -73,7 +72,7 @@ class Stage:
     others: tuple[tuple[str, Cell], ...]  # any other result: its label and its cell
 
 
-@dataclass(frozen=True)
+@record
 class Sheet:
     """One learner's worksheet: one row of inputs worked through the network."""
 

@@ -5,13 +5,12 @@ Shared by `netspec check` and the trace header, so both describe a network the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.version import __version__
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
 from netspec.phrases import in_language
 from netspec.render.words import ENGLISH, Words, pad, width
+from netspec.records import record
 
 
 def network_line(spec: CheckedSpec, words: Words = ENGLISH, fold: bool = False) -> str:
@@ -75,7 +74,7 @@ def number_header(style, words: Words = ENGLISH) -> str:
     return words("t.header", digits=style.digits, approx=style.approx)
 
 
-@dataclass(frozen=True)
+@record
 class Repeat:
     """`count` copies of `period` steps from step index `start` on: one `repeat` block written out, or one
     network used again and again. Found from the steps' spec lines, which every copy shares."""

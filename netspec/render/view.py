@@ -14,7 +14,7 @@ works out as an empty box. Nothing here formats or computes a number.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import islice
 
 from netspec.errors import InputError
@@ -22,6 +22,7 @@ from netspec.ops import lookup
 from netspec.render.numbers import NumberStyle
 from netspec.render.words import Words
 from netspec.render.worked import Chain, Gap, Num, Sum, WorkedRow, WorkedStep, elided_terms
+from netspec.records import record
 
 DETAILS = ("summary", "layer", "neuron", "scalar")
 PAPERS = ("a4", "letter")
@@ -29,7 +30,7 @@ WIDE = 12  # layers wider than this are drawn and tabled as a matrix grid
 SUMMARY_LONG = 12  # a summary of more results than this shows the first three and the last one
 
 
-@dataclass(frozen=True)
+@record
 class PrintOptions:
     """How a printout is laid out; every field has the default of `netspec trace`."""
 
@@ -70,7 +71,7 @@ def large_network_note(spec) -> str:
             "shows every other step in short; --focus ADDRESS works out another, --detail neuron every sum")
 
 
-@dataclass(frozen=True)
+@record
 class Focus:
     """What --focus names: a value, one of its neurons, and the input whose weight was named."""
 
@@ -79,7 +80,7 @@ class Focus:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ItemView:
     """One item of a step as shown: expanded (its whole working) or as `label = result`."""
 
@@ -98,7 +99,7 @@ class ItemView:
         return self.item.stages[-1][0]
 
 
-@dataclass(frozen=True)
+@record
 class StepView:
     step: WorkedStep
     level: str

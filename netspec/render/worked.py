@@ -9,16 +9,17 @@ renderers decide *how*. It never computes a number of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 
 from netspec.ops import lookup
 from netspec.ops.worked import Arg, Bias, Chain, LaidOut, Num, Sum, Term, address
 from netspec.phrases import in_language
 from netspec.run.trace import Trace, TraceStep
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class WorkedStep:
     """One step of one row. Its working (items, preamble) is laid out only when a printout asks for it,
     so a trace that shows most steps in short does not lay out thousands of sums it never prints."""
@@ -81,7 +82,7 @@ class WorkedStep:
         return span.short if span else ""
 
 
-@dataclass(frozen=True)
+@record
 class WorkedRow:
     row_id: str
     inputs: tuple[tuple[str, float], ...]

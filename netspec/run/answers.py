@@ -17,15 +17,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 
 from netspec.errors import InputError
 from netspec.files import FileRefused, open_checked
+from netspec.records import record
 
 MOST_BYTES = 16 * 1024 * 1024  # a class's answers are a few kilobytes
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     learner: str
     sheet: int

@@ -18,7 +18,6 @@ import io
 import sys
 import itertools
 import re
-from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -29,12 +28,13 @@ from netspec.files import FileRefused, open_checked
 from netspec.limits import CSV_CHUNK_CHARS, MAX_CSV_COLUMNS, MAX_CSV_LINE_CHARS
 from netspec.check.model import CheckedSpec
 from netspec.source import Source, Span
+from netspec.records import record
 
 CHUNK_ROWS = 65_536
 PLAIN_NUMBERS = re.compile(r"[0-9eE+\-.,\t \r\n]*")  # anything else (nan, 1_000, ١٢, quotes) goes the careful way
 
 
-@dataclass(frozen=True)
+@record
 class RowIds(Sequence):
     """`CSV row N (line L)` for a run of rows on consecutive lines, made only when asked for."""
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.check.model import CheckedSpec
 from netspec.run.plan import Plan
 from netspec.run.runner import run
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Mismatch:
     """One way an example does not hold: its decision (label None), or one output off by more than the tolerance.
     Kept as numbers: the report (render/report.py) writes them."""
@@ -22,7 +21,7 @@ class Mismatch:
     tolerance: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class ExampleResult:
     name: str
     expected_decision: str

@@ -10,19 +10,19 @@ import difflib
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 
 import numpy as np
 
 from netspec.errors import InputError
 from netspec.check.model import CheckedSpec, InputInfo
 from netspec.source import Span
+from netspec.records import record
 
 NUMBER = re.compile(r"\s*[+\-\u2212]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+\-]?[0-9]+)?\s*")  # \d would take ３ and ৪
 NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 
-@dataclass(frozen=True)
+@record
 class Rows:
     """A batch ready for the plan: values (rows, inputs) and a name for each row."""
 

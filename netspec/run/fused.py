@@ -23,18 +23,18 @@ first step.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from netspec.ops.base import Floor, Product, Shift, Softmax
+from netspec.records import record
 
 WIDE = 64  # neurons: a product this wide or wider keeps its weights column by column (BLAS's fastest for 784 × 512)
 LARGEST = 1e30  # the largest number a value may reach, by the program's bound: float32 ends near 3.4e38
 
 
-@dataclass(frozen=True)
+@record
 class Program:
     """The calls in order, each `kernel(y, *args)`, the first on the batch itself. `limit`: the largest input
     row norm for which every number stays finite, or None when only the output need be checked."""

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 import secrets
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,10 +43,11 @@ from netspec.run.growing import grow, keep_likeliest
 from netspec.run.runner import run
 from netspec.source import Span
 from netspec.check.vocabulary import TextInput
+from netspec.records import record
 
 
 
-@dataclass(frozen=True)
+@record
 class GenerationStep:
     """One turn of the window: what the network read and what was picked."""
 
@@ -63,7 +63,7 @@ class GenerationStep:
         return f'"{self.window}" → {self.label}'
 
 
-@dataclass(frozen=True)
+@record
 class Generation:
     """The whole run: the starting text, every step, and how tokens were picked."""
 

@@ -15,17 +15,16 @@ arithmetic a person reads is float64's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec import ops
 from netspec.check.model import CheckedSpec, Step
 from netspec.ops.base import OpDef
 from netspec.run.fused import Program, compile_program
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class PlanStep:
     """One step: the operation's kernels with their parameters bound."""
 
@@ -47,7 +46,7 @@ def _plan_step(step: Step, params: tuple, widths: tuple) -> PlanStep:
     return PlanStep(step, ops.lookup(step.op), params, widths)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """The steps in order; last_uses[i] names the values no step after step i reads."""
 

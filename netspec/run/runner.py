@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextvars
 import math
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -28,9 +27,10 @@ from netspec.errors import NetspecError, NumericError
 from netspec.progress import advance_by
 from netspec.run.plan import Plan, PlanStep, compile_plan
 from netspec.run.trace import Trace, TraceStep
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class RunResult:
     outputs: np.ndarray
     decisions: Decisions  # reads like a list of labels; `.chosen` holds the label numbers

@@ -12,9 +12,10 @@ import numpy as np
 
 from netspec.check.model import CheckedSpec, Param, Step
 from netspec.ops.worked import Record
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class TraceStep:
     """One step of the plan for a batch: its intermediates and its result (batch first)."""
 
@@ -35,7 +36,7 @@ class TraceStep:
         return f"TraceStep({self.step.formula} → {self.result.shape[-1]} numbers × {self.result.shape[0]} rows)"
 
 
-@dataclass(frozen=True)
+@record
 class Trace:
     """A traced run of a few rows: inputs, every step, outputs and decisions."""
 

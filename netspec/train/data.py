@@ -11,7 +11,6 @@ or +1 / −1 for the one output of a sign decision.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,11 +18,12 @@ from netspec.check.model import CheckedSpec
 from netspec.errors import InputError, TrainingError
 from netspec.run.fields import did_you_mean, field_values, parse_number
 from netspec.source import Source, Span
+from netspec.records import record
 
 LABEL = "label"
 
 
-@dataclass(frozen=True)
+@record
 class Data:
     inputs: np.ndarray  # (rows, input neurons)
     targets: np.ndarray  # (rows, outputs)

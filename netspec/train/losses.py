@@ -11,14 +11,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from netspec.records import record
 
 LOSSES = ("l1", "mse", "cross-entropy")
 
 
-@dataclass(frozen=True)
+@record
 class Loss:
     """A loss by name; `on_probabilities`: cross-entropy of outputs that already add up to 1."""
 

@@ -10,18 +10,17 @@ that floor instead of itself: the nudge's own rounding (about 1e-16·L / h) is o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.run.plan import Plan
 from netspec.train.backward import forward
 from netspec.train.losses import Loss
+from netspec.records import record
 
 AGREE = 1e-5  # relative difference below which the chain rule and the nudge agree
 
 
-@dataclass(frozen=True)
+@record
 class Nudged:
     table: str
     checked: int  # numbers nudged

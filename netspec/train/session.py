@@ -8,7 +8,6 @@ be written back. Nothing is written when training diverges.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,9 +18,10 @@ from netspec.train.data import Data, read_data
 from netspec.train.nudge import Nudged, nudge_check
 from netspec.train.trainer import Result, Settings, batch_step, initial_weights, loss_for, train, trainable
 from netspec.train.writeback import check_writable, trained_files
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Trained:
     result: Result
     data: Data

@@ -12,7 +12,7 @@ mean of the losses its batches computed before their updates.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable
 
 import numpy as np
@@ -24,9 +24,10 @@ from netspec.train.backward import backward, forward
 from netspec.train.data import Data
 from netspec.train.losses import Loss
 from netspec.train.optimizers import optimizer
+from netspec.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     loss: str = "l1"
     optimizer: str = "sgd"
@@ -38,7 +39,7 @@ class Settings:
     freeze: tuple[str, ...] = ()
 
 
-@dataclass
+@record(frozen=False)
 class Result:
     weights: dict[str, np.ndarray]
     losses: list[float] = field(default_factory=list)

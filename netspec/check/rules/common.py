@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netspec.lang import nodes
+from netspec.records import record
 
 INPUT_VALUE = nodes.INPUT_VALUE
 DEFAULT_TOLERANCE = 1e-6
 MAX_TOKENS = 100_000  # a text input's context length: one input neuron per token
 
 
-@dataclass
+@record(frozen=False)
 class ParamDraft:
     """A weights or bias table while its rows may still be reordered to match a value."""
 

@@ -9,7 +9,7 @@ formulas in names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from netspec.check.model import CheckedSpec, Step
 from netspec.ops import lookup
@@ -18,11 +18,12 @@ from netspec.render.pieces import chain_text, decision_text, rule_text, total_te
 from netspec.render.view import Focus, PrintOptions, parse_focus, weight_address
 from netspec.render.words import ENGLISH, Words, meaning
 from netspec.render.worked import Sum, WorkedRow, elided_terms
+from netspec.records import record
 
 BLANK = "______"
 
 
-@dataclass(frozen=True)
+@record
 class Mark:
     """One addressed thing in the drawing."""
 
@@ -34,7 +35,7 @@ class Mark:
     strength: float = 0.0  # a weight's |w| over the largest |w| of its table: the line's width
 
 
-@dataclass(frozen=True)
+@record
 class Scene:
     marks: dict[str, Mark]
     titles: dict[str, tuple[str, str]]  # value → (name, operation) above its column

@@ -12,7 +12,7 @@ next one along the line. Only geometry: svg.py draws what this decides.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from netspec.records import record
 
 LABEL_H = 15.0  # the height of a label's white plate
 GAP = 3.0  # the least room between two plates
@@ -20,7 +20,7 @@ END_ROOM = 6.0  # the least room between a plate and the ends of its line (the b
 STEPS = 41  # candidate points along a line
 
 
-@dataclass(frozen=True)
+@record
 class Placed:
     """A label's centre, its angle (degrees, as SVG's rotate) and its plate's width."""
 

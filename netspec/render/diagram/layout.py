@@ -10,11 +10,10 @@ neuron's labels (see `_label_distance`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.check.model import CheckedSpec, Step
 from netspec.ops import lookup
 from netspec.render.view import WIDE
+from netspec.records import record
 
 MARGIN = 24
 TOP = 36  # room for column titles
@@ -29,7 +28,7 @@ NODE_PITCH = 86  # centre to centre, at least
 SKIP_DROP = 40  # how far below the lowest neuron a skip connection's arc runs
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     """One value: its neurons' labels and centres; `kind` is input, nodes or strip."""
 
@@ -50,7 +49,7 @@ class Column:
         return self.ys[1] - self.ys[0] if len(self.ys) > 1 else NODE_PITCH
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """How one step connects an input column to its result: dense, grid, elementwise, or skip (add's other input)."""
 
@@ -63,7 +62,7 @@ class Link:
     cell_w: float = 0.0  # grid: width of one cell
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     columns: dict[str, Column]
     links: tuple[Link, ...]

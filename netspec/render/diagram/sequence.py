@@ -15,13 +15,14 @@ are left out, as the printout leaves them out, and a line under the title says w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from netspec.ops import lookup
 from netspec.render.escape import html_text as escape
 from netspec.render.numbers import NumberStyle, num
 from netspec.render.pieces import tokens_of
 from netspec.render.words import ENGLISH, Words
+from netspec.records import record
 
 CELL_H, ROW_LABEL_W, TITLE_H = 22, 64, 30
 COLUMN_GAP, BLOCK_GAP, MARGIN = 110, 36, 20
@@ -43,7 +44,7 @@ STYLE = """
 """
 
 
-@dataclass
+@record(frozen=False)
 class Block:
     """One value drawn as rows × columns of cells at (x, y), its top-left; texts by row then column."""
 
@@ -75,7 +76,7 @@ class Block:
         return self.x + ROW_LABEL_W
 
 
-@dataclass
+@record(frozen=False)
 class Drawing:
     blocks: dict[str, Block] = field(default_factory=dict)
     columns: list[list[str]] = field(default_factory=list)
