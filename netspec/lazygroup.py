@@ -11,6 +11,9 @@ with click's own wording and width.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 PENDING = "__netspec_params__"  # on a declared function: its (click decorator, names, settings), innermost first
@@ -34,8 +37,43 @@ def _deferred(decorator, names, settings):
     return record
 
 
+class Context(click.Context):
+    """click's Context, with the help's width found as click finds it but without importing shutil
+    (and with it bz2, lzma and fnmatch: some 4 ms of `netspec --help`)."""
+
+    def make_formatter(self) -> click.HelpFormatter:
+        from click import formatting
+
+        width = self.terminal_width if self.terminal_width is not None else formatting.FORCED_WIDTH
+        if width is None:
+            width = max(min(_terminal_columns(), self.max_content_width or 80) - 2, 50)
+        return self.formatter_class(width=width, max_width=self.max_content_width)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class Command(click.Command):
+    """A command whose help is laid out by the Context above."""
+
+    context_class = Context
+
+
 class LazyGroup(click.Group):
     """A group of commands declared by `@group.command()` over functions carrying `option`s."""
+
+    context_class = Context
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,4 +109,4 @@ class LazyGroup(click.Group):
 def _built(name: str, function, settings: dict) -> click.Command:
     for decorator, names, given in function.__dict__.pop(PENDING, []):
         function = decorator(*names, **given)(function)
-    return click.command(name, **settings)(function)
+    return click.command(name, cls=Command, **settings)(function)

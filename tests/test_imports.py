@@ -21,7 +21,7 @@ from netspec import ops
 PACKAGE = Path(ops.__file__).resolve().parent.parent
 
 STAGES = (  # (stage, module patterns); a module imports only modules of its own stage or earlier ones
-    ("base", ("source", "errors", "phrases", "limits", "version", "signals", "files", "subwords", "catalogue", "outfile", "diagnostics", "terminal", "progress",
+    ("base", ("records", "source", "errors", "phrases", "limits", "version", "signals", "files", "subwords", "catalogue", "outfile", "diagnostics", "terminal", "progress",
               "examplespecs")),
     ("parse", ("lang", "lang.grammar", "lang.nodes", "lang.transform", "lang.tablerows", "lang.inputranges",
                "lang.plaintables", "lang.parser", "lang.tidy",

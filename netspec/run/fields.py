@@ -6,7 +6,6 @@ a number, a text and a range mean the same in both and neither imports the other
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -95,6 +94,8 @@ def did_you_mean(name: str, choices, listed: str | None = None) -> str | None:
     """`did you mean `R`?` (capitals count as close), or with `listed` ("the examples are") the choices."""
     choices = list(choices)
     same = [c for c in choices if c.lower() == name.lower()]
+    import difflib  # here, not at the top: only a misspelt name needs it
+
     close = same or difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
     if close:
         return f"did you mean `{close[0]}`?"

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netspec.lang import nodes
 from netspec.check.rules.common import INPUT_VALUE, MAX_TOKENS
 from netspec.errors import NetspecError, Note
 from netspec.check.model import InputInfo, Value
-from netspec.subwords import never_matches
-from netspec.check.vocabfile import read_tokens
-from netspec.check.hftokenizer import is_tokenizer_file, read_tokenizer
-from netspec.check.vocabulary import TextInput, Vocabulary
+
+if TYPE_CHECKING:  # the text modules are imported where a spec has a vocabulary: most specs have none
+    from pathlib import Path
+
+    from netspec.check.vocabulary import Vocabulary
 
 
 EXACT_WHOLE = 2**53  # float64 holds every whole number up to here, and not every one past it
@@ -23,6 +24,9 @@ class InputChecks:
 
     # ---- vocabularies and text inputs ----
     def _vocabulary(self, node: nodes.Vocabulary):
+        from netspec.check.hftokenizer import is_tokenizer_file
+        from netspec.check.vocabulary import Vocabulary
+
         name = node.name.text
         if name in self.vocabularies:
             self._duplicate(node.name, self.vocabularies[name].span)
@@ -47,6 +51,9 @@ class InputChecks:
 
     def _model_vocabulary(self, node: nodes.Vocabulary):
         """`vocabulary tokens subwords from "tokenizer.json"`: a real model's tokenizer, numbered from 0 as it is."""
+        from netspec.check.hftokenizer import read_tokenizer
+        from netspec.check.vocabulary import Vocabulary
+
         if node.start not in (None, 0):
             self.fail(f"the vocabulary {node.name.text} is a model's tokenizer.json, whose tokens are numbered from 0, "
                       f"not {node.start:g}", node.span, hint="leave out `numbered from`, or write `numbered from 0`",
@@ -64,6 +71,8 @@ class InputChecks:
 
     @staticmethod
     def _folder(node: nodes.Vocabulary) -> Path:
+        from pathlib import Path
+
         return Path(node.span.source.path).parent if node.span else Path(".")
 
     def _countable(self, node: nodes.Vocabulary, start: float, count: int) -> bool:
@@ -83,14 +92,15 @@ class InputChecks:
     def _vocabulary_entries(self, node: nodes.Vocabulary) -> tuple[str, ...] | None:
         """The tokens as listed, or read from `subwords from "vocab.txt"`; None after an error."""
         if node.path is not None:
+            from netspec.check.vocabfile import read_tokens
             try:
-                return read_tokens(Path(node.span.source.path).parent if node.span else Path("."), node.path,
-                                   self.limits, self.read_files)
+                return read_tokens(self._folder(node), node.path, self.limits, self.read_files)
             except NetspecError as error:
                 error.span = error.span or node.span
                 self.errors.append(error)
                 return None
         if node.kind == "subwords":
+            from netspec.subwords import never_matches
             for entry in node.entries:
                 problem = never_matches(entry)
                 if problem:
@@ -124,6 +134,8 @@ class InputChecks:
             self.fail(f"a text has a whole number of tokens, 1 to {MAX_TOKENS:,}; not {tokens.length:g}", tokens.span,
                       hint="write the context length, like `tokens 12 from chars`", code="NS219")
             return
+        from netspec.check.vocabulary import TextInput
+
         positions = tuple(f"{name}{k}" for k in range(1, int(tokens.length) + 1))
         unit = vocabulary.unit
         text = TextInput(name, node.description, int(tokens.length), vocabulary, positions, node.span, tokens.padded)

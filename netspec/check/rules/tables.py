@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 
 from netspec.lang import nodes
 from netspec.check.rules.common import ParamDraft, count
 from netspec.errors import NetspecError, Note
-from netspec.check.weights import check_declared, pytorch_file, read_numbers
 
 
 class TableChecks:
@@ -34,6 +32,10 @@ class TableChecks:
     def _param_file(self, node: nodes.ParamFile):
         """A weight file's table: its header checked against the declaration and the memory limit; its
         numbers are read at the end (_read_pending)."""
+        from pathlib import Path
+
+        from netspec.check.weights import check_declared  # imported where a spec reads a weight file
+
         name = node.name
         if name.text in self.params or name.text in self.values or name.text in self.texts:
             self._duplicate(name, self._declared_at(name.text))
@@ -71,6 +73,8 @@ class TableChecks:
         PyTorch's nn.Linear stores a weight out × in, GPT-2's Conv1D in × out, netspec in × out. A
         non-square table read the wrong way round fails on its first layer; a square one would not,
         so a square weight from a PyTorch file must say which it is."""
+        from netspec.check.weights import pytorch_file
+
         layout, shape = node.layout, pending.shape
         if layout is None:
             if node.kind == "weights" and len(set(shape)) == 1 and shape[0] > 1 and pytorch_file(pending):
@@ -92,6 +96,8 @@ class TableChecks:
         """The numbers of every file table, read once the whole spec has checked against their shapes:
         a file whose header does not fit the layer that reads it costs no reading at all. A tensor
         that several tables are made from (a transpose, a slice) is read once."""
+        from netspec.check.weights import read_numbers
+
         read: dict[int, np.ndarray] = {}
         for name, (pending, span, order, derive) in self.pending.items():
             try:
