@@ -148,7 +148,8 @@ def _poly(coefficients: tuple[float, ...], t: np.ndarray) -> np.ndarray:
     return result
 
 
-# float32's erf, for a float32 plan's batches: two polynomials, both computed everywhere (no masks,
+# float32's erf (kept and tested, though no plan calls it now: float32 GELU computes its own Φ,
+# netspec/ops/gelu.py): two polynomials, both computed everywhere (no masks,
 # no gathering: a float32 batch is for speed), the head's picked below |x| = 0.927734375. These are
 # Norbert Juffa's minimax coefficients for erff (each within 0.996 ulp with fused multiply-adds);
 # NumPy rounds each product, and tests/test_float32.py holds the result to within 1 ulp of math.erf
