@@ -218,13 +218,17 @@ def bench_gpt(spec, windows, single, min_time):
 
 def bench_generation(spec, steps: int, single: bool, runs: int):
     """Greedy tokens per second; shown as seconds per token so that smaller is better, like every row.
-    Each side generates `steps` tokens `runs` times, the two sides alternating; a cell is the median run."""
+    netspec runs its exact float64 arithmetic (the default) and its float32 plan, against torch float32.
+    Each contender generates `steps` tokens `runs` times, in turn; a cell is the median run."""
     start = "humpty dumpty"[-12:]
     vocabulary = "abcdefghijklmnopqrstuvwxyz "
     tor = torch_gpt({k: p.array for k, p in spec.params.items()}) if torch else None
 
     def ours():
         return generate(spec, start, steps)
+
+    def ours32():
+        return generate(spec, start, steps, dtype="float32")
 
     def theirs():
         numbers, chosen = [vocabulary.index(c) + 1 for c in start], []
@@ -234,8 +238,10 @@ def bench_generation(spec, steps: int, single: bool, runs: int):
             numbers = [*numbers[1:], k + 1]
         return chosen
 
-    funcs = {"netspec": ours, "torch f32": theirs} if tor else {"netspec": ours}
-    if tor and [s.number - 1 for s in ours().steps] != theirs():
+    funcs = {"netspec": ours, "netspec f32": ours32, **({"torch f32": theirs} if tor else {})}
+    exact = [s.number - 1 for s in ours().steps]
+    assert [s.number - 1 for s in ours32().steps] == exact, "tiny_gpt: float32 generation picked other tokens"
+    if tor and exact != theirs():
         print("  note: torch float32 picked other tokens than netspec's exact run")
     samples = {who: [] for who in funcs}
     for _ in range(runs):
@@ -410,7 +416,7 @@ def summary():
 TARGETS = (("float32 plan vs onnxruntime", "leaf 4→3→2", "netspec f32", "onnxruntime f32", 1.0),
            ("float32 plan vs onnxruntime", "784→512→512→10", "netspec f32", "onnxruntime f32", 1.0),
            ("float32 plan vs torch", "tiny_gpt", "netspec f32", "torch f32", 1.5),
-           ("greedy generation vs a torch loop", "greedy generation", "netspec", "torch f32", 1.0),
+           ("float32 greedy generation vs a torch loop", "greedy generation", "netspec f32", "torch f32", 1.0),
            ("netspec run specs/leaf.net vs the bare imports", "start-up: run", "netspec", "import numpy, lark, click", 1.3),
            ("netspec --help vs python -c pass + click", "start-up: --help", "netspec", "python -c pass + click", 1.2),
            ("check of one inline table vs np.loadtxt", "parse", "netspec", "np.loadtxt", 3.0),

@@ -83,7 +83,8 @@ def printout(spec, inputs=None, **options):
     return _printout(spec, inputs, **options)
 
 
-def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits=None, top_k=None, progress=None):
+def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits=None, top_k=None, progress=None,
+             dtype=None):
     """Continue `text` (exactly the window's length) by `steps` tokens, sliding the window each time;
     a real model's text (a tokenizer.json vocabulary) grows instead, to the model's context limit,
     and stops at its end token. top_k: with sampling, draw among the k likeliest tokens only.
@@ -91,6 +92,8 @@ def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits
     spec: a path or a loaded spec with one text input and outputs `labels from` its vocabulary.
     Greedy (the largest output) unless sample=True: then probabilities = softmax(outputs / temperature),
     drawn with numpy.random.default_rng(seed); seed=None picks one and records it in the result.
+    dtype: "float64" (the article's models: the exact arithmetic, the same on every machine) or "float32"
+    (the fast kernels in float32, several times as fast a token); None takes the spec's `dtype` line.
     Returns a netspec.run.generation.Generation: .text, .generated, .steps (window, token, output, probability).
 
         >>> generate("specs/humpty_embed.net", "humpty dumpt", 15).text
@@ -98,7 +101,7 @@ def generate(spec, text, steps, sample=False, temperature=1.0, seed=None, limits
     """
     from netspec.run.generation import generate as _generate
 
-    return _generate(spec, text, steps, sample, temperature, seed, limits, top_k, progress)
+    return _generate(spec, text, steps, sample, temperature, seed, limits, top_k, progress, dtype)
 
 
 def __getattr__(name):

@@ -492,10 +492,14 @@ def draw(spec, assignments, csv_path, example, row, output, focus, lang, sets, d
               help="With --sample: the random seed, so a run can be repeated (default: one picked and printed).")
 @option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
               help="With --sample: draw only among the K likeliest tokens.")
+@option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
+              help="float32: the fast kernels, some three times as fast a token, some 7 digits; float64: the exact "
+                   "arithmetic, the same on every machine [default: the spec's `dtype` line, else float64].")
 @option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options
-def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, fmt, output, digits, ascii):
+def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k, dtype, fmt, output, digits,
+             ascii):
     """Continue --text with SPEC's network, one token per step: the window slides along."""
     from netspec.run.generation import generate as continue_text
     from netspec.render.generation import render_generation
@@ -513,7 +517,7 @@ def generate(spec, text, steps, max_operations, sample, temperature, seed, top_k
         context.meta["netspec.limits"] = replace(_limits(), max_operations=max_operations)
     with _progress_bar("generating", steps, "tokens") as progress:
         generation = continue_text(_load_spec(spec), text, steps, sample, 1.0 if temperature is None else temperature,
-                                   seed, top_k=top_k, progress=progress)
+                                   seed, top_k=top_k, progress=progress, dtype=dtype)
     _emit(render_generation(generation, fmt, NumberStyle(digits, ascii)), output, _read(generation.spec))
 
 

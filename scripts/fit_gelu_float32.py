@@ -41,7 +41,8 @@ def fit() -> tuple[np.ndarray, float]:
 def main() -> None:
     coefficients, error = fit()
     print(f"# largest first-order error of exp(p) on [0, {LIMIT:g}]: {error:.2e}")
-    print("GELU32 = tuple(np.float32(c) for c in (" + ", ".join(str(np.float32(c)) for c in coefficients) + "))")
+    print("GELU32 = tuple(np.array(c, dtype=np.float32) for c in (" + ", ".join(str(np.float32(c)) for c in coefficients)
+          + "))")
 
 
 if __name__ == "__main__":

@@ -207,11 +207,12 @@ def test_float32_attention_of_strided_columns_is_softmax_weighted(mask, spread):
     np.testing.assert_allclose(narrow, want.reshape(5, -1), atol=2e-6 * spread ** 2)  # 3e-5 measured at 12
 
 
-@pytest.mark.parametrize("rows", [1, 2, 16])
+@pytest.mark.parametrize("rows", [1, 2, 16, 64, 400])
 def test_float32_layer_norm_is_the_formula_per_position(rows):
     """layer_norm's float32 kernel against (x − mean)/√(variance + eps)·scale + shift worked in float64 per
-    position, for row counts that let the shift be added over 1, 2 and 16 positions at once; equal numbers
-    with eps = 0 give NaN, as 0/0 does."""
+    position: one window's few numbers (1, 2 and 16 rows, the small path) and batches (64 and 400 rows:
+    the shift added over 16 positions at once); equal numbers with eps = 0 give NaN, as 0/0 does, and
+    squares that overflow float32 give NaN, not the 0 that x / ∞ would."""
     from netspec.ops import lookup
 
     rng = np.random.default_rng(4)
@@ -233,3 +234,7 @@ def test_float32_layer_norm_is_the_formula_per_position(rows):
     with np.errstate(all="ignore"):
         equal = kernel([flat], [scale.astype(np.float32), shift.astype(np.float32)], {"eps": 0.0, "positions": 5})
     assert np.isnan(equal[0, :16]).all() and np.isfinite(equal[0, 16:]).all()
+    flat[0, :16] = np.float32(3e38) * np.sign(np.arange(16) - 7.5)  # ±3e38: each square is ∞ in float32
+    with np.errstate(all="ignore"):
+        overflowed = kernel([flat], [scale.astype(np.float32), shift.astype(np.float32)], {"eps": 1e-5, "positions": 5})
+    assert np.isnan(overflowed[0, :16]).all() and np.isfinite(overflowed[0, 16:]).all()

@@ -24,6 +24,7 @@ from conftest import ROOT
 EMBED = str(ROOT / "specs" / "humpty_embed.net")
 CHARS = str(ROOT / "specs" / "humpty_chars.net")
 LEAF = str(ROOT / "specs" / "leaf.net")
+TINY_GPT = str(ROOT / "specs" / "tiny_gpt.net")
 VOCABULARY = "abcdefghijklmnopqrstuvwxyz "
 
 # The article's list (notes §2.5): the 15 windows of "humpty dumpty sat on a wall" and the next character.
@@ -242,6 +243,19 @@ def test_cli_json():
     assert [(s["window"], s["next"], s["label"]) for s in document["steps"]] == [
         ("humpty dumpt", "y", "y"), ("umpty dumpty", " ", "space")]
     assert document["steps"][0]["output"] == pytest.approx(hand_outputs("humpty dumpt").max(), abs=1e-9)
+
+
+def test_cli_float32_says_so_and_picks_the_same_tokens():
+    """--dtype float32: the header and a line above the table say float32, JSON has "dtype"; the
+    tokens are float64's (the article's list)."""
+    args = ("generate", TINY_GPT, "--text", "humpty dumpt", "--steps", "6")
+    exact, fast = invoke(*args), invoke(*args, "--dtype", "float32")
+    assert exact.exit_code == fast.exit_code == 0
+    assert exact.stdout.splitlines()[0].endswith("· float64") and fast.stdout.splitlines()[0].endswith("· float32")
+    assert "Computed in float32: the fast kernels" in fast.stdout and "float32" not in exact.stdout
+    assert exact.stdout.splitlines()[-1] == fast.stdout.splitlines()[-1] == 'Text: "humpty dumpty sat "'
+    assert json.loads(invoke(*args, "--dtype", "float32", "--format", "json").stdout)["dtype"] == "float32"
+    assert json.loads(invoke(*args, "--format", "json").stdout)["dtype"] == "float64"
 
 
 def test_cli_output_file_holds_what_the_screen_shows(tmp_path):

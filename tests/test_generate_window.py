@@ -1,14 +1,17 @@
-"""Generation's exact loop (netspec/run/generation.py ExactWindow): every number it makes is the number
-a step-by-step trace of the same window shows, bit for bit, and a fault is reported as run reports it."""
+"""Generation's loop (netspec/run/generation.py Window): in float64 every number it makes is the number
+a step-by-step trace of the same window shows, bit for bit; in float32 it is run's own float32 number; and
+a fault is reported as run reports it."""
 
 from __future__ import annotations
+
+import shutil
 
 import numpy as np
 import pytest
 
 import netspec
 from netspec.errors import NetspecError
-from netspec.run.generation import ExactWindow, generate, generating_input, probabilities
+from netspec.run.generation import Window, generate, generating_input, probabilities
 from netspec.run.plan import compile_plan
 from netspec.run.runner import run, trace
 
@@ -29,7 +32,7 @@ def test_every_generated_number_is_the_traced_windows(name, start):
     spec = netspec.load_spec(ROOT / "specs" / f"{name}.net")
     made = generate(spec, start, 6)
     plan, first = compile_plan(spec), generating_input(spec).vocabulary.start
-    window, numbers = ExactWindow(plan), list(made.start_numbers)
+    window, numbers = Window(plan), list(made.start_numbers)
     for step in made.steps:
         traced = trace(plan, np.array([numbers], dtype=np.float64), ["window"]).value(spec.output)[0]
         assert _bits(window.outputs(numbers)) == _bits(traced)
@@ -37,6 +40,39 @@ def test_every_generated_number_is_the_traced_windows(name, start):
         assert _bits(step.probability) == _bits(probabilities(traced)[step.number - first])
         assert step.number - first == int(np.argmax(traced))
         numbers = [*numbers[1:], step.number]
+
+
+@pytest.mark.parametrize("name, start", STARTS, ids=[name for name, _ in STARTS])
+def test_float32_generation_is_run_of_the_float32_plan(name, start):
+    """dtype="float32": each window's outputs are run's on the float32 plan (the fast kernels, in
+    float32), bit for bit; the tokens are the exact float64 run's; each probability is NumPy's softmax of
+    those outputs, within float32's precision of the float64 run's."""
+    spec = netspec.load_spec(ROOT / "specs" / f"{name}.net")
+    exact, fast = generate(spec, start, 6), generate(spec, start, 6, dtype="float32")
+    assert (exact.dtype, fast.dtype) == ("float64", "float32")
+    assert [s.number for s in fast.steps] == [s.number for s in exact.steps]
+    plan, first = compile_plan(spec, "float32"), generating_input(spec).vocabulary.start
+    numbers = list(fast.start_numbers)
+    for step, wanted in zip(fast.steps, exact.steps):
+        outputs = run(plan, np.array([numbers], dtype=np.float32)).outputs[0]
+        assert outputs.dtype == np.float32 and step.output == float(outputs[step.number - first])
+        shifted = outputs.astype(np.float64) - outputs.max()
+        softmax = np.exp(shifted) / np.exp(shifted).sum()
+        assert step.probability == pytest.approx(softmax[step.number - first], rel=1e-6)
+        assert step.probability == pytest.approx(wanted.probability, rel=1e-4)
+        numbers = [*numbers[1:], step.number]
+
+
+def test_a_spec_whose_dtype_is_float32_generates_in_float32(tmp_path):
+    """The spec's own `dtype float32` line is the default, as for run; dtype="float64" overrides it."""
+    (tmp_path / "weights").mkdir()
+    shutil.copy(ROOT / "specs" / "weights" / "tiny_gpt.npz", tmp_path / "weights")
+    path = tmp_path / "gpt32.net"
+    path.write_text("dtype float32\n" + (ROOT / "specs" / "tiny_gpt.net").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    spec = netspec.load_spec(path)
+    assert generate(spec, "humpty dumpt", 2).dtype == "float32"
+    assert generate(spec, "humpty dumpt", 2, dtype="float64").dtype == "float64"
 
 
 OVERFLOWING = """vocabulary v characters "ab" numbered from 1

@@ -78,6 +78,16 @@ def test_greedy_generation_is_transformers_generate(gpt2_folder):
     assert [step.number for step in made.steps] == recorded["greedy"].tolist()
 
 
+def test_float32_generation_picks_transformers_tokens(gpt2_folder):
+    """A float32 plan's cached run (the fast kernels in float32, its key/value cache in float32 too) picks
+    the tokens transformers' generate() picked, and says it computed in float32."""
+    spec = _imported(gpt2_folder, None, "gpt2_full.net")
+    recorded = np.load(HF / "tiny_gpt2.npz")
+    made = netspec.generate(spec, str(recorded["greedy_start"]), len(recorded["greedy"]), dtype="float32")
+    assert made.dtype == "float32"
+    assert [step.number for step in made.steps] == recorded["greedy"].tolist()
+
+
 def test_the_cached_scores_are_transformers_logits_token_by_token(gpt2_folder):
     """Fed a token at a time, the key/value cache gives every position's logits to 1e-12."""
     from netspec.run.cached import CachedRun

@@ -43,9 +43,10 @@ class Vocabulary:
     tokenizer: object = field(default=None, compare=False, repr=False)  # a tokenizers.Tokenizer, for "tokenizer"
     tokenizer_kind: str = ""  # what it is: "WordPiece", "byte-level BPE"
 
-    @property
+    @cached_property
     def labels(self) -> tuple[str, ...]:
-        """How each token is named in tables and decisions: itself, or `space` for " "."""
+        """How each token is named in tables and decisions: itself, or `space` for " " (made once: a
+        generation names one token a step, of a vocabulary that may hold 50,000)."""
         return tuple(SHOWN_AS.get(entry, entry) for entry in self.entries)
 
     @property

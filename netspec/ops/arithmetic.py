@@ -285,3 +285,21 @@ def _power_one(base: float, exponent: float) -> float:
         return float(_CONTEXT.power(Decimal(base), Decimal(exponent)))
     except decimal.Overflow:
         return math.inf
+
+
+@lru_cache(maxsize=64)
+def ones(n: int, dtype=np.float32) -> np.ndarray:
+    """n ones, made once and read-only: the sum of n numbers along a row is one BLAS product with them, where
+    NumPy's reduction along a short last axis is several times slower."""
+    made = np.ones(n, dtype=dtype)
+    made.flags.writeable = False
+    return made
+
+
+@lru_cache(maxsize=256)
+def constant(value: float, dtype=np.float32) -> np.ndarray:
+    """`value` as a read-only 0-d array of `dtype`: a ufunc takes it as it is, where a NumPy or Python scalar
+    is first made into an array, which on a window of a few hundred numbers costs more than the pass."""
+    made = np.array(value, dtype=dtype)
+    made.flags.writeable = False
+    return made

@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.arithmetic import EXACT
+from netspec.ops.arithmetic import EXACT, constant, ones
 from netspec.ops.base import EXACT_EXP, Cost, Diagram, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
@@ -229,12 +229,15 @@ def _attention_float32(xs, q, k, v, options, first: int):
     and the heads are written side by side by the last product itself."""
     scores = np.matmul(q, k.transpose(0, 1, 3, 2))  # (batch, heads, nq, nk); the views are BLAS's own strides
     if options["scale"] == "sqrt":
-        scores /= np.sqrt(np.float32(q.shape[-1]))
+        scores /= _root32(q.shape[-1])
     scores = np.ascontiguousarray(scores)  # a split's columns can give a strided one; the sums below read rows
-    within = -SAFE_SCORE <= np.min(scores) and np.max(scores) <= SAFE_SCORE  # False for a NaN as well
-    if options["mask"] == "causal" or "pad" in options:  # a hidden key's score −∞, whatever it was: weight 0
+    within = (-SAFE_SCORE <= np.minimum.reduce(scores, axis=None)  # False for a NaN as well
+              and np.maximum.reduce(scores, axis=None) <= SAFE_SCORE)
+    if "pad" in options:  # a hidden key's score −∞, whatever it was: weight 0
         seen = _visible(xs, options, first, scores.shape[-2])
         np.fmin(scores, np.where(seen, np.float32(np.inf), np.float32(-np.inf)), out=scores)
+    elif options["mask"] == "causal":
+        np.fmin(scores, _causal_bound(options["keys"], first, scores.shape[-2]), out=scores)
     if not within:
         largest = scores[..., 0].copy()
         for j in range(1, scores.shape[-1]):
@@ -242,11 +245,28 @@ def _attention_float32(xs, q, k, v, options, first: int):
         scores -= largest[..., None]
     np.exp(scores, out=scores)
     keys = scores.shape[-1]
-    scores /= np.dot(scores.reshape(-1, keys), np.ones(keys, dtype=np.float32)).reshape(scores.shape[:-1] + (1,))
+    scores /= np.dot(scores.reshape(-1, keys), ones(keys)).reshape(scores.shape[:-1] + (1,))
     batch, heads, queries, _ = scores.shape
     result = np.empty((batch, queries, heads, v.shape[-1]), dtype=np.float32)
     np.matmul(scores, v, out=result.transpose(0, 2, 1, 3))
     return result.reshape(batch, -1)
+
+
+@lru_cache(maxsize=16)
+def _root32(features: int) -> np.ndarray:
+    """√features in float32 (NumPy's correctly rounded square root), as a 0-d array: arithmetic.py constant."""
+    return constant(float(np.sqrt(np.float32(features))))
+
+
+@lru_cache(maxsize=64)
+def _causal_bound(keys: int, first: int, queries: int) -> np.ndarray:
+    """(queries, keys) float32: +∞ where a query sees the key, −∞ where the causal mask hides it, so that
+    np.fmin(scores, bound) masks in one pass; made once for each shape (one window of a generation is
+    small enough that making the mask anew would cost more than the attention's products)."""
+    seen = _unpadded_visible(keys, first, queries, True)[0, 0]
+    bound = np.where(seen, np.float32(np.inf), np.float32(-np.inf))
+    bound.flags.writeable = False
+    return bound
 
 
 def attention_gradient(xs, ps, options, y, gy):

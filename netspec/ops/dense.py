@@ -187,7 +187,7 @@ def dense_each_kernel(xs, ps, options):
     batch, n = x.shape[0], options["positions"]
     # every position of every row as one matrix product ((batch·n, d) · (d, out)): one BLAS call, where a
     # (batch, n, d) @ (d, out) product makes one per row (MiniLM's 64 texts: 1.75× slower)
-    y = x.reshape(batch * n, -1) @ weights
+    y = np.dot(x.reshape(batch * n, -1), weights)
     if len(ps) > 1:
         y += ps[1]
     return y.reshape(batch, -1)

@@ -16,11 +16,12 @@ number per feature.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.arithmetic import EXACT, FAST
+from netspec.ops.arithmetic import EXACT, FAST, constant, ones
 from netspec.ops.base import over_new_positions, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import MEAN, Chain, Num, Record, address, grouped, mean_chain, positions
@@ -122,22 +123,61 @@ def _layer_norm_float32(x, ps, options):
     """A float32 batch: the same statistics, with none of NumPy's slow passes over a short last axis. Each sum
     over a position's features is one matrix-vector product; each number's factor scale/std is one outer
     product (BLAS), so that the deviations are multiplied by an array as wide as theirs; and the shift is
-    added over rows of many positions at once (its copies side by side), not one position's few features."""
+    added over rows of many positions at once (its copies side by side), not one position's few features.
+    Every pass is in place."""
     d = x.shape[-1] // options.get("positions", 1)
     rows = x.reshape(-1, d)  # one position (or the whole layer) a row
-    ones, n = np.ones(d, dtype=np.float32), np.float32(d)
-    deviation = rows - (np.dot(rows, ones) / n)[:, None]
-    squared = deviation * deviation
-    std = np.sqrt(np.dot(squared, ones) / n + np.float32(options["eps"]))
+    if rows.size <= SMALL:
+        return _layer_norm_small(rows, ps, options).reshape(x.shape)
+    by_ones, n = ones(d), np.float32(d)
+    mean = np.dot(rows, by_ones)
+    mean /= n
+    deviation = rows - mean[:, None]
+    squared = np.multiply(deviation, deviation)
+    std = np.dot(squared, by_ones)
+    std /= n
+    std += np.float32(options["eps"])
+    np.sqrt(std, out=std)
     inverse = np.divide(np.float32(1), std)  # 1/0 = ∞, and 0·∞ = NaN when every number is equal and eps = 0
     if ps:
-        scale = np.asarray(ps[0], dtype=np.float32)[None, :]
+        scale = np.asarray(ps[0], dtype=np.float32).reshape(1, d)
         deviation *= np.dot(inverse[:, None], scale, out=squared)  # (rows, d): scale_j / std_i
         _add_rows(deviation, ps[1])
     else:
         deviation *= inverse[:, None]
-    deviation[np.isinf(std)] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
+    if not math.isfinite(np.maximum.reduce(std, axis=None)):  # one pass; a NaN or ∞ std is rare
+        deviation[np.isinf(std)] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
     return deviation.reshape(x.shape)
+
+
+SMALL = 4096  # numbers: a batch this small (one window of a generation) costs its calls, not its passes
+
+
+def _layer_norm_small(rows, ps, options):
+    """_layer_norm_float32 for a few hundred numbers, in the fewest and cheapest NumPy calls (each costs more
+    than its pass here): the means are products with 1/d, each position's deviations are divided by its
+    std, then multiplied by the scale, in place (the outer product pays only on a wide batch), and eps is
+    a 0-d array (ops/arithmetic.py constant)."""
+    by_mean = _means_by(rows.shape[1])
+    deviation = rows - np.dot(rows, by_mean)[:, None]
+    std = np.dot(deviation * deviation, by_mean)
+    std += constant(options["eps"])
+    np.sqrt(std, out=std)
+    deviation /= std[:, None]  # 0/0 = NaN when every number is equal and eps = 0
+    if ps:
+        deviation *= ps[0]
+        deviation += ps[1]
+    if not math.isfinite(np.dot(std, ones(len(std)))):  # one product; a NaN or ∞ std is rare
+        deviation[np.isinf(std)] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
+    return deviation
+
+
+@lru_cache(maxsize=16)
+def _means_by(d: int) -> np.ndarray:
+    """d float32 numbers 1/d: a row's product with them is its mean."""
+    made = np.full(d, 1 / d, dtype=np.float32)
+    made.flags.writeable = False
+    return made
 
 
 WIDE = 256  # numbers: a row at least this wide makes NumPy's broadcast add run at its full speed
@@ -145,8 +185,12 @@ WIDE = 256  # numbers: a row at least this wide makes NumPy's broadcast add run 
 
 def _add_rows(table: np.ndarray, vector: np.ndarray) -> None:
     """table += vector along every row, in place: with `side` rows laid end to end as one wider row, and the
-    vector repeated as many times, where the row count allows it."""
+    vector repeated as many times, where the row count allows it (and the table is big enough to pay
+    for the copies)."""
     side = math.gcd(len(table), max(1, WIDE // table.shape[1]))
+    if side == 1 or table.size < WIDE * 16:
+        table += vector
+        return
     wide = table.reshape(-1, table.shape[1] * side)
     wide += np.tile(vector, side)
 

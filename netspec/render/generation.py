@@ -8,7 +8,7 @@ from netspec.version import JSON_SCHEMA
 
 from netspec.run.generation import Generation, GenerationStep
 from netspec.render.escape import json_text, terminal, terminal_lines
-from netspec.render.numbers import NumberStyle, num
+from netspec.render.numbers import NumberStyle, num, precision_note
 from netspec.render.summary import provenance, table
 
 
@@ -22,7 +22,7 @@ def _text(generation: Generation, style: NumberStyle) -> str:
     rows = [(str(i), f'"{step.window}"', arrow, step.label, num(step.output, style), num(step.probability, style),
              *((num(step.draw, style),) if generation.sample else ()))
             for i, step in enumerate(generation.steps, 1)]
-    lines = [terminal(provenance(generation.spec)), style.header(), *_how(generation), "",
+    lines = [terminal(provenance(generation.spec, generation.dtype)), style.header(), *_how(generation), "",
              *table(rows, header, indent=""), "", f'Text: "{generation.text}"']
     return terminal_lines("\n".join(lines)) + "\n"
 
@@ -30,6 +30,16 @@ def _text(generation: Generation, style: NumberStyle) -> str:
 def _how(generation: Generation) -> list[str]:
     """How each token was picked, with the formula for its probability."""
     outputs = "the outputs, already probabilities" if generation.from_probabilities else "softmax(outputs)"
+    return [*_how_picked(generation, outputs), *_arithmetic(generation)]
+
+
+def _arithmetic(generation: Generation) -> list[str]:
+    """A float32 run says so, as `netspec run` does: its numbers are the fast kernels', not a trace's."""
+    note = precision_note(generation.dtype)
+    return [note[0].upper() + note[1:] + "."] if note else []
+
+
+def _how_picked(generation: Generation, outputs: str) -> list[str]:
     if not generation.sample:
         return [f"Greedy: the largest output is the next token; probability = {outputs}."]
     t = f"{generation.temperature:g}"
@@ -55,6 +65,7 @@ def _json(generation: Generation, style: NumberStyle) -> str:
         "top_k": generation.top_k,
         "seed": generation.seed,
         "probabilities": "outputs" if generation.from_probabilities else "softmax",
+        "dtype": generation.dtype,
         "start": generation.start,
         "steps": [_step(i, step) for i, step in enumerate(generation.steps, 1)],
         "generated": generation.generated,

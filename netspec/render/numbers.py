@@ -118,3 +118,10 @@ def top_outputs(outputs, style: NumberStyle | None = None, separator: str = ", "
     shown = ranked if len(ranked) <= MANY_OUTPUTS else ranked[:TOP_SHOWN]
     text = separator.join(f"{label} {num(value, style) if style else num(value)}" for label, value in shown)
     return text + (f"{separator}… {len(ranked) - len(shown)} more" if len(shown) < len(ranked) else "")
+
+
+def precision_note(dtype: str) -> str:
+    """What a float32 run says above its numbers; float64, the exact way, says nothing ("")."""
+    if dtype == "float64":
+        return ""
+    return f"computed in {dtype}: the fast kernels, some 7 significant digits; the last may differ between machines"

@@ -11,7 +11,7 @@ from netspec.version import JSON_SCHEMA
 from netspec.run.inputs import Rows
 from netspec.check.model import CheckedSpec
 from netspec.render.escape import json_text, terminal_lines
-from netspec.render.numbers import LARGE, MANY_OUTPUTS, NOISE, NumberStyle, num, top_outputs
+from netspec.render.numbers import LARGE, MANY_OUTPUTS, NOISE, NumberStyle, num, precision_note, top_outputs
 from netspec.run.runner import RunResult
 
 
@@ -27,10 +27,8 @@ def render_results(spec: CheckedSpec, rows: Rows, result: RunResult, fmt: str, s
 
 def _precision_note(result: RunResult) -> str:
     """A float32 run says so above its table (float64, the exact way, says nothing)."""
-    if result.outputs.dtype == np.float64:
-        return ""
-    return (f"computed in {result.outputs.dtype.name}: the fast kernels, some 7 significant digits; "
-            "the last may differ between machines\n")
+    note = precision_note(result.outputs.dtype.name)
+    return note + "\n" if note else ""
 
 
 def chunk_writer(spec: CheckedSpec, fmt: str, style: NumberStyle):

@@ -56,12 +56,13 @@ def table(rows: list[tuple], header: tuple, indent: str = "  ") -> list[str]:
     return [indent + "  ".join(pad(str(c), w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
 
 
-def provenance(spec: CheckedSpec) -> str:
+def provenance(spec: CheckedSpec, dtype: str = "float64") -> str:
     """`netspec 0.1.0 · specs/leaf.net · sha256 3f2a1b…e91c · float64`, and `· with W1[G,h1] = 0.3 (was
-    −0.29)` for each number set by hand (--set, with_weight): the file alone no longer gives these numbers."""
+    −0.29)` for each number set by hand (--set, with_weight): the file alone no longer gives these numbers.
+    A trace is float64's always; a generation says its plan's dtype."""
     digest = spec.sha256
     changed = "".join(f" · with {change}" for change in getattr(spec, "changes", ()))
-    return f"netspec {__version__} · {spec.path} · sha256 {digest[:6]}…{digest[-4:]} · float64{changed}"
+    return f"netspec {__version__} · {spec.path} · sha256 {digest[:6]}…{digest[-4:]} · {dtype}{changed}"
 
 
 def summary_header(words: Words = ENGLISH) -> tuple[str, ...]:

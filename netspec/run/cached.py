@@ -52,7 +52,7 @@ class CachedRun:
         new = len(numbers)
         if self.offset + new > self.limit:
             raise ValueError(f"the context holds {self.limit} tokens")
-        values = {self.plan.spec.input_value: np.asarray([numbers], dtype=np.float64)}
+        values = {self.plan.spec.input_value: np.asarray([numbers], dtype=self.plan.dtype)}
         with np.errstate(all="ignore"):
             for step, state, sequence in zip(self.plan.steps, self.states, self.sequence):
                 state.update(offset=self.offset, new=new, positions=self.limit, sequence=sequence)

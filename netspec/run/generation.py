@@ -21,6 +21,13 @@ spec that ends in `softmax(out)` samples exactly as the same spec without it wou
 Both ways, each step records the window, the token, the network's output for it and its
 probability (for greedy: softmax of the outputs, or the outputs themselves when they are
 probabilities).
+
+In which arithmetic: a float64 plan (the default) runs every window by the explaining
+kernels, so each printed number is the one `netspec trace` works out for that window, and
+the same on every machine. A float32 plan (`dtype float32` in the spec, `--dtype float32`,
+dtype="float32") runs the fast kernels, as `netspec run` does in float32: some three times
+as fast a token, with some 7 digits, whose last may differ between machines (and so, where
+two outputs tie to float32's precision, the token picked).
 """
 
 from __future__ import annotations
@@ -36,11 +43,11 @@ from netspec.limits import MAX_GENERATE_STEPS
 from netspec.check.cost import work_fits
 from netspec.check.model import CheckedSpec
 from netspec.ops import lookup
-from netspec.ops.arithmetic import EXACT
+from netspec.ops.arithmetic import EXACT, FAST
 from netspec.progress import advance_by
 from netspec.run.plan import compile_plan
 from netspec.run.growing import grow, keep_likeliest
-from netspec.run.runner import run
+from netspec.run.runner import finite_total, run
 from netspec.source import Span
 from netspec.check.vocabulary import TextInput
 from netspec.records import record
@@ -77,6 +84,7 @@ class Generation:
     seed_chosen: bool  # True when no seed was given and one was picked at random (and is stated)
     from_probabilities: bool  # True when the network's outputs are already probabilities
     top_k: int | None = None  # when sampling: only the k likeliest tokens could be drawn
+    dtype: str = "float64"  # the plan's: float64 by the exact kernels, float32 by the fast ones
 
     @property
     def generated(self) -> str:
@@ -98,7 +106,8 @@ class Generation:
 
 
 def generate(spec, text: str, steps: int, sample: bool = False, temperature: float = 1.0,
-             seed: int | None = None, limits=None, top_k: int | None = None, progress=None) -> Generation:
+             seed: int | None = None, limits=None, top_k: int | None = None, progress=None,
+             dtype=None) -> Generation:
     """Continue `text` by `steps` tokens with the spec's network (a path or a loaded spec).
 
     Greedy unless `sample`; then `temperature` (> 0) and `seed` (a whole number ≥ 0; None
@@ -106,7 +115,8 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     k likeliest tokens to draw from. A real model's text (a tokenizer.json vocabulary) grows to the
     model's context limit instead of sliding (netspec/run/growing.py). A run whose
     steps would do more operations than limits.max_operations is refused before the first step.
-    `progress` (netspec/progress.py) counts the tokens as they are made.
+    `progress` (netspec/progress.py) counts the tokens as they are made. `dtype` ("float64" or
+    "float32"; None: the spec's `dtype` line, else float64) is the plan's (see the module's docstring).
     """
     if not isinstance(spec, CheckedSpec):
         spec = load_spec(spec, limits)
@@ -118,21 +128,22 @@ def generate(spec, text: str, steps: int, sample: bool = False, temperature: flo
     if seed_chosen:
         seed = secrets.randbits(32)
     rng = np.random.default_rng(seed) if sample else None
-    choose = _chooser(temperature if sample else 1.0, rng, outputs_are_probabilities(spec), top_k)
+    plan = compile_plan(spec, dtype)
+    arith = EXACT if plan.dtype == np.float64 else FAST  # a float32 run's chances: NumPy's exp, as its kernels'
+    choose = _chooser(temperature if sample else 1.0, rng, outputs_are_probabilities(spec), top_k, arith)
     if text_input.vocabulary.kind == "tokenizer":
-        numbers, grown = grow(spec, text_input, text, steps, choose, progress)
+        numbers, grown = grow(plan, text_input, text, steps, choose, progress)
         made = [_step(text_input, window, k, output, chance, draw) for window, k, output, chance, draw in grown]
     else:
         numbers = text_input.tokenize(text, "the starting text")
-        made = _run(spec, text_input, numbers, steps, choose, progress)
+        made = _run(plan, text_input, numbers, steps, choose, progress)
     return Generation(spec, text, tuple(numbers), tuple(made), sample, temperature, seed, seed_chosen,
-                      outputs_are_probabilities(spec), top_k if sample else None)
+                      outputs_are_probabilities(spec), top_k if sample else None, plan.dtype.name)
 
 
-def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose, progress=None):
+def _run(plan, text_input: TextInput, numbers: list[int], steps: int, choose, progress=None):
     """The sliding window: run, pick, append, drop the oldest; `steps` times."""
-    plan = compile_plan(spec)
-    window = ExactWindow(plan)
+    window = Window(plan)
     made = []
     for done in range(steps):
         outputs = window.outputs(numbers, first=done == 0)  # (n_tokens,)
@@ -143,11 +154,12 @@ def _run(spec, text_input: TextInput, numbers: list[int], steps: int, choose, pr
     return made
 
 
-class ExactWindow:
-    """A plan's exact steps, gathered once, run on one window after another: the numbers of
+class Window:
+    """A plan's steps, gathered once, run on one window after another: the numbers of
     run(plan, window, exact=True), bit for bit, without what one window's outputs do not need.
+    That is the exact kernels for a float64 plan, and the fast ones for a float32 plan, as run takes.
 
-    A generated token is picked from the exact outputs of one window, so the generation loop pays
+    A generated token is picked from the outputs of one window, so the generation loop pays
     for each step's call, not for a batch's bookkeeping: the limits are checked on the first window
     (by run itself); every later window is the start's tokens slid on by tokens the network picked.
     Only the results a batch searches for NaN and infinity are searched (Plan.checks), and the
@@ -157,8 +169,10 @@ class ExactWindow:
     def __init__(self, plan):
         self.plan = plan
         checks = plan.checks or (True,) * len(plan.steps)
-        self.steps = [(step.op.exact_kernel, step.step.inputs, step.params, step.step.options, step.step.output,
-                       check, self._refuses(step)) for step, check in zip(plan.steps, checks)]
+        exact = plan.dtype == np.float64  # run's own choice: the exact arithmetic is float64's
+        self.steps = [(step.op.exact_kernel if exact else step.op.kernel, step.step.inputs, step.params,
+                       step.step.options, step.step.output, check, self._refuses(step))
+                      for step, check in zip(plan.steps, checks)]
 
     def _refuses(self, step):
         """x → True when the step's operation refuses a number of its input x, or None when it refuses none."""
@@ -169,9 +183,9 @@ class ExactWindow:
         return lambda x: step.op.validate(x, source, labels, lambda row: f"row {row + 1}") is not None
 
     def outputs(self, numbers, first: bool = False) -> np.ndarray:
-        """The network's exact outputs for the window `numbers` (one row)."""
-        given = np.array([numbers], dtype=np.float64)  # (1, n_tokens)
-        if first:
+        """The network's outputs for the window `numbers` (one row), as run gives them."""
+        given = np.array([numbers], dtype=self.plan.dtype)  # (1, n_tokens)
+        if first or self.plan.program is not None:  # a float32 program (run/fused.py) is run's own way
             return run(self.plan, given, exact=True).outputs[0]
         values = {self.plan.spec.input_value: given}
         with np.errstate(all="ignore"):
@@ -180,16 +194,16 @@ class ExactWindow:
                 if refuses is not None and refuses(xs[0]):
                     return run(self.plan, given, exact=True).outputs[0]  # raises run's own error
                 result = kernel(xs, params, options)
-                if check and not np.isfinite(result).all():
+                if check and not finite_total(result):  # (a total that overflows: run finds no fault then)
                     return run(self.plan, given, exact=True).outputs[0]  # raises at the first step it shows in
                 values[output] = result
         return values[self.plan.spec.output][0]
 
 
-def _chooser(temperature: float, rng, as_probabilities: bool, k: int | None):
+def _chooser(temperature: float, rng, as_probabilities: bool, k: int | None, arith=EXACT):
     """outputs → (the token picked, counted from 0; its chance; the draw u or None when greedy)."""
     def choose(outputs):
-        chances = keep_likeliest(probabilities(outputs, temperature, as_probabilities), k)
+        chances = keep_likeliest(probabilities(outputs, temperature, as_probabilities, arith), k)
         draw = None if rng is None else float(rng.random())
         picked = int(np.argmax(outputs)) if draw is None else pick(chances, draw)
         return picked, float(chances[picked]), draw
@@ -202,15 +216,26 @@ def _step(text_input: TextInput, window: str, k: int, output: float, chance: flo
                           draw)
 
 
-def probabilities(outputs: np.ndarray, temperature: float = 1.0, are_probabilities: bool = False) -> np.ndarray:
+def probabilities(outputs: np.ndarray, temperature: float = 1.0, are_probabilities: bool = False,
+                  arith=EXACT) -> np.ndarray:
     """softmax((outputs − max) / T); or, for outputs that are probabilities already, p^(1/T) renormalised.
+    By the exact arithmetic (ops/arithmetic.py), or, for a float32 run, `arith` FAST.
 
     The max is subtracted before dividing by T, so a tiny T gives 0s and a 1, never NaN.
     """
+    if not are_probabilities and temperature == 1:
+        top = outputs.max()
+        if math.isfinite(top):  # outputs − top ≤ 0: no fault to quiet (the errstate costs a token's tenth)
+            return _normalised(arith.exp(outputs - top), arith)
     with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
-        logits = EXACT.log(outputs) if are_probabilities else outputs  # log 0 = −∞: a token that cannot come
-        scaled = EXACT.exp((logits - logits.max()) / temperature)  # (n_tokens,), the largest is exactly 1
-    return scaled / EXACT.sum(scaled, axis=-1)
+        logits = arith.log(outputs) if are_probabilities else outputs  # log 0 = −∞: a token that cannot come
+        shifted = logits - logits.max()
+        return _normalised(arith.exp(shifted / temperature if temperature != 1 else shifted), arith)
+
+
+def _normalised(scaled: np.ndarray, arith) -> np.ndarray:
+    """scaled / Σ scaled: the largest of `scaled` is exactly 1."""
+    return scaled / arith.sum(scaled, axis=-1)
 
 
 def pick(chances: np.ndarray, draw: float) -> int:

@@ -24,18 +24,19 @@ from netspec.check.model import CheckedSpec
 from netspec.check.vocabulary import TextInput
 from netspec.errors import InputError, SpecCheckError
 from netspec.run.cached import CachedRun
-from netspec.run.plan import compile_plan
+from netspec.run.plan import Plan
 from netspec.progress import advance_by
 
 SHOWN = 30  # characters of the text so far that a step's row shows
 
 
-def grow(spec: CheckedSpec, text_input: TextInput, text: str, steps: int, choose: Callable,
+def grow(plan: Plan, text_input: TextInput, text: str, steps: int, choose: Callable,
          progress=None) -> tuple[list[int], list[tuple]]:
-    """(the start's token numbers, one (window, k, output, chance, draw) per step made)."""
+    """(the start's token numbers, one (window, k, output, chance, draw) per step made), by `plan`'s steps
+    in its dtype."""
+    spec = plan.spec
     numbers = _start(text_input, text)
     width = len(text_input.vocabulary.entries)
-    plan = compile_plan(spec)
     _fits(spec, width)
     started = CachedRun.of(plan, numbers, exact=False)  # a real model: the fast kernels (see the docstring)
     if started is None:

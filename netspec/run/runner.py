@@ -85,7 +85,7 @@ def _programmed(program, given: np.ndarray) -> np.ndarray | None:
         if not program.fits(given):
             return None
     outputs = program.compute(given)
-    return outputs if program.limit is not None or _finite_total(outputs) else None
+    return outputs if program.limit is not None or finite_total(outputs) else None
 
 
 BLOCK_ROWS = 16_384  # rows of a narrow float32 batch run at a time
@@ -131,7 +131,7 @@ def _forward(plan: Plan, given: np.ndarray, row_ids, exact: bool, checks, strict
         result = _computed(step, step.op.exact_kernel if exact else step.op.kernel, xs, row_ids, plan)
         if checks is not None and not checks[i]:
             skipped = True
-        elif not _finite_total(result):
+        elif not finite_total(result):
             if skipped and not np.isfinite(result).all():
                 raise _Rerun
             _report_non_finite(step, result, row_ids, plan, xs)
@@ -145,7 +145,7 @@ SMALL_CHECK = 1 << 16  # numbers: below this a check costs its call more than it
 _ONES: dict = {}
 
 
-def _finite_total(result: np.ndarray) -> bool:
+def finite_total(result: np.ndarray) -> bool:
     """True when every number is finite. A small result: its sum, by BLAS's dot product with ones (half of
     np.add.reduce's call; the search follows only on a fault: a sum that overflowed, or a NaN or infinity).
     A large float32 one: its smallest and largest numbers, two passes each four to six times as fast as a
@@ -210,7 +210,7 @@ def _checked(step: PlanStep, kernel, values, row_ids, plan) -> np.ndarray:
     """One step of a trace: its result, searched for NaN and infinity."""
     xs = [values[name] for name in step.step.inputs]
     result = _computed(step, kernel, xs, row_ids, plan)
-    if not _finite_total(result):
+    if not finite_total(result):
         _report_non_finite(step, result, row_ids, plan, xs)
     return result
 
