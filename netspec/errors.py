@@ -71,6 +71,14 @@ def _plain(error: "NetspecError") -> str:
 MAX_TEXT = 600  # characters of one message, hint or note: a few lines, however large the spec
 
 
+def close_matches(word: str, choices, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The "did you mean" of a name not found: difflib's closest choices to `word`. difflib is loaded
+    here, when an error needs it, not at start-up."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+
+
 def brief(text: str, most: int = MAX_TEXT) -> str:
     """`text` kept to a few lines: a long list in it (every neuron of a 384-wide layer, 50,257 tokens)
     keeps its first items and its last, and says how many it leaves out."""

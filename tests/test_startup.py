@@ -29,6 +29,18 @@ def test_help_imports_no_numpy_lark_or_pipeline(argv):
     assert not heavy, f"netspec {' '.join(argv)} imported {heavy[:8]}"
 
 
+def test_running_a_spec_loads_no_module_only_an_error_or_another_format_needs():
+    """`run specs/leaf.net`: difflib only suggests a name when one is not found (netspec.errors.close_matches),
+    csv reads and writes the --csv formats, zipfile opens .npz weight files, and the diagnostics render
+    errors; none of them is loaded for a spec that runs."""
+    from conftest import ROOT
+
+    loaded = _loaded_after(f"from netspec.cli import main; main(['run', {str(ROOT / 'specs' / 'leaf.net')!r}])")
+    assert "netspec.run.runner" in loaded  # the probe really ran the spec
+    assert not {"difflib", "csv", "zipfile", "netspec.diagnostics"} & loaded, sorted(
+        {"difflib", "csv", "zipfile", "netspec.diagnostics"} & loaded)
+
+
 def test_the_cli_module_alone_imports_only_click_and_base_modules():
     loaded = _loaded_after("import netspec.cli")
     ours = sorted(m for m in loaded if m.startswith("netspec"))

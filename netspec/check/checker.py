@@ -8,7 +8,6 @@ and assembles the result.
 
 from __future__ import annotations
 
-import difflib
 
 from netspec.lang import nodes
 from netspec.check.rules.common import INPUT_VALUE, ParamDraft
@@ -18,7 +17,7 @@ from netspec.check.rules.layers import UNSET, LayerChecks
 from netspec.check.rules.meaning import MeaningChecks
 from netspec.check.rules.tables import TableChecks
 from netspec.check.cost import Tally, sentence_fits
-from netspec.errors import SpecCheckError, SpecErrors
+from netspec.errors import SpecCheckError, SpecErrors, close_matches
 from netspec.lang.expand import fold_copies
 from netspec.limits import Limits
 from netspec.lang.loader import Unit, load_units, text_units
@@ -56,7 +55,7 @@ class Checker(InputChecks, TableChecks, DerivedChecks, LayerChecks, MeaningCheck
 
     def unknown(self, what: str, name: nodes.Name, choices, hint_more: str = "", code: str = "NS201") -> str | None:
         """Report an unknown name; return the name it was probably meant to be, if any."""
-        close = difflib.get_close_matches(name.text, list(choices), n=1, cutoff=0.6)
+        close = close_matches(name.text, list(choices), n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else hint_more or None
         self.fail(f"unknown {what} `{name.text}`", name.span, hint=hint, code=code)
         return close[0] if close else None

@@ -10,13 +10,12 @@ This module does not import check/model.py (model.py calls it), so it works on t
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import replace
 
 import numpy as np
 
-from netspec.errors import InputError
+from netspec.errors import InputError, close_matches
 from netspec.records import record
 
 
@@ -118,4 +117,4 @@ def _unknown(spec, name: str, message: str, choices: list[str] | None = None, hi
 def _close(name: str, choices: list[str]) -> list[str]:
     """The one choice `name` was most likely meant to be: the same but for capitals, else the closest."""
     same = [c for c in choices if c.lower() == name.lower()]
-    return same[:1] or difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    return same[:1] or close_matches(name, choices, n=1, cutoff=0.5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netspec.lang import nodes
-from netspec.errors import InputError, NetspecError, SpecCheckError
+from netspec.errors import InputError, NetspecError, SpecCheckError, close_matches
 from netspec.lang.expand import expand
 from netspec.files import FileRefused, open_checked
 from netspec.limits import MAX_SPEC_BYTES, MAX_USE_DEPTH, Limits
@@ -149,13 +149,12 @@ def _chain(seen: tuple[str, ...]) -> str:
 
 def _nearby_spec(target: Path, user: Path, written: str) -> str:
     """`did you mean "leaf.net"?` for a misspelt `use`, from the .net files in the folder it names."""
-    import difflib
 
     try:
         others = sorted(p.name for p in target.parent.glob("*.net") if p.resolve() != user.resolve())[:1000]
     except OSError:
         others = []
-    close = difflib.get_close_matches(target.name, others, n=1, cutoff=0.6)
+    close = close_matches(target.name, others, n=1, cutoff=0.6)
     shown = written[:len(written) - len(target.name)] + close[0] if close else ""
     return f'did you mean "{shown}"?' if close else f"the path is taken relative to the folder of {user.name}"
 

@@ -7,7 +7,6 @@ This is the only module that imports lark.exceptions: Lark's token names (`LSQB`
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import gc
 import itertools
@@ -17,7 +16,7 @@ import unicodedata
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from netspec.lang import nodes
-from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxError
+from netspec.errors import InputError, NetspecError, SpecCheckError, SpecSyntaxError, close_matches
 from netspec.lang.grammar import keywords, lark_parser
 from netspec.limits import MAX_SPEC_WORDS, Limits
 from netspec.source import Source, Span
@@ -288,7 +287,7 @@ def _misspelt_keyword(error: UnexpectedInput) -> str | None:
     if not isinstance(error, UnexpectedToken) or error.token.type != "NAME":
         return None
     keywords = [word.strip("'") for word in map(_word, _accepted(error)) if word.startswith("'")]
-    close = difflib.get_close_matches(str(error.token), keywords, n=1, cutoff=0.6)
+    close = close_matches(str(error.token), keywords, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 
 
@@ -303,7 +302,7 @@ def _keyword_read_as_row(error: UnexpectedInput) -> str | None:
             getattr(v, "data", None) == "header" for v in stack):
         return None
     word = stack[-1].children[0]
-    close = difflib.get_close_matches(str(word).lower(), STATEMENT_WORDS, n=1, cutoff=0.6)
+    close = close_matches(str(word).lower(), STATEMENT_WORDS, n=1, cutoff=0.6)
     if not close or getattr(word, "line", None) != getattr(getattr(error, "token", None), "line", None):
         return None
     return f"did you mean `{close[0]}`? `{word}` is read as the label of another row of the table above"

@@ -13,11 +13,10 @@ works out as an empty box. Nothing here formats or computes a number.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from itertools import islice
 
-from netspec.errors import InputError
+from netspec.errors import InputError, close_matches
 from netspec.ops import lookup
 from netspec.render.numbers import NumberStyle
 from netspec.render.words import Words
@@ -286,7 +285,7 @@ def parse_focus(spec, address: str, row: WorkedRow | None = None) -> Focus:
     found = _table_focus(spec, address) or _product_focus(spec, address)
     if found is not None:
         return found
-    close = difflib.get_close_matches(address, _nearby(spec, address, step, row), n=3)
+    close = close_matches(address, _nearby(spec, address, step, row), n=3)
     hint = (f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else
             f"focus on a value or one of its neurons, such as `{_example_address(spec)}`")
     raise InputError(f"--focus {address}: no value, neuron or weight has this address", hint=hint, code="NS314")

@@ -12,7 +12,7 @@ import unicodedata
 
 import numpy as np
 
-from netspec.errors import InputError
+from netspec.errors import InputError, close_matches
 from netspec.check.model import CheckedSpec, InputInfo
 from netspec.source import Span
 from netspec.records import record
@@ -94,9 +94,8 @@ def did_you_mean(name: str, choices, listed: str | None = None) -> str | None:
     """`did you mean `R`?` (capitals count as close), or with `listed` ("the examples are") the choices."""
     choices = list(choices)
     same = [c for c in choices if c.lower() == name.lower()]
-    import difflib  # here, not at the top: only a misspelt name needs it
 
-    close = same or difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    close = same or close_matches(name, choices, n=1, cutoff=0.5)
     if close:
         return f"did you mean `{close[0]}`?"
     if listed and choices:

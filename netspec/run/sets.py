@@ -8,11 +8,10 @@ like any input. A name that is neither is an error with the closest names as the
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 from netspec.check.model import CheckedSpec
-from netspec.errors import InputError
+from netspec.errors import InputError, close_matches
 from netspec.run.fields import Rows, field_values
 
 
@@ -50,7 +49,7 @@ def set_inputs(spec: CheckedSpec, rows: Rows, inputs: dict[str, str]) -> Rows:
 
 def _unknown(spec: CheckedSpec, name: str, text: str) -> InputError:
     choices = [*spec.fields, *spec.params]
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    close = close_matches(name, choices, n=1, cutoff=0.5)
     same = [c for c in choices if c.lower() == name.lower()]
     hint = f"did you mean `{(same or close)[0]}`?" if same or close else (
         f"set an input ({', '.join(spec.fields[:8])}) or a weight as TABLE[ROW,COLUMN], like "

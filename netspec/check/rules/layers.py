@@ -6,7 +6,6 @@ only them, and returns the row orders it needs instead of changing the tables it
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 
@@ -14,7 +13,7 @@ from netspec import ops
 from netspec.lang import nodes
 from netspec.ops.base import Arg, Cost, elementwise_cost
 from netspec.check.rules.common import INPUT_VALUE, ParamDraft, call_text
-from netspec.errors import Note
+from netspec.errors import Note, close_matches
 from netspec.check.model import Step, Value
 from netspec.ops.context import RowOrder
 from netspec.phrases import Phrase
@@ -208,7 +207,7 @@ class LayerChecks:
         name = arg.name.text
         option = known.get(name)
         if option is None:
-            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            close = close_matches(name, list(known), n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else (
                 f"the options of {op_name} are {', '.join(known)}" if known else None)
             self.fail(f"{op_name} has no option `{name}`", arg.name.span, hint=hint, code="NS207")
