@@ -493,8 +493,9 @@ def draw(spec, assignments, csv_path, example, row, output, focus, lang, sets, d
 @option("--top-k", "top_k", type=_Whole(min=1), default=None, metavar="K",
               help="With --sample: draw only among the K likeliest tokens.")
 @option("--dtype", type=click.Choice(["float64", "float32"]), default=None,
-              help="float32: the fast kernels, some three times as fast a token, some 7 digits; float64: the exact "
-                   "arithmetic, the same on every machine [default: the spec's `dtype` line, else float64].")
+              help="float32: the fast kernels in float32, some four times as fast a token, some 7 digits; float64: "
+                   "an article's model by the exact arithmetic, the same on every machine [default: the spec's "
+                   "`dtype` line, else float64].")
 @option("--format", "fmt", type=click.Choice(FORMATS_GENERATE), default=None, help=_format_help(FORMATS_GENERATE))
 @option("-o", "--output", metavar="FILE", shell_complete=_complete_file, help=OUTPUT_HELP)
 @_number_options

@@ -25,7 +25,7 @@ probabilities).
 In which arithmetic: a float64 plan (the default) runs every window by the explaining
 kernels, so each printed number is the one `netspec trace` works out for that window, and
 the same on every machine. A float32 plan (`dtype float32` in the spec, `--dtype float32`,
-dtype="float32") runs the fast kernels, as `netspec run` does in float32: some three times
+dtype="float32") runs the fast kernels, as `netspec run` does in float32: some four times
 as fast a token, with some 7 digits, whose last may differ between machines (and so, where
 two outputs tie to float32's precision, the token picked).
 """
