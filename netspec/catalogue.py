@@ -141,6 +141,8 @@ CATALOGUE = (
     Entry("NS504", "a token number that is no entry of the vocabulary (from Python)", "give the text, not numbers"),
     Entry("NS505", "running, tracing or printing that many rows at once would take more memory than the limit",
           "give fewer rows, or raise it with --max-memory"),
+    Entry("NS506", "a float32 plan of a spec with a number float32 cannot hold (over about 3.4e38)",
+          "compute in float64: --dtype float64"),
     # ---- examples and output: NS6xx, NS7xx ----
     Entry("NS601", "an example gave another answer", "fix the weights, or the example"),
     Entry("NS701", "the output file cannot be written, or is read-only", "check the folder exists and is writable"),

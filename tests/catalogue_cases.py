@@ -292,6 +292,10 @@ def _other_errors(folder: Path) -> dict:
             netspec.run_plan(plan, [row])
         except NetspecError as error:
             found[code] = error
+    try:
+        netspec.compile_plan(netspec.load_spec(numeric), dtype="float32")
+    except NetspecError as error:
+        found["NS506"] = error
     flat = folder / "flat.net"
     flat.write_text("input a\ninput b\nlayer n = layer_norm(input, eps=0)\n")
     try:

@@ -114,6 +114,35 @@ def test_other_dtypes_are_refused(tmp_path):
     assert refused.exit_code == 2
 
 
+PAST_FLOAT32 = "input a\ninput b\nweights W:\n   y     z\n a 1     0\n b {b}  1\nlayer out = dense(input, W)\n"
+
+
+def test_a_weight_float32_cannot_hold_is_refused_at_its_table(tmp_path):
+    """1e39 is finite in float64 and beyond float32's 3.4e38: a float32 plan refuses the table (NS506, at
+    `weights W:`) rather than run every row into infinity; the float64 plan takes it."""
+    path = tmp_path / "big.net"
+    path.write_text(PAST_FLOAT32.format(b="1e39"), encoding="utf-8")
+    spec = netspec.load_spec(str(path))
+    assert netspec.compile_plan(spec).steps[0].params[0][1, 0] == 1e39
+    with pytest.raises(NetspecError) as caught:
+        netspec.compile_plan(spec, "float32")
+    assert caught.value.code == "NS506" and "W holds 1e+39" in caught.value.message
+    said = invoke("run", str(path), "--dtype", "float32", "--input", "a=1", "--input", "b=1")
+    assert said.exit_code == 1 and "big.net:3:1" in said.stderr and "[NS506]" in said.stderr
+    assert "Warning" not in said.stderr and "--dtype float64" in said.stderr
+
+
+def test_an_input_float32_cannot_hold_is_reported_as_infinity_with_float32s_range(tmp_path):
+    """An input of 1e39 is ∞ in a float32 plan: the first step reports it (NS501), and the hint names
+    float32's range and the float64 way, with no warning of NumPy's on the way."""
+    path = tmp_path / "plain.net"
+    path.write_text(PAST_FLOAT32.format(b="1   "), encoding="utf-8")
+    said = invoke("run", str(path), "--dtype", "float32", "--input", "a=1e39", "--input", "b=1")
+    assert said.exit_code == 1 and "[NS501]" in said.stderr and "float32 (about 3.4e38" in said.stderr
+    assert "Warning" not in said.stderr
+    assert invoke("run", str(path), "--input", "a=1e39", "--input", "b=1").exit_code == 0
+
+
 @pytest.mark.parametrize("outputs, chosen", [
     ([[0.2, 0.7], [0.7, 0.2], [0.5, 0.5]], [1, 0, 0]),  # a tie: the first label, as argmax
     ([[1, 3, 3, 2], [-1, -2, -3, -4], [0, 0, 0, 9], [5, 6, 6, 6]], [1, 0, 3, 1]),

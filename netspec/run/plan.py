@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from netspec import ops
+from netspec.errors import NumericError
 from netspec.check.model import CheckedSpec, Step
 from netspec.ops.base import OpDef
 from netspec.run.fused import Program, compile_program
@@ -86,7 +87,7 @@ def compile_plan(spec: CheckedSpec, dtype=None) -> Plan:
     """Bind each step's operation and parameter arrays (in the plan's dtype, each cast once); nothing
     is computed yet."""
     kind = plan_dtype(spec, dtype)
-    cast = {name: param.array.astype(kind, copy=False) for name, param in spec.params.items()}
+    cast = {name: _cast(param, kind) for name, param in spec.params.items()}
     steps = []
     for step in spec.steps:
         op = ops.lookup(step.op)
@@ -95,6 +96,24 @@ def compile_plan(spec: CheckedSpec, dtype=None) -> Plan:
         steps.append(PlanStep(step, op, params, widths))
     program = compile_program(steps, spec.input_value, spec.output) if kind == np.float32 else None
     return Plan(spec, tuple(steps), _last_uses(spec), kind, _checks(spec, steps), program)
+
+
+def _cast(param, kind: np.dtype) -> np.ndarray:
+    """The parameter's numbers in the plan's dtype; a number float32 cannot hold (over about 3.4e38) is
+    refused at the table, not left to become infinity in every row's result."""
+    if kind == np.float64:
+        return param.array.astype(kind, copy=False)
+    with np.errstate(over="ignore"):
+        cast = param.array.astype(kind)
+    if not np.isfinite(cast).all():
+        grew = np.isinf(cast) & np.isfinite(param.array)
+        if grew.any():
+            value = param.array[grew].flat[0]
+            raise NumericError(f"{param.name} holds {value:g}, more than float32 can hold (about 3.4e38)",
+                               param.span, code="NS506",
+                               hint="compute in float64: --dtype float64 (or dtype=\"float64\"), or leave out "
+                                    "the spec's `dtype float32` line")
+    return cast
 
 
 def _checks(spec: CheckedSpec, steps: list[PlanStep]) -> tuple[bool, ...]:

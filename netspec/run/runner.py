@@ -48,7 +48,8 @@ def run(plan: Plan, rows: np.ndarray, row_ids: Sequence[str] | None = None, exac
     first, with one check for the whole batch; the steps run only when that check fails."""
     _fit(plan, len(rows), traced=False, exact=exact)
     exact = exact and plan.dtype == np.float64  # the exact arithmetic is float64's; a float32 plan runs fast
-    given = np.asarray(rows, dtype=plan.dtype)
+    with np.errstate(over="ignore"):  # an input past float32's range is ∞: its first step reports it (NS501)
+        given = np.asarray(rows, dtype=plan.dtype)
     if plan.program is not None and not exact:
         outputs = _QUIET.copy().run(_programmed, plan.program, given)
         if outputs is not None:
@@ -249,7 +250,11 @@ def _report_non_finite(step: PlanStep, result, row_ids, plan, xs):
     raise NumericError(
         f"{what} first appears at step `{step.step.output}`, in {step.step.output}.{label} "
         f"of {_row_name(row_ids, row)}", step.step.span,
-        hint="the numbers grew too large for float64 (about 1.8e308); check the inputs and weights", code="NS501")
+        hint=f"the numbers grew too large for {LARGEST[plan.dtype.name]}; check the inputs and weights", code="NS501")
+
+
+LARGEST = {"float64": "float64 (about 1.8e308)",
+           "float32": "float32 (about 3.4e38, where float64 holds up to 1.8e308: --dtype float64)"}
 
 
 def _row_name(row_ids, row) -> str:
