@@ -697,7 +697,7 @@ def export(spec, output, dtype):
     from netspec.run.plan import compile_plan
 
     checked = _load_spec(spec)
-    plan = compile_plan(checked)
+    plan = compile_plan(checked, dtype)  # a float32 model refuses a number float32 cannot hold (NS506)
     with _progress_bar("exporting", len(plan.steps), "steps"):
         size = write_onnx(plan, output, dtype, _read(checked))
     click.echo(f"wrote {output}: {checked.name}, {len(checked.steps)} steps, {dtype}, {size:,} bytes")

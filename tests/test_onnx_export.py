@@ -105,6 +105,17 @@ def test_export_command_writes_the_model(tmp_path):
     assert model.graph.initializer[0].data_type == onnx.TensorProto.FLOAT
 
 
+def test_a_float32_export_refuses_a_number_float32_cannot_hold(tmp_path):
+    """1e39 in a table: the float64 model takes it; the float32 one is refused (NS506) and not written."""
+    spec = tmp_path / "big.net"
+    spec.write_text("input a\ninput b\nweights W:\n   y     z\n a 1     0\n b 1e39  1\n"
+                    "layer out = dense(input, W)\n", encoding="utf-8")
+    refused = invoke("export", spec, "-o", tmp_path / "big32.onnx", "--dtype", "float32")
+    assert refused.exit_code == 1 and "[NS506]" in refused.stderr and "Warning" not in refused.stderr
+    assert not (tmp_path / "big32.onnx").exists()
+    assert invoke("export", spec, "-o", tmp_path / "big64.onnx").exit_code == 0
+
+
 def test_an_operation_without_an_onnx_form_is_refused_at_its_line(tmp_path):
     import dataclasses
 
