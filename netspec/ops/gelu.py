@@ -149,24 +149,34 @@ GELU32_LIMIT, GELU32_ZERO = np.array(8, dtype=np.float32), np.array(0, dtype=np.
 
 def gelu_float32(x: np.ndarray) -> np.ndarray:
     """x·Φ(x) in float32 as relu(x) − a·exp(p(a)), a = |x| clamped to 8 (so ∞ stays ∞ and NaN NaN), a
-    cache-sized chunk at a time (ops/erf.py's CHUNK), every pass in place: 24 passes, one of them exp."""
-    size = min(fdlibm.CHUNK, x.size)
-    clamped, share = np.empty(size, dtype=np.float32), np.empty(size, dtype=np.float32)
+    cache-sized chunk at a time (ops/erf.py's CHUNK), every pass in place: 24 passes, one of them exp.
+    A single chunk (one window of a generation: 768 numbers) is computed as it is, with no loop."""
+    if x.size <= fdlibm.CHUNK:
+        a = np.abs(x.reshape(-1), dtype=np.float32)
+        out = np.empty_like(a)
+        _gelu32_into(x.reshape(-1), out, a, np.empty_like(a))
+        return out.reshape(x.shape)
+    clamped, share = np.empty(fdlibm.CHUNK, dtype=np.float32), np.empty(fdlibm.CHUNK, dtype=np.float32)
 
     def fill(part, out):
-        a, p = clamped[:part.size], share[:part.size]
+        a = clamped[:part.size]
         np.abs(part, out=a)
-        np.minimum(a, GELU32_LIMIT, out=a)
-        np.multiply(a, GELU32[-1], out=p)
-        for c in GELU32[-2:0:-1]:
-            p += c
-            p *= a
-        p += GELU32[0]
-        np.exp(p, out=p)  # Φ(−a)
-        p *= a
-        np.maximum(part, GELU32_ZERO, out=out)
-        out -= p
+        _gelu32_into(part, out, a, share[:part.size])
     return fdlibm.by_chunks(x, np.float32, fill)
+
+
+def _gelu32_into(part: np.ndarray, out: np.ndarray, a: np.ndarray, p: np.ndarray) -> None:
+    """GELU of `part` into `out`, given a = |part| (clamped here) and a scratch array p of its size."""
+    np.minimum(a, GELU32_LIMIT, out=a)
+    np.multiply(a, GELU32[-1], out=p)
+    for c in GELU32[-2:0:-1]:
+        p += c
+        p *= a
+    p += GELU32[0]
+    np.exp(p, out=p)  # Φ(−a)
+    p *= a
+    np.maximum(part, GELU32_ZERO, out=out)
+    out -= p
 
 
 def _gelu_onnx(g, xs, ps, options) -> str:
