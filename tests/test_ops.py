@@ -101,18 +101,22 @@ def test_aliases_name_the_same_operation():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_embed_reads_each_tokens_row_and_marks_a_number_that_is_no_token(dtype):
-    """Tokens numbered from 1 read rows 0, 2, 1 of E; a number that is no token (0, 2.5, 4, NaN: E has
-    three rows) gives NaN in its place, by the kernel as by the explaining kernel; padding reads zeros."""
+    """Tokens numbered from 1 read rows 0, 2, 1 of E; a number that is no token (0, 2.5, 4, ∞, NaN: E has
+    three rows) gives NaN in its place, by the kernel as by the explaining kernel; padding reads zeros.
+    One row (a window of a generation: read in Python) and 40 rows (a batch: read by NumPy's passes)."""
     table = np.array([[1, 2], [3, 4], [5, 6]], dtype=dtype)
     kernel, explain = ops.lookup("embed").kernel, ops.lookup("embed").explain
     options = {"start": 1}
-    good = np.array([[1, 3, 2]], dtype=dtype)
-    assert kernel([good], [table], options).tolist() == [[1, 2, 5, 6, 3, 4]]
-    assert kernel([good], [table], options).dtype == dtype
-    for bad in (0, 2.5, 4, np.nan):
-        ids = np.array([[1, bad, 2]], dtype=dtype)
-        got = kernel([ids], [table], options)
-        np.testing.assert_array_equal(got, explain([ids], [table], options)[0])
-        assert got[0, :2].tolist() == [1, 2] and np.isnan(got[0, 2:4]).all() and got[0, 4:].tolist() == [3, 4]
+    for copies in (1, 40):
+        good = np.tile(np.array([[1, 3, 2]], dtype=dtype), (copies, 1))
+        assert kernel([good], [table], options).tolist() == [[1, 2, 5, 6, 3, 4]] * copies
+        assert kernel([good], [table], options).dtype == dtype
+        for bad in (0, 2.5, 4, np.inf, np.nan):
+            ids = good.copy()
+            ids[-1, 1] = bad
+            got = kernel([ids], [table], options)
+            np.testing.assert_array_equal(got, explain([ids], [table], options)[0])
+            assert got[:-1].tolist() == [[1, 2, 5, 6, 3, 4]] * (copies - 1)
+            assert got[-1, :2].tolist() == [1, 2] and np.isnan(got[-1, 2:4]).all() and got[-1, 4:].tolist() == [3, 4]
     padded = kernel([np.array([[2, 0]], dtype=dtype)], [table], {"start": 1, "pad": 0})
     assert padded.tolist() == [[3, 4, 0, 0]]

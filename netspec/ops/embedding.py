@@ -87,16 +87,36 @@ def embed_explain(xs, ps, options):
 
 def embed_kernel(xs, ps, options):
     """embed_explain's result: when every number is a token's (the usual case, as a tokenizer numbers a text),
-    the rows read as they are, in a few passes; else, with padding or a number that is no token (NaN marks
-    it), by embed_explain's masks."""
+    the rows read as they are; else, with padding or a number that is no token (NaN marks it), by
+    embed_explain's masks."""
     ids, table = xs[0], ps[0]
-    picked = ids - options["start"]  # (batch, n)
-    if "pad" not in options and picked.size and 0 <= np.minimum.reduce(picked, axis=None) and \
-            np.maximum.reduce(picked, axis=None) < table.shape[0]:  # False for a NaN as well
-        rows = picked.astype(np.intp)
-        if np.equal(rows, picked).all():
-            return np.take(table, rows, axis=0).reshape(ids.shape[0], -1)
-    return embed_explain(xs, ps, options)[0]
+    rows = None if "pad" in options else _token_rows(ids, options["start"], table.shape[0])
+    if rows is None:
+        return embed_explain(xs, ps, options)[0]
+    return np.take(table, rows, axis=0).reshape(ids.shape[0], -1)
+
+
+FEW_TOKENS = 64  # numbers: one window of a generation, whose NumPy calls would cost more than a loop over them
+
+
+def _token_rows(ids: np.ndarray, start: int, size: int):
+    """Each number's row of the table, counted from 0, when every number is a token's; else None (also for
+    no numbers). A few are read in Python, a batch by NumPy's passes."""
+    if not ids.size:
+        return None
+    if ids.size <= FEW_TOKENS:
+        rows = []
+        for number in ids.ravel().tolist():
+            row = number - start
+            if not 0 <= row < size or row != int(row):  # False for a NaN as well
+                return None
+            rows.append(int(row))
+        return rows
+    picked = ids - start  # (batch, n)
+    if not (0 <= np.minimum.reduce(picked, axis=None) and np.maximum.reduce(picked, axis=None) < size):
+        return None  # (a NaN as well)
+    rows = picked.astype(np.intp)
+    return rows if np.equal(rows, picked).all() else None
 
 
 def embed_fault(xs, ps, options, row):

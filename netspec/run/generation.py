@@ -170,8 +170,12 @@ class Window:
         self.plan = plan
         checks = plan.checks or (True,) * len(plan.steps)
         exact = plan.dtype == np.float64  # run's own choice: the exact arithmetic is float64's
-        self.steps = [(step.op.exact_kernel if exact else step.op.kernel, step.step.inputs, step.params,
-                       step.step.options, step.step.output, check, self._refuses(step))
+        slots = {plan.spec.input_value: 0}  # each value's place in one window's list of results
+        for step in plan.steps:
+            slots.setdefault(step.step.output, len(slots))
+        self.size, self.output = len(slots), slots[plan.spec.output]
+        self.steps = [(step.op.exact_kernel if exact else step.op.kernel, tuple(slots[n] for n in step.step.inputs),
+                       step.params, step.step.options, slots[step.step.output], check, self._refuses(step))
                       for step, check in zip(plan.steps, checks)]
 
     def _refuses(self, step):
@@ -187,17 +191,17 @@ class Window:
         given = np.array([numbers], dtype=self.plan.dtype)  # (1, n_tokens)
         if first or self.plan.program is not None:  # a float32 program (run/fused.py) is run's own way
             return run(self.plan, given, exact=True).outputs[0]
-        values = {self.plan.spec.input_value: given}
+        values = [given, *(None,) * (self.size - 1)]  # by slot: a list is read faster than a dict of names
         with np.errstate(all="ignore"):
             for kernel, inputs, params, options, output, check, refuses in self.steps:
-                xs = [values[name] for name in inputs]
+                xs = [values[i] for i in inputs]
                 if refuses is not None and refuses(xs[0]):
                     return run(self.plan, given, exact=True).outputs[0]  # raises run's own error
                 result = kernel(xs, params, options)
                 if check and not finite_total(result):  # (a total that overflows: run finds no fault then)
                     return run(self.plan, given, exact=True).outputs[0]  # raises at the first step it shows in
                 values[output] = result
-        return values[self.plan.spec.output][0]
+        return values[self.output][0]
 
 
 def _chooser(temperature: float, rng, as_probabilities: bool, k: int | None, arith=EXACT):
