@@ -9,6 +9,8 @@ kept when they are all different; otherwise each is prefixed by its value's name
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
@@ -168,7 +170,18 @@ def pick_worked(step, r: int):
 
 
 def pick_kernel(xs, ps, options):
-    return pick_explain(xs, ps, options)[0]
+    """pick_explain's result; the columns by one `take` with their numbers made once (a list as an index is
+    made into an array on every call, which costs one window of a generation more than the copy)."""
+    if "pad" in options:
+        return pick_explain(xs, ps, options)[0]
+    return xs[0].take(_columns(tuple(options["indices"])), axis=1)
+
+
+@lru_cache(maxsize=64)
+def _columns(indices: tuple) -> np.ndarray:
+    made = np.array(indices, dtype=np.intp)
+    made.flags.writeable = False
+    return made
 
 
 def pick_onnx(g, xs, ps, options) -> str:

@@ -155,27 +155,27 @@ SMALL = 4096  # numbers: a batch this small (one window of a generation) costs i
 
 def _layer_norm_small(rows, ps, options):
     """_layer_norm_float32 for a few hundred numbers, in the fewest and cheapest NumPy calls (each costs more
-    than its pass here): the means are products with 1/d, each position's deviations are divided by its
-    std, then multiplied by the scale, in place (the outer product pays only on a wide batch), and eps is
-    a 0-d array (ops/arithmetic.py constant)."""
-    by_mean = _means_by(rows.shape[1])
-    deviation = rows - np.dot(rows, by_mean)[:, None]
-    std = np.dot(deviation * deviation, by_mean)
+    than its pass here): the means are products with a column of 1/d, so they come out as a column, each
+    position's deviations are divided by its std, then multiplied by the scale, in place (the outer product
+    pays only on a wide batch), and eps is a 0-d array (ops/arithmetic.py constant)."""
+    by_mean = _means_by(rows.shape[1])  # (d, 1)
+    deviation = rows - np.dot(rows, by_mean)
+    std = np.dot(deviation * deviation, by_mean)  # (rows, 1)
     std += constant(options["eps"])
     np.sqrt(std, out=std)
-    deviation /= std[:, None]  # 0/0 = NaN when every number is equal and eps = 0
+    deviation /= std  # 0/0 = NaN when every number is equal and eps = 0
     if ps:
         deviation *= ps[0]
         deviation += ps[1]
-    if not math.isfinite(np.dot(std, ones(len(std)))):  # one product; a NaN or ∞ std is rare
-        deviation[np.isinf(std)] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
+    if not math.isfinite(np.vdot(std, ones(len(std)))):  # one product; a NaN or ∞ std is rare
+        deviation[np.isinf(std[:, 0])] = np.nan  # x / ∞ = 0 would be wrong: the squares overflowed
     return deviation
 
 
 @lru_cache(maxsize=16)
 def _means_by(d: int) -> np.ndarray:
-    """d float32 numbers 1/d: a row's product with them is its mean."""
-    made = np.full(d, 1 / d, dtype=np.float32)
+    """A column of d float32 numbers 1/d: a row's product with it is its mean."""
+    made = np.full((d, 1), 1 / d, dtype=np.float32)
     made.flags.writeable = False
     return made
 
