@@ -51,7 +51,8 @@ class _Fast:
 
     @staticmethod
     def sum(terms: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
-        return terms.sum(axis=axis, keepdims=keepdims)
+        """terms.sum(...), which is this reduction behind two Python wrappers (a few µs on a short row)."""
+        return np.add.reduce(terms, axis=axis, keepdims=keepdims)
 
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)

@@ -228,7 +228,7 @@ def probabilities(outputs: np.ndarray, temperature: float = 1.0, are_probabiliti
     The max is subtracted before dividing by T, so a tiny T gives 0s and a 1, never NaN.
     """
     if not are_probabilities and temperature == 1:
-        top = outputs.max()
+        top = np.maximum.reduce(outputs, axis=None)  # outputs.max() without its wrappers
         if math.isfinite(top):  # outputs − top ≤ 0: no fault to quiet (the errstate costs a token's tenth)
             return _normalised(arith.exp(outputs - top), arith)
     with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
