@@ -329,16 +329,22 @@ print(time.perf_counter() - t, peak() - base)
 """
 
 
-def _measured(work: str, cwd=None) -> tuple[float, int]:
-    """Seconds and peak-memory growth (bytes) of `work` in a fresh process that has netspec imported,
-    with bytecode caching on as bench_startup has it (netspec not compiled from source each time)."""
+def _measured(works: dict[str, str], cwd=None, runs: int = 3) -> dict[str, tuple[float, int]]:
+    """For each named `work`: its median seconds and its largest peak-memory growth (bytes) over `runs`
+    fresh processes that have netspec imported, the works in turn, as every other row alternates its
+    contenders (one process each is a single sample: on this kind of VM one run in a few takes half as
+    long again). Bytecode caching is on, as bench_startup has it (netspec not compiled from source each time)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = PYCACHE
-    code = MEASURE.format(repo=str(REPO), work=work)
-    for _ in range(2):  # the first run writes the bytecode of every module the work imports
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=cwd,
-                             env=env).stdout.split()
-    return float(out[0]), int(out[1])
+    codes = {name: MEASURE.format(repo=str(REPO), work=work) for name, work in works.items()}
+    samples = {name: [] for name in works}
+    for i in range(runs + 1):  # the first run of each writes the bytecode of every module its work imports
+        for name, code in codes.items():
+            out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=cwd,
+                                 env=env).stdout.split()
+            if i:
+                samples[name].append((float(out[0]), int(out[1])))
+    return {name: (statistics.median(s for s, _ in got), max(peak for _, peak in got)) for name, got in samples.items()}
 
 
 def write_table_spec(folder: Path, n: int) -> tuple[Path, Path]:
@@ -361,8 +367,9 @@ def write_table_spec(folder: Path, n: int) -> tuple[Path, Path]:
 def bench_parse(folder: Path, n: int):
     spec, plain = write_table_spec(folder, n)
     count = n * n
-    ours = _measured(f"spec = netspec.load_spec({str(spec)!r})")
-    theirs = _measured(f"a = np.loadtxt({str(plain)!r})")
+    measured = _measured({"netspec": f"spec = netspec.load_spec({str(spec)!r})",
+                          "np.loadtxt": f"a = np.loadtxt({str(plain)!r})"})
+    ours, theirs = measured["netspec"], measured["np.loadtxt"]
     record("-", f"parse {count:,} numbers (check)", {"netspec": ours[0], "np.loadtxt": theirs[0]})
     print(f"    memory per number: netspec {ours[1] / count:.0f} B, np.loadtxt {theirs[1] / count:.0f} B")
     MEMORY.append((count, ours[1] / count, theirs[1] / count))
@@ -375,15 +382,12 @@ def bench_csv_text(folder: Path, rows: int):
     data = np.random.default_rng(9).random((rows, 4)) * [255, 255, 255, 100]
     path = folder / "rows.csv"
     np.savetxt(path, data, delimiter=",", header="R,G,B,Vol", comments="", fmt="%.6g")
-    times, peaks = {}, {}
-    for fmt in ("text", "csv"):
-        out = folder / f"out.{fmt}"
-        work = (f"from netspec.cli import main\ntry:\n    main(['run', 'specs/leaf.net', '--csv', {str(path)!r}, "
-                f"'--format', {fmt!r}, '-o', {str(out)!r}])\nexcept SystemExit:\n    pass")
-        seconds, grown = _measured(work, cwd=REPO)
-        times["netspec" if fmt == "text" else "--format csv"] = seconds
-        peaks[fmt] = grown / 2**20
-    record("-", f"run --csv, {rows:,} rows", times)
+    works = {fmt: (f"from netspec.cli import main\ntry:\n    main(['run', 'specs/leaf.net', '--csv', {str(path)!r}, "
+                   f"'--format', {fmt!r}, '-o', {str(folder / f'out.{fmt}')!r}])\nexcept SystemExit:\n    pass")
+             for fmt in ("text", "csv")}
+    measured = _measured(works, cwd=REPO)
+    peaks = {fmt: grown / 2**20 for fmt, (_, grown) in measured.items()}
+    record("-", f"run --csv, {rows:,} rows", {"netspec": measured["text"][0], "--format csv": measured["csv"][0]})
     print(f"    peak memory growth: text {peaks['text']:.0f} MiB, csv {peaks['csv']:.0f} MiB")
 
 
