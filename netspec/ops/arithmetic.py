@@ -288,19 +288,22 @@ def _power_one(base: float, exponent: float) -> float:
         return math.inf
 
 
+def read_only(made: np.ndarray) -> np.ndarray:
+    """`made`, no longer writable: an array made once and cached (lru_cache) is shared by every caller,
+    so none may change it."""
+    made.flags.writeable = False
+    return made
+
+
 @lru_cache(maxsize=64)
 def ones(n: int, dtype=np.float32) -> np.ndarray:
     """n ones, made once and read-only: the sum of n numbers along a row is one BLAS product with them, where
     NumPy's reduction along a short last axis is several times slower."""
-    made = np.ones(n, dtype=dtype)
-    made.flags.writeable = False
-    return made
+    return read_only(np.ones(n, dtype=dtype))
 
 
 @lru_cache(maxsize=256)
 def constant(value: float, dtype=np.float32) -> np.ndarray:
     """`value` as a read-only 0-d array of `dtype`: a ufunc takes it as it is, where a NumPy or Python scalar
     is first made into an array, which on a window of a few hundred numbers costs more than the pass."""
-    made = np.array(value, dtype=dtype)
-    made.flags.writeable = False
-    return made
+    return read_only(np.array(value, dtype=dtype))

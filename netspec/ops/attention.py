@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from netspec.errors import Note
-from netspec.ops.arithmetic import EXACT, constant, ones
+from netspec.ops.arithmetic import EXACT, constant, ones, read_only
 from netspec.ops.base import EXACT_EXP, Cost, Diagram, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.options import Option
@@ -183,9 +183,7 @@ def attention_exact(xs, ps, options):
 @lru_cache(maxsize=64)
 def _unpadded_visible(keys: int, first: int, queries: int, causal: bool) -> np.ndarray:
     """(1, 1, queries, keys): _visible of a text without padding, the same for every window of its shape."""
-    visible = _visible([], {"keys": keys, "mask": "causal" if causal else "none"}, first, queries)
-    visible.flags.writeable = False
-    return visible
+    return read_only(_visible([], {"keys": keys, "mask": "causal" if causal else "none"}, first, queries))
 
 
 def _visible(xs, options, first: int, queries: int) -> np.ndarray:
@@ -264,9 +262,7 @@ def _causal_bound(keys: int, first: int, queries: int) -> np.ndarray:
     np.fmin(scores, bound) masks in one pass; made once for each shape (one window of a generation is
     small enough that making the mask anew would cost more than the attention's products)."""
     seen = _unpadded_visible(keys, first, queries, True)[0, 0]
-    bound = np.where(seen, np.float32(np.inf), np.float32(-np.inf))
-    bound.flags.writeable = False
-    return bound
+    return read_only(np.where(seen, np.float32(np.inf), np.float32(-np.inf)))
 
 
 def attention_gradient(xs, ps, options, y, gy):

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from netspec.ops.arithmetic import read_only
 from netspec.ops.base import Cost, OpDef, ShapeResult, sequence_names
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import Chain, Num, Record, address
@@ -179,9 +180,7 @@ def pick_kernel(xs, ps, options):
 
 @lru_cache(maxsize=64)
 def _columns(indices: tuple) -> np.ndarray:
-    made = np.array(indices, dtype=np.intp)
-    made.flags.writeable = False
-    return made
+    return read_only(np.array(indices, dtype=np.intp))
 
 
 def pick_onnx(g, xs, ps, options) -> str:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from netspec.errors import Note, NumericError
-from netspec.ops.arithmetic import EXACT, FAST, constant, ones
+from netspec.ops.arithmetic import EXACT, FAST, constant, ones, read_only
 from netspec.ops.base import over_new_positions, OpDef, ShapeResult, elementwise_cost
 from netspec.ops.context import CheckContext
 from netspec.ops.worked import MEAN, Chain, Num, Record, address, grouped, mean_chain, positions
@@ -175,9 +175,7 @@ def _layer_norm_small(rows, ps, options):
 @lru_cache(maxsize=16)
 def _means_by(d: int) -> np.ndarray:
     """A column of d float32 numbers 1/d: a row's product with it is its mean."""
-    made = np.full((d, 1), 1 / d, dtype=np.float32)
-    made.flags.writeable = False
-    return made
+    return read_only(np.full((d, 1), 1 / d, dtype=np.float32))
 
 
 WIDE = 256  # numbers: a row at least this wide makes NumPy's broadcast add run at its full speed
